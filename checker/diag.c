@@ -1,0 +1,235 @@
+/* diag.c - diagnostics: a growable list of located messages, and the one
+ * place that prints them. File names are interned so that locations can
+ * be copied freely without owning strings. */
+#include "config.h"
+
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DIAG_MAX 10000 /* past this, further diagnostics are dropped */
+
+struct pc_diags {
+    struct pc_diag *v;
+    size_t n, cap;
+    size_t errors;
+    bool truncated;
+    char **files;
+    size_t nfiles, capfiles;
+};
+
+pc_diags *
+pc_diags_new(void)
+{
+    return calloc(1, sizeof(struct pc_diags));
+}
+
+void
+pc_diags_clear(pc_diags *d)
+{
+    if (d == NULL)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        free((char *)d->v[i].message);
+    d->n = 0;
+    d->errors = 0;
+    d->truncated = false;
+}
+
+void
+pc_diags_free(pc_diags *d)
+{
+    if (d == NULL)
+        return;
+    pc_diags_clear(d);
+    free(d->v);
+    for (size_t i = 0; i < d->nfiles; i++)
+        free(d->files[i]);
+    free(d->files);
+    free(d);
+}
+
+size_t
+pc_diags_count(const pc_diags *d)
+{
+    return d->n;
+}
+
+size_t
+pc_diags_errors(const pc_diags *d)
+{
+    return d->errors;
+}
+
+const struct pc_diag *
+pc_diags_get(const pc_diags *d, size_t i)
+{
+    return i < d->n ? &d->v[i] : NULL;
+}
+
+const char *
+diag_intern(pc_diags *d, const char *file)
+{
+    if (file == NULL)
+        return NULL;
+    /* Few distinct files per run: a linear scan is cheaper than a map. */
+    for (size_t i = 0; i < d->nfiles; i++)
+        if (strcmp(d->files[i], file) == 0)
+            return d->files[i];
+    if (d->nfiles == d->capfiles) {
+        size_t cap = d->capfiles ? d->capfiles * 2 : 8;
+        char **v = realloc(d->files, cap * sizeof *v);
+        if (v == NULL)
+            return NULL;
+        d->files = v;
+        d->capfiles = cap;
+    }
+    char *copy = strdup(file);
+    if (copy == NULL)
+        return NULL;
+    d->files[d->nfiles++] = copy;
+    return copy;
+}
+
+struct pc_loc
+diag_loc(pc_diags *d, const char *file, unsigned line, unsigned col)
+{
+    struct pc_loc loc = { diag_intern(d, file), line, col };
+    return loc;
+}
+
+pc_status
+diag_vadd(pc_diags *d, pc_severity sev, struct pc_loc loc, const char *fmt,
+          va_list ap)
+{
+    va_list ap2;
+    char *msg;
+    int len;
+
+    if (sev == PC_SEV_ERROR)
+        d->errors++;
+    if (d->n >= DIAG_MAX) {
+        d->truncated = true;
+        return PC_OK;
+    }
+    va_copy(ap2, ap);
+    len = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (len < 0 || (msg = malloc((size_t)len + 1)) == NULL)
+        return PC_ENOMEM;
+    vsnprintf(msg, (size_t)len + 1, fmt, ap);
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        struct pc_diag *v = realloc(d->v, cap * sizeof *v);
+        if (v == NULL) {
+            free(msg);
+            return PC_ENOMEM;
+        }
+        d->v = v;
+        d->cap = cap;
+    }
+    loc.file = diag_intern(d, loc.file);
+    d->v[d->n].loc = loc;
+    d->v[d->n].severity = sev;
+    d->v[d->n].message = msg;
+    d->n++;
+    return PC_OK;
+}
+
+pc_status
+diag_add(pc_diags *d, pc_severity sev, struct pc_loc loc, const char *fmt,
+         ...)
+{
+    va_list ap;
+    pc_status st;
+
+    va_start(ap, fmt);
+    st = diag_vadd(d, sev, loc, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+pc_status
+diag_fail(pc_diags *d, pc_status st, struct pc_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    pc_status rec;
+
+    va_start(ap, fmt);
+    rec = diag_vadd(d, PC_SEV_ERROR, loc, fmt, ap);
+    va_end(ap);
+    return rec == PC_OK ? st : rec;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+    if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+            return 0;
+        if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
+            return 0;
+        return 3;
+    }
+    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+            (s[3] & 0xc0) != 0x80)
+            return 0;
+        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+void
+diag_put_escaped(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+
+    while (*s != '\0') {
+        size_t n = utf8_len(s);
+
+        if (n == 1 && (*s < 0x20 || *s == 0x7f) && *s != '\t') {
+            fprintf(out, "\\x%02x", *s);
+            s++;
+        } else if (n == 0) {
+            fprintf(out, "\\x%02x", *s);
+            s++;
+        } else {
+            fwrite(s, 1, n, out);
+            s += n;
+        }
+    }
+}
+
+void
+pc_diags_print(const pc_diags *d, FILE *out)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const struct pc_diag *g = &d->v[i];
+
+        if (g->loc.file != NULL) {
+            diag_put_escaped(out, g->loc.file);
+            if (g->loc.line > 0)
+                fprintf(out, ":%u", g->loc.line);
+            if (g->loc.line > 0 && g->loc.col > 0)
+                fprintf(out, ":%u", g->loc.col);
+            fputs(": ", out);
+        } else {
+            fputs("privcheck: ", out);
+        }
+        fprintf(out, "%s: ", pc_severity_str(g->severity));
+        diag_put_escaped(out, g->message);
+        fputc('\n', out);
+    }
+    if (d->truncated)
+        fprintf(out, "privcheck: note: more than %d diagnostics; the rest "
+                     "were not shown\n", DIAG_MAX);
+}

@@ -1,0 +1,162 @@
+/* paths.c - where the policy, the rules and the manifest schema live:
+ * explicit options first, then PRIVCHECK_DATADIR, then the source tree
+ * when this binary runs from its build tree, then $(pkgdatadir). */
+#include "config.h"
+
+#include "privcheck.h"
+
+#include "diag.h"
+#include "strbuf.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool
+paths_is_dir(const char *p)
+{
+    struct stat sb;
+
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* Is this process an uninstalled build (its executable lives under the
+ * build tree)? Then the data is the source tree's. */
+static bool
+paths_uninstalled(void)
+{
+    char exe[PATH_MAX], root[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    size_t rn;
+
+    if (n <= 0 || realpath(PC_BUILDDIR, root) == NULL)
+        return false;
+    exe[n] = '\0';
+    rn = strlen(root);
+    return strncmp(exe, root, rn) == 0 && exe[rn] == '/' &&
+           strncmp(exe + rn, "/checker/", 9) == 0;
+}
+
+static char *
+paths_join(const char *a, const char *b)
+{
+    struct strbuf s = STRBUF_INIT(PATH_MAX);
+
+    if (strbuf_puts(&s, a) != PC_OK || strbuf_putc(&s, '/') != PC_OK ||
+        strbuf_puts(&s, b) != PC_OK) {
+        strbuf_free(&s);
+        return NULL;
+    }
+    return strbuf_detach(&s);
+}
+
+/* The one policy *.xml in dir; a directory with several needs --policy. */
+static pc_status
+paths_find_policy(const char *dir, pc_diags *d, char **out)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    char *found = NULL;
+    unsigned count = 0;
+
+    if (dp == NULL)
+        return diag_fail(d, PC_EIO, diag_loc(d, dir, 0, 0),
+                         "no policy directory; give --policy FILE or set "
+                         "PRIVCHECK_DATADIR");
+    while ((e = readdir(dp)) != NULL) {
+        size_t n = strlen(e->d_name);
+
+        if (n > 4 && strcmp(e->d_name + n - 4, ".xml") == 0) {
+            count++;
+            if (found == NULL || strcmp(e->d_name, found) < 0) {
+                free(found);
+                found = strdup(e->d_name);
+            }
+        }
+    }
+    closedir(dp);
+    if (count != 1) {
+        free(found);
+        return diag_fail(d, PC_EINVALID, diag_loc(d, dir, 0, 0),
+                         count == 0 ? "no policy (*.xml) here; give --policy"
+                                    : "several policies here; choose one "
+                                      "with --policy FILE");
+    }
+    *out = found != NULL ? paths_join(dir, found) : NULL;
+    free(found);
+    return *out != NULL ? PC_OK : PC_ENOMEM;
+}
+
+/* root/a/b, or root/c/b when root/a is missing (the source tree keeps
+ * the manifest schema in checker/, an installation in schema/). */
+static pc_status
+paths_default(char **slot, const char *root, const char *sub,
+              const char *name)
+{
+    char *dir;
+
+    if (*slot != NULL)
+        return PC_OK;
+    if ((dir = paths_join(root, sub)) == NULL)
+        return PC_ENOMEM;
+    *slot = name != NULL ? paths_join(dir, name) : dir;
+    if (name != NULL)
+        free(dir);
+    return *slot != NULL ? PC_OK : PC_ENOMEM;
+}
+
+pc_status
+pc_paths_resolve(struct pc_paths *p, pc_diags *d)
+{
+    const char *env = getenv("PRIVCHECK_DATADIR");
+    const char *root, *schemas;
+    pc_status st;
+    char *dir;
+
+    if (env != NULL && *env != '\0')
+        root = env;
+    else if (paths_uninstalled())
+        root = PC_SRCDIR;
+    else
+        root = PC_PKGDATADIR;
+    if (!paths_is_dir(root))
+        return diag_fail(d, PC_EIO, diag_loc(d, root, 0, 0),
+                         "data directory not found; install privcheck or "
+                         "set PRIVCHECK_DATADIR");
+    if ((dir = paths_join(root, "schema")) == NULL)
+        return PC_ENOMEM;
+    schemas = paths_is_dir(dir) ? "schema" : "checker";
+    free(dir);
+    if ((st = paths_default(&p->rules_dir, root, "rules", NULL)) != PC_OK ||
+        (st = paths_default(&p->policy_schema, root, "policy",
+                            "policy.rng")) != PC_OK ||
+        (st = paths_default(&p->rules_schema, root, "rules",
+                            "rules.rng")) != PC_OK ||
+        (st = paths_default(&p->classifiers_schema, root, "rules",
+                            "classifiers.rng")) != PC_OK ||
+        (st = paths_default(&p->manifest_schema, root, schemas,
+                            "manifest.rng")) != PC_OK)
+        return st;
+    if (p->policy == NULL) {
+        if ((dir = paths_join(root, "policy")) == NULL)
+            return PC_ENOMEM;
+        st = paths_find_policy(dir, d, &p->policy);
+        free(dir);
+    }
+    return st;
+}
+
+void
+pc_paths_clear(struct pc_paths *p)
+{
+    free(p->policy);
+    free(p->rules_dir);
+    free(p->policy_schema);
+    free(p->rules_schema);
+    free(p->classifiers_schema);
+    free(p->manifest_schema);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,199 @@
+/* policy.h - the in-memory policy model. Loaded by policy-xml.c, indexed
+ * by id, read by the rule engine through the accessors below. The model
+ * knows the *shape* of a privacy policy (categories, purposes, rights...)
+ * and nothing about any one company. */
+#ifndef PC_POLICY_H
+#define PC_POLICY_H
+
+#include "privcheck.h"
+#include "strv.h"
+
+struct map;
+
+struct policy_clause {
+    char *id;
+    char *section; /* section number, "1".."11" */
+    char *text;    /* verbatim, whitespace collapsed */
+    unsigned line;
+};
+
+struct policy_section {
+    char *number, *title;
+    size_t first, count; /* range in policy.clauses */
+    unsigned line;
+};
+
+/* Collection methods, as a bit set. */
+enum {
+    POLICY_COLLECT_DIRECT = 1u << 0,
+    POLICY_COLLECT_AUTOMATIC = 1u << 1,
+    POLICY_COLLECT_THIRD_PARTY = 1u << 2,
+    POLICY_COLLECT_DERIVED = 1u << 3,
+};
+
+struct policy_category {
+    char *id, *title;
+    struct strv collection; /* methods, as written */
+    struct strv purposes;   /* as listed */
+    bool general_purposes, shared_for_business, sensitive;
+    struct strv clauses;
+    struct strv elements; /* ids of elements whose first category it is */
+    unsigned line;
+};
+
+struct policy_element {
+    char *id, *title;
+    struct strv categories; /* its own category first, then @also */
+    struct strv only_from;  /* empty: any source */
+    struct strv clauses;
+    /* Derived at load time: */
+    struct strv purposes;   /* permitted: intersection over categories */
+    struct strv collection; /* permitted methods: intersection */
+    bool sensitive;
+    unsigned line;
+};
+
+struct policy_source {
+    char *id, *title;
+    struct strv clauses;
+    unsigned line;
+};
+
+struct policy_purpose {
+    char *id, *title;
+    char *scope; /* "general" | "listed" */
+    char *needs; /* "none" | "consent" | "opt-out" */
+    bool internal_only, prohibited;
+    struct strv prohibited_for; /* category ids */
+    struct strv clauses;
+    unsigned line;
+};
+
+struct policy_recipient_type {
+    char *id, *title;
+    char *needs; /* "none" | "consent" | "permission" */
+    struct strv clauses;
+    unsigned line;
+};
+
+struct policy_agreement {
+    char *id, *title, *subject;
+    struct strv clauses;
+    unsigned line;
+};
+
+struct policy_right {
+    char *id, *title;
+    bool verify;
+    char *frequency; /* ISO 8601 duration or NULL */
+    struct strv clauses;
+    unsigned line;
+};
+
+struct policy_jurisdiction {
+    char *id, *title, *law, *statute, *effective;
+    long deadline_days, extension_days;
+    char *deadline_statute;
+    bool appeal_required;
+    long appeal_days, appeal_extension_days; /* 0 when not required */
+    char *appeal_statute;
+    struct strv requires; /* right ids required by law */
+    struct strv offers;   /* right ids offered voluntarily */
+    struct strv requires_statutes; /* parallel to requires */
+    struct strv clauses;
+    unsigned line;
+};
+
+struct policy_setting {
+    char *id, *type, *value, *why;
+    bool organisation;
+    struct strv clauses;
+    unsigned line;
+};
+
+struct policy_technology {
+    char *id, *title;
+    struct strv clauses;
+    unsigned line;
+};
+
+struct policy_integration {
+    char *id, *provider, *title;
+    struct strv elements, purposes, scopes;
+    bool store, transfer;
+    struct strv clauses;
+    unsigned line;
+};
+
+struct pc_policy {
+    char *file, *id, *version, *title, *published, *source;
+    char sha256[65];
+
+    struct policy_clause *clauses;
+    size_t nclauses;
+    struct policy_section *sections;
+    size_t nsections;
+    struct policy_category *categories;
+    size_t ncategories;
+    struct policy_element *elements;
+    size_t nelements;
+    struct policy_source *sources;
+    size_t nsources;
+    struct policy_purpose *purposes;
+    size_t npurposes;
+    struct policy_recipient_type *recipient_types;
+    size_t nrecipient_types;
+    struct policy_agreement *agreements;
+    size_t nagreements;
+    struct policy_right *rights;
+    size_t nrights;
+    struct policy_jurisdiction *jurisdictions;
+    size_t njurisdictions;
+    struct policy_setting *settings;
+    size_t nsettings;
+    struct policy_technology *technologies;
+    size_t ntechnologies;
+    struct policy_integration *integrations;
+    size_t nintegrations;
+
+    char *appeal_channel, *appeal_subject;
+    struct strv appeal_clauses, agents_clauses, verification_clauses;
+    struct strv retention_bases, retention_clauses;
+    struct strv encrypt_categories, encrypt_clauses;
+    struct strv tracking_collects, tracking_clauses;
+    long children_min_age; /* 0: not stated */
+    struct strv children_clauses;
+    struct strv transfer_countries, transfer_clauses;
+
+    /* Indexes, id -> pointer into the arrays above. */
+    struct map *by_clause, *by_category, *by_element, *by_source,
+        *by_purpose, *by_recipient_type, *by_right, *by_jurisdiction,
+        *by_setting, *by_technology, *by_integration, *by_agreement;
+};
+
+/* Lookups by id, O(1); NULL when the policy has no such thing. Borrowed. */
+const struct policy_clause *policy_clause(const pc_policy *p, const char *id);
+const struct policy_category *policy_category(const pc_policy *p,
+                                              const char *id);
+const struct policy_element *policy_element(const pc_policy *p,
+                                            const char *id);
+const struct policy_source *policy_source(const pc_policy *p,
+                                          const char *id);
+const struct policy_purpose *policy_purpose(const pc_policy *p,
+                                            const char *id);
+const struct policy_recipient_type *
+policy_recipient_type(const pc_policy *p, const char *id);
+const struct policy_agreement *policy_agreement(const pc_policy *p,
+                                                const char *id);
+const struct policy_right *policy_right(const pc_policy *p, const char *id);
+const struct policy_jurisdiction *policy_jurisdiction(const pc_policy *p,
+                                                      const char *id);
+const struct policy_setting *policy_setting(const pc_policy *p,
+                                            const char *id);
+const struct policy_technology *policy_technology(const pc_policy *p,
+                                                  const char *id);
+const struct policy_integration *policy_integration(const pc_policy *p,
+                                                    const char *id);
+
+
+#endif

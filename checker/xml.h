@@ -1,0 +1,87 @@
+/* xml.h - the one hardened way into libxml2. Every file privcheck reads
+ * comes through here: opened by us (regular files only, size cap, no
+ * compression, UTF-8 only), pre-scanned for DOCTYPEs and pathological
+ * shapes, then parsed from memory with no entity, DTD, XInclude or
+ * network loading. libxml2's messages become located diagnostics. */
+#ifndef PC_XML_H
+#define PC_XML_H
+
+#include "privcheck.h"
+
+#include <libxml/tree.h>
+#include <libxml/xmlreader.h>
+
+struct xml_limits {
+    size_t max_bytes;     /* file size */
+    unsigned max_depth;   /* element nesting */
+    unsigned max_attrs;   /* attributes on one element */
+    unsigned max_markup;  /* comments + processing instructions */
+};
+
+/* Limits for inputs: generous for real files, small enough that hostile
+ * ones cost milliseconds. */
+extern const struct xml_limits xml_default_limits;
+
+/* Install the process-wide safety nets (external entity loader that
+ * refuses everything). Idempotent; call once before threads start. */
+void xml_init(void);
+
+/* Read `path` into memory and pre-scan it under `lim`. On PC_OK *buf (NUL
+ * terminated) and *len are the caller's (free). */
+pc_status xml_read_file(const char *path, const struct xml_limits *lim,
+                        pc_diags *d, char **buf, size_t *len);
+
+/* Pre-scan bytes: refuse DOCTYPE, BOMs other than UTF-8, NUL bytes,
+ * invalid UTF-8, and trees deeper / wider than `lim`. */
+pc_status xml_prescan(const char *path, const char *buf, size_t len,
+                      const struct xml_limits *lim, pc_diags *d);
+
+/* Parse `path` into a tree, validating it against the RELAX NG schema at
+ * `schema` when that is not NULL. On PC_OK *out is the caller's
+ * (xmlFreeDoc), and sha256 (if not NULL) holds the hex digest of the bytes
+ * that were parsed. */
+pc_status xml_load(const char *path, const char *schema, pc_diags *d,
+                   xmlDoc **out, char sha256[65]);
+
+/* The compiled schema at `path`, cached for the life of the process (or
+ * until xml_cleanup). Borrowed. */
+pc_status xml_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out);
+
+/* Validate an already parsed document against a schema. */
+pc_status xml_validate(xmlDoc *doc, const char *schema, pc_diags *d);
+
+/* Streaming reader over a pre-scanned copy of `path`, validating against
+ * `schema` as it reads (NULL: no validation). sha256 as for xml_load. */
+struct xml_reader;
+pc_status xml_reader_open(const char *path, const char *schema, pc_diags *d,
+                          struct xml_reader **out, char sha256[65]);
+/* Advance: 1 on a node, 0 at the end, PC_ESYNTAX/PC_EINVALID (negated,
+ * i.e. -PC_ESYNTAX) when parsing or validation failed. */
+int xml_reader_next(struct xml_reader *r);
+xmlTextReaderPtr xml_reader_raw(struct xml_reader *r);
+/* Line of the node the reader is on. */
+unsigned xml_reader_line(struct xml_reader *r);
+/* Did parsing or validation report an error so far? */
+bool xml_reader_failed(const struct xml_reader *r);
+void xml_reader_close(struct xml_reader *r);
+
+/* The location of node n in doc (file name interned by d). */
+struct pc_loc xml_loc(pc_diags *d, const xmlDoc *doc, const xmlNode *n);
+
+/* Attribute `name` of n (no namespace) as a malloc'd string, or NULL. */
+char *xml_attr(const xmlNode *n, const char *name);
+
+/* Concatenated text content of n, whitespace collapsed, malloc'd. */
+char *xml_text(const xmlNode *n);
+
+/* Is n an element named `name` in namespace `ns`? */
+bool xml_is(const xmlNode *n, const char *ns, const char *name);
+
+/* Root namespace URI of the file at path (reads and pre-scans it; does not
+ * validate). *out is the caller's. */
+pc_status xml_root_ns(const char *path, pc_diags *d, char **out);
+
+/* Free cached schemas (for leak checkers). */
+void xml_cleanup(void);
+
+#endif
