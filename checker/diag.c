@@ -188,6 +188,19 @@ utf8_len(const unsigned char *s)
     return 0;
 }
 
+/* Is the n-byte UTF-8 sequence at s a C1 control or a bidi control? */
+static bool
+diag_is_format_char(const unsigned char *s, size_t n)
+{
+    if (n == 2)
+        return s[0] == 0xc2 && s[1] < 0xa0;
+    /* U+202A..U+202E and U+2066..U+2069: E2 80 AA..AE, E2 81 A6..A9. */
+    if (n == 3 && s[0] == 0xe2)
+        return (s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae) ||
+               (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9);
+    return false;
+}
+
 void
 diag_put_escaped(FILE *out, const char *str)
 {
@@ -199,6 +212,12 @@ diag_put_escaped(FILE *out, const char *str)
         if (n == 1 && (*s < 0x20 || *s == 0x7f) && *s != '\t') {
             fprintf(out, "\\x%02x", *s);
             s++;
+        } else if (diag_is_format_char(s, n)) {
+            /* C1 controls (a raw CSI drives some terminals) and bidi
+             * overrides (they reorder what a reviewer sees). */
+            for (size_t i = 0; i < n; i++)
+                fprintf(out, "\\x%02x", s[i]);
+            s += n;
         } else if (n == 0) {
             fprintf(out, "\\x%02x", *s);
             s++;

@@ -4,19 +4,23 @@
 
 #include "privcheck.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_FAIL = 2 };
 
-struct cli {
-    struct pc_paths paths;
-    pc_diags *diags;
-};
+#define MAX_JOBS 64
 
 static const char usage_text[] =
-    "Usage: privcheck COMMAND [OPTION]... [ARG]...\n"
+    "Usage: privcheck [--policy FILE] [--rules DIR] COMMAND [OPTION]... "
+    "[ARG]...\n"
     "Audit application manifests against a privacy policy encoded as data.\n"
     "\n"
     "Commands:\n"
@@ -27,24 +31,37 @@ static const char usage_text[] =
     "  rules                  list the rule catalog\n"
     "  policy render          the policy as Markdown, clause by clause\n"
     "\n"
-    "Common options:\n"
+    "Options:\n"
     "  --policy FILE          the policy (default: the installed one)\n"
     "  --rules DIR            the rules directory (default: installed)\n"
+    "  -f, --format FORMAT    check: report format (%s; default text)\n"
+    "  -o, --output FILE      check: write the report to FILE, atomically\n"
+    "  --fail-on LEVEL        check: exit 1 on findings at or above LEVEL\n"
+    "                         (error, warning, note, never; default error)\n"
+    "  -j, --jobs N           check: audit N manifests in parallel\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
     "\n"
-    "Exit status: 0 clean, 1 findings at or above --fail-on, 2 bad usage\n"
-    "or any input that could not be read, parsed or validated.\n"
+    "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 bad\n"
+    "usage or any input that could not be read, parsed or validated.\n"
     "Environment: PRIVCHECK_DATADIR overrides where policy/ and rules/ are\n"
     "found; NO_COLOR turns colour off.\n"
     "See privcheck(1).\n";
 
+struct cli {
+    struct pc_paths paths;
+    pc_diags *diags;
+    const char *format, *output;
+    pc_severity fail_on;
+    bool never_fail;
+    unsigned jobs;
+};
+
 static int
-usage_error(const char *fmt, const char *arg)
+usage_error(const char *what, const char *arg)
 {
-    fputs("privcheck: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'privcheck --help'.\n", stderr);
+    fprintf(stderr, "privcheck: %s%s%s\nTry 'privcheck --help'.\n", what,
+            arg != NULL ? ": " : "", arg != NULL ? arg : "");
     return EXIT_FAIL;
 }
 
@@ -59,13 +76,190 @@ cli_finish(struct cli *c, pc_status st)
     return st == PC_OK ? EXIT_CLEAN : EXIT_FAIL;
 }
 
+static pc_status
+cli_engine(struct cli *c, pc_engine **e)
+{
+    pc_status st = pc_engine_load(&c->paths, c->diags, e);
+
+    if (st != PC_OK)
+        fprintf(stderr, "privcheck: error: cannot load the policy and "
+                        "rules; nothing was checked\n");
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* check */
+
+struct job {
+    const pc_engine *engine;
+    char **manifests;
+    size_t n;
+    atomic_size_t next;
+    pc_results **results;
+    pc_diags **diags;
+    pc_status *status;
+};
+
+static void *
+job_run(void *arg)
+{
+    struct job *j = arg;
+    size_t i;
+
+    while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
+        j->status[i] = pc_audit(j->engine, j->manifests[i], j->diags[i],
+                                j->results[i]);
+    return NULL;
+}
+
+/* Write the report to c->output through a temporary file in the same
+ * directory and a rename, so readers never see half a report. */
+static pc_status
+cli_write_report(struct cli *c, const pc_engine *e, const pc_results *r)
+{
+    struct pc_report_options opt = { false };
+    char tmp[PATH_MAX];
+    const char *slash;
+    FILE *out;
+    pc_status st;
+    int fd, n;
+
+    if (c->output == NULL || strcmp(c->output, "-") == 0) {
+        const char *nc = getenv("NO_COLOR");
+
+        opt.color = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+        return pc_report_write(c->format, e, r, &opt, stdout, c->diags);
+    }
+    slash = strrchr(c->output, '/');
+    if (slash != NULL)
+        n = snprintf(tmp, sizeof tmp, "%.*s/.privcheck-XXXXXX",
+                     (int)(slash - c->output), c->output);
+    else
+        n = snprintf(tmp, sizeof tmp, ".privcheck-XXXXXX");
+    if (n < 0 || (size_t)n >= sizeof tmp)
+        return PC_ELIMIT;
+    if ((fd = mkstemp(tmp)) < 0) {
+        fprintf(stderr, "privcheck: error: %s: cannot create a temporary "
+                        "file beside it: %s\n", c->output, strerror(errno));
+        return PC_EIO;
+    }
+    if ((out = fdopen(fd, "w")) == NULL) {
+        close(fd);
+        unlink(tmp);
+        return PC_ENOMEM;
+    }
+    st = pc_report_write(c->format, e, r, &opt, out, c->diags);
+    if (fflush(out) != 0 || fsync(fileno(out)) != 0)
+        st = st == PC_OK ? PC_EIO : st;
+    if (fclose(out) != 0 && st == PC_OK)
+        st = PC_EIO;
+    if (st == PC_OK && rename(tmp, c->output) != 0) {
+        fprintf(stderr, "privcheck: error: %s: %s\n", c->output,
+                strerror(errno));
+        st = PC_EIO;
+    }
+    if (st != PC_OK) {
+        unlink(tmp);
+        if (st == PC_EIO)
+            fprintf(stderr, "privcheck: error: %s: report not written\n",
+                    c->output);
+    }
+    return st;
+}
+
+static int
+cmd_check(struct cli *c, int argc, char **argv)
+{
+    struct job j = { 0 };
+    pc_engine *e = NULL;
+    pc_results *all = NULL;
+    pthread_t threads[MAX_JOBS];
+    unsigned nthreads = 0;
+    pc_status st;
+    bool failed = false;
+    int rc = EXIT_FAIL;
+
+    if (argc < 1)
+        return usage_error("check needs at least one MANIFEST", NULL);
+    if ((st = cli_engine(c, &e)) != PC_OK)
+        return cli_finish(c, st);
+    j.engine = e;
+    j.manifests = argv;
+    j.n = (size_t)argc;
+    j.results = calloc(j.n, sizeof *j.results);
+    j.diags = calloc(j.n, sizeof *j.diags);
+    j.status = calloc(j.n, sizeof *j.status);
+    all = pc_results_new();
+    if (j.results == NULL || j.diags == NULL || j.status == NULL ||
+        all == NULL)
+        goto nomem;
+    for (size_t i = 0; i < j.n; i++) {
+        j.results[i] = pc_results_new();
+        j.diags[i] = pc_diags_new();
+        if (j.results[i] == NULL || j.diags[i] == NULL)
+            goto nomem;
+    }
+    /* Workers take manifests in turn; results are merged in argument
+     * order, so the report does not depend on -j. */
+    while (nthreads + 1 < c->jobs && nthreads + 1 < j.n &&
+           pthread_create(&threads[nthreads], NULL, job_run, &j) == 0)
+        nthreads++;
+    job_run(&j);
+    for (unsigned t = 0; t < nthreads; t++)
+        pthread_join(threads[t], NULL);
+    for (size_t i = 0; i < j.n; i++) {
+        pc_diags_print(j.diags[i], stderr);
+        if (j.status[i] != PC_OK) {
+            failed = true;
+            fprintf(stderr, "%s: error: not audited (%s)\n", argv[i],
+                    pc_status_str(j.status[i]));
+        } else if (pc_results_merge(all, j.results[i]) != PC_OK) {
+            goto nomem;
+        }
+    }
+    if (failed) {
+        /* Fail closed: no report that could pass for a clean run. */
+        fputs("privcheck: error: some manifests could not be audited; no "
+              "report written\n", stderr);
+        goto out;
+    }
+    pc_results_sort(all);
+    if ((st = cli_write_report(c, e, all)) != PC_OK) {
+        rc = cli_finish(c, st);
+        goto out;
+    }
+    rc = !c->never_fail && pc_results_at_least(all, c->fail_on) > 0
+             ? EXIT_FINDINGS
+             : EXIT_CLEAN;
+    goto out;
+nomem:
+    fputs("privcheck: error: out of memory\n", stderr);
+    rc = EXIT_FAIL;
+out:
+    for (size_t i = 0; i < j.n; i++) {
+        if (j.results != NULL)
+            pc_results_free(j.results[i]);
+        if (j.diags != NULL)
+            pc_diags_free(j.diags[i]);
+    }
+    free(j.results);
+    free(j.diags);
+    free(j.status);
+    pc_results_free(all);
+    pc_engine_free(e);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* validate, explain, classify, rules, policy */
+
 static int
 cmd_validate(struct cli *c, int argc, char **argv)
 {
     pc_status worst = PC_OK;
 
     if (argc < 1)
-        return usage_error("%s", "validate needs at least one FILE");
+        return usage_error("validate needs at least one FILE", NULL);
     for (int i = 0; i < argc; i++) {
         pc_status st = pc_validate_file(&c->paths, argv[i], c->diags);
 
@@ -79,6 +273,107 @@ cmd_validate(struct cli *c, int argc, char **argv)
     return worst == PC_OK ? EXIT_CLEAN : EXIT_FAIL;
 }
 
+static void
+print_clauses(const struct pc_clause_ref *cl, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("    policy §%s [%s]: \"%s\"\n", cl[i].section, cl[i].id,
+               cl[i].text);
+}
+
+static int
+cmd_explain(struct cli *c, int argc, char **argv)
+{
+    const struct pc_rule_info *r;
+    pc_engine *e = NULL;
+    pc_status st;
+
+    if (argc != 1)
+        return usage_error("explain needs exactly one rule ID", NULL);
+    if ((st = cli_engine(c, &e)) != PC_OK)
+        return cli_finish(c, st);
+    if ((r = pc_engine_rule_find(e, argv[0])) == NULL) {
+        fprintf(stderr, "privcheck: error: no rule '%s'; 'privcheck rules' "
+                        "lists them\n", argv[0]);
+        pc_engine_free(e);
+        return EXIT_FAIL;
+    }
+    printf("%s (%s): %s\n", r->id, pc_severity_str(r->severity), r->title);
+    printf("  checks each <%s> of the manifest; reports, for example:\n",
+           r->over);
+    printf("    %s\n", r->message);
+    printf("  enforces:\n");
+    print_clauses(r->clauses, r->nclauses);
+    if (r->nclauses == 0)
+        printf("    the manifest format itself (no policy clause)\n");
+    printf("  how to fix:\n    %s\n", r->fix);
+    printf("  defined at %s:%u\n", r->file, r->line);
+    pc_engine_free(e);
+    return EXIT_CLEAN;
+}
+
+static int
+cmd_classify(struct cli *c, int argc, char **argv)
+{
+    pc_engine *e = NULL;
+    pc_status st;
+
+    if (argc < 1)
+        return usage_error("classify needs at least one NAME", NULL);
+    if ((st = cli_engine(c, &e)) != PC_OK)
+        return cli_finish(c, st);
+    for (int i = 0; i < argc && st == PC_OK; i++) {
+        struct pc_classification cl;
+
+        if ((st = pc_classify_name(e, argv[i], c->diags, &cl)) != PC_OK)
+            break;
+        if (cl.element == NULL) {
+            printf("%s: not recognised by any classifier (a field named "
+                   "so needs a category)\n", argv[i]);
+            continue;
+        }
+        printf("%s: %s%s%s\n    classifier %s, pattern %s\n", argv[i],
+               cl.element,
+               cl.declared ? "" : " (NOT declared by the policy)",
+               cl.sensitive ? ", sensitive" : "", cl.classifier, cl.pattern);
+    }
+    pc_engine_free(e);
+    return cli_finish(c, st);
+}
+
+static int
+cmd_rules(struct cli *c, int argc, char **argv)
+{
+    pc_engine *e = NULL;
+    pc_status st;
+
+    if (argc != 0)
+        return usage_error("rules takes no arguments", NULL);
+    if ((st = cli_engine(c, &e)) != PC_OK)
+        return cli_finish(c, st);
+    printf("%-8s  %-7s  %-11s  %-24s  %s\n", "ID", "LEVEL", "OVER",
+           "CLAUSES", "TITLE");
+    for (size_t i = 0; i < pc_engine_rule_count(e); i++) {
+        const struct pc_rule_info *r = pc_engine_rule(e, i);
+        char clauses[256] = "";
+        size_t used = 0;
+
+        for (size_t k = 0; k < r->nclauses && used < sizeof clauses; k++) {
+            int n = snprintf(clauses + used, sizeof clauses - used, "%s%s",
+                             k ? "," : "", r->clauses[k].id);
+            if (n < 0)
+                break;
+            used += (size_t)n;
+        }
+        printf("%-8s  %-7s  %-11s  %-24s  %s\n", r->id,
+               pc_severity_str(r->severity), r->over,
+               r->nclauses ? clauses : "-", r->title);
+    }
+    printf("%zu rules\n", pc_engine_rule_count(e));
+    pc_engine_free(e);
+    return EXIT_CLEAN;
+}
+
 static int
 cmd_policy(struct cli *c, int argc, char **argv)
 {
@@ -86,9 +381,9 @@ cmd_policy(struct cli *c, int argc, char **argv)
     pc_status st;
 
     if (argc < 1)
-        return usage_error("%s", "policy needs a subcommand: render");
+        return usage_error("policy needs a subcommand", "render");
     if (strcmp(argv[0], "render") != 0)
-        return usage_error("unknown policy subcommand '%s'", argv[0]);
+        return usage_error("unknown policy subcommand", argv[0]);
     st = pc_policy_load(c->paths.policy, c->paths.policy_schema, c->diags,
                         &p);
     if (st == PC_OK)
@@ -101,63 +396,123 @@ static const struct command {
     const char *name;
     int (*run)(struct cli *, int, char **);
 } commands[] = {
-    { "validate", cmd_validate },
-    { "policy", cmd_policy },
+    { "check", cmd_check },       { "validate", cmd_validate },
+    { "explain", cmd_explain },   { "classify", cmd_classify },
+    { "rules", cmd_rules },       { "policy", cmd_policy },
 };
+
+/* ------------------------------------------------------------------ */
+
+static bool
+parse_jobs(const char *s, unsigned *out)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || n < 1 || n > MAX_JOBS)
+        return false;
+    *out = (unsigned)n;
+    return true;
+}
+
+static int
+set_path(char **slot, const char *value)
+{
+    free(*slot);
+    return (*slot = strdup(value)) != NULL;
+}
 
 int
 main(int argc, char **argv)
 {
+    enum { OPT_POLICY = 256, OPT_RULES, OPT_FAIL_ON };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
-        { "policy", required_argument, NULL, 'P' },
-        { "rules", required_argument, NULL, 'R' },
+        { "policy", required_argument, NULL, OPT_POLICY },
+        { "rules", required_argument, NULL, OPT_RULES },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "fail-on", required_argument, NULL, OPT_FAIL_ON },
+        { "jobs", required_argument, NULL, 'j' },
         { NULL, 0, NULL, 0 },
     };
-    struct cli c = { { 0 }, NULL };
+    struct cli c = { .format = "text", .fail_on = PC_SEV_ERROR, .jobs = 1 };
+    const struct command *cmd = NULL;
     int opt, rc = EXIT_FAIL;
 
-    /* Options before the command apply to every command. */
-    while ((opt = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+    /* The command may come before or after the options. */
+    while ((opt = getopt_long(argc, argv, "hVf:o:j:", opts, NULL)) != -1) {
         switch (opt) {
         case 'h':
-            fputs(usage_text, stdout);
-            return EXIT_CLEAN;
+            printf(usage_text, pc_report_formats());
+            rc = EXIT_CLEAN;
+            goto out;
         case 'V':
             printf("privcheck %s\n", pc_version());
-            return EXIT_CLEAN;
-        case 'P':
-            free(c.paths.policy);
-            c.paths.policy = strdup(optarg);
+            rc = EXIT_CLEAN;
+            goto out;
+        case OPT_POLICY:
+            if (!set_path(&c.paths.policy, optarg))
+                goto out;
             break;
-        case 'R':
-            free(c.paths.rules_dir);
-            c.paths.rules_dir = strdup(optarg);
+        case OPT_RULES:
+            if (!set_path(&c.paths.rules_dir, optarg))
+                goto out;
+            break;
+        case 'f':
+            if (!pc_report_format_known(optarg)) {
+                rc = usage_error("unknown --format", optarg);
+                goto out;
+            }
+            c.format = optarg;
+            break;
+        case 'o':
+            c.output = optarg;
+            break;
+        case OPT_FAIL_ON:
+            if (strcmp(optarg, "never") == 0) {
+                c.never_fail = true;
+            } else if (!pc_severity_parse(optarg, &c.fail_on)) {
+                rc = usage_error("--fail-on takes error, warning, note or "
+                                 "never, not",
+                                 optarg);
+                goto out;
+            }
+            break;
+        case 'j':
+            if (!parse_jobs(optarg, &c.jobs)) {
+                rc = usage_error("--jobs takes a number from 1 to 64, not",
+                                 optarg);
+                goto out;
+            }
             break;
         default:
             fputs("Try 'privcheck --help'.\n", stderr);
-            return EXIT_FAIL;
+            goto out;
         }
     }
     if (optind >= argc) {
-        fputs(usage_text, stderr);
-        return EXIT_FAIL;
+        fprintf(stderr, usage_text, pc_report_formats());
+        goto out;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[optind], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (cmd == NULL) {
+        rc = usage_error("unknown command", argv[optind]);
+        goto out;
     }
     if ((c.diags = pc_diags_new()) == NULL) {
         fputs("privcheck: error: out of memory\n", stderr);
-        return EXIT_FAIL;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (strcmp(argv[optind], commands[i].name) != 0)
-            continue;
-        if (pc_paths_resolve(&c.paths, c.diags) != PC_OK)
-            rc = cli_finish(&c, PC_EIO);
-        else
-            rc = commands[i].run(&c, argc - optind - 1, argv + optind + 1);
         goto out;
     }
-    rc = usage_error("unknown command '%s'", argv[optind]);
+    if (pc_paths_resolve(&c.paths, c.diags) != PC_OK)
+        rc = cli_finish(&c, PC_EIO);
+    else
+        rc = cmd->run(&c, argc - optind - 1, argv + optind + 1);
 out:
     pc_paths_clear(&c.paths);
     pc_diags_free(c.diags);

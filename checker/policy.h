@@ -12,8 +12,9 @@ struct map;
 
 struct policy_clause {
     char *id;
-    char *section; /* section number, "1".."11" */
+    char *section; /* its section's number, e.g. "8" */
     char *text;    /* verbatim, whitespace collapsed */
+    bool normative; /* false: quoted for completeness, states no commitment */
     unsigned line;
 };
 
@@ -38,6 +39,7 @@ struct policy_category {
     bool general_purposes, shared_for_business, sensitive;
     struct strv clauses;
     struct strv elements; /* ids of elements whose first category it is */
+    struct strv members;  /* every element in it, including through @also */
     unsigned line;
 };
 
@@ -45,11 +47,17 @@ struct policy_element {
     char *id, *title;
     struct strv categories; /* its own category first, then @also */
     struct strv only_from;  /* empty: any source */
+    struct strv own_purposes; /* @purposes as written; empty: not narrowed */
     struct strv clauses;
-    /* Derived at load time: */
-    struct strv purposes;   /* permitted: intersection over categories */
+    /* Derived at load time. purposes: the permitted ones, in <purposes>
+     * order: the intersection over its categories of (the listed purposes,
+     * plus every general purpose if the category is open to them),
+     * narrowed by the element's own @purposes, minus any purpose prohibited
+     * for one of its categories or for the element itself. */
+    struct strv purposes;
     struct strv collection; /* permitted methods: intersection */
-    bool sensitive;
+    bool sensitive;           /* any of its categories is */
+    bool shared_for_business; /* every one of its categories is */
     unsigned line;
 };
 
@@ -60,17 +68,17 @@ struct policy_source {
 };
 
 struct policy_purpose {
-    char *id, *title;
-    char *scope; /* "general" | "listed" */
+    char *id, *title; /* title: NULL when not given */
+    char *scope; /* "general" | "listed"; NULL when prohibited */
     char *needs; /* "none" | "consent" | "opt-out" */
     bool internal_only, prohibited;
-    struct strv prohibited_for; /* category ids */
+    struct strv prohibited_for; /* category or element ids */
     struct strv clauses;
     unsigned line;
 };
 
 struct policy_recipient_type {
-    char *id, *title;
+    char *id, *title; /* title: NULL when not given */
     char *needs; /* "none" | "consent" | "permission" */
     struct strv clauses;
     unsigned line;
@@ -104,6 +112,12 @@ struct policy_jurisdiction {
     unsigned line;
 };
 
+struct policy_basis { /* a retention basis */
+    char *id;
+    struct strv clauses;
+    unsigned line;
+};
+
 struct policy_setting {
     char *id, *type, *value, *why;
     bool organisation;
@@ -120,6 +134,7 @@ struct policy_technology {
 struct policy_integration {
     char *id, *provider, *title;
     struct strv elements, purposes, scopes;
+    struct strv *scope_clauses; /* parallel to scopes */
     bool store, transfer;
     struct strv clauses;
     unsigned line;
@@ -158,17 +173,22 @@ struct pc_policy {
 
     char *appeal_channel, *appeal_subject;
     struct strv appeal_clauses, agents_clauses, verification_clauses;
-    struct strv retention_bases, retention_clauses;
+    struct strv retention_bases, retention_clauses; /* basis ids, in order */
+    struct policy_basis *bases; /* the same bases, with their clauses */
+    size_t nbases;
+    /* every <encrypt-in-transit>, merged */
     struct strv encrypt_categories, encrypt_clauses;
-    struct strv tracking_collects, tracking_clauses;
+    struct strv tracking_collects, tracking_clauses, tracking_collects_clauses;
     long children_min_age; /* 0: not stated */
     struct strv children_clauses;
     struct strv transfer_countries, transfer_clauses;
+    bool transfer_other_countries; /* also to countries it does not name */
 
     /* Indexes, id -> pointer into the arrays above. */
     struct map *by_clause, *by_category, *by_element, *by_source,
         *by_purpose, *by_recipient_type, *by_right, *by_jurisdiction,
-        *by_setting, *by_technology, *by_integration, *by_agreement;
+        *by_setting, *by_technology, *by_integration, *by_agreement,
+        *by_basis;
 };
 
 /* Lookups by id, O(1); NULL when the policy has no such thing. Borrowed. */
@@ -194,6 +214,7 @@ const struct policy_technology *policy_technology(const pc_policy *p,
                                                   const char *id);
 const struct policy_integration *policy_integration(const pc_policy *p,
                                                     const char *id);
+const struct policy_basis *policy_basis(const pc_policy *p, const char *id);
 
 
 #endif

@@ -128,6 +128,126 @@ pc_status pc_policy_render_markdown(const pc_policy *p, FILE *out);
 pc_status pc_validate_file(const struct pc_paths *paths, const char *path,
                            pc_diags *d);
 
+
+/* ------------------------------------------------------------------ */
+/* The engine: a policy, its compiled rules and classifiers. Immutable once
+ * loaded, so several threads may audit with one engine at once. */
+
+typedef struct pc_engine pc_engine;
+
+/* Load the policy, classifiers and every *.rules.xml of paths->rules_dir,
+ * validate and compile them. On PC_OK *out is the caller's
+ * (pc_engine_free). Every problem goes to d. */
+pc_status pc_engine_load(const struct pc_paths *paths, pc_diags *d,
+                         pc_engine **out);
+void pc_engine_free(pc_engine *e);
+/* Borrowed for the engine's lifetime. */
+const pc_policy *pc_engine_policy(const pc_engine *e);
+/* SHA-256 over the rules and classifier files, in the order read. */
+const char *pc_engine_rules_sha256(const pc_engine *e);
+
+/* A reference to a policy clause; strings borrowed from the engine. */
+struct pc_clause_ref {
+    const char *id, *section, *text;
+};
+
+/* A rule as the catalog shows it; borrowed from the engine. */
+struct pc_rule_info {
+    const char *id;
+    pc_severity severity;
+    const char *title, *message, *fix;
+    const char *over; /* what the rule ranges over: "flow", "field", ... */
+    const struct pc_clause_ref *clauses;
+    size_t nclauses;
+    const char *file; /* the rules file and line it is defined at */
+    unsigned line;
+};
+
+size_t pc_engine_rule_count(const pc_engine *e);
+/* Rules sorted by id. */
+const struct pc_rule_info *pc_engine_rule(const pc_engine *e, size_t i);
+/* NULL when no rule has this id. */
+const struct pc_rule_info *pc_engine_rule_find(const pc_engine *e,
+                                               const char *id);
+
+/* What the classifiers make of a field name. */
+struct pc_classification {
+    const char *element;    /* NULL: no classifier recognises the name */
+    const char *classifier; /* id of the classifier that matched */
+    const char *pattern;    /* the pattern that matched */
+    bool sensitive;         /* the classifier or the policy says so */
+    bool declared;          /* the policy declares the element */
+};
+
+/* Classify one field name. Strings in *out are borrowed from the engine.
+ * Errors (a pattern hitting its match limit) go to d. */
+pc_status pc_classify_name(const pc_engine *e, const char *name,
+                           pc_diags *d, struct pc_classification *out);
+
+/* ------------------------------------------------------------------ */
+/* Audits and their results. */
+
+/* One finding. Strings are owned by the results; clauses are borrowed from
+ * the engine, which must outlive the results. */
+struct pc_finding {
+    const char *rule;
+    pc_severity severity;
+    const char *title, *message, *fix;
+    const struct pc_clause_ref *clauses;
+    size_t nclauses;
+    const char *file; /* the manifest, as named on the command line */
+    unsigned line;
+    const char *object;      /* e.g. "flow[signup]/field[ssn]" */
+    const char *application; /* the manifest's application name */
+    const char *fingerprint; /* stable: rule + application + object */
+};
+
+/* A manifest that was audited. */
+struct pc_manifest_info {
+    const char *file, *application, *version, *sha256;
+};
+
+typedef struct pc_results pc_results;
+
+pc_results *pc_results_new(void);
+void pc_results_free(pc_results *r);
+
+/* Audit one manifest and add its findings to r. Returns PC_OK when the
+ * manifest was read and fully audited, findings or not; anything else
+ * means it could not be (and it must not count as a pass). Thread-safe
+ * for distinct r. */
+pc_status pc_audit(const pc_engine *e, const char *manifest, pc_diags *d,
+                   pc_results *r);
+
+/* Move everything from src into dst (src is left empty). */
+pc_status pc_results_merge(pc_results *dst, pc_results *src);
+/* Sort findings by file, line, rule, object: reports are deterministic. */
+void pc_results_sort(pc_results *r);
+size_t pc_results_count(const pc_results *r);
+const struct pc_finding *pc_results_get(const pc_results *r, size_t i);
+size_t pc_results_manifest_count(const pc_results *r);
+const struct pc_manifest_info *pc_results_manifest(const pc_results *r,
+                                                   size_t i);
+/* Number of findings with severity >= sev. */
+size_t pc_results_at_least(const pc_results *r, pc_severity sev);
+
+/* ------------------------------------------------------------------ */
+/* Reports. */
+
+struct pc_report_options {
+    bool color; /* ANSI colour (text format only) */
+};
+
+/* Is `format` a report format ("text", "json", ...)? */
+bool pc_report_format_known(const char *format);
+/* Comma-separated list of the formats, static. */
+const char *pc_report_formats(void);
+/* Write the report for r in `format` to out. */
+pc_status pc_report_write(const char *format, const pc_engine *e,
+                          const pc_results *r,
+                          const struct pc_report_options *opt, FILE *out,
+                          pc_diags *d);
+
 #ifdef __cplusplus
 }
 #endif

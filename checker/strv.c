@@ -82,6 +82,17 @@ strv_copy(struct strv *dst, const struct strv *src)
     return PC_OK;
 }
 
+pc_status
+strv_copy_unique(struct strv *dst, const struct strv *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        pc_status st = strv_add_unique(dst, src->v[i]);
+        if (st != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
 static int
 strv_cmp(const void *a, const void *b)
 {

@@ -17,6 +17,8 @@ pc_status strv_add_unique(struct strv *sv, const char *s);
 /* Append every whitespace-separated token of s (NULL: none). */
 pc_status strv_split(struct strv *sv, const char *s);
 bool strv_has(const struct strv *sv, const char *s);
+/* Append the items of src that dst lacks. */
+pc_status strv_copy_unique(struct strv *dst, const struct strv *src);
 /* Deep copy; dst must be empty. */
 pc_status strv_copy(struct strv *dst, const struct strv *src);
 /* Sort lexically, in place. */

@@ -92,14 +92,30 @@ xml_read_file(const char *path, const struct xml_limits *lim, pc_diags *d,
                        (long long)sb.st_size, lim->max_bytes);
         goto out;
     }
-    buf = malloc(lim->max_bytes + 1);
+    /* Size the buffer from fstat, plus one byte to notice a file that grew
+     * since (it is then read again up to the cap). */
+    size_t cap = (size_t)sb.st_size + 2;
+    buf = malloc(cap);
     if (buf == NULL) {
         st = PC_ENOMEM;
         goto out;
     }
-    /* Read up to one byte past the cap: the file may grow after fstat. */
     for (;;) {
-        ssize_t n = read(fd, buf + len, lim->max_bytes + 1 - len);
+        ssize_t n;
+
+        if (len + 1 == cap) {
+            size_t ncap = cap * 2 > lim->max_bytes + 2 ? lim->max_bytes + 2
+                                                       : cap * 2;
+            char *nb = realloc(buf, ncap);
+
+            if (nb == NULL) {
+                st = PC_ENOMEM;
+                goto out;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        n = read(fd, buf + len, cap - 1 - len);
 
         if (n < 0 && errno == EINTR)
             continue;

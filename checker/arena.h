@@ -1,0 +1,24 @@
+/* arena.h - scratch memory for one evaluation, freed all at once. */
+#ifndef PC_ARENA_H
+#define PC_ARENA_H
+
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+    struct arena_chunk *head;
+    size_t used; /* in head */
+    size_t total, max; /* bytes handed out since reset; cap (0 = none) */
+};
+#define ARENA_INIT(max) { NULL, 0, 0, (max) }
+
+/* n bytes, aligned for any object; NULL when out of memory or over max. */
+void *arena_alloc(struct arena *a, size_t n);
+/* A copy of s[0..n) with a NUL, or NULL. */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Forget everything allocated, keeping one chunk for reuse. */
+void arena_reset(struct arena *a);
+void arena_free(struct arena *a);
+
+#endif

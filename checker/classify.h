@@ -1,0 +1,104 @@
+/* classify.h - field-name classifiers: pcre2 patterns, read from a
+ * classifiers file (urn:privcheck:classifiers:1), that map field names
+ * (and optionally sample values) to data element ids. The ids are data:
+ * some are the policy's, some deliberately are not (undeclared personal
+ * data). The first classifier in file order that recognises a name wins;
+ * each distinct name is classified once and cached. */
+#ifndef PC_CLASSIFY_H
+#define PC_CLASSIFY_H
+
+#include "privcheck.h"
+
+struct classify_set;
+struct strbuf;
+
+/* Names longer than this (in bytes) are refused with PC_ELIMIT. */
+#define CLASSIFY_MAX_NAME 1024
+
+/* What a set makes of a name or value. Strings are borrowed from the set
+ * and live as long as it does. */
+struct classify_result {
+    const char *element;    /* NULL: no classifier recognises it */
+    const char *classifier; /* id of the classifier that did; else NULL */
+    const char *pattern;    /* the pattern that matched; else NULL */
+    bool sensitive;         /* the classifier says the data is sensitive */
+    unsigned line;          /* the classifier's line in its file; else 0 */
+};
+
+/* One classifier, as the file defines it; borrowed from the set. */
+struct classify_info {
+    const char *id, *element;
+    const char *description; /* NULL when the file gives none */
+    bool sensitive;
+    unsigned line;
+    size_t nnames, nnots, nvalues; /* how many patterns of each kind */
+};
+
+/* Read, validate against the RELAX NG schema at `schema` (NULL: no
+ * validation; the loader still checks what it relies on) and compile the
+ * classifiers at `path`. Every problem is reported - each pattern that
+ * does not compile, with its classifier id and offset; duplicate ids -
+ * and any makes the load fail. On PC_OK *out is the caller's
+ * (classify_free). */
+pc_status classify_load(const char *path, const char *schema, pc_diags *d,
+                        struct classify_set **out);
+void classify_free(struct classify_set *cs);
+
+/* Normalise a field name the way classification sees it, into out
+ * (replacing its contents; out's cap applies):
+ *   - a word boundary inside camelCase / PascalCase becomes '_':
+ *     lower or digit before upper (ccNumber -> cc_Number, ipv4Address ->
+ *     ipv4_Address), and the last capital of an acronym before a
+ *     lower-case word (IPAddress -> IP_Address, SSNLast4 -> SSN_Last4) -
+ *     except a plural "s" (IDs, URLs stay whole) and a lower-case letter
+ *     followed by a digit (IPv4, IPv6 stay whole);
+ *   - ASCII letters are lower-cased; other bytes (UTF-8) are kept;
+ *   - every other ASCII character that is not a letter or digit ('-',
+ *     '.', ' ', '/', ':', '[', ...) becomes '_';
+ *   - runs of '_' collapse to one; leading and trailing '_' go.
+ * So "SSN_Last4", "ssnLast4" and "ssn-last-4" give "ssn_last4",
+ * "ssn_last4" and "ssn_last_4"; "user.e-mail" gives "user_e_mail". */
+pc_status classify_normalize(const char *name, struct strbuf *out);
+
+/* Classify a field name: normalise it, then try each classifier in file
+ * order - the first whose <name> patterns match and none of whose <not>
+ * patterns match wins. The answer for each distinct name is cached
+ * (thread-safe: one set may serve many threads). `loc` is where the name
+ * came from, for errors. A pattern that cannot decide (match limit) is an
+ * error (and the answer is not cached); *out is then unrecognised. */
+pc_status classify_name(struct classify_set *cs, const char *name,
+                        pc_diags *d, struct pc_loc loc,
+                        struct classify_result *out);
+
+/* Classify a sample value with the classifiers' <value> patterns (raw
+ * value, no normalisation; first match in file order). Not cached. */
+pc_status classify_value(const struct classify_set *cs, const char *value,
+                         pc_diags *d, struct pc_loc loc,
+                         struct classify_result *out);
+
+/* SHA-256 (lower-case hex) of the bytes read, and the path they came
+ * from; borrowed. */
+const char *classify_sha256(const struct classify_set *cs);
+const char *classify_path(const struct classify_set *cs);
+
+/* The classifiers in file order. */
+size_t classify_count(const struct classify_set *cs);
+const struct classify_info *classify_get(const struct classify_set *cs,
+                                         size_t i);
+/* The classifier with this id, or NULL. */
+const struct classify_info *classify_find(const struct classify_set *cs,
+                                          const char *id);
+
+/* Cache statistics: distinct names cached, lookups answered from the
+ * cache, and lookups that had to match. */
+struct classify_stats {
+    size_t entries, hits, misses;
+};
+void classify_stats(struct classify_set *cs, struct classify_stats *out);
+
+/* Bound the cache (default 1 << 20 names). Past the bound names are still
+ * classified, just not remembered: results never borrow from the cache,
+ * so this only costs time. */
+void classify_set_cache_limit(struct classify_set *cs, size_t max);
+
+#endif

@@ -1,0 +1,191 @@
+/* engine.c - the library's front door: load a policy, its classifiers and
+ * rules into one immutable engine, audit manifests with it, and write
+ * reports about the results. */
+#include "config.h"
+
+#include "privcheck.h"
+
+#include "classify.h"
+#include "diag.h"
+#include "eval.h"
+#include "map.h"
+#include "policy.h"
+#include "report.h"
+#include "results.h"
+#include "rule.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "xml.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CLASSIFIERS_FILE "classifiers.xml"
+
+struct pc_engine {
+    pc_policy *policy;
+    struct schema_attrs *schema;
+    struct classify_set *classifiers;
+    struct ruleset *rules;
+    char *manifest_schema;
+    char sha256[65]; /* over the rules and the classifiers */
+};
+
+void
+pc_engine_free(pc_engine *e)
+{
+    if (e == NULL)
+        return;
+    rules_free(e->rules);
+    classify_free(e->classifiers);
+    schema_attrs_free(e->schema);
+    pc_policy_free(e->policy);
+    free(e->manifest_schema);
+    free(e);
+}
+
+pc_status
+pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
+{
+    struct strbuf path = STRBUF_INIT(0), both = STRBUF_INIT(0);
+    pc_engine *e = calloc(1, sizeof *e);
+    pc_status st, worst = PC_OK;
+
+    if (e == NULL)
+        return PC_ENOMEM;
+    xml_init();
+    if ((e->manifest_schema = strdup(paths->manifest_schema)) == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    /* Load all three even when one fails, to report every problem. */
+    worst = pc_policy_load(paths->policy, paths->policy_schema, d,
+                           &e->policy);
+    if ((st = strbuf_printf(&path, "%s/%s", paths->rules_dir,
+                            CLASSIFIERS_FILE)) != PC_OK)
+        goto out;
+    st = classify_load(strbuf_str(&path), paths->classifiers_schema, d,
+                       &e->classifiers);
+    if (st != PC_OK)
+        worst = st;
+    st = schema_attrs_load(paths->manifest_schema, d, &e->schema);
+    if (st != PC_OK) {
+        worst = st;
+        goto out;
+    }
+    if (worst != PC_OK) {
+        st = worst;
+        goto out;
+    }
+    if ((st = rules_load(paths->rules_dir, paths->rules_schema, e->policy,
+                         e->schema, d, &e->rules)) != PC_OK)
+        goto out;
+    if ((st = strbuf_printf(&both, "%s  rules\n%s  %s\n", e->rules->sha256,
+                            classify_sha256(e->classifiers),
+                            CLASSIFIERS_FILE)) != PC_OK)
+        goto out;
+    sha256_hex(strbuf_str(&both), both.len, e->sha256);
+    *out = e;
+    e = NULL;
+out:
+    strbuf_free(&path);
+    strbuf_free(&both);
+    pc_engine_free(e);
+    return st;
+}
+
+const pc_policy *
+pc_engine_policy(const pc_engine *e)
+{
+    return e->policy;
+}
+
+const char *
+pc_engine_rules_sha256(const pc_engine *e)
+{
+    return e->sha256;
+}
+
+size_t
+pc_engine_rule_count(const pc_engine *e)
+{
+    return e->rules->nrules;
+}
+
+const struct pc_rule_info *
+pc_engine_rule(const pc_engine *e, size_t i)
+{
+    return i < e->rules->nrules ? &e->rules->rules[i]->info : NULL;
+}
+
+const struct pc_rule_info *
+pc_engine_rule_find(const pc_engine *e, const char *id)
+{
+    const struct rule *r = map_get(e->rules->by_id, id);
+
+    return r != NULL ? &r->info : NULL;
+}
+
+pc_status
+pc_classify_name(const pc_engine *e, const char *name, pc_diags *d,
+                 struct pc_classification *out)
+{
+    struct classify_result cr;
+    const struct policy_element *el;
+    pc_status st;
+
+    memset(out, 0, sizeof *out);
+    st = classify_name(e->classifiers, name, d, diag_loc(d, NULL, 0, 0),
+                       &cr);
+    if (st != PC_OK)
+        return st;
+    out->element = cr.element;
+    out->classifier = cr.classifier;
+    out->pattern = cr.pattern;
+    out->sensitive = cr.sensitive;
+    if (cr.element != NULL) {
+        el = policy_element(e->policy, cr.element);
+        out->declared = el != NULL ||
+                        policy_category(e->policy, cr.element) != NULL;
+        if (el != NULL && el->sensitive)
+            out->sensitive = true;
+    }
+    return PC_OK;
+}
+
+pc_status
+pc_audit(const pc_engine *e, const char *manifest, pc_diags *d,
+         pc_results *r)
+{
+    struct eval_engine ee = { e->policy, e->rules, e->classifiers,
+                              e->manifest_schema };
+    pc_results *scratch = pc_results_new();
+    pc_status st;
+
+    if (scratch == NULL)
+        return PC_ENOMEM;
+    /* Findings land in r only when the whole manifest was audited: a half
+     * audit must not look like a clean one, nor like a partial one. */
+    st = eval_manifest(&ee, manifest, d, scratch);
+    if (st == PC_OK)
+        st = pc_results_merge(r, scratch);
+    pc_results_free(scratch);
+    return st;
+}
+
+pc_status
+pc_report_write(const char *format, const pc_engine *e, const pc_results *r,
+                const struct pc_report_options *opt, FILE *out, pc_diags *d)
+{
+    struct report_meta meta = {
+        .tool = PACKAGE_NAME,
+        .tool_version = pc_version(),
+        .policy_id = pc_policy_id(e->policy),
+        .policy_version = pc_policy_version(e->policy),
+        .policy_title = pc_policy_title(e->policy),
+        .policy_sha256 = pc_policy_sha256(e->policy),
+        .rules_sha256 = e->sha256,
+    };
+
+    return report_write(format, &meta, r, opt, out, d);
+}

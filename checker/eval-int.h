@@ -1,0 +1,97 @@
+/* eval-int.h - the evaluator's private model, shared by eval.c (walking
+ * the manifest and the rules) and func.c (the function library). */
+#ifndef PC_EVAL_INT_H
+#define PC_EVAL_INT_H
+
+#include "arena.h"
+#include "eval.h"
+#include "strv.h"
+
+struct map;
+
+/* One manifest element, with its attributes as values. */
+struct obj {
+    char *kind;
+    unsigned line;
+    size_t nattrs;
+    char **names;
+    struct val *vals; /* items borrow from the strings below */
+    char **raw;       /* attribute values as written (owned) */
+    struct obj *parent;
+    struct obj **kids;
+    size_t nkids, capkids;
+    char *key; /* for the object path: id, name, ... */
+    bool repeated;
+    unsigned first_line;
+    /* Fields only, computed once the flow is complete. */
+    bool derived;
+    const char *element, *classified, *classifier;
+    bool classified_sensitive, sensitive;
+    struct strv categories;
+};
+
+struct objlist {
+    struct obj **v;
+    size_t n, cap;
+};
+
+/* What flows write into one store. */
+struct storeagg {
+    struct strv elements, categories;
+    struct strv purpose_fields; /* "purpose\tfield-name" */
+};
+
+struct mstate {
+    const struct eval_engine *e;
+    pc_diags *d;
+    pc_results *r;
+    const char *path;
+    struct obj *stack[64];
+    unsigned depth;
+    struct obj *root;
+    struct obj *unit; /* the streamed element being built, if any */
+    struct map *kinds; /* kind -> struct objlist * (retained objects) */
+    struct objlist **lists;
+    size_t nlists;
+    struct objlist all;      /* every retained object, document order */
+    struct objlist retained; /* streamed units kept for deferred checks */
+    struct map *ids;         /* id -> first line (uintptr_t) */
+    struct strv idkeys;
+    struct map *stores; /* store id -> struct storeagg * */
+    struct storeagg **aggs;
+    size_t naggs;
+    struct map *wanted; /* "kind attr" -> struct strv * */
+    struct strv **wanted_sets;
+    size_t nwanted;
+    struct arena arena;
+    unsigned long nobjects;
+};
+
+struct evalctx {
+    struct mstate *ms;
+    const struct obj *obj;
+    const char *vars[8];
+    struct val vals[8];
+    size_t nvars;
+};
+
+/* Retained objects of one kind (NULL: none). */
+const struct objlist *eval_kind(const struct mstate *ms, const char *kind);
+/* Attribute name of o as a value (empty if absent). */
+struct val eval_attr(const struct obj *o, const char *name);
+
+/* Values in the arena. */
+pc_status val_one(struct evalctx *c, const char *s, struct val *out);
+pc_status val_from_strv(struct evalctx *c, const struct strv *sv,
+                        struct val *out);
+pc_status val_bool(struct evalctx *c, bool b, struct val *out);
+pc_status val_number(struct evalctx *c, double x, struct val *out);
+bool val_has(const struct val *v, const char *s);
+
+/* ISO 8601 duration ("P1Y2M3DT4H") in seconds, years of 365 days and
+ * months of 30; "indefinite" is infinity. False when malformed. */
+bool eval_duration(const char *s, double *seconds);
+/* A whole decimal number. False when s is not one. */
+bool eval_number(const char *s, double *x);
+
+#endif

@@ -1,0 +1,944 @@
+/* eval.c - the evaluator: streams a manifest, builds each element as an
+ * object, and runs the compiled checks over it. Flows are the one element
+ * that can be numerous, so a flow is checked as soon as it is complete and
+ * then freed; only what cross-references need is kept (the declarations,
+ * the per-store aggregates, and flows that read back from a store, whose
+ * checks may depend on flows not yet seen). Everything else is evaluated
+ * once the whole manifest has been read. */
+#include "config.h"
+
+#include "eval-int.h"
+
+#include "classify.h"
+#include "diag.h"
+#include "manifest.h"
+#include "map.h"
+#include "pattern.h"
+#include "policy.h"
+#include "results.h"
+#include "rule.h"
+#include "sha256.h"
+#include "strbuf.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Names from the manifest format (DESIGN §4), not from any policy. */
+#define KIND_STREAMED "flow"  /* checked when complete, then freed */
+#define KIND_FIELD "field"    /* the data items of a flow */
+#define KIND_STORE "store"
+#define ATTR_ID "id"
+#define ATTR_TO "to"          /* where a flow's data goes */
+#define ATTR_SOURCE "source"  /* where it comes from (may be a store) */
+#define ATTR_PURPOSE "purpose"
+#define ATTR_NAME "name"
+#define ATTR_CATEGORY "category"
+
+#define EVAL_MAX_OBJECTS 200000 /* retained elements per manifest */
+#define EVAL_MAX_KIDS 10000     /* fields per flow */
+#define EVAL_ARENA_MAX (64u << 20)
+
+/* Attributes whose value is a list of ids in the manifest format. */
+static const char *const list_attrs[] = {
+    "jurisdictions", "categories", "covers", "scopes", "collects", "stores",
+};
+
+static bool
+eval_is_list_attr(const char *name)
+{
+    for (size_t i = 0; i < sizeof list_attrs / sizeof list_attrs[0]; i++)
+        if (strcmp(list_attrs[i], name) == 0)
+            return true;
+    return false;
+}
+
+bool
+eval_derived_attr(const char *kind, const char *attr)
+{
+    static const char *const any[] = { "repeated", "first-line", "line" };
+    static const char *const field[] = {
+        "element",    "categories", "sensitive",          "classified",
+        "classifier", "declared",   "classified-sensitive",
+    };
+
+    for (size_t i = 0; i < sizeof any / sizeof any[0]; i++)
+        if (strcmp(any[i], attr) == 0)
+            return true;
+    if (strcmp(kind, KIND_FIELD) != 0)
+        return false;
+    for (size_t i = 0; i < sizeof field / sizeof field[0]; i++)
+        if (strcmp(field[i], attr) == 0)
+            return true;
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Objects. */
+
+static void
+obj_free(struct obj *o)
+{
+    if (o == NULL)
+        return;
+    for (size_t i = 0; i < o->nkids; i++)
+        obj_free(o->kids[i]);
+    free(o->kids);
+    for (size_t i = 0; i < o->nattrs; i++) {
+        free(o->names[i]);
+        free(o->raw[i]);
+        free(o->vals[i].v);
+    }
+    free(o->names);
+    free(o->raw);
+    free(o->vals);
+    free(o->kind);
+    free(o->key);
+    strv_free(&o->categories);
+    free(o);
+}
+
+/* Split s in place into whitespace-separated items. */
+static pc_status
+obj_split(char *s, bool list, struct val *out)
+{
+    size_t n = 0, cap = 1;
+    char *p;
+
+    out->n = 0;
+    if (list)
+        for (p = s; *p != '\0'; p++)
+            if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+                cap++;
+    if ((out->v = malloc(cap * sizeof *out->v)) == NULL)
+        return PC_ENOMEM;
+    if (!list) {
+        out->v[n++] = s;
+    } else {
+        for (p = s; *p != '\0';) {
+            p += strspn(p, " \t\r\n");
+            if (*p == '\0')
+                break;
+            out->v[n++] = p;
+            p += strcspn(p, " \t\r\n");
+            if (*p != '\0')
+                *p++ = '\0';
+        }
+    }
+    out->n = n;
+    return PC_OK;
+}
+
+static pc_status
+obj_new(const struct manifest_node *n, struct obj *parent, struct obj **out)
+{
+    struct obj *o = calloc(1, sizeof *o);
+    static const char *const keys[] = { ATTR_ID, ATTR_NAME, "right",
+                                        "store" };
+
+    if (o == NULL || (o->kind = strdup(n->kind)) == NULL)
+        goto nomem;
+    o->line = n->line;
+    o->parent = parent;
+    if (n->nattrs > 0) {
+        o->names = calloc(n->nattrs, sizeof *o->names);
+        o->raw = calloc(n->nattrs, sizeof *o->raw);
+        o->vals = calloc(n->nattrs, sizeof *o->vals);
+        if (o->names == NULL || o->raw == NULL || o->vals == NULL)
+            goto nomem;
+    }
+    for (size_t i = 0; i < n->nattrs; i++) {
+        o->nattrs++;
+        /* raw[i] is split in place; the items of vals[i] point into it. */
+        if ((o->names[i] = strdup(n->attrs[i].name)) == NULL ||
+            (o->raw[i] = strdup(n->attrs[i].value)) == NULL ||
+            obj_split(o->raw[i], eval_is_list_attr(n->attrs[i].name),
+                      &o->vals[i]) != PC_OK)
+            goto nomem;
+    }
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && !o->key; i++) {
+        struct val v = eval_attr(o, keys[i]);
+
+        if (v.n > 0 && (o->key = strdup(v.v[0])) == NULL)
+            goto nomem;
+    }
+    *out = o;
+    return PC_OK;
+nomem:
+    obj_free(o);
+    return PC_ENOMEM;
+}
+
+struct val
+eval_attr(const struct obj *o, const char *name)
+{
+    struct val none = { NULL, 0 };
+
+    for (size_t i = 0; i < o->nattrs; i++)
+        if (strcmp(o->names[i], name) == 0)
+            return o->vals[i];
+    return none;
+}
+
+static const char *
+obj_attr1(const struct obj *o, const char *name)
+{
+    struct val v = eval_attr(o, name);
+
+    return v.n > 0 ? v.v[0] : NULL;
+}
+
+static pc_status
+objlist_push(struct objlist *l, struct obj *o)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        struct obj **v = realloc(l->v, cap * sizeof *v);
+
+        if (v == NULL)
+            return PC_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = o;
+    return PC_OK;
+}
+
+const struct objlist *
+eval_kind(const struct mstate *ms, const char *kind)
+{
+    return map_get(ms->kinds, kind);
+}
+
+/* ------------------------------------------------------------------ */
+/* Manifest state. */
+
+static void
+mstate_free(struct mstate *ms)
+{
+    /* `all` owns the declarations; `retained` and `unit` own flows, and a
+     * flow owns its fields. */
+    for (size_t i = 0; i < ms->all.n; i++)
+        obj_free(ms->all.v[i]);
+    free(ms->all.v);
+    for (size_t i = 0; i < ms->retained.n; i++)
+        obj_free(ms->retained.v[i]);
+    free(ms->retained.v);
+    obj_free(ms->unit);
+    for (size_t i = 0; i < ms->nlists; i++) {
+        free(ms->lists[i]->v);
+        free(ms->lists[i]);
+    }
+    free(ms->lists);
+    map_free(ms->kinds);
+    map_free(ms->ids);
+    strv_free(&ms->idkeys);
+    for (size_t i = 0; i < ms->naggs; i++) {
+        strv_free(&ms->aggs[i]->elements);
+        strv_free(&ms->aggs[i]->categories);
+        strv_free(&ms->aggs[i]->purpose_fields);
+        free(ms->aggs[i]);
+    }
+    free(ms->aggs);
+    map_free(ms->stores);
+    for (size_t i = 0; i < ms->nwanted; i++) {
+        strv_free(ms->wanted_sets[i]);
+        free(ms->wanted_sets[i]);
+    }
+    free(ms->wanted_sets);
+    map_free(ms->wanted);
+    arena_free(&ms->arena);
+}
+
+/* ------------------------------------------------------------------ */
+/* What a field is, according to the manifest, the classifiers and the
+ * policy. */
+
+static pc_status
+field_derive(struct mstate *ms, struct obj *f)
+{
+    const pc_policy *p = ms->e->policy;
+    const char *declared = obj_attr1(f, ATTR_CATEGORY);
+    const char *name = obj_attr1(f, ATTR_NAME);
+    struct classify_result cr = { 0 };
+    const struct policy_element *el;
+    const struct policy_category *cat;
+    pc_status st;
+
+    if (f->derived)
+        return PC_OK;
+    f->derived = true;
+    if (name != NULL && ms->e->classifiers != NULL &&
+        (st = classify_name(ms->e->classifiers, name, ms->d,
+                            diag_loc(ms->d, ms->path, f->line, 0), &cr)) !=
+            PC_OK)
+        return st;
+    f->classified = cr.element;
+    f->classifier = cr.classifier;
+    f->classified_sensitive = cr.sensitive;
+    f->element = declared != NULL ? declared : cr.element;
+    if (f->element == NULL)
+        return PC_OK;
+    if ((el = policy_element(p, f->element)) != NULL) {
+        f->sensitive = el->sensitive;
+        return strv_copy(&f->categories, &el->categories);
+    }
+    if ((cat = policy_category(p, f->element)) != NULL) {
+        f->sensitive = cat->sensitive;
+        return strv_push(&f->categories, cat->id);
+    }
+    /* Not the policy's: its category is the id's first part. */
+    const char *dot = strchr(f->element, '.');
+    char *prefix = dot != NULL ? strndup(f->element,
+                                         (size_t)(dot - f->element))
+                               : strdup(f->element);
+    if (prefix == NULL)
+        return PC_ENOMEM;
+    st = strv_push(&f->categories, prefix);
+    free(prefix);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Aggregates. */
+
+static pc_status
+agg_note_values(struct mstate *ms, const struct obj *o)
+{
+    char key[256];
+    pc_status st;
+
+    for (size_t i = 0; i < o->nattrs; i++) {
+        struct strv *sv;
+
+        snprintf(key, sizeof key, "%s %s", o->kind, o->names[i]);
+        if ((sv = map_get(ms->wanted, key)) == NULL)
+            continue;
+        for (size_t j = 0; j < o->vals[i].n; j++)
+            if ((st = strv_add_unique(sv, o->vals[i].v[j])) != PC_OK)
+                return st;
+    }
+    return PC_OK;
+}
+
+static pc_status
+agg_note_flow(struct mstate *ms, struct obj *flow)
+{
+    const char *to = obj_attr1(flow, ATTR_TO);
+    const char *purpose = obj_attr1(flow, ATTR_PURPOSE);
+    struct storeagg *g;
+    pc_status st;
+
+    if (to == NULL || (g = map_get(ms->stores, to)) == NULL)
+        return PC_OK;
+    for (size_t i = 0; i < flow->nkids; i++) {
+        struct obj *f = flow->kids[i];
+        const char *name = obj_attr1(f, ATTR_NAME);
+
+        if (f->element != NULL &&
+            (st = strv_add_unique(&g->elements, f->element)) != PC_OK)
+            return st;
+        if ((st = strv_copy_unique(&g->categories, &f->categories)) !=
+            PC_OK)
+            return st;
+        if (purpose != NULL && name != NULL) {
+            struct strbuf b = STRBUF_INIT(0);
+
+            st = strbuf_printf(&b, "%s\t%s", purpose, name);
+            if (st == PC_OK)
+                st = strv_add_unique(&g->purpose_fields, strbuf_str(&b));
+            strbuf_free(&b);
+            if (st != PC_OK)
+                return st;
+        }
+    }
+    return PC_OK;
+}
+
+/* A new store: give it an aggregate slot. */
+static pc_status
+agg_add_store(struct mstate *ms, const struct obj *store)
+{
+    const char *id = obj_attr1(store, ATTR_ID);
+    struct storeagg **v, *g;
+
+    if (id == NULL || map_get(ms->stores, id) != NULL)
+        return PC_OK;
+    if ((v = realloc(ms->aggs, (ms->naggs + 1) * sizeof *v)) == NULL)
+        return PC_ENOMEM;
+    ms->aggs = v;
+    if ((g = calloc(1, sizeof *g)) == NULL)
+        return PC_ENOMEM;
+    ms->aggs[ms->naggs++] = g;
+    return map_put(ms->stores, id, g);
+}
+
+/* Ids are one namespace across the manifest: a repeat is noted on the
+ * element that repeats it. */
+static pc_status
+agg_note_id(struct mstate *ms, struct obj *o)
+{
+    const char *id = obj_attr1(o, ATTR_ID);
+    void *first;
+    pc_status st;
+
+    if (id == NULL || strcmp(o->kind, KIND_FIELD) == 0)
+        return PC_OK;
+    if ((first = map_get(ms->ids, id)) != NULL) {
+        o->repeated = true;
+        o->first_line = (unsigned)(uintptr_t)first;
+        return PC_OK;
+    }
+    if ((st = strv_push(&ms->idkeys, id)) != PC_OK)
+        return st;
+    return map_put(ms->ids, ms->idkeys.v[ms->idkeys.n - 1],
+                   (void *)(uintptr_t)(o->line > 0 ? o->line : 1));
+}
+
+/* ------------------------------------------------------------------ */
+/* Expressions and conditions. */
+
+/* The element of kind `kind` in scope: o or an ancestor, else the only
+ * retained element of that kind (application-wide singletons such as the
+ * audience). NULL when there is none or it is ambiguous. */
+static const struct obj *
+eval_scope(const struct evalctx *c, const char *kind)
+{
+    const struct objlist *ol;
+
+    for (const struct obj *o = c->obj; o != NULL; o = o->parent)
+        if (strcmp(o->kind, kind) == 0)
+            return o;
+    ol = eval_kind(c->ms, kind);
+    return ol != NULL && ol->n == 1 ? ol->v[0] : NULL;
+}
+
+static pc_status
+eval_path(struct evalctx *c, const struct expr *e, struct val *out)
+{
+    const struct obj *o = eval_scope(c, e->text);
+    pc_status st;
+
+    if (o == NULL)
+        return val_one(c, NULL, out);
+    if (e->attr == NULL)
+        return val_bool(c, true, out);
+    if (strcmp(e->attr, "repeated") == 0)
+        return val_bool(c, o->repeated, out);
+    if (strcmp(e->attr, "first-line") == 0)
+        return o->repeated ? val_number(c, o->first_line, out)
+                           : val_one(c, NULL, out);
+    if (strcmp(e->attr, "line") == 0)
+        return val_number(c, o->line, out);
+    if (strcmp(o->kind, KIND_FIELD) == 0 &&
+        eval_derived_attr(KIND_FIELD, e->attr)) {
+        struct obj *f = (struct obj *)o; /* derived lazily, once */
+
+        if ((st = field_derive(c->ms, f)) != PC_OK)
+            return st;
+        if (strcmp(e->attr, "element") == 0)
+            return val_one(c, f->element, out);
+        if (strcmp(e->attr, "categories") == 0)
+            return val_from_strv(c, &f->categories, out);
+        if (strcmp(e->attr, "sensitive") == 0)
+            return val_bool(c, f->sensitive, out);
+        if (strcmp(e->attr, "classified") == 0)
+            return val_one(c, f->classified, out);
+        if (strcmp(e->attr, "classifier") == 0)
+            return val_one(c, f->classifier, out);
+        if (strcmp(e->attr, "classified-sensitive") == 0)
+            return val_bool(c, f->classified_sensitive, out);
+        if (strcmp(e->attr, "declared") == 0)
+            return val_one(c, obj_attr1(f, ATTR_CATEGORY), out);
+    }
+    *out = eval_attr(o, e->attr);
+    return PC_OK;
+}
+
+static pc_status
+eval_expr(struct evalctx *c, const struct expr *e, struct val *out)
+{
+    struct val args[8];
+    pc_status st;
+
+    switch (e->kind) {
+    case EXPR_LIT:
+        return val_from_strv(c, &e->items, out);
+    case EXPR_PATH:
+        return eval_path(c, e, out);
+    case EXPR_VAR:
+        for (size_t i = c->nvars; i-- > 0;)
+            if (strcmp(c->vars[i], e->text) == 0) {
+                *out = c->vals[i];
+                return PC_OK;
+            }
+        return val_one(c, NULL, out);
+    case EXPR_CALL:
+        for (size_t i = 0; i < e->nargs && i < 8; i++)
+            if ((st = eval_expr(c, e->args[i], &args[i])) != PC_OK)
+                return st;
+        return e->fn->impl(c, args, e->nargs, out);
+    }
+    return PC_EINVALID;
+}
+
+static bool
+val_subset(const struct val *a, const struct val *b)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (!val_has(b, a->v[i]))
+            return false;
+    return true;
+}
+
+/* Compare a single number or duration with another; false if they are not
+ * both one or the other. */
+static bool
+eval_compare(const struct val *a, const struct val *b, int *cmp)
+{
+    double x, y;
+
+    if (a->n != 1 || b->n != 1)
+        return false;
+    if (!(eval_number(a->v[0], &x) && eval_number(b->v[0], &y)) &&
+        !(eval_duration(a->v[0], &x) && eval_duration(b->v[0], &y)))
+        return false;
+    *cmp = x < y ? -1 : x > y ? 1 : 0;
+    return true;
+}
+
+static pc_status
+eval_cond(struct evalctx *c, const struct cond *k, bool *out)
+{
+    struct val a = { NULL, 0 }, b = { NULL, 0 };
+    pc_status st;
+    int cmp;
+
+    switch (k->kind) {
+    case COND_ALL:
+    case COND_ANY:
+        for (size_t i = 0; i < k->nkids; i++) {
+            if ((st = eval_cond(c, k->kids[i], out)) != PC_OK)
+                return st;
+            if (*out != (k->kind == COND_ALL))
+                return PC_OK;
+        }
+        *out = k->kind == COND_ALL;
+        return PC_OK;
+    case COND_NOT:
+        if ((st = eval_cond(c, k->kids[0], out)) != PC_OK)
+            return st;
+        *out = !*out;
+        return PC_OK;
+    default:
+        break;
+    }
+    if ((st = eval_expr(c, k->a, &a)) != PC_OK ||
+        (k->b != NULL && (st = eval_expr(c, k->b, &b)) != PC_OK))
+        return st;
+    switch (k->kind) {
+    case COND_EQ:
+    case COND_NE:
+        *out = val_subset(&a, &b) && val_subset(&b, &a);
+        if (k->kind == COND_NE)
+            *out = !*out;
+        return PC_OK;
+    case COND_IN:
+        *out = a.n > 0 && val_subset(&a, &b);
+        return PC_OK;
+    case COND_INTERSECTS:
+        *out = false;
+        for (size_t i = 0; i < a.n && !*out; i++)
+            *out = val_has(&b, a.v[i]);
+        return PC_OK;
+    case COND_EXISTS:
+        *out = a.n > 0;
+        return PC_OK;
+    case COND_MATCHES:
+        *out = false;
+        for (size_t i = 0; i < a.n && !*out; i++) {
+            struct pc_loc loc = { c->ms->path, c->obj->line, 0 };
+
+            st = pattern_match(k->re, a.v[i], strlen(a.v[i]), out, c->ms->d,
+                               loc);
+            if (st != PC_OK)
+                return st;
+        }
+        return PC_OK;
+    case COND_LT:
+    case COND_LE:
+    case COND_GT:
+    case COND_GE:
+        if (!eval_compare(&a, &b, &cmp)) {
+            *out = false; /* not comparable: the format rules report it */
+            return PC_OK;
+        }
+        *out = k->kind == COND_LT   ? cmp < 0
+               : k->kind == COND_LE ? cmp <= 0
+               : k->kind == COND_GT ? cmp > 0
+                                    : cmp >= 0;
+        return PC_OK;
+    default:
+        return PC_EINVALID;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Findings. */
+
+static pc_status
+eval_render(struct evalctx *c, const struct tpl *t, struct strbuf *b)
+{
+    pc_status st;
+
+    for (size_t i = 0; i < t->nparts; i++) {
+        struct val v;
+
+        if (t->parts[i].text != NULL) {
+            if ((st = strbuf_puts(b, t->parts[i].text)) != PC_OK)
+                return st;
+            continue;
+        }
+        if ((st = eval_expr(c, t->parts[i].expr, &v)) != PC_OK)
+            return st;
+        for (size_t j = 0; j < v.n; j++)
+            if ((j > 0 && (st = strbuf_puts(b, ", ")) != PC_OK) ||
+                (st = strbuf_puts(b, v.v[j])) != PC_OK)
+                return st;
+    }
+    return PC_OK;
+}
+
+/* kind[key]/kind[key]... from below the root down to o. */
+static pc_status
+eval_objpath(const struct obj *o, struct strbuf *b)
+{
+    pc_status st;
+
+    if (o == NULL || o->parent == NULL)
+        return PC_OK;
+    if ((st = eval_objpath(o->parent, b)) != PC_OK)
+        return st;
+    /* Section containers (<flows>, <stores>) add nothing. */
+    if (o->nattrs == 0 && o->parent->parent == NULL)
+        return PC_OK;
+    if (b->len > 0 && (st = strbuf_putc(b, '/')) != PC_OK)
+        return st;
+    if (o->key != NULL)
+        return strbuf_printf(b, "%s[%s]", o->kind, o->key);
+    return strbuf_puts(b, o->kind);
+}
+
+static pc_status
+eval_emit(struct evalctx *c, const struct check *k)
+{
+    const struct rule *r = k->rule;
+    struct strbuf msg = STRBUF_INIT(1 << 16), path = STRBUF_INIT(4096),
+                  fp = STRBUF_INIT(8192);
+    const struct obj *at = k->at != NULL ? eval_scope(c, k->at) : NULL;
+    const char *app = c->ms->root != NULL ? obj_attr1(c->ms->root, ATTR_NAME)
+                                          : NULL;
+    char sha[65];
+    pc_status st;
+
+    if ((st = eval_render(c, &k->message, &msg)) != PC_OK ||
+        (st = eval_objpath(c->obj, &path)) != PC_OK)
+        goto out;
+    if (path.len == 0 && (st = strbuf_puts(&path, c->obj->kind)) != PC_OK)
+        goto out;
+    for (size_t i = 0; i < c->nvars; i++)
+        if ((st = strbuf_printf(&path, "[%s=%s]", c->vars[i],
+                                c->vals[i].n ? c->vals[i].v[0] : "")) !=
+            PC_OK)
+            goto out;
+    /* Not the line: moving an element keeps its fingerprint. */
+    if ((st = strbuf_printf(&fp, "%s%c%s%c%s", r->id, 0,
+                            app != NULL ? app : "", 0, strbuf_str(&path))) !=
+        PC_OK)
+        goto out;
+    sha256_hex(strbuf_str(&fp), fp.len, sha);
+    sha[16] = '\0';
+    struct pc_finding f = {
+        .rule = r->id,
+        .severity = r->severity,
+        .title = r->title,
+        .message = strbuf_str(&msg),
+        .fix = r->fix,
+        .clauses = r->clauses,
+        .nclauses = r->nclauses,
+        .file = c->ms->path,
+        .line = at != NULL ? at->line : c->obj->line,
+        .object = strbuf_str(&path),
+        .application = app,
+        .fingerprint = sha,
+    };
+    st = results_add(c->ms->r, &f);
+out:
+    strbuf_free(&msg);
+    strbuf_free(&path);
+    strbuf_free(&fp);
+    return st;
+}
+
+/* Bind each <each> in turn, then test the condition. */
+static pc_status
+eval_bind(struct evalctx *c, const struct check *k, size_t level)
+{
+    struct val in;
+    bool hit = true;
+    pc_status st;
+
+    if (level == k->neach) {
+        if (k->when != NULL && (st = eval_cond(c, k->when, &hit)) != PC_OK)
+            return st;
+        return hit ? eval_emit(c, k) : PC_OK;
+    }
+    if ((st = eval_expr(c, k->each[level].in, &in)) != PC_OK)
+        return st;
+    for (size_t i = 0; i < in.n; i++) {
+        bool seen = false;
+
+        for (size_t j = 0; j < i; j++)
+            seen |= strcmp(in.v[j], in.v[i]) == 0;
+        if (seen)
+            continue;
+        c->vars[c->nvars] = k->each[level].var;
+        c->vals[c->nvars].v = &in.v[i];
+        c->vals[c->nvars].n = 1;
+        c->nvars++;
+        st = eval_bind(c, k, level + 1);
+        c->nvars--;
+        if (st != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
+enum eval_pass { PASS_ALL, PASS_IMMEDIATE, PASS_DEFERRED };
+
+static pc_status
+eval_object(struct mstate *ms, const struct obj *o, enum eval_pass pass)
+{
+    const struct checklist *cl = map_get(ms->e->rules->by_over, o->kind);
+    pc_status st;
+
+    if (cl == NULL)
+        return PC_OK;
+    for (size_t i = 0; i < cl->n; i++) {
+        const struct check *k = cl->v[i];
+        struct evalctx c = { .ms = ms, .obj = o, .nvars = 0 };
+
+        if ((pass == PASS_IMMEDIATE && k->deferred) ||
+            (pass == PASS_DEFERRED && !k->deferred))
+            continue;
+        st = eval_bind(&c, k, 0);
+        arena_reset(&ms->arena);
+        if (st == PC_ELIMIT)
+            return diag_fail(ms->d, st, diag_loc(ms->d, ms->path, o->line, 0),
+                             "rule %s: evaluation exceeded its memory "
+                             "limit", k->rule->id);
+        if (st != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
+/* A flow and its fields. */
+static pc_status
+eval_unit(struct mstate *ms, const struct obj *u, enum eval_pass pass)
+{
+    pc_status st = eval_object(ms, u, pass);
+
+    for (size_t i = 0; i < u->nkids && st == PC_OK; i++)
+        st = eval_object(ms, u->kids[i], pass);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Streaming. */
+
+static pc_status
+eval_retain(struct mstate *ms, struct obj *o)
+{
+    struct objlist *ol = map_get(ms->kinds, o->kind);
+    pc_status st;
+
+    if (ol == NULL) {
+        struct objlist **v =
+            realloc(ms->lists, (ms->nlists + 1) * sizeof *v);
+
+        if (v == NULL)
+            return PC_ENOMEM;
+        ms->lists = v;
+        if ((ol = calloc(1, sizeof *ol)) == NULL)
+            return PC_ENOMEM;
+        ms->lists[ms->nlists++] = ol;
+        /* The key borrows the kind of the first retained object, which
+         * lives as long as the map. */
+        if ((st = map_put(ms->kinds, o->kind, ol)) != PC_OK)
+            return st;
+    }
+    return objlist_push(ol, o);
+}
+
+/* Does the flow read back from a declared store? Then checks that depend
+ * on every flow must see it again at the end. */
+static bool
+eval_reads_store(const struct mstate *ms, const struct obj *flow)
+{
+    const char *source = obj_attr1(flow, ATTR_SOURCE);
+
+    return source != NULL && map_get(ms->stores, source) != NULL;
+}
+
+static pc_status
+eval_unit_done(struct mstate *ms)
+{
+    struct obj *u = ms->unit;
+    pc_status st;
+
+    for (size_t i = 0; i < u->nkids; i++) {
+        if ((st = field_derive(ms, u->kids[i])) != PC_OK ||
+            (st = agg_note_values(ms, u->kids[i])) != PC_OK)
+            return st;
+    }
+    if ((st = agg_note_values(ms, u)) != PC_OK ||
+        (st = agg_note_flow(ms, u)) != PC_OK ||
+        (st = eval_unit(ms, u, PASS_IMMEDIATE)) != PC_OK)
+        return st;
+    ms->unit = NULL;
+    if (eval_reads_store(ms, u))
+        return objlist_push(&ms->retained, u) == PC_OK ? PC_OK
+                                                       : (obj_free(u),
+                                                          PC_ENOMEM);
+    obj_free(u);
+    return PC_OK;
+}
+
+static pc_status
+eval_visit(void *ctx, const struct manifest_node *n, bool end)
+{
+    struct mstate *ms = ctx;
+    struct obj *parent, *o;
+    pc_status st;
+
+    if (end) {
+        if (ms->depth == 0)
+            return PC_OK;
+        o = ms->stack[--ms->depth];
+        if (o == ms->unit)
+            return eval_unit_done(ms);
+        return PC_OK;
+    }
+    if (ms->depth >= sizeof ms->stack / sizeof ms->stack[0])
+        return diag_fail(ms->d, PC_ELIMIT,
+                         diag_loc(ms->d, ms->path, n->line, 0),
+                         "elements nested too deeply");
+    if (++ms->nobjects > EVAL_MAX_OBJECTS && ms->unit == NULL)
+        return diag_fail(ms->d, PC_ELIMIT,
+                         diag_loc(ms->d, ms->path, n->line, 0),
+                         "more than %d declarations", EVAL_MAX_OBJECTS);
+    parent = ms->depth > 0 ? ms->stack[ms->depth - 1] : NULL;
+    if ((st = obj_new(n, parent, &o)) != PC_OK)
+        return st;
+    if ((st = agg_note_id(ms, o)) != PC_OK) {
+        obj_free(o);
+        return st;
+    }
+    if (ms->unit != NULL) {
+        /* Inside a flow: the flow owns it. */
+        struct obj **v;
+
+        if (ms->unit->nkids >= EVAL_MAX_KIDS) {
+            obj_free(o);
+            return diag_fail(ms->d, PC_ELIMIT,
+                             diag_loc(ms->d, ms->path, n->line, 0),
+                             "more than %d fields in one flow",
+                             EVAL_MAX_KIDS);
+        }
+        if (ms->unit->nkids == ms->unit->capkids) {
+            size_t cap = ms->unit->capkids ? ms->unit->capkids * 2 : 8;
+
+            if ((v = realloc(ms->unit->kids, cap * sizeof *v)) == NULL) {
+                obj_free(o);
+                return PC_ENOMEM;
+            }
+            ms->unit->kids = v;
+            ms->unit->capkids = cap;
+        }
+        ms->unit->kids[ms->unit->nkids++] = o;
+    } else if (strcmp(o->kind, KIND_STREAMED) == 0) {
+        ms->unit = o;
+    } else {
+        if ((st = objlist_push(&ms->all, o)) != PC_OK) {
+            obj_free(o);
+            return st;
+        }
+        if ((st = eval_retain(ms, o)) != PC_OK ||
+            (st = agg_note_values(ms, o)) != PC_OK)
+            return st;
+        if (strcmp(o->kind, KIND_STORE) == 0 &&
+            (st = agg_add_store(ms, o)) != PC_OK)
+            return st;
+        if (parent == NULL)
+            ms->root = o;
+    }
+    ms->stack[ms->depth++] = o;
+    return PC_OK;
+}
+
+pc_status
+eval_manifest(const struct eval_engine *e, const char *path, pc_diags *d,
+              pc_results *r)
+{
+    struct mstate ms = { .e = e, .d = d, .r = r, .path = path };
+    char sha[65] = "";
+    pc_status st;
+
+    ms.arena.max = EVAL_ARENA_MAX;
+    if ((ms.kinds = map_new()) == NULL || (ms.ids = map_new()) == NULL ||
+        (ms.stores = map_new()) == NULL || (ms.wanted = map_new()) == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    /* Only the values() the rules ask for are collected. */
+    for (size_t i = 0; i < e->rules->wanted_values.n; i++) {
+        struct strv **v =
+            realloc(ms.wanted_sets, (ms.nwanted + 1) * sizeof *v);
+
+        if (v == NULL) {
+            st = PC_ENOMEM;
+            goto out;
+        }
+        ms.wanted_sets = v;
+        if ((v[ms.nwanted] = calloc(1, sizeof **v)) == NULL) {
+            st = PC_ENOMEM;
+            goto out;
+        }
+        if ((st = map_put(ms.wanted, e->rules->wanted_values.v[i],
+                          v[ms.nwanted++])) != PC_OK)
+            goto out;
+    }
+    st = manifest_read(path, e->manifest_schema, d, eval_visit, &ms, sha);
+    if (st != PC_OK)
+        goto out;
+    /* The whole manifest is known: the declarations, then the flows whose
+     * checks needed all of it. */
+    for (size_t i = 0; i < ms.all.n && st == PC_OK; i++)
+        st = eval_object(&ms, ms.all.v[i], PASS_ALL);
+    for (size_t i = 0; i < ms.retained.n && st == PC_OK; i++)
+        st = eval_unit(&ms, ms.retained.v[i], PASS_DEFERRED);
+    if (st != PC_OK)
+        goto out;
+    struct pc_manifest_info info = {
+        .file = path,
+        .application = ms.root != NULL ? obj_attr1(ms.root, ATTR_NAME) : NULL,
+        .version = ms.root != NULL ? obj_attr1(ms.root, "version") : NULL,
+        .sha256 = sha,
+    };
+    st = results_add_manifest(r, &info);
+out:
+    mstate_free(&ms);
+    return st;
+}

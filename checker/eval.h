@@ -1,0 +1,58 @@
+/* eval.h - evaluating rules over a streamed manifest. */
+#ifndef PC_EVAL_H
+#define PC_EVAL_H
+
+#include "privcheck.h"
+
+struct ruleset;
+struct classify_set;
+struct evalctx;
+
+/* A value: a list of strings, borrowed from the manifest, the policy or
+ * the evaluation arena. A single string is a list of one; absent is
+ * empty; booleans are "true" / "false". */
+struct val {
+    const char **v;
+    size_t n;
+};
+
+enum {
+    FUNC_AGGREGATE = 1u << 0, /* reads the whole manifest: evaluate late */
+    FUNC_LITERAL_ARGS = 1u << 1, /* arguments must be 'literals' */
+};
+
+typedef pc_status (*func_impl)(struct evalctx *c, const struct val *args,
+                               size_t nargs, struct val *out);
+
+struct func {
+    const char *name;
+    unsigned min_args, max_args;
+    unsigned flags;
+    func_impl impl;
+    const char *doc;
+};
+
+/* The function called `name`, or NULL. */
+const struct func *func_find(const char *name);
+/* All functions, for documentation and `privcheck rules --functions`. */
+const struct func *func_at(size_t i);
+
+/* Attributes the evaluator computes for an element kind (beyond those the
+ * manifest carries): true if `attr` is one of them. */
+bool eval_derived_attr(const char *kind, const char *attr);
+
+struct eval_engine {
+    const pc_policy *policy;
+    const struct ruleset *rules;
+    struct classify_set *classifiers;
+    const char *manifest_schema;
+};
+
+/* Audit the manifest at path: stream it, evaluate every check, add the
+ * findings and the manifest's record to r. Non-OK: the manifest could not
+ * be fully read or evaluated; whatever was added to r must be discarded
+ * (pc_audit uses a scratch results for that). */
+pc_status eval_manifest(const struct eval_engine *e, const char *path,
+                        pc_diags *d, pc_results *r);
+
+#endif

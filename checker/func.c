@@ -1,0 +1,1097 @@
+/* func.c - the functions rules may call: lookups into the policy model,
+ * aggregates over the manifest, and small set and number helpers. Every
+ * name here is a generic notion of a privacy policy or of the manifest
+ * format; what any one company's policy says is only ever data. One-
+ * argument lookups map over every item of their argument. */
+#include "config.h"
+
+#include "eval-int.h"
+
+#include "classify.h"
+#include "map.h"
+#include "policy.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define POLICY(c) ((c)->ms->e->policy)
+
+/* ------------------------------------------------------------------ */
+/* Values. */
+
+bool
+val_has(const struct val *v, const char *s)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+static pc_status
+val_alloc(struct evalctx *c, size_t n, struct val *out)
+{
+    out->n = 0;
+    out->v = n > 0 ? arena_alloc(&c->ms->arena, n * sizeof *out->v) : NULL;
+    return n > 0 && out->v == NULL ? PC_ELIMIT : PC_OK;
+}
+
+pc_status
+val_one(struct evalctx *c, const char *s, struct val *out)
+{
+    pc_status st;
+
+    if (s == NULL) {
+        out->v = NULL;
+        out->n = 0;
+        return PC_OK;
+    }
+    if ((st = val_alloc(c, 1, out)) != PC_OK)
+        return st;
+    out->v[out->n++] = s;
+    return PC_OK;
+}
+
+pc_status
+val_from_strv(struct evalctx *c, const struct strv *sv, struct val *out)
+{
+    pc_status st = val_alloc(c, sv->n, out);
+
+    if (st != PC_OK)
+        return st;
+    for (size_t i = 0; i < sv->n; i++)
+        out->v[out->n++] = sv->v[i];
+    return PC_OK;
+}
+
+pc_status
+val_bool(struct evalctx *c, bool b, struct val *out)
+{
+    return val_one(c, b ? "true" : "false", out);
+}
+
+pc_status
+val_number(struct evalctx *c, double x, struct val *out)
+{
+    char buf[64];
+    char *s;
+
+    if (isinf(x))
+        snprintf(buf, sizeof buf, "indefinite");
+    else if (x == floor(x) && fabs(x) < 1e15)
+        snprintf(buf, sizeof buf, "%.0f", x);
+    else
+        snprintf(buf, sizeof buf, "%g", x);
+    if ((s = arena_strndup(&c->ms->arena, buf, strlen(buf))) == NULL)
+        return PC_ELIMIT;
+    return val_one(c, s, out);
+}
+
+/* Append the items of sv not yet in out (out has room for cap). */
+static void
+val_add_unique(struct val *out, const char *const *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!val_has(out, items[i]))
+            out->v[out->n++] = items[i];
+}
+
+bool
+eval_number(const char *s, double *x)
+{
+    char *end;
+
+    if (s == NULL || *s == '\0')
+        return false;
+    *x = strtod(s, &end);
+    return *end == '\0' && !isnan(*x);
+}
+
+bool
+eval_duration(const char *s, double *seconds)
+{
+    static const struct {
+        char unit;
+        double secs;
+        bool time;
+    } units[] = {
+        { 'Y', 365 * 86400.0, false }, { 'M', 30 * 86400.0, false },
+        { 'W', 7 * 86400.0, false },   { 'D', 86400.0, false },
+        { 'H', 3600.0, true },         { 'M', 60.0, true },
+        { 'S', 1.0, true },
+    };
+    size_t u = 0;
+    bool time = false, any = false;
+    double total = 0;
+
+    if (s == NULL)
+        return false;
+    if (strcmp(s, "indefinite") == 0) {
+        *seconds = INFINITY;
+        return true;
+    }
+    if (*s++ != 'P')
+        return false;
+    while (*s != '\0') {
+        char *end;
+        double n;
+
+        if (*s == 'T') {
+            if (time)
+                return false;
+            time = true;
+            s++;
+            while (u < sizeof units / sizeof units[0] && !units[u].time)
+                u++;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            return false;
+        n = strtod(s, &end);
+        s = end;
+        while (u < sizeof units / sizeof units[0] &&
+               (units[u].unit != *s || units[u].time != time))
+            u++;
+        if (u == sizeof units / sizeof units[0])
+            return false;
+        total += n * units[u].secs;
+        u++;
+        s++;
+        any = true;
+    }
+    if (!any)
+        return false;
+    *seconds = total;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers for one-argument lookups that map over their argument. */
+
+typedef pc_status (*lookup_fn)(struct evalctx *c, const char *id,
+                               struct strv *acc);
+
+static pc_status
+func_map(struct evalctx *c, const struct val *arg, lookup_fn fn,
+         struct val *out)
+{
+    struct strv acc = STRV_INIT;
+    pc_status st = PC_OK;
+
+    for (size_t i = 0; i < arg->n && st == PC_OK; i++)
+        st = fn(c, arg->v[i], &acc);
+    if (st == PC_OK)
+        st = val_alloc(c, acc.n, out);
+    /* The items are copied into the arena: acc is freed here. */
+    for (size_t i = 0; i < acc.n && st == PC_OK; i++) {
+        char *s = arena_strndup(&c->ms->arena, acc.v[i], strlen(acc.v[i]));
+
+        if (s == NULL)
+            st = PC_ELIMIT;
+        else
+            out->v[out->n++] = s;
+    }
+    strv_free(&acc);
+    return st;
+}
+
+static pc_status
+acc_strv(struct strv *acc, const struct strv *sv)
+{
+    pc_status st;
+
+    for (size_t i = 0; i < sv->n; i++)
+        if ((st = strv_add_unique(acc, sv->v[i])) != PC_OK)
+            return st;
+    return PC_OK;
+}
+
+static pc_status
+acc_one(struct strv *acc, const char *s)
+{
+    return s != NULL ? strv_add_unique(acc, s) : PC_OK;
+}
+
+static pc_status
+acc_long(struct strv *acc, long x)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof buf, "%ld", x);
+    return strv_add_unique(acc, buf);
+}
+
+/* ------------------------------------------------------------------ */
+/* The policy: elements and categories. An id may name either. */
+
+static pc_status
+lk_element_categories(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_element *el = policy_element(POLICY(c), id);
+
+    if (el != NULL)
+        return acc_strv(acc, &el->categories);
+    if (policy_category(POLICY(c), id) != NULL)
+        return acc_one(acc, id);
+    return PC_OK;
+}
+
+/* Purposes a whole category may serve: its own, plus every general one
+ * when it is open to them. */
+static pc_status
+category_purposes(const pc_policy *p, const struct policy_category *cat,
+                  struct strv *acc)
+{
+    pc_status st = acc_strv(acc, &cat->purposes);
+
+    if (st != PC_OK || !cat->general_purposes)
+        return st;
+    for (size_t i = 0; i < p->npurposes; i++) {
+        const struct policy_purpose *pu = &p->purposes[i];
+
+        if (!pu->prohibited && pu->scope != NULL &&
+            strcmp(pu->scope, "general") == 0 &&
+            (st = strv_add_unique(acc, pu->id)) != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
+static pc_status
+lk_element_purposes(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_element *el = policy_element(POLICY(c), id);
+    const struct policy_category *cat;
+
+    if (el != NULL)
+        return acc_strv(acc, &el->purposes);
+    if ((cat = policy_category(POLICY(c), id)) != NULL)
+        return category_purposes(POLICY(c), cat, acc);
+    return PC_OK;
+}
+
+static pc_status
+lk_element_collection(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_element *el = policy_element(POLICY(c), id);
+    const struct policy_category *cat;
+
+    if (el != NULL)
+        return acc_strv(acc, &el->collection);
+    if ((cat = policy_category(POLICY(c), id)) != NULL)
+        return acc_strv(acc, &cat->collection);
+    return PC_OK;
+}
+
+static pc_status
+lk_element_only_from(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_element *el = policy_element(POLICY(c), id);
+
+    return el != NULL ? acc_strv(acc, &el->only_from) : PC_OK;
+}
+
+static bool
+policy_is_sensitive(const pc_policy *p, const char *id)
+{
+    const struct policy_element *el = policy_element(p, id);
+    const struct policy_category *cat;
+
+    if (el != NULL)
+        return el->sensitive;
+    cat = policy_category(p, id);
+    return cat != NULL && cat->sensitive;
+}
+
+static pc_status
+fn_element_sensitive(struct evalctx *c, const struct val *a, size_t n,
+                     struct val *out)
+{
+    bool any = false;
+
+    for (size_t i = 0; i < a[0].n; i++)
+        any |= policy_is_sensitive(POLICY(c), a[0].v[i]);
+    return val_bool(c, any, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* The policy: purposes, recipients, rights, jurisdictions, settings. */
+
+static pc_status
+lk_purpose_needs(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_purpose *pu = policy_purpose(POLICY(c), id);
+
+    return pu != NULL ? acc_one(acc, pu->needs != NULL ? pu->needs : "none")
+                      : PC_OK;
+}
+
+static pc_status
+lk_purpose_prohibited_for(struct evalctx *c, const char *id,
+                          struct strv *acc)
+{
+    const struct policy_purpose *pu = policy_purpose(POLICY(c), id);
+
+    return pu != NULL ? acc_strv(acc, &pu->prohibited_for) : PC_OK;
+}
+
+static pc_status
+lk_purpose_internal_only(struct evalctx *c, const char *id,
+                         struct strv *acc)
+{
+    const struct policy_purpose *pu = policy_purpose(POLICY(c), id);
+
+    return pu != NULL ? acc_one(acc, pu->internal_only ? "true" : "false")
+                      : PC_OK;
+}
+
+static pc_status
+lk_recipient_needs(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_recipient_type *rt =
+        policy_recipient_type(POLICY(c), id);
+
+    return rt != NULL ? acc_one(acc, rt->needs != NULL ? rt->needs : "none")
+                      : PC_OK;
+}
+
+static pc_status
+lk_agreement_subject(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_agreement *ag = policy_agreement(POLICY(c), id);
+
+    return ag != NULL ? acc_one(acc, ag->subject) : PC_OK;
+}
+
+static pc_status
+lk_agreements_for(struct evalctx *c, const char *subject, struct strv *acc)
+{
+    const pc_policy *p = POLICY(c);
+    pc_status st;
+
+    for (size_t i = 0; i < p->nagreements; i++)
+        if (p->agreements[i].subject != NULL &&
+            strcmp(p->agreements[i].subject, subject) == 0 &&
+            (st = strv_add_unique(acc, p->agreements[i].id)) != PC_OK)
+            return st;
+    return PC_OK;
+}
+
+static pc_status
+lk_right_title(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_right *r = policy_right(POLICY(c), id);
+
+    return acc_one(acc, r != NULL && r->title != NULL ? r->title : id);
+}
+
+#define JURISDICTION(c, id) policy_jurisdiction(POLICY(c), (id))
+
+static pc_status
+lk_j_requires(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_jurisdiction *j = JURISDICTION(c, id);
+
+    return j != NULL ? acc_strv(acc, &j->requires) : PC_OK;
+}
+
+static pc_status
+lk_j_offers(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_jurisdiction *j = JURISDICTION(c, id);
+
+    return j != NULL ? acc_strv(acc, &j->offers) : PC_OK;
+}
+
+static pc_status
+lk_j_deadline(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_jurisdiction *j = JURISDICTION(c, id);
+
+    return j != NULL && j->deadline_days > 0 ? acc_long(acc, j->deadline_days)
+                                             : PC_OK;
+}
+
+static pc_status
+lk_j_extension(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_jurisdiction *j = JURISDICTION(c, id);
+
+    return j != NULL ? acc_long(acc, j->extension_days) : PC_OK;
+}
+
+static pc_status
+lk_j_appeal_required(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_jurisdiction *j = JURISDICTION(c, id);
+
+    return j != NULL ? acc_one(acc, j->appeal_required ? "true" : "false")
+                     : PC_OK;
+}
+
+static pc_status
+lk_j_appeal_days(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_jurisdiction *j = JURISDICTION(c, id);
+
+    return j != NULL && j->appeal_required && j->appeal_days > 0
+               ? acc_long(acc, j->appeal_days)
+               : PC_OK;
+}
+
+static pc_status
+lk_j_title(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_jurisdiction *j = JURISDICTION(c, id);
+
+    return acc_one(acc, j != NULL && j->title != NULL ? j->title : id);
+}
+
+static pc_status
+lk_j_statute(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_jurisdiction *j = JURISDICTION(c, id);
+
+    return j != NULL && j->deadline_statute != NULL
+               ? acc_one(acc, j->deadline_statute)
+               : PC_OK;
+}
+
+static pc_status
+lk_setting(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_setting *s = policy_setting(POLICY(c), id);
+
+    return s != NULL ? acc_one(acc, s->value) : PC_OK;
+}
+
+static pc_status
+lk_integration_scopes(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_integration *in = policy_integration(POLICY(c), id);
+
+    return in != NULL ? acc_strv(acc, &in->scopes) : PC_OK;
+}
+
+static pc_status
+lk_integration_elements(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_integration *in = policy_integration(POLICY(c), id);
+
+    return in != NULL ? acc_strv(acc, &in->elements) : PC_OK;
+}
+
+static pc_status
+lk_integration_purposes(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_integration *in = policy_integration(POLICY(c), id);
+
+    return in != NULL ? acc_strv(acc, &in->purposes) : PC_OK;
+}
+
+static pc_status
+lk_integration_store(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_integration *in = policy_integration(POLICY(c), id);
+
+    return in != NULL ? acc_one(acc, in->store ? "true" : "false") : PC_OK;
+}
+
+static pc_status
+lk_integration_transfer(struct evalctx *c, const char *id, struct strv *acc)
+{
+    const struct policy_integration *in = policy_integration(POLICY(c), id);
+
+    return in != NULL ? acc_one(acc, in->transfer ? "true" : "false")
+                      : PC_OK;
+}
+
+/* Generates fn_NAME wrappers for the one-argument lookups. */
+#define LOOKUP(name, lk)                                                   \
+    static pc_status name(struct evalctx *c, const struct val *a,          \
+                          size_t n, struct val *out)                       \
+    {                                                                      \
+        (void)n;                                                           \
+        return func_map(c, &a[0], lk, out);                                \
+    }
+
+LOOKUP(fn_element_categories, lk_element_categories)
+LOOKUP(fn_element_purposes, lk_element_purposes)
+LOOKUP(fn_element_collection, lk_element_collection)
+LOOKUP(fn_element_only_from, lk_element_only_from)
+LOOKUP(fn_purpose_needs, lk_purpose_needs)
+LOOKUP(fn_purpose_prohibited_for, lk_purpose_prohibited_for)
+LOOKUP(fn_purpose_internal_only, lk_purpose_internal_only)
+LOOKUP(fn_recipient_needs, lk_recipient_needs)
+LOOKUP(fn_agreement_subject, lk_agreement_subject)
+LOOKUP(fn_agreements_for, lk_agreements_for)
+LOOKUP(fn_right_title, lk_right_title)
+LOOKUP(fn_j_requires, lk_j_requires)
+LOOKUP(fn_j_offers, lk_j_offers)
+LOOKUP(fn_j_deadline, lk_j_deadline)
+LOOKUP(fn_j_extension, lk_j_extension)
+LOOKUP(fn_j_appeal_required, lk_j_appeal_required)
+LOOKUP(fn_j_appeal_days, lk_j_appeal_days)
+LOOKUP(fn_j_title, lk_j_title)
+LOOKUP(fn_j_statute, lk_j_statute)
+LOOKUP(fn_setting, lk_setting)
+LOOKUP(fn_integration_scopes, lk_integration_scopes)
+LOOKUP(fn_integration_elements, lk_integration_elements)
+LOOKUP(fn_integration_purposes, lk_integration_purposes)
+LOOKUP(fn_integration_store, lk_integration_store)
+LOOKUP(fn_integration_transfer, lk_integration_transfer)
+
+/* ------------------------------------------------------------------ */
+/* Whole-policy constants. */
+
+/* Generates a constant listing one id member over a policy array. */
+#define ID_LIST(name, arr, count, cond)                                    \
+    static pc_status name(struct evalctx *c, const struct val *a,          \
+                          size_t n, struct val *out)                       \
+    {                                                                      \
+        const pc_policy *p = POLICY(c);                                    \
+        pc_status st = val_alloc(c, p->count, out);                        \
+        (void)a;                                                           \
+        (void)n;                                                           \
+        for (size_t i = 0; i < p->count && st == PC_OK; i++)               \
+            if (cond)                                                      \
+                out->v[out->n++] = p->arr[i].id;                           \
+        return st;                                                         \
+    }
+
+ID_LIST(fn_policy_elements, elements, nelements, true)
+ID_LIST(fn_policy_categories, categories, ncategories, true)
+ID_LIST(fn_policy_sensitive_categories, categories, ncategories,
+        p->categories[i].sensitive)
+ID_LIST(fn_policy_shared_categories, categories, ncategories,
+        p->categories[i].shared_for_business)
+ID_LIST(fn_policy_purposes, purposes, npurposes, true)
+ID_LIST(fn_policy_prohibited_purposes, purposes, npurposes,
+        p->purposes[i].prohibited)
+ID_LIST(fn_policy_recipient_types, recipient_types, nrecipient_types, true)
+ID_LIST(fn_policy_rights, rights, nrights, true)
+ID_LIST(fn_policy_verify_rights, rights, nrights, p->rights[i].verify)
+ID_LIST(fn_policy_jurisdictions, jurisdictions, njurisdictions, true)
+ID_LIST(fn_policy_technologies, technologies, ntechnologies, true)
+ID_LIST(fn_policy_sources, sources, nsources, true)
+ID_LIST(fn_policy_integrations, integrations, nintegrations, true)
+
+static pc_status
+fn_policy_vocabulary(struct evalctx *c, const struct val *a, size_t n,
+                     struct val *out)
+{
+    const pc_policy *p = POLICY(c);
+    pc_status st = val_alloc(c, p->nelements + p->ncategories, out);
+
+    for (size_t i = 0; i < p->ncategories && st == PC_OK; i++)
+        out->v[out->n++] = p->categories[i].id;
+    for (size_t i = 0; i < p->nelements && st == PC_OK; i++)
+        out->v[out->n++] = p->elements[i].id;
+    return st;
+}
+
+static pc_status
+fn_policy_integration_elements(struct evalctx *c, const struct val *a,
+                               size_t n, struct val *out)
+{
+    const pc_policy *p = POLICY(c);
+    size_t total = 0;
+    pc_status st;
+
+    for (size_t i = 0; i < p->nintegrations; i++)
+        total += p->integrations[i].elements.n;
+    if ((st = val_alloc(c, total, out)) != PC_OK)
+        return st;
+    for (size_t i = 0; i < p->nintegrations; i++)
+        val_add_unique(out, (const char *const *)p->integrations[i].elements.v,
+                       p->integrations[i].elements.n);
+    return PC_OK;
+}
+
+#define STRV_CONST(name, member)                                           \
+    static pc_status name(struct evalctx *c, const struct val *a,          \
+                          size_t n, struct val *out)                       \
+    {                                                                      \
+        (void)a;                                                           \
+        (void)n;                                                           \
+        return val_from_strv(c, &POLICY(c)->member, out);                  \
+    }
+
+STRV_CONST(fn_policy_tracking_collects, tracking_collects)
+STRV_CONST(fn_policy_encrypt_categories, encrypt_categories)
+STRV_CONST(fn_policy_retention_bases, retention_bases)
+
+static pc_status
+fn_policy_appeal_channel(struct evalctx *c, const struct val *a, size_t n,
+                         struct val *out)
+{
+    return val_one(c, POLICY(c)->appeal_channel, out);
+}
+
+static pc_status
+fn_policy_appeal_subject(struct evalctx *c, const struct val *a, size_t n,
+                         struct val *out)
+{
+    return val_one(c, POLICY(c)->appeal_subject, out);
+}
+
+static pc_status
+fn_policy_children_min_age(struct evalctx *c, const struct val *a, size_t n,
+                           struct val *out)
+{
+    if (POLICY(c)->children_min_age <= 0)
+        return val_one(c, NULL, out);
+    return val_number(c, (double)POLICY(c)->children_min_age, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* The manifest. */
+
+static pc_status
+fn_ids(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    const struct objlist *ol = eval_kind(c->ms, a[0].n ? a[0].v[0] : "");
+    pc_status st;
+
+    if (ol == NULL)
+        return val_one(c, NULL, out);
+    if ((st = val_alloc(c, ol->n, out)) != PC_OK)
+        return st;
+    for (size_t i = 0; i < ol->n; i++) {
+        struct val id = eval_attr(ol->v[i], "id");
+
+        val_add_unique(out, id.v, id.n);
+    }
+    return PC_OK;
+}
+
+static pc_status
+fn_attr(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    const struct objlist *ol = eval_kind(c->ms, a[0].n ? a[0].v[0] : "");
+    size_t total = 0;
+    pc_status st;
+
+    if (ol == NULL || a[2].n == 0)
+        return val_one(c, NULL, out);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && (st = val_alloc(c, total, out)) != PC_OK)
+            return st;
+        for (size_t i = 0; i < ol->n; i++) {
+            struct val id = eval_attr(ol->v[i], "id");
+            struct val v;
+
+            if (id.n == 0 || !val_has(&a[1], id.v[0]))
+                continue;
+            v = eval_attr(ol->v[i], a[2].v[0]);
+            if (pass == 0)
+                total += v.n;
+            else
+                val_add_unique(out, v.v, v.n);
+        }
+    }
+    return PC_OK;
+}
+
+static pc_status
+fn_values(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    char key[256];
+    const struct strv *sv;
+
+    snprintf(key, sizeof key, "%s %s", a[0].n ? a[0].v[0] : "",
+             a[1].n ? a[1].v[0] : "");
+    sv = map_get(c->ms->wanted, key);
+    return sv != NULL ? val_from_strv(c, sv, out) : val_one(c, NULL, out);
+}
+
+typedef const struct strv *(*agg_member)(const struct storeagg *);
+
+static const struct strv *
+agg_elements(const struct storeagg *g)
+{
+    return &g->elements;
+}
+
+static const struct strv *
+agg_categories(const struct storeagg *g)
+{
+    return &g->categories;
+}
+
+static pc_status
+fn_store_agg(struct evalctx *c, const struct val *stores, agg_member m,
+             struct val *out)
+{
+    size_t total = 0;
+    pc_status st;
+
+    for (size_t i = 0; i < stores->n; i++) {
+        const struct storeagg *g = map_get(c->ms->stores, stores->v[i]);
+
+        if (g != NULL)
+            total += m(g)->n;
+    }
+    if ((st = val_alloc(c, total, out)) != PC_OK)
+        return st;
+    for (size_t i = 0; i < stores->n; i++) {
+        const struct storeagg *g = map_get(c->ms->stores, stores->v[i]);
+
+        if (g != NULL)
+            val_add_unique(out, (const char *const *)m(g)->v, m(g)->n);
+    }
+    return PC_OK;
+}
+
+static pc_status
+fn_store_elements(struct evalctx *c, const struct val *a, size_t n,
+                  struct val *out)
+{
+    return fn_store_agg(c, &a[0], agg_elements, out);
+}
+
+static pc_status
+fn_store_categories(struct evalctx *c, const struct val *a, size_t n,
+                    struct val *out)
+{
+    return fn_store_agg(c, &a[0], agg_categories, out);
+}
+
+static pc_status
+fn_store_fields(struct evalctx *c, const struct val *a, size_t n,
+                struct val *out)
+{
+    size_t total = 0;
+    pc_status st;
+
+    for (size_t i = 0; i < a[0].n; i++) {
+        const struct storeagg *g = map_get(c->ms->stores, a[0].v[i]);
+
+        if (g != NULL)
+            total += g->purpose_fields.n;
+    }
+    if ((st = val_alloc(c, total, out)) != PC_OK)
+        return st;
+    for (size_t i = 0; i < a[0].n; i++) {
+        const struct storeagg *g = map_get(c->ms->stores, a[0].v[i]);
+
+        for (size_t j = 0; g != NULL && j < g->purpose_fields.n; j++) {
+            const char *pf = g->purpose_fields.v[j];
+            const char *tab = strchr(pf, '\t');
+
+            if (tab == NULL)
+                continue;
+            for (size_t k = 0; k < a[1].n; k++)
+                if (strlen(a[1].v[k]) == (size_t)(tab - pf) &&
+                    strncmp(a[1].v[k], pf, (size_t)(tab - pf)) == 0 &&
+                    !val_has(out, tab + 1))
+                    out->v[out->n++] = tab + 1;
+        }
+    }
+    return PC_OK;
+}
+
+static pc_status
+fn_personal_stores(struct evalctx *c, const struct val *a, size_t n,
+                   struct val *out)
+{
+    const struct objlist *ol = eval_kind(c->ms, "store");
+    pc_status st;
+
+    if (ol == NULL)
+        return val_one(c, NULL, out);
+    if ((st = val_alloc(c, ol->n, out)) != PC_OK)
+        return st;
+    for (size_t i = 0; i < ol->n; i++) {
+        struct val id = eval_attr(ol->v[i], "id");
+        const struct storeagg *g;
+
+        if (id.n == 0)
+            continue;
+        g = map_get(c->ms->stores, id.v[0]);
+        if (g != NULL && g->elements.n > 0 && !val_has(out, id.v[0]))
+            out->v[out->n++] = id.v[0];
+    }
+    return PC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sets, numbers, durations. */
+
+static pc_status
+fn_union(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    size_t total = 0;
+    pc_status st;
+
+    for (size_t i = 0; i < n; i++)
+        total += a[i].n;
+    if ((st = val_alloc(c, total, out)) != PC_OK)
+        return st;
+    for (size_t i = 0; i < n; i++)
+        val_add_unique(out, a[i].v, a[i].n);
+    return PC_OK;
+}
+
+static pc_status
+fn_minus(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    pc_status st = val_alloc(c, a[0].n, out);
+
+    for (size_t i = 0; i < a[0].n && st == PC_OK; i++)
+        if (!val_has(&a[1], a[0].v[i]) && !val_has(out, a[0].v[i]))
+            out->v[out->n++] = a[0].v[i];
+    return st;
+}
+
+static pc_status
+fn_intersect(struct evalctx *c, const struct val *a, size_t n,
+             struct val *out)
+{
+    pc_status st = val_alloc(c, a[0].n, out);
+
+    for (size_t i = 0; i < a[0].n && st == PC_OK; i++)
+        if (val_has(&a[1], a[0].v[i]) && !val_has(out, a[0].v[i]))
+            out->v[out->n++] = a[0].v[i];
+    return st;
+}
+
+static pc_status
+fn_count(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    return val_number(c, (double)a[0].n, out);
+}
+
+/* Numbers or durations, compared as the evaluator does. */
+static bool
+func_magnitude(const char *s, double *x)
+{
+    return eval_number(s, x) || eval_duration(s, x);
+}
+
+static pc_status
+func_extreme(struct evalctx *c, const struct val *a, bool want_max,
+             struct val *out)
+{
+    const char *best = NULL;
+    double bx = 0;
+
+    for (size_t i = 0; i < a[0].n; i++) {
+        double x;
+
+        if (!func_magnitude(a[0].v[i], &x))
+            continue;
+        if (best == NULL || (want_max ? x > bx : x < bx)) {
+            best = a[0].v[i];
+            bx = x;
+        }
+    }
+    return val_one(c, best, out);
+}
+
+static pc_status
+fn_min(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    return func_extreme(c, a, false, out);
+}
+
+static pc_status
+fn_max(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    return func_extreme(c, a, true, out);
+}
+
+static pc_status
+fn_days(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    double secs;
+
+    if (a[0].n == 0 || !eval_duration(a[0].v[0], &secs))
+        return val_one(c, NULL, out);
+    return val_number(c, isinf(secs) ? secs : secs / 86400.0, out);
+}
+
+static pc_status
+fn_is_duration(struct evalctx *c, const struct val *a, size_t n,
+               struct val *out)
+{
+    double secs;
+    bool ok = a[0].n > 0;
+
+    for (size_t i = 0; i < a[0].n; i++)
+        ok &= eval_duration(a[0].v[i], &secs);
+    return val_bool(c, ok, out);
+}
+
+static pc_status
+fn_rank(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    if (a[0].n == 0)
+        return val_one(c, NULL, out);
+    for (size_t i = 0; i < a[1].n; i++)
+        if (strcmp(a[0].v[0], a[1].v[i]) == 0)
+            return val_number(c, (double)(i + 1), out);
+    return val_one(c, NULL, out);
+}
+
+static pc_status
+fn_prefix(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    pc_status st = val_alloc(c, a[0].n, out);
+
+    for (size_t i = 0; i < a[0].n && st == PC_OK; i++) {
+        const char *dot = strchr(a[0].v[i], '.');
+        const char *p = dot == NULL
+                            ? a[0].v[i]
+                            : arena_strndup(&c->ms->arena, a[0].v[i],
+                                            (size_t)(dot - a[0].v[i]));
+
+        if (p == NULL)
+            st = PC_ELIMIT;
+        else if (!val_has(out, p))
+            out->v[out->n++] = p;
+    }
+    return st;
+}
+
+static const struct func funcs[] = {
+    /* The policy. */
+    { "policy.vocabulary", 0, 0, 0, fn_policy_vocabulary,
+      "every category and element id the policy declares" },
+    { "policy.elements", 0, 0, 0, fn_policy_elements,
+      "every element id" },
+    { "policy.categories", 0, 0, 0, fn_policy_categories,
+      "every category id" },
+    { "policy.sensitive-categories", 0, 0, 0, fn_policy_sensitive_categories,
+      "categories marked sensitive" },
+    { "policy.shared-categories", 0, 0, 0, fn_policy_shared_categories,
+      "categories the policy says are shared for business purposes" },
+    { "policy.purposes", 0, 0, 0, fn_policy_purposes,
+      "every purpose id, permitted or ruled out" },
+    { "policy.prohibited-purposes", 0, 0, 0, fn_policy_prohibited_purposes,
+      "purposes the policy rules out entirely" },
+    { "policy.recipient-types", 0, 0, 0, fn_policy_recipient_types,
+      "recipient types the policy discloses" },
+    { "policy.rights", 0, 0, 0, fn_policy_rights, "every right id" },
+    { "policy.verify-rights", 0, 0, 0, fn_policy_verify_rights,
+      "rights whose requests need identity verification" },
+    { "policy.jurisdictions", 0, 0, 0, fn_policy_jurisdictions,
+      "jurisdictions the policy addresses" },
+    { "policy.technologies", 0, 0, 0, fn_policy_technologies,
+      "tracking technologies the policy discloses" },
+    { "policy.tracking-collects", 0, 0, 0, fn_policy_tracking_collects,
+      "elements tracking technologies may collect" },
+    { "policy.sources", 0, 0, 0, fn_policy_sources,
+      "restricted collection sources" },
+    { "policy.integrations", 0, 0, 0, fn_policy_integrations,
+      "integration ids" },
+    { "policy.integration-elements", 0, 0, 0, fn_policy_integration_elements,
+      "elements that only integrations bring in" },
+    { "policy.encrypt-categories", 0, 0, 0, fn_policy_encrypt_categories,
+      "categories that must be encrypted in transit" },
+    { "policy.retention-bases", 0, 0, 0, fn_policy_retention_bases,
+      "reasons the policy gives for keeping data" },
+    { "policy.appeal-channel", 0, 0, 0, fn_policy_appeal_channel,
+      "how appeals are submitted" },
+    { "policy.appeal-subject", 0, 0, 0, fn_policy_appeal_subject,
+      "the subject line appeals must carry" },
+    { "policy.children-min-age", 0, 0, 0, fn_policy_children_min_age,
+      "age under which the policy collects nothing" },
+    { "element-categories", 1, 1, 0, fn_element_categories,
+      "categories of an element (a category is its own)" },
+    { "element-purposes", 1, 1, 0, fn_element_purposes,
+      "purposes an element or category may serve" },
+    { "element-collection", 1, 1, 0, fn_element_collection,
+      "collection methods allowed for an element or category" },
+    { "element-only-from", 1, 1, 0, fn_element_only_from,
+      "the only sources an element may come from (empty: any)" },
+    { "element-sensitive", 1, 1, 0, fn_element_sensitive,
+      "true if any item is sensitive personal information" },
+    { "purpose-needs", 1, 1, 0, fn_purpose_needs,
+      "none, consent or opt-out" },
+    { "purpose-prohibited-for", 1, 1, 0, fn_purpose_prohibited_for,
+      "categories a purpose is ruled out for" },
+    { "purpose-internal-only", 1, 1, 0, fn_purpose_internal_only,
+      "true if data for this purpose stays internal" },
+    { "recipient-needs", 1, 1, 0, fn_recipient_needs,
+      "none, consent or permission" },
+    { "agreement-subject", 1, 1, 0, fn_agreement_subject,
+      "the flow subject an agreement governs" },
+    { "agreements-for", 1, 1, 0, fn_agreements_for,
+      "agreements a recipient of this subject's data needs" },
+    { "right-title", 1, 1, 0, fn_right_title, "a right's name" },
+    { "jurisdiction-requires", 1, 1, 0, fn_j_requires,
+      "rights required by law in a jurisdiction" },
+    { "jurisdiction-offers", 1, 1, 0, fn_j_offers,
+      "rights the policy offers there voluntarily" },
+    { "jurisdiction-deadline", 1, 1, 0, fn_j_deadline,
+      "statutory response deadline, days" },
+    { "jurisdiction-extension", 1, 1, 0, fn_j_extension,
+      "statutory extension, days" },
+    { "jurisdiction-appeal-required", 1, 1, 0, fn_j_appeal_required,
+      "true if the law requires an appeal process" },
+    { "jurisdiction-appeal-days", 1, 1, 0, fn_j_appeal_days,
+      "deadline to answer an appeal, days" },
+    { "jurisdiction-title", 1, 1, 0, fn_j_title, "a jurisdiction's name" },
+    { "jurisdiction-statute", 1, 1, 0, fn_j_statute,
+      "the statute behind the response deadline" },
+    { "setting", 1, 1, 0, fn_setting, "an organisation setting's value" },
+    { "integration-scopes", 1, 1, 0, fn_integration_scopes,
+      "OAuth scopes an integration may request" },
+    { "integration-elements", 1, 1, 0, fn_integration_elements,
+      "elements an integration brings in" },
+    { "integration-purposes", 1, 1, 0, fn_integration_purposes,
+      "purposes an integration's data may serve" },
+    { "integration-store", 1, 1, 0, fn_integration_store,
+      "true if the integration's data may be stored" },
+    { "integration-transfer", 1, 1, 0, fn_integration_transfer,
+      "true if the integration's data may be transferred" },
+    /* The manifest. */
+    { "ids", 1, 1, FUNC_LITERAL_ARGS, fn_ids,
+      "ids of the elements of a kind declared so far (stores, recipients "
+      "and other declarations come before flows)" },
+    { "attr", 3, 3, 0, fn_attr,
+      "attr('kind', id, 'name'): an attribute of the element with that id" },
+    { "values", 2, 2, FUNC_AGGREGATE | FUNC_LITERAL_ARGS, fn_values,
+      "values('kind', 'attr'): every value the attribute takes in the "
+      "manifest" },
+    { "store-elements", 1, 1, FUNC_AGGREGATE, fn_store_elements,
+      "elements that flows write into a store" },
+    { "store-categories", 1, 1, FUNC_AGGREGATE, fn_store_categories,
+      "categories that flows write into a store" },
+    { "store-fields", 2, 2, FUNC_AGGREGATE, fn_store_fields,
+      "store-fields(store, purpose): field names written there for it" },
+    { "personal-stores", 0, 0, FUNC_AGGREGATE, fn_personal_stores,
+      "stores that flows write personal data into" },
+    /* Sets, numbers, durations. */
+    { "union", 2, 4, 0, fn_union, "items in any argument" },
+    { "minus", 2, 2, 0, fn_minus, "items of the first not in the second" },
+    { "intersect", 2, 2, 0, fn_intersect, "items in both" },
+    { "count", 1, 1, 0, fn_count, "number of items" },
+    { "min", 1, 1, 0, fn_min, "smallest number or duration" },
+    { "max", 1, 1, 0, fn_max, "largest number or duration" },
+    { "days", 1, 1, 0, fn_days, "an ISO 8601 duration in days" },
+    { "is-duration", 1, 1, 0, fn_is_duration,
+      "true if every item is an ISO 8601 duration or 'indefinite'" },
+    { "rank", 2, 2, 0, fn_rank,
+      "rank(x, list): x's 1-based position in list" },
+    { "prefix", 1, 1, 0, fn_prefix, "the part of each id before its dot" },
+};
+
+const struct func *
+func_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++)
+        if (strcmp(funcs[i].name, name) == 0)
+            return &funcs[i];
+    return NULL;
+}
+
+const struct func *
+func_at(size_t i)
+{
+    return i < sizeof funcs / sizeof funcs[0] ? &funcs[i] : NULL;
+}

@@ -1,0 +1,315 @@
+/* pattern.c - pcre2 behind one door: compile with safe options, JIT when
+ * possible, match under explicit limits with a per-thread JIT stack, and
+ * turn every negative pcre2 return except "no match" into a located
+ * error. No other file includes pcre2.h. */
+#include "config.h"
+
+#include "pattern.h"
+
+#include "diag.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+const struct pattern_limits pattern_default_limits = {
+    .match = 1000000,
+    .depth = 50000,
+    .heap_kib = 10 * 1024,
+    .max_subject = 64 * 1024,
+};
+
+/* Patterns are data written by people; anything longer is a mistake. */
+#define PATTERN_MAX_LEN 8192
+/* JIT stack per thread: starts small, may grow to this. */
+#define PATTERN_JIT_STACK_START (32 * 1024)
+#define PATTERN_JIT_STACK_MAX (1024 * 1024)
+/* How much of a subject a message quotes. */
+#define PATTERN_QUOTE_MAX 64
+
+struct pattern {
+    pcre2_code *code;
+    pcre2_match_context *mctx; /* limits + JIT stack callback; read-only
+                                  once built, so threads can share it */
+    struct pattern_limits lim;
+    char *source;
+    char *owner;
+    char *file; /* where the pattern was defined, for match errors */
+    unsigned line;
+    bool jit;
+};
+
+/* ------------------------------------------------------------------ */
+/* One JIT stack per thread, made on first use and freed at thread exit.
+ * A stack cannot be shared by concurrent matches, and creating one per
+ * match costs an mmap; a thread-specific key gives both safety and
+ * reuse. */
+
+static pthread_once_t pattern_once = PTHREAD_ONCE_INIT;
+static pthread_key_t pattern_key;
+static bool pattern_key_ok;
+
+static void
+pattern_stack_free(void *stack)
+{
+    pcre2_jit_stack_free(stack);
+}
+
+static void
+pattern_make_key(void)
+{
+    pattern_key_ok = pthread_key_create(&pattern_key, pattern_stack_free) == 0;
+}
+
+static pcre2_jit_stack *
+pattern_jit_stack(void *unused)
+{
+    pcre2_jit_stack *stack;
+
+    (void)unused;
+    pthread_once(&pattern_once, pattern_make_key);
+    if (!pattern_key_ok)
+        return NULL; /* pcre2 then uses 32 KiB of the machine stack */
+    stack = pthread_getspecific(pattern_key);
+    if (stack == NULL) {
+        stack = pcre2_jit_stack_create(PATTERN_JIT_STACK_START,
+                                       PATTERN_JIT_STACK_MAX, NULL);
+        if (stack != NULL && pthread_setspecific(pattern_key, stack) != 0) {
+            pcre2_jit_stack_free(stack);
+            stack = NULL;
+        }
+    }
+    return stack;
+}
+
+void
+pattern_cleanup(void)
+{
+    pthread_once(&pattern_once, pattern_make_key);
+    if (pattern_key_ok) {
+        pcre2_jit_stack *stack = pthread_getspecific(pattern_key);
+
+        if (stack != NULL) {
+            pthread_setspecific(pattern_key, NULL);
+            pcre2_jit_stack_free(stack);
+        }
+    }
+    pcre2_jit_free_unused_memory(NULL);
+}
+
+/* ------------------------------------------------------------------ */
+
+static const char *
+pattern_who(const char *owner)
+{
+    return owner != NULL && owner[0] != '\0' ? owner : "pattern";
+}
+
+void
+pattern_free(struct pattern *p)
+{
+    if (p == NULL)
+        return;
+    pcre2_code_free(p->code);
+    pcre2_match_context_free(p->mctx);
+    free(p->source);
+    free(p->owner);
+    free(p->file);
+    free(p);
+}
+
+pc_status
+pattern_compile(const char *pat, uint32_t flags, struct pc_loc loc,
+                const char *owner, pc_diags *d, struct pattern **out)
+{
+    return pattern_compile_limits(pat, flags, NULL, loc, owner, d, out);
+}
+
+pc_status
+pattern_compile_limits(const char *pat, uint32_t flags,
+                       const struct pattern_limits *lim, struct pc_loc loc,
+                       const char *owner, pc_diags *d, struct pattern **out)
+{
+    uint32_t options =
+        PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C | PCRE2_DOLLAR_ENDONLY;
+    pcre2_compile_context *cctx = NULL;
+    struct pattern *p;
+    PCRE2_SIZE off = 0;
+    size_t jitsize = 0;
+    pc_status st = PC_OK;
+    int err = 0;
+
+    *out = NULL;
+    if (lim == NULL)
+        lim = &pattern_default_limits;
+    if (flags & PATTERN_CASELESS)
+        options |= PCRE2_CASELESS;
+    p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return PC_ENOMEM;
+    p->lim = *lim;
+    p->line = loc.line;
+    p->source = strdup(pat);
+    p->owner = strdup(owner != NULL ? owner : "");
+    p->file = loc.file != NULL ? strdup(loc.file) : NULL;
+    cctx = pcre2_compile_context_create(NULL);
+    if (p->source == NULL || p->owner == NULL ||
+        (loc.file != NULL && p->file == NULL) || cctx == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    pcre2_set_max_pattern_length(cctx, PATTERN_MAX_LEN);
+    p->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, options,
+                            &err, &off, cctx);
+    if (p->code == NULL) {
+        PCRE2_UCHAR msg[256];
+
+        if (err == PCRE2_ERROR_NOMEMORY) {
+            st = PC_ENOMEM;
+            goto out;
+        }
+        pcre2_get_error_message(err, msg, sizeof msg);
+        st = diag_fail(d, PC_ESYNTAX, loc,
+                       "%s: pattern \"%s\": %s at offset %zu",
+                       pattern_who(owner), pat, (const char *)msg,
+                       (size_t)off);
+        goto out;
+    }
+    /* JIT is an optimisation: if the platform refuses it (no JIT support,
+     * W^X policy, no memory) the interpreter gives the same answers under
+     * the same limits. */
+    if (!(flags & PATTERN_NO_JIT) &&
+        pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0 &&
+        pcre2_pattern_info(p->code, PCRE2_INFO_JITSIZE, &jitsize) == 0)
+        p->jit = jitsize > 0;
+    p->mctx = pcre2_match_context_create(NULL);
+    if (p->mctx == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    /* The default heap limit is 20 GB and the match limit 10 million:
+     * set all three, so that the pattern (which can only lower them with
+     * (*LIMIT_...)) never decides how much a subject may cost. */
+    pcre2_set_match_limit(p->mctx, lim->match);
+    pcre2_set_depth_limit(p->mctx, lim->depth);
+    pcre2_set_heap_limit(p->mctx, lim->heap_kib);
+    pcre2_jit_stack_assign(p->mctx, pattern_jit_stack, NULL);
+out:
+    pcre2_compile_context_free(cctx);
+    if (st != PC_OK) {
+        pattern_free(p);
+        return st;
+    }
+    *out = p;
+    return PC_OK;
+}
+
+/* Length of a prefix of s[0..len) short enough to quote, cut on a UTF-8
+ * character boundary. */
+static int
+pattern_quote_len(const char *s, size_t len)
+{
+    size_t n = len;
+
+    if (n > PATTERN_QUOTE_MAX) {
+        n = PATTERN_QUOTE_MAX;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+    }
+    return (int)n;
+}
+
+static pc_status
+pattern_status(int rc)
+{
+    switch (rc) {
+    case PCRE2_ERROR_MATCHLIMIT:
+    case PCRE2_ERROR_DEPTHLIMIT:
+    case PCRE2_ERROR_HEAPLIMIT:
+    case PCRE2_ERROR_JIT_STACKLIMIT:
+        return PC_ELIMIT;
+    case PCRE2_ERROR_NOMEMORY:
+        return PC_ENOMEM;
+    default:
+        return PC_EINVALID; /* UTF-8 errors and anything unforeseen */
+    }
+}
+
+pc_status
+pattern_match(const struct pattern *p, const char *subject, size_t len,
+              bool *matched, pc_diags *d, struct pc_loc loc)
+{
+    pcre2_match_data *md;
+    PCRE2_UCHAR msg[256];
+    int rc, qlen;
+
+    *matched = false;
+    if (subject == NULL) {
+        subject = "";
+        len = 0;
+    }
+    qlen = pattern_quote_len(subject, len);
+    if (len > p->lim.max_subject)
+        return diag_fail(d, PC_ELIMIT, loc,
+                         "%s: pattern \"%s\" not tried on \"%.*s...\": the "
+                         "text is %zu bytes; the limit is %zu",
+                         pattern_who(p->owner), p->source, qlen, subject, len,
+                         p->lim.max_subject);
+    /* Match data per call: it is small, and sharing it between threads
+     * would be a race. */
+    md = pcre2_match_data_create(1, NULL);
+    if (md == NULL)
+        return PC_ENOMEM;
+    rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, md, p->mctx);
+    if (rc >= 0) {
+        /* 0 means "matched, ovector too small": still a match. */
+        pcre2_match_data_free(md);
+        *matched = true;
+        return PC_OK;
+    }
+    if (rc == PCRE2_ERROR_NOMATCH) {
+        pcre2_match_data_free(md);
+        return PC_OK;
+    }
+    /* Never "no match": the answer is unknown, and the audit must not
+     * pass because of it. */
+    pcre2_get_error_message(rc, msg, sizeof msg);
+    if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21) {
+        size_t at = (size_t)pcre2_get_startchar(md);
+
+        pcre2_match_data_free(md);
+        return diag_fail(d, PC_EINVALID, loc,
+                         "%s: pattern \"%s\" not tried: the text is not "
+                         "valid UTF-8 at byte %zu (%s)",
+                         pattern_who(p->owner), p->source, at,
+                         (const char *)msg);
+    }
+    pcre2_match_data_free(md);
+    return diag_fail(d, pattern_status(rc), loc,
+                     "%s: pattern \"%s\" (%s:%u) gave no answer on "
+                     "\"%.*s%s\": %s",
+                     pattern_who(p->owner), p->source,
+                     p->file != NULL ? p->file : "?", p->line, qlen, subject,
+                     (size_t)qlen < len ? "..." : "", (const char *)msg);
+}
+
+const char *
+pattern_source(const struct pattern *p)
+{
+    return p->source;
+}
+
+const char *
+pattern_owner(const struct pattern *p)
+{
+    return p->owner;
+}
+
+bool
+pattern_is_jit(const struct pattern *p)
+{
+    return p->jit;
+}

@@ -1,0 +1,76 @@
+/* pattern.h - the one pcre2 entry point. Patterns are compiled once (UTF,
+ * no \C, `$` only at the very end, JIT when the platform allows it) and
+ * matched under explicit match, depth, heap and subject-length limits.
+ * Any failure to decide - a limit, a JIT stack overflow, invalid UTF-8 in
+ * the subject - is an error with the owner's id, never "no match". */
+#ifndef PC_PATTERN_H
+#define PC_PATTERN_H
+
+#include "privcheck.h"
+
+#include <stdint.h>
+
+struct pattern;
+
+/* Flags for pattern_compile. */
+#define PATTERN_CASELESS 0x1u /* PCRE2_CASELESS */
+#define PATTERN_NO_JIT 0x2u   /* interpreter only (tests, JIT-less hosts) */
+
+struct pattern_limits {
+    uint32_t match;     /* pcre2_set_match_limit: backtracking steps */
+    uint32_t depth;     /* pcre2_set_depth_limit: backtracking depth */
+    uint32_t heap_kib;  /* pcre2_set_heap_limit, in KiB */
+    size_t max_subject; /* longer subjects are refused with PC_ELIMIT */
+};
+
+/* Match limit 1e6, depth limit 50000, heap 10 MiB, subjects up to 64 KiB:
+ * far beyond any sane pattern on a field name or attribute, and a
+ * pathological one gives up in milliseconds. */
+extern const struct pattern_limits pattern_default_limits;
+
+/* Compile `pat` (NUL-terminated UTF-8) with PCRE2_UTF,
+ * PCRE2_NEVER_BACKSLASH_C and PCRE2_DOLLAR_ENDONLY (so "^x$" does not
+ * accept "x\n"), plus the PATTERN_* flags, and JIT-compile it when
+ * possible (silently falling back to the interpreter). `owner` (e.g. a
+ * rule or classifier id; may be NULL) is copied and names the pattern in
+ * every later message. A pattern that does not compile is reported at
+ * `loc` as "OWNER: pattern "PAT": MESSAGE at offset N" and gives
+ * PC_ESYNTAX. On PC_OK *out is the caller's (pattern_free). */
+pc_status pattern_compile(const char *pat, uint32_t flags, struct pc_loc loc,
+                          const char *owner, pc_diags *d,
+                          struct pattern **out);
+
+/* As pattern_compile, with explicit limits (NULL: the defaults). */
+pc_status pattern_compile_limits(const char *pat, uint32_t flags,
+                                 const struct pattern_limits *lim,
+                                 struct pc_loc loc, const char *owner,
+                                 pc_diags *d, struct pattern **out);
+
+/* Does p match subject[0..len)? The subject need not be NUL-terminated;
+ * it must be valid UTF-8. On PC_OK *matched says whether it matched. Any
+ * other outcome - subject longer than the limit (PC_ELIMIT), match/depth/
+ * heap limit or JIT stack exhausted (PC_ELIMIT), invalid UTF-8
+ * (PC_EINVALID), out of memory - is reported at `loc` (where the subject
+ * came from) naming the owner and where the pattern was defined, and
+ * *matched is false. Thread-safe: one compiled pattern may be matched by
+ * many threads at once. */
+pc_status pattern_match(const struct pattern *p, const char *subject,
+                        size_t len, bool *matched, pc_diags *d,
+                        struct pc_loc loc);
+
+/* The pattern as written and its owner ("" when none); borrowed for the
+ * pattern's lifetime. */
+const char *pattern_source(const struct pattern *p);
+const char *pattern_owner(const struct pattern *p);
+
+/* Was the pattern JIT-compiled? */
+bool pattern_is_jit(const struct pattern *p);
+
+void pattern_free(struct pattern *p);
+
+/* Free the calling thread's JIT stack (other threads' stacks go when they
+ * exit) and pcre2's cache of unused JIT memory. Optional: for leak
+ * checkers, at the end of main or of a test. */
+void pattern_cleanup(void);
+
+#endif

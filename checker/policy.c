@@ -1,0 +1,369 @@
+/* policy.c - the policy model once loaded: lookups by id through the
+ * indexes policy-xml.c builds, the public accessors, and freeing. Nothing
+ * here reads XML. */
+#include "config.h"
+
+#include "policy.h"
+
+#include "map.h"
+
+#include <stdlib.h>
+
+const char *
+pc_policy_id(const pc_policy *p)
+{
+    return p->id;
+}
+
+const char *
+pc_policy_version(const pc_policy *p)
+{
+    return p->version;
+}
+
+const char *
+pc_policy_title(const pc_policy *p)
+{
+    return p->title;
+}
+
+const char *
+pc_policy_sha256(const pc_policy *p)
+{
+    return p->sha256;
+}
+
+size_t
+pc_policy_clause_count(const pc_policy *p)
+{
+    return p->nclauses;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookups. Every index is built at load time; map_get(NULL, ...) is NULL,
+ * so a policy without, say, integrations answers NULL too. */
+
+const struct policy_clause *
+policy_clause(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_clause, id);
+}
+
+const struct policy_category *
+policy_category(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_category, id);
+}
+
+const struct policy_element *
+policy_element(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_element, id);
+}
+
+const struct policy_source *
+policy_source(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_source, id);
+}
+
+const struct policy_purpose *
+policy_purpose(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_purpose, id);
+}
+
+const struct policy_recipient_type *
+policy_recipient_type(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_recipient_type, id);
+}
+
+const struct policy_agreement *
+policy_agreement(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_agreement, id);
+}
+
+const struct policy_right *
+policy_right(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_right, id);
+}
+
+const struct policy_jurisdiction *
+policy_jurisdiction(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_jurisdiction, id);
+}
+
+const struct policy_setting *
+policy_setting(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_setting, id);
+}
+
+const struct policy_technology *
+policy_technology(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_technology, id);
+}
+
+const struct policy_integration *
+policy_integration(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_integration, id);
+}
+
+const struct policy_basis *
+policy_basis(const pc_policy *p, const char *id)
+{
+    return map_get(p->by_basis, id);
+}
+
+/* ------------------------------------------------------------------ */
+/* Freeing: every string and list is owned by the struct holding it. */
+
+static void
+policy_clauses_free(struct policy_clause *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].section);
+        free(v[i].text);
+    }
+    free(v);
+}
+
+static void
+policy_sections_free(struct policy_section *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].number);
+        free(v[i].title);
+    }
+    free(v);
+}
+
+static void
+policy_categories_free(struct policy_category *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].title);
+        strv_free(&v[i].collection);
+        strv_free(&v[i].purposes);
+        strv_free(&v[i].clauses);
+        strv_free(&v[i].elements);
+        strv_free(&v[i].members);
+    }
+    free(v);
+}
+
+static void
+policy_elements_free(struct policy_element *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].title);
+        strv_free(&v[i].categories);
+        strv_free(&v[i].only_from);
+        strv_free(&v[i].own_purposes);
+        strv_free(&v[i].clauses);
+        strv_free(&v[i].purposes);
+        strv_free(&v[i].collection);
+    }
+    free(v);
+}
+
+static void
+policy_sources_free(struct policy_source *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].title);
+        strv_free(&v[i].clauses);
+    }
+    free(v);
+}
+
+static void
+policy_purposes_free(struct policy_purpose *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].title);
+        free(v[i].scope);
+        free(v[i].needs);
+        strv_free(&v[i].prohibited_for);
+        strv_free(&v[i].clauses);
+    }
+    free(v);
+}
+
+static void
+policy_recipient_types_free(struct policy_recipient_type *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].title);
+        free(v[i].needs);
+        strv_free(&v[i].clauses);
+    }
+    free(v);
+}
+
+static void
+policy_agreements_free(struct policy_agreement *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].title);
+        free(v[i].subject);
+        strv_free(&v[i].clauses);
+    }
+    free(v);
+}
+
+static void
+policy_rights_free(struct policy_right *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].title);
+        free(v[i].frequency);
+        strv_free(&v[i].clauses);
+    }
+    free(v);
+}
+
+static void
+policy_jurisdictions_free(struct policy_jurisdiction *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].title);
+        free(v[i].law);
+        free(v[i].statute);
+        free(v[i].effective);
+        free(v[i].deadline_statute);
+        free(v[i].appeal_statute);
+        strv_free(&v[i].requires);
+        strv_free(&v[i].offers);
+        strv_free(&v[i].requires_statutes);
+        strv_free(&v[i].clauses);
+    }
+    free(v);
+}
+
+static void
+policy_bases_free(struct policy_basis *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        strv_free(&v[i].clauses);
+    }
+    free(v);
+}
+
+static void
+policy_settings_free(struct policy_setting *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].type);
+        free(v[i].value);
+        free(v[i].why);
+        strv_free(&v[i].clauses);
+    }
+    free(v);
+}
+
+static void
+policy_technologies_free(struct policy_technology *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].title);
+        strv_free(&v[i].clauses);
+    }
+    free(v);
+}
+
+static void
+policy_integrations_free(struct policy_integration *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].id);
+        free(v[i].provider);
+        free(v[i].title);
+        strv_free(&v[i].elements);
+        strv_free(&v[i].purposes);
+        if (v[i].scope_clauses != NULL)
+            for (size_t j = 0; j < v[i].scopes.n; j++)
+                strv_free(&v[i].scope_clauses[j]);
+        free(v[i].scope_clauses);
+        strv_free(&v[i].scopes);
+        strv_free(&v[i].clauses);
+    }
+    free(v);
+}
+
+void
+pc_policy_free(pc_policy *p)
+{
+    if (p == NULL)
+        return;
+    /* The indexes borrow ids from the arrays: free them first. */
+    map_free(p->by_clause);
+    map_free(p->by_category);
+    map_free(p->by_element);
+    map_free(p->by_source);
+    map_free(p->by_purpose);
+    map_free(p->by_recipient_type);
+    map_free(p->by_right);
+    map_free(p->by_jurisdiction);
+    map_free(p->by_setting);
+    map_free(p->by_technology);
+    map_free(p->by_integration);
+    map_free(p->by_agreement);
+    map_free(p->by_basis);
+
+    policy_clauses_free(p->clauses, p->nclauses);
+    policy_sections_free(p->sections, p->nsections);
+    policy_categories_free(p->categories, p->ncategories);
+    policy_elements_free(p->elements, p->nelements);
+    policy_sources_free(p->sources, p->nsources);
+    policy_purposes_free(p->purposes, p->npurposes);
+    policy_recipient_types_free(p->recipient_types, p->nrecipient_types);
+    policy_agreements_free(p->agreements, p->nagreements);
+    policy_rights_free(p->rights, p->nrights);
+    policy_jurisdictions_free(p->jurisdictions, p->njurisdictions);
+    policy_bases_free(p->bases, p->nbases);
+    policy_settings_free(p->settings, p->nsettings);
+    policy_technologies_free(p->technologies, p->ntechnologies);
+    policy_integrations_free(p->integrations, p->nintegrations);
+
+    free(p->file);
+    free(p->id);
+    free(p->version);
+    free(p->title);
+    free(p->published);
+    free(p->source);
+    free(p->appeal_channel);
+    free(p->appeal_subject);
+    strv_free(&p->appeal_clauses);
+    strv_free(&p->agents_clauses);
+    strv_free(&p->verification_clauses);
+    strv_free(&p->retention_bases);
+    strv_free(&p->retention_clauses);
+    strv_free(&p->encrypt_categories);
+    strv_free(&p->encrypt_clauses);
+    strv_free(&p->tracking_collects);
+    strv_free(&p->tracking_clauses);
+    strv_free(&p->tracking_collects_clauses);
+    strv_free(&p->children_clauses);
+    strv_free(&p->transfer_countries);
+    strv_free(&p->transfer_clauses);
+    free(p);
+}

@@ -1,0 +1,71 @@
+/* report.h - the report layer: a table of formats, each a descriptor with
+ * callbacks, and one walk over the findings that drives them. Private to
+ * the library; the public entry is pc_report_write in privcheck.h. */
+#ifndef PC_REPORT_H
+#define PC_REPORT_H
+
+#include "privcheck.h"
+
+/* What a report records about the run besides its findings. Every string
+ * is borrowed for the duration of report_write and may be NULL (unknown:
+ * JSON writes null). */
+struct report_meta {
+    const char *tool, *tool_version;
+    const char *policy_id, *policy_version, *policy_title, *policy_sha256;
+    const char *rules_sha256;
+};
+
+/* One report being written. Everything but state is set by report_write
+ * and read-only to the format. */
+struct report {
+    const struct report_meta *meta;
+    const pc_results *results;
+    const struct pc_report_options *opt; /* never NULL */
+    FILE *out;
+    pc_diags *d;
+    void *state; /* the format's own: set by begin, released by cleanup */
+    /* Findings per pc_severity (out-of-range severities count as errors,
+     * as pc_severity_str names them). Complete before begin, so a format
+     * can put totals up front (JUnit, Markdown). */
+    size_t counts[PC_SEV_ERROR + 1];
+};
+
+/* A report format. report_write calls begin, finding once per finding in
+ * results order, then end; it stops at the first status other than PC_OK.
+ * If begin succeeded, cleanup runs last whatever happened, so end need
+ * not free state. begin, end and cleanup may be NULL.
+ *
+ * A callback returns PC_EIO when a write fails and records no diagnostic
+ * for it (report_write does, once); a write error it does not notice is
+ * caught from ferror(out). Any other failure gets a diagnostic in r->d. */
+struct report_format {
+    const char *name;        /* the --format value */
+    const char *description; /* one line, for help text */
+    pc_status (*begin)(struct report *r);
+    pc_status (*finding)(struct report *r, const struct pc_finding *f);
+    pc_status (*end)(struct report *r);
+    void (*cleanup)(struct report *r);
+};
+
+extern const struct report_format report_text; /* report-text.c */
+extern const struct report_format report_json; /* report-json.c */
+
+/* The format called `name`, or NULL. Borrowed (static). */
+const struct report_format *report_format_find(const char *name);
+
+/* Write the report of r (already sorted by the caller) in `format` to out
+ * and flush it. opt NULL means the defaults (no colour). Returns PC_OK;
+ * PC_EINVALID for an unknown format or a string the format cannot
+ * represent; PC_EIO when out reports a write error; PC_ENOMEM. Every
+ * failure but PC_ENOMEM has a diagnostic in d. The stream is flushed,
+ * not closed; on failure part of a report may have been written. */
+pc_status report_write(const char *format, const struct report_meta *meta,
+                       const pc_results *r,
+                       const struct pc_report_options *opt, FILE *out,
+                       pc_diags *d);
+
+/* The severity a finding is reported with: out-of-range values are
+ * errors, so a corrupt severity never hides a finding. */
+pc_severity report_severity(pc_severity sev);
+
+#endif

@@ -1,0 +1,228 @@
+/* results.c - findings and audited manifests of a run. Strings are copied
+ * in, so the evaluator's scratch state can go as soon as a flow is done. */
+#include "config.h"
+
+#include "results.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+pc_results *
+pc_results_new(void)
+{
+    return calloc(1, sizeof(struct pc_results));
+}
+
+static void
+results_finding_free(struct pc_finding *f)
+{
+    free((char *)f->rule);
+    free((char *)f->title);
+    free((char *)f->message);
+    free((char *)f->fix);
+    free((char *)f->file);
+    free((char *)f->object);
+    free((char *)f->application);
+    free((char *)f->fingerprint);
+}
+
+static void
+results_manifest_free(struct pc_manifest_info *m)
+{
+    free((char *)m->file);
+    free((char *)m->application);
+    free((char *)m->version);
+    free((char *)m->sha256);
+}
+
+void
+pc_results_free(pc_results *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        results_finding_free(&r->findings[i]);
+    for (size_t i = 0; i < r->nmanifests; i++)
+        results_manifest_free(&r->manifests[i]);
+    free(r->findings);
+    free(r->manifests);
+    free(r);
+}
+
+/* strdup that keeps NULL; *ok goes false when a copy fails. */
+static const char *
+results_dup(const char *s, bool *ok)
+{
+    char *c;
+
+    if (s == NULL)
+        return NULL;
+    if ((c = strdup(s)) == NULL)
+        *ok = false;
+    return c;
+}
+
+pc_status
+results_add(pc_results *r, const struct pc_finding *f)
+{
+    struct pc_finding *c;
+    bool ok = true;
+
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        struct pc_finding *v = realloc(r->findings, cap * sizeof *v);
+
+        if (v == NULL)
+            return PC_ENOMEM;
+        r->findings = v;
+        r->cap = cap;
+    }
+    c = &r->findings[r->n];
+    *c = *f;
+    c->rule = results_dup(f->rule, &ok);
+    c->title = results_dup(f->title, &ok);
+    c->message = results_dup(f->message, &ok);
+    c->fix = results_dup(f->fix, &ok);
+    c->file = results_dup(f->file, &ok);
+    c->object = results_dup(f->object, &ok);
+    c->application = results_dup(f->application, &ok);
+    c->fingerprint = results_dup(f->fingerprint, &ok);
+    if (!ok) {
+        results_finding_free(c);
+        return PC_ENOMEM;
+    }
+    r->n++;
+    return PC_OK;
+}
+
+pc_status
+results_add_manifest(pc_results *r, const struct pc_manifest_info *m)
+{
+    struct pc_manifest_info *c;
+    bool ok = true;
+
+    if (r->nmanifests == r->capmanifests) {
+        size_t cap = r->capmanifests ? r->capmanifests * 2 : 4;
+        struct pc_manifest_info *v = realloc(r->manifests, cap * sizeof *v);
+
+        if (v == NULL)
+            return PC_ENOMEM;
+        r->manifests = v;
+        r->capmanifests = cap;
+    }
+    c = &r->manifests[r->nmanifests];
+    c->file = results_dup(m->file, &ok);
+    c->application = results_dup(m->application, &ok);
+    c->version = results_dup(m->version, &ok);
+    c->sha256 = results_dup(m->sha256, &ok);
+    if (!ok) {
+        results_manifest_free(c);
+        return PC_ENOMEM;
+    }
+    r->nmanifests++;
+    return PC_OK;
+}
+
+pc_status
+pc_results_merge(pc_results *dst, pc_results *src)
+{
+    /* Move structs wholesale: the strings change owner, not address. */
+    if (src->n > 0) {
+        size_t need = dst->n + src->n;
+
+        if (need > dst->cap) {
+            struct pc_finding *v =
+                realloc(dst->findings, need * sizeof *v);
+            if (v == NULL)
+                return PC_ENOMEM;
+            dst->findings = v;
+            dst->cap = need;
+        }
+        memcpy(dst->findings + dst->n, src->findings,
+               src->n * sizeof *src->findings);
+        dst->n = need;
+        src->n = 0;
+    }
+    if (src->nmanifests > 0) {
+        size_t need = dst->nmanifests + src->nmanifests;
+
+        if (need > dst->capmanifests) {
+            struct pc_manifest_info *v =
+                realloc(dst->manifests, need * sizeof *v);
+            if (v == NULL)
+                return PC_ENOMEM;
+            dst->manifests = v;
+            dst->capmanifests = need;
+        }
+        memcpy(dst->manifests + dst->nmanifests, src->manifests,
+               src->nmanifests * sizeof *src->manifests);
+        dst->nmanifests = need;
+        src->nmanifests = 0;
+    }
+    return PC_OK;
+}
+
+static int
+results_strcmp(const char *a, const char *b)
+{
+    return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+}
+
+static int
+results_cmp(const void *pa, const void *pb)
+{
+    const struct pc_finding *a = pa, *b = pb;
+    int c;
+
+    if ((c = results_strcmp(a->file, b->file)) != 0)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if ((c = results_strcmp(a->rule, b->rule)) != 0)
+        return c;
+    if ((c = results_strcmp(a->object, b->object)) != 0)
+        return c;
+    return results_strcmp(a->message, b->message);
+}
+
+void
+pc_results_sort(pc_results *r)
+{
+    if (r->n > 1)
+        qsort(r->findings, r->n, sizeof *r->findings, results_cmp);
+}
+
+size_t
+pc_results_count(const pc_results *r)
+{
+    return r->n;
+}
+
+const struct pc_finding *
+pc_results_get(const pc_results *r, size_t i)
+{
+    return i < r->n ? &r->findings[i] : NULL;
+}
+
+size_t
+pc_results_manifest_count(const pc_results *r)
+{
+    return r->nmanifests;
+}
+
+const struct pc_manifest_info *
+pc_results_manifest(const pc_results *r, size_t i)
+{
+    return i < r->nmanifests ? &r->manifests[i] : NULL;
+}
+
+size_t
+pc_results_at_least(const pc_results *r, pc_severity sev)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->n; i++)
+        if (r->findings[i].severity >= sev)
+            n++;
+    return n;
+}

@@ -1,0 +1,646 @@
+/* rule-xml.c - reading rules/NAME.rules.xml: schema-checked, then compiled
+ * against the policy (every cited clause must exist) and the manifest
+ * schema (every element and attribute a rule names must exist), with
+ * every problem reported at its file:line and rule id. */
+#include "config.h"
+
+#include "rule.h"
+
+#include "diag.h"
+#include "eval.h"
+#include "map.h"
+#include "pattern.h"
+#include "policy.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "xml.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RULES_NS "urn:privcheck:rules:1"
+#define RULES_SUFFIX ".rules.xml"
+
+static void rule_cond_free(struct cond *c);
+
+static void
+rule_cond_free(struct cond *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->nkids; i++)
+        rule_cond_free(c->kids[i]);
+    free(c->kids);
+    rulec_expr_free(c->a);
+    rulec_expr_free(c->b);
+    pattern_free(c->re);
+    free(c);
+}
+
+static void
+rule_check_free(struct check *k)
+{
+    free(k->over);
+    free(k->at);
+    for (size_t i = 0; i < k->neach; i++) {
+        free(k->each[i].var);
+        rulec_expr_free(k->each[i].in);
+    }
+    free(k->each);
+    rule_cond_free(k->when);
+    rulec_tpl_free(&k->message);
+    free((char *)k->message_src);
+}
+
+static void
+rule_free(struct rule *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->nchecks; i++)
+        rule_check_free(&r->checks[i]);
+    free(r->checks);
+    free(r->clauses);
+    strv_free(&r->clause_ids);
+    free(r->id);
+    free(r->title);
+    free(r->fix);
+    free(r->file);
+    free(r);
+}
+
+void
+rules_free(struct ruleset *rs)
+{
+    if (rs == NULL)
+        return;
+    for (size_t i = 0; i < rs->nrules; i++)
+        rule_free(rs->rules[i]);
+    free(rs->rules);
+    for (size_t i = 0; i < rs->nlists; i++) {
+        free(rs->lists[i]->v);
+        free(rs->lists[i]);
+    }
+    free(rs->lists);
+    map_free(rs->by_id);
+    map_free(rs->by_over);
+    strv_free(&rs->wanted_values);
+    free(rs);
+}
+
+/* Everything one file's compilation needs. */
+struct rload {
+    const pc_policy *policy;
+    const struct schema_attrs *sa;
+    pc_diags *d;
+    xmlDoc *doc;
+    const char *owner; /* rule id, for messages */
+    unsigned errors;
+};
+
+static pc_status rload_fail(struct rload *L, const xmlNode *n,
+                            const char *fmt, ...) PC_PRINTF(3, 4);
+
+/* Record a compile error at n, prefixed with the rule's id. */
+static pc_status
+rload_fail(struct rload *L, const xmlNode *n, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    L->errors++;
+    return diag_fail(L->d, PC_EINVALID, xml_loc(L->d, L->doc, n),
+                     "rule %s: %s", L->owner != NULL ? L->owner : "?", msg);
+}
+
+static const struct {
+    const char *name;
+    enum cond_kind kind;
+    bool binary; /* has b= */
+} cond_ops[] = {
+    { "all", COND_ALL, false },         { "any", COND_ANY, false },
+    { "not", COND_NOT, false },         { "eq", COND_EQ, true },
+    { "ne", COND_NE, true },            { "in", COND_IN, true },
+    { "intersects", COND_INTERSECTS, true },
+    { "matches", COND_MATCHES, false }, { "lt", COND_LT, true },
+    { "le", COND_LE, true },            { "gt", COND_GT, true },
+    { "ge", COND_GE, true },            { "exists", COND_EXISTS, false },
+};
+
+static pc_status rule_cond(struct rload *L, const xmlNode *n,
+                           const struct strv *vars, struct cond **out);
+
+static pc_status
+rule_operand(struct rload *L, const xmlNode *n, const char *attr,
+             const struct strv *vars, struct expr **out)
+{
+    char *src = xml_attr(n, attr);
+    pc_status st;
+
+    if (src == NULL)
+        return rload_fail(L, n, "<%s> needs attribute %s",
+                          (const char *)n->name, attr);
+    st = rulec_expr(src, xml_loc(L->d, L->doc, n), L->owner, L->sa, vars,
+                    L->d, out);
+    if (st != PC_OK)
+        L->errors++;
+    free(src);
+    return st;
+}
+
+static pc_status
+rule_cond(struct rload *L, const xmlNode *n, const struct strv *vars,
+          struct cond **out)
+{
+    struct cond *c;
+    pc_status st = PC_OK;
+    size_t op;
+
+    for (op = 0; op < sizeof cond_ops / sizeof cond_ops[0]; op++)
+        if (xml_is(n, RULES_NS, cond_ops[op].name))
+            break;
+    if (op == sizeof cond_ops / sizeof cond_ops[0])
+        return rload_fail(L, n, "unknown operator <%s>",
+                          (const char *)n->name);
+    if ((c = calloc(1, sizeof *c)) == NULL)
+        return PC_ENOMEM;
+    c->kind = cond_ops[op].kind;
+    c->line = xml_loc(L->d, L->doc, n).line;
+    if (c->kind == COND_ALL || c->kind == COND_ANY || c->kind == COND_NOT) {
+        for (const xmlNode *k = n->children; k != NULL; k = k->next) {
+            struct cond **v;
+
+            if (k->type != XML_ELEMENT_NODE)
+                continue;
+            if ((v = realloc(c->kids, (c->nkids + 1) * sizeof *v)) == NULL) {
+                st = PC_ENOMEM;
+                goto out;
+            }
+            c->kids = v;
+            if ((st = rule_cond(L, k, vars, &c->kids[c->nkids])) != PC_OK)
+                goto out;
+            c->nkids++;
+        }
+        if (c->nkids == 0 || (c->kind == COND_NOT && c->nkids != 1))
+            st = rload_fail(L, n, "<%s> needs %s condition",
+                            (const char *)n->name,
+                            c->kind == COND_NOT ? "exactly one"
+                                                : "at least one");
+        goto out;
+    }
+    if ((st = rule_operand(L, n, "a", vars, &c->a)) != PC_OK)
+        goto out;
+    if (cond_ops[op].binary &&
+        (st = rule_operand(L, n, "b", vars, &c->b)) != PC_OK)
+        goto out;
+    if (c->kind == COND_MATCHES) {
+        char *pat = xml_attr(n, "pattern");
+        char *flags = xml_attr(n, "flags");
+
+        if (pat == NULL) {
+            st = rload_fail(L, n, "<matches> needs a pattern");
+        } else {
+            st = pattern_compile(pat,
+                                 flags != NULL && strchr(flags, 'i') != NULL
+                                     ? PATTERN_CASELESS
+                                     : 0,
+                                 xml_loc(L->d, L->doc, n), L->owner, L->d,
+                                 &c->re);
+            if (st != PC_OK)
+                L->errors++;
+        }
+        free(pat);
+        free(flags);
+    }
+out:
+    if (st != PC_OK) {
+        rule_cond_free(c);
+        return st;
+    }
+    *out = c;
+    return PC_OK;
+}
+
+static bool
+rule_cond_deferred(const struct cond *c)
+{
+    if (c == NULL)
+        return false;
+    if (rulec_expr_deferred(c->a) || rulec_expr_deferred(c->b))
+        return true;
+    for (size_t i = 0; i < c->nkids; i++)
+        if (rule_cond_deferred(c->kids[i]))
+            return true;
+    return false;
+}
+
+static pc_status
+rule_cond_wanted(const struct cond *c, struct strv *wanted)
+{
+    pc_status st;
+
+    if (c == NULL)
+        return PC_OK;
+    if ((st = rulec_expr_wanted(c->a, wanted)) != PC_OK ||
+        (st = rulec_expr_wanted(c->b, wanted)) != PC_OK)
+        return st;
+    for (size_t i = 0; i < c->nkids; i++)
+        if ((st = rule_cond_wanted(c->kids[i], wanted)) != PC_OK)
+            return st;
+    return PC_OK;
+}
+
+static const xmlNode *
+rule_child(const xmlNode *n, const char *name)
+{
+    for (const xmlNode *c = n->children; c != NULL; c = c->next)
+        if (xml_is(c, RULES_NS, name))
+            return c;
+    return NULL;
+}
+
+static pc_status
+rule_check(struct rload *L, const xmlNode *n, struct check *k)
+{
+    struct strv vars = STRV_INIT;
+    const xmlNode *c;
+    char *msg = NULL;
+    pc_status st = PC_OK;
+
+    k->line = xml_loc(L->d, L->doc, n).line;
+    k->over = xml_attr(n, "over");
+    k->at = xml_attr(n, "at");
+    if (k->over == NULL || !schema_attrs_has_kind(L->sa, k->over)) {
+        st = rload_fail(L, n, "over=\"%s\" is not a manifest element",
+                        k->over != NULL ? k->over : "");
+        goto out;
+    }
+    if (k->at != NULL && !schema_attrs_has_kind(L->sa, k->at)) {
+        st = rload_fail(L, n, "at=\"%s\" is not a manifest element",
+                        k->at);
+        goto out;
+    }
+    for (c = n->children; c != NULL; c = c->next) {
+        struct each *v;
+        char *var;
+
+        if (!xml_is(c, RULES_NS, "each"))
+            continue;
+        if ((var = xml_attr(c, "var")) == NULL)
+            continue; /* the schema requires it */
+        if (schema_attrs_has_kind(L->sa, var) || strv_has(&vars, var)) {
+            st = rload_fail(L, c,
+                            "variable '%s' clashes with an element or "
+                            "another variable", var);
+            free(var);
+            goto out;
+        }
+        if ((v = realloc(k->each, (k->neach + 1) * sizeof *v)) == NULL) {
+            free(var);
+            st = PC_ENOMEM;
+            goto out;
+        }
+        k->each = v;
+        k->each[k->neach].var = var;
+        k->each[k->neach].in = NULL;
+        k->neach++;
+        /* Each binding may use the ones before it. */
+        if ((st = rule_operand(L, c, "in", &vars,
+                               &k->each[k->neach - 1].in)) != PC_OK ||
+            (st = strv_push(&vars, var)) != PC_OK)
+            goto out;
+    }
+    if ((c = rule_child(n, "when")) != NULL) {
+        const xmlNode *op = xmlFirstElementChild((xmlNode *)c);
+
+        if (op == NULL) {
+            st = rload_fail(L, c, "<when> needs a condition");
+            goto out;
+        }
+        if ((st = rule_cond(L, op, &vars, &k->when)) != PC_OK)
+            goto out;
+    }
+    if ((c = rule_child(n, "message")) == NULL ||
+        (msg = xml_text(c)) == NULL) {
+        st = rload_fail(L, n, "<check> needs a <message>");
+        goto out;
+    }
+    st = rulec_tpl(msg, xml_loc(L->d, L->doc, c), L->owner, L->sa, &vars,
+                   L->d, &k->message);
+    if (st != PC_OK) {
+        L->errors++;
+        goto out;
+    }
+    k->message_src = msg;
+    msg = NULL;
+    for (size_t i = 0; i < k->neach; i++)
+        k->deferred |= rulec_expr_deferred(k->each[i].in);
+    for (size_t i = 0; i < k->message.nparts; i++)
+        k->deferred |= rulec_expr_deferred(k->message.parts[i].expr);
+    k->deferred |= rule_cond_deferred(k->when);
+out:
+    free(msg);
+    strv_free(&vars);
+    return st;
+}
+
+static pc_status
+rule_parse(struct rload *L, const xmlNode *n, const char *file,
+           struct rule **out)
+{
+    struct rule *r = calloc(1, sizeof *r);
+    char *sev = NULL, *clauses = NULL;
+    const xmlNode *c;
+    pc_status st = PC_OK;
+
+    if (r == NULL)
+        return PC_ENOMEM;
+    r->line = xml_loc(L->d, L->doc, n).line;
+    if ((r->id = xml_attr(n, "id")) == NULL ||
+        (r->file = strdup(file)) == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    L->owner = r->id;
+    sev = xml_attr(n, "severity");
+    if (sev == NULL || !pc_severity_parse(sev, &r->severity)) {
+        st = rload_fail(L, n, "severity must be error, warning or note");
+        goto out;
+    }
+    clauses = xml_attr(n, "clauses");
+    if ((st = strv_split(&r->clause_ids, clauses)) != PC_OK)
+        goto out;
+    if (r->clause_ids.n > 0 &&
+        (r->clauses = calloc(r->clause_ids.n, sizeof *r->clauses)) == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < r->clause_ids.n; i++) {
+        const struct policy_clause *pc =
+            policy_clause(L->policy, r->clause_ids.v[i]);
+
+        if (pc == NULL) {
+            st = rload_fail(L, n, "clause '%s' is not in the policy",
+                            r->clause_ids.v[i]);
+            continue; /* report every missing clause */
+        }
+        r->clauses[r->nclauses].id = pc->id;
+        r->clauses[r->nclauses].section = pc->section;
+        r->clauses[r->nclauses].text = pc->text;
+        r->nclauses++;
+    }
+    if (st != PC_OK)
+        goto out;
+    if ((c = rule_child(n, "title")) != NULL && (r->title = xml_text(c)) ==
+                                                    NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    if ((c = rule_child(n, "fix")) != NULL && (r->fix = xml_text(c)) ==
+                                                  NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    for (c = n->children; c != NULL; c = c->next) {
+        struct check *v;
+
+        if (!xml_is(c, RULES_NS, "check"))
+            continue;
+        if ((v = realloc(r->checks, (r->nchecks + 1) * sizeof *v)) == NULL) {
+            st = PC_ENOMEM;
+            goto out;
+        }
+        r->checks = v;
+        memset(&r->checks[r->nchecks], 0, sizeof *v);
+        r->nchecks++;
+        /* Keep going after a bad check: report them all. */
+        pc_status cs = rule_check(L, c, &r->checks[r->nchecks - 1]);
+        if (cs != PC_OK)
+            st = cs;
+    }
+    if (st == PC_OK && r->nchecks == 0)
+        st = rload_fail(L, n, "a rule needs at least one <check>");
+    if (st != PC_OK)
+        goto out;
+    for (size_t i = 0; i < r->nchecks; i++)
+        r->checks[i].rule = r;
+    r->info.id = r->id;
+    r->info.severity = r->severity;
+    r->info.title = r->title;
+    r->info.fix = r->fix;
+    r->info.message = r->checks[0].message_src;
+    r->info.over = r->checks[0].over;
+    r->info.clauses = r->clauses;
+    r->info.nclauses = r->nclauses;
+    r->info.file = r->file;
+    r->info.line = r->line;
+out:
+    L->owner = NULL;
+    free(sev);
+    free(clauses);
+    if (st != PC_OK) {
+        rule_free(r);
+        return st;
+    }
+    *out = r;
+    return PC_OK;
+}
+
+static pc_status
+ruleset_push(struct ruleset *rs, struct rule *r)
+{
+    struct rule **v = realloc(rs->rules, (rs->nrules + 1) * sizeof *v);
+
+    if (v == NULL)
+        return PC_ENOMEM;
+    rs->rules = v;
+    rs->rules[rs->nrules++] = r;
+    return PC_OK;
+}
+
+static pc_status
+rules_load_file(struct ruleset *rs, const char *path, const char *schema,
+                const pc_policy *policy, const struct schema_attrs *sa,
+                pc_diags *d, struct strbuf *digests)
+{
+    struct rload L = { policy, sa, d, NULL, NULL, 0 };
+    char sha[65];
+    pc_status st;
+
+    if ((st = xml_load(path, schema, d, &L.doc, sha)) != PC_OK)
+        return st;
+    if ((st = strbuf_printf(digests, "%s  %s\n", sha, path)) != PC_OK)
+        goto out;
+    for (const xmlNode *n = xmlDocGetRootElement(L.doc)->children;
+         n != NULL; n = n->next) {
+        struct rule *r = NULL;
+        const struct rule *prior;
+        pc_status rs_st;
+
+        if (!xml_is(n, RULES_NS, "rule"))
+            continue;
+        rs_st = rule_parse(&L, n, path, &r);
+        if (rs_st == PC_ENOMEM) {
+            st = rs_st;
+            goto out;
+        }
+        if (rs_st != PC_OK)
+            continue;
+        if ((prior = map_get(rs->by_id, r->id)) != NULL) {
+            L.owner = r->id;
+            rload_fail(&L, n, "id repeats the rule at %s:%u", prior->file,
+                       prior->line);
+            L.owner = NULL;
+            rule_free(r);
+            continue;
+        }
+        if ((st = ruleset_push(rs, r)) != PC_OK) {
+            rule_free(r);
+            goto out;
+        }
+        if ((st = map_put(rs->by_id, r->id, r)) != PC_OK)
+            goto out;
+    }
+    if (L.errors > 0)
+        st = PC_EINVALID;
+out:
+    xmlFreeDoc(L.doc);
+    return st;
+}
+
+static int
+rules_cmp(const void *a, const void *b)
+{
+    return strcmp((*(struct rule *const *)a)->id,
+                  (*(struct rule *const *)b)->id);
+}
+
+static pc_status
+rules_index(struct ruleset *rs)
+{
+    pc_status st;
+
+    qsort(rs->rules, rs->nrules, sizeof *rs->rules, rules_cmp);
+    for (size_t i = 0; i < rs->nrules; i++) {
+        const struct rule *r = rs->rules[i];
+
+        for (size_t j = 0; j < r->nchecks; j++) {
+            const struct check *k = &r->checks[j];
+            struct checklist *cl = map_get(rs->by_over, k->over);
+
+            if (cl == NULL) {
+                struct checklist **v =
+                    realloc(rs->lists, (rs->nlists + 1) * sizeof *v);
+
+                if (v == NULL)
+                    return PC_ENOMEM;
+                rs->lists = v;
+                if ((cl = calloc(1, sizeof *cl)) == NULL)
+                    return PC_ENOMEM;
+                rs->lists[rs->nlists++] = cl;
+                cl->over = k->over;
+                if ((st = map_put(rs->by_over, k->over, cl)) != PC_OK)
+                    return st;
+            }
+            if (cl->n == cl->cap) {
+                size_t cap = cl->cap ? cl->cap * 2 : 8;
+                const struct check **v = realloc(cl->v, cap * sizeof *v);
+
+                if (v == NULL)
+                    return PC_ENOMEM;
+                cl->v = v;
+                cl->cap = cap;
+            }
+            cl->v[cl->n++] = k;
+            for (size_t e = 0; e < k->neach; e++)
+                if ((st = rulec_expr_wanted(k->each[e].in,
+                                            &rs->wanted_values)) != PC_OK)
+                    return st;
+            for (size_t m = 0; m < k->message.nparts; m++)
+                if ((st = rulec_expr_wanted(k->message.parts[m].expr,
+                                            &rs->wanted_values)) != PC_OK)
+                    return st;
+            if ((st = rule_cond_wanted(k->when, &rs->wanted_values)) !=
+                PC_OK)
+                return st;
+        }
+    }
+    return PC_OK;
+}
+
+pc_status
+rules_load(const char *dir, const char *schema, const pc_policy *policy,
+           const struct schema_attrs *sa, pc_diags *d, struct ruleset **out)
+{
+    struct ruleset *rs = calloc(1, sizeof *rs);
+    struct strbuf digests = STRBUF_INIT(0);
+    struct strv files = STRV_INIT;
+    pc_status st = PC_OK;
+    struct dirent *e;
+    DIR *dp;
+
+    if (rs == NULL)
+        return PC_ENOMEM;
+    if ((rs->by_id = map_new()) == NULL ||
+        (rs->by_over = map_new()) == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    if ((dp = opendir(dir)) == NULL) {
+        st = diag_fail(d, PC_EIO, diag_loc(d, dir, 0, 0),
+                       "cannot read the rules directory");
+        goto out;
+    }
+    while ((e = readdir(dp)) != NULL) {
+        size_t n = strlen(e->d_name), k = strlen(RULES_SUFFIX);
+        struct strbuf path = STRBUF_INIT(0);
+
+        if (n <= k || strcmp(e->d_name + n - k, RULES_SUFFIX) != 0)
+            continue;
+        if (strbuf_printf(&path, "%s/%s", dir, e->d_name) != PC_OK ||
+            strv_push(&files, strbuf_str(&path)) != PC_OK) {
+            strbuf_free(&path);
+            st = PC_ENOMEM;
+            break;
+        }
+        strbuf_free(&path);
+    }
+    closedir(dp);
+    if (st != PC_OK)
+        goto out;
+    if (files.n == 0) {
+        st = diag_fail(d, PC_EINVALID, diag_loc(d, dir, 0, 0),
+                       "no *%s files: an audit with no rules proves nothing",
+                       RULES_SUFFIX);
+        goto out;
+    }
+    strv_sort(&files);
+    /* Load every file even after a failure, to report every problem. */
+    for (size_t i = 0; i < files.n; i++) {
+        pc_status fs = rules_load_file(rs, files.v[i], schema, policy, sa, d,
+                                       &digests);
+        if (fs == PC_ENOMEM) {
+            st = fs;
+            goto out;
+        }
+        if (fs != PC_OK)
+            st = fs;
+    }
+    if (st != PC_OK)
+        goto out;
+    if ((st = rules_index(rs)) != PC_OK)
+        goto out;
+    sha256_hex(strbuf_str(&digests), digests.len, rs->sha256);
+    *out = rs;
+    rs = NULL;
+out:
+    strbuf_free(&digests);
+    strv_free(&files);
+    rules_free(rs);
+    return st;
+}

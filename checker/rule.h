@@ -1,0 +1,154 @@
+/* rule.h - the rule model: rules, their checks, conditions, expressions
+ * and message templates, as compiled from rules/NAME.rules.xml. Immutable
+ * after loading; shared by every audit thread. */
+#ifndef PC_RULE_H
+#define PC_RULE_H
+
+#include "privcheck.h"
+#include "strv.h"
+
+struct func;
+struct pattern;
+struct map;
+
+enum expr_kind {
+    EXPR_LIT,  /* 'text' or a number: a list of whitespace-separated items */
+    EXPR_PATH, /* kind.attribute: an attribute of an object in scope */
+    EXPR_VAR,  /* a variable bound by <each> */
+    EXPR_CALL, /* function(args...) or a constant such as policy.purposes */
+};
+
+struct expr {
+    enum expr_kind kind;
+    char *text;        /* literal text, variable name, or path's kind */
+    char *attr;        /* path's attribute */
+    struct strv items; /* literal, split */
+    const struct func *fn;
+    struct expr **args;
+    size_t nargs;
+};
+
+enum cond_kind {
+    COND_ALL,
+    COND_ANY,
+    COND_NOT,
+    COND_EQ,
+    COND_NE,
+    COND_IN,
+    COND_INTERSECTS,
+    COND_MATCHES,
+    COND_LT,
+    COND_LE,
+    COND_GT,
+    COND_GE,
+    COND_EXISTS,
+};
+
+struct cond {
+    enum cond_kind kind;
+    struct cond **kids;
+    size_t nkids;
+    struct expr *a, *b;
+    struct pattern *re;
+    unsigned line;
+};
+
+/* A message template: literal text with {expression} placeholders. */
+struct tpl_part {
+    char *text;       /* literal, or NULL */
+    struct expr *expr; /* placeholder, or NULL */
+};
+
+struct tpl {
+    struct tpl_part *parts;
+    size_t nparts;
+};
+
+struct each {
+    char *var;
+    struct expr *in;
+};
+
+/* One way a rule can fire: what it ranges over, bindings, a condition, and
+ * the message it then gives. */
+struct check {
+    char *over;       /* a manifest element name, e.g. "field" */
+    struct each *each;
+    size_t neach;
+    struct cond *when;
+    struct tpl message;
+    char *message_src; /* as written, for the catalog */
+    char *at;         /* report at the line of this element, if present */
+    bool deferred;    /* needs manifest-wide aggregates */
+    unsigned line;
+    const struct rule *rule;
+};
+
+struct rule {
+    char *id, *title, *fix, *file;
+    pc_severity severity;
+    struct strv clause_ids;
+    struct pc_clause_ref *clauses;
+    size_t nclauses;
+    struct check *checks;
+    size_t nchecks;
+    unsigned line;
+    struct pc_rule_info info; /* what the public API shows */
+};
+
+struct ruleset {
+    struct rule **rules; /* sorted by id */
+    size_t nrules;
+    struct map *by_id;
+    /* Checks indexed by what they range over. */
+    struct map *by_over; /* kind -> struct checklist * */
+    struct checklist **lists;
+    size_t nlists;
+    /* Aggregates the checks use: "kind attr" pairs of values(). */
+    struct strv wanted_values;
+    char sha256[65];
+};
+
+struct checklist {
+    const char *over;
+    const struct check **v;
+    size_t n, cap;
+};
+
+/* Which attributes each manifest element may carry (from the manifest
+ * schema), so that rules naming an unknown one fail at load. */
+struct schema_attrs;
+
+/* Parse an expression. Bare names are the variables in `vars` or manifest
+ * element names. Errors go to d at loc, naming the rule `owner`. */
+pc_status rulec_expr(const char *src, struct pc_loc loc, const char *owner,
+                     const struct schema_attrs *sa, const struct strv *vars,
+                     pc_diags *d, struct expr **out);
+/* Parse a message template. */
+pc_status rulec_tpl(const char *src, struct pc_loc loc, const char *owner,
+                    const struct schema_attrs *sa, const struct strv *vars,
+                    pc_diags *d, struct tpl *out);
+void rulec_expr_free(struct expr *e);
+void rulec_tpl_free(struct tpl *t);
+/* Does e (or any sub-expression) call an aggregate function? */
+bool rulec_expr_deferred(const struct expr *e);
+/* Record in `wanted` every values('kind','attr') constant pair in e. */
+pc_status rulec_expr_wanted(const struct expr *e, struct strv *wanted);
+
+/* Read element -> attribute names from the manifest schema. */
+pc_status schema_attrs_load(const char *rng, pc_diags *d,
+                            struct schema_attrs **out);
+void schema_attrs_free(struct schema_attrs *sa);
+/* Is `kind` an element of the manifest; does it have attribute attr? */
+bool schema_attrs_has_kind(const struct schema_attrs *sa, const char *kind);
+bool schema_attrs_has(const struct schema_attrs *sa, const char *kind,
+                      const char *attr);
+
+/* Load every *.rules.xml in dir (sorted by name), compile against the
+ * policy and the manifest schema. On PC_OK *out is the caller's. */
+pc_status rules_load(const char *dir, const char *schema,
+                     const pc_policy *policy, const struct schema_attrs *sa,
+                     pc_diags *d, struct ruleset **out);
+void rules_free(struct ruleset *rs);
+
+#endif

@@ -1,0 +1,174 @@
+/* schema-xml.c - which attributes each manifest element may carry, read
+ * from the manifest's RELAX NG schema itself, so the rule compiler can
+ * reject `flow.purpse` at load time without a second list to maintain. */
+#include "config.h"
+
+#include "rule.h"
+
+#include "diag.h"
+#include "map.h"
+#include "xml.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RNG_NS "http://relaxng.org/ns/structure/1.0"
+
+struct schema_attrs {
+    xmlDoc *doc;           /* owns every string below */
+    struct map *defines;   /* define name -> xmlNode */
+    struct map *kinds;     /* element name -> struct strv * */
+    struct strv **lists;
+    size_t nlists;
+};
+
+void
+schema_attrs_free(struct schema_attrs *sa)
+{
+    if (sa == NULL)
+        return;
+    for (size_t i = 0; i < sa->nlists; i++) {
+        strv_free(sa->lists[i]);
+        free(sa->lists[i]);
+    }
+    free(sa->lists);
+    map_free(sa->defines);
+    map_free(sa->kinds);
+    xmlFreeDoc(sa->doc);
+    free(sa);
+}
+
+static const char *
+schema_name(const xmlNode *n)
+{
+    const xmlAttr *a;
+
+    for (a = n->properties; a != NULL; a = a->next)
+        if (xmlStrcmp(a->name, BAD_CAST "name") == 0 && a->children != NULL)
+            return (const char *)a->children->content;
+    return NULL;
+}
+
+/* Collect attribute names under n into sv, following refs, stopping at
+ * nested elements. `depth` bounds recursive defines. */
+static pc_status
+schema_collect(struct schema_attrs *sa, const xmlNode *n, struct strv *sv,
+               unsigned depth)
+{
+    pc_status st;
+
+    if (depth > 64)
+        return PC_OK;
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        const char *name;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (xml_is(c, RNG_NS, "element"))
+            continue;
+        name = schema_name(c);
+        if (xml_is(c, RNG_NS, "attribute") && name != NULL) {
+            if ((st = strv_add_unique(sv, name)) != PC_OK)
+                return st;
+            continue;
+        }
+        if (xml_is(c, RNG_NS, "ref") && name != NULL) {
+            const xmlNode *def = map_get(sa->defines, name);
+
+            if (def != NULL &&
+                (st = schema_collect(sa, def, sv, depth + 1)) != PC_OK)
+                return st;
+            continue;
+        }
+        if ((st = schema_collect(sa, c, sv, depth + 1)) != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
+static pc_status
+schema_walk(struct schema_attrs *sa, const xmlNode *n, bool defines_pass)
+{
+    pc_status st;
+
+    for (const xmlNode *c = n; c != NULL; c = c->next) {
+        const char *name;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        name = schema_name(c);
+        if (defines_pass && xml_is(c, RNG_NS, "define") && name != NULL) {
+            if ((st = map_put(sa->defines, name, (void *)c)) != PC_OK)
+                return st;
+        } else if (!defines_pass && xml_is(c, RNG_NS, "element") &&
+                   name != NULL) {
+            struct strv *sv = map_get(sa->kinds, name);
+
+            if (sv == NULL) {
+                struct strv **v =
+                    realloc(sa->lists, (sa->nlists + 1) * sizeof *v);
+
+                if (v == NULL)
+                    return PC_ENOMEM;
+                sa->lists = v;
+                if ((sv = calloc(1, sizeof *sv)) == NULL)
+                    return PC_ENOMEM;
+                sa->lists[sa->nlists++] = sv;
+                if ((st = map_put(sa->kinds, name, sv)) != PC_OK)
+                    return st;
+            }
+            if ((st = schema_collect(sa, c, sv, 0)) != PC_OK)
+                return st;
+        }
+        if ((st = schema_walk(sa, c->children, defines_pass)) != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
+pc_status
+schema_attrs_load(const char *rng, pc_diags *d, struct schema_attrs **out)
+{
+    struct schema_attrs *sa = calloc(1, sizeof *sa);
+    pc_status st;
+
+    if (sa == NULL)
+        return PC_ENOMEM;
+    if ((st = xml_load(rng, NULL, d, &sa->doc, NULL)) != PC_OK)
+        goto fail;
+    if ((sa->defines = map_new()) == NULL || (sa->kinds = map_new()) ==
+                                                 NULL) {
+        st = PC_ENOMEM;
+        goto fail;
+    }
+    if ((st = schema_walk(sa, xmlDocGetRootElement(sa->doc), true)) !=
+            PC_OK ||
+        (st = schema_walk(sa, xmlDocGetRootElement(sa->doc), false)) !=
+            PC_OK)
+        goto fail;
+    if (map_count(sa->kinds) == 0) {
+        st = diag_fail(d, PC_EINVALID, diag_loc(d, rng, 0, 0),
+                       "no elements found in the manifest schema");
+        goto fail;
+    }
+    *out = sa;
+    return PC_OK;
+fail:
+    schema_attrs_free(sa);
+    return st;
+}
+
+bool
+schema_attrs_has_kind(const struct schema_attrs *sa, const char *kind)
+{
+    return map_get(sa->kinds, kind) != NULL;
+}
+
+bool
+schema_attrs_has(const struct schema_attrs *sa, const char *kind,
+                 const char *attr)
+{
+    const struct strv *sv = map_get(sa->kinds, kind);
+
+    return sv != NULL && strv_has(sv, attr);
+}

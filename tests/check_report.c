@@ -1,0 +1,880 @@
+/* check_report.c - the report layer: the format table, compiler-style text
+ * (exact lines, plurals, colour only on request, hostile strings escaped),
+ * the JSON document (every documented field read back with jansson, key
+ * order, a golden file) and write errors. Results are built by hand with
+ * results_add, so no policy or manifest is needed. */
+#include "config.h"
+
+#include "report.h"
+#include "results.h"
+
+#include <check.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------ fixture */
+
+static const struct report_meta meta = {
+    .tool = "privcheck",
+    .tool_version = "0.1.0",
+    .policy_id = "serenepractice",
+    .policy_version = "2023-11-02",
+    .policy_title = "SerenePractice Privacy Policy",
+    .policy_sha256 =
+        "1111111111111111111111111111111111111111111111111111111111111111",
+    .rules_sha256 =
+        "2222222222222222222222222222222222222222222222222222222222222222",
+};
+
+static const struct pc_clause_ref clauses_ssn[] = {
+    { "s2.ssn-billing", "2",
+      "Your social security number (SSN) is only collected if you enter it "
+      "in your Billing Settings." },
+};
+
+/* A clause text with quotes, as some real clauses have. */
+static const struct pc_clause_ref clauses_tls[] = {
+    { "s7.ssl", "7",
+      "we encrypt the transmission using secure socket layer technology "
+      "(SSL)." },
+    { "s8.appeal", "8", "with the subject line \"Privacy Request Appeal\"" },
+};
+
+/* Everything a hostile manifest could smuggle into a message: an escape
+ * sequence that clears the screen, a newline that forges a second
+ * finding, quotes, a backslash, non-ASCII. */
+#define HOSTILE_MSG                                                           \
+    "flow 'x\033[2J' uses \"tls1.0\" \\ caf\xc3\xa9 \xe2\x98\x95\n"           \
+    "fake.xml:1: error: forged"
+#define HOSTILE_TEXT                                                          \
+    "flow 'x\\x1b[2J' uses \"tls1.0\" \\ caf\xc3\xa9 \xe2\x98\x95\\x0a"       \
+    "fake.xml:1: error: forged"
+
+static const struct pc_finding finding_ssn = {
+    .rule = "SEN-001",
+    .severity = PC_SEV_ERROR,
+    .title = "SSN collected outside Billing Settings",
+    .message = "SSN collected by flow 'signup' from 'signup-form'; policy "
+               "allows it only from Billing Settings",
+    .fix = "collect the SSN only in a flow whose source is "
+           "billing-settings",
+    .clauses = clauses_ssn,
+    .nclauses = NELEM(clauses_ssn),
+    .file = "fixtures/serene-web.xml",
+    .line = 14,
+    .object = "flow[signup]/field[ssn]",
+    .application = "serene-web",
+    .fingerprint = "SEN-001:serene-web:flow[signup]/field[ssn]",
+};
+
+static const struct pc_finding finding_tls = {
+    .rule = "SEC-002",
+    .severity = PC_SEV_WARNING,
+    .title = "Old TLS",
+    .message = HOSTILE_MSG,
+    .fix = NULL,
+    .clauses = clauses_tls,
+    .nclauses = NELEM(clauses_tls),
+    .file = "fixtures/serene-web.xml",
+    .line = 20,
+    .object = "flow[x\033[2J]",
+    .application = "serene-web",
+    .fingerprint = "SEC-002:serene-web:flow[x\033[2J]",
+};
+
+/* No line, no clauses, an empty fix, no application. */
+static const struct pc_finding finding_note = {
+    .rule = "APP-009",
+    .severity = PC_SEV_NOTE,
+    .title = "A note",
+    .message = "application-wide note",
+    .fix = "",
+    .file = "fixtures/other.xml",
+    .line = 0,
+    .object = "application",
+    .fingerprint = "APP-009::application",
+};
+
+static const struct pc_manifest_info manifest_web = {
+    .file = "fixtures/serene-web.xml",
+    .application = "serene-web",
+    .version = "5.1.0",
+    .sha256 =
+        "3333333333333333333333333333333333333333333333333333333333333333",
+};
+/* Unknown version and hash: JSON says null. */
+static const struct pc_manifest_info manifest_other = {
+    .file = "fixtures/other.xml",
+    .application = "other",
+};
+
+/* Two manifests, three findings, sorted as the CLI sorts them. */
+static pc_results *
+sample_results(void)
+{
+    pc_results *r = pc_results_new();
+
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(results_add_manifest(r, &manifest_web), PC_OK);
+    ck_assert_int_eq(results_add_manifest(r, &manifest_other), PC_OK);
+    ck_assert_int_eq(results_add(r, &finding_tls), PC_OK);
+    ck_assert_int_eq(results_add(r, &finding_ssn), PC_OK);
+    ck_assert_int_eq(results_add(r, &finding_note), PC_OK);
+    pc_results_sort(r);
+    return r;
+}
+
+/* Render r in `format` into a malloc'd string (the caller frees). */
+static char *
+render(const char *format, const pc_results *r, bool color, pc_diags *d,
+       pc_status *st)
+{
+    struct pc_report_options opt = { .color = color };
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(f);
+    *st = report_write(format, &meta, r, &opt, f, d);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(strlen(buf), len); /* no NUL byte in a report */
+    return buf;
+}
+
+/* Render r, expecting success and no diagnostics. */
+static char *
+render_ok(const char *format, const pc_results *r, bool color)
+{
+    pc_diags *d = pc_diags_new();
+    pc_status st;
+    char *out = render(format, r, color, d, &st);
+
+    ck_assert_int_eq(st, PC_OK);
+    ck_assert_uint_eq(pc_diags_count(d), 0);
+    pc_diags_free(d);
+    return out;
+}
+
+/* ------------------------------------------------------------ the table */
+
+START_TEST(test_formats_known)
+{
+    ck_assert(pc_report_format_known("text"));
+    ck_assert(pc_report_format_known("json"));
+    ck_assert(!pc_report_format_known("TEXT"));
+    ck_assert(!pc_report_format_known(""));
+    ck_assert(!pc_report_format_known("yaml"));
+    ck_assert(!pc_report_format_known(NULL));
+    ck_assert_str_eq(pc_report_formats(), "text, json");
+    /* Stable static storage. */
+    ck_assert_ptr_eq(pc_report_formats(), pc_report_formats());
+    ck_assert_str_eq(report_format_find("json")->name, "json");
+    ck_assert_ptr_nonnull(report_format_find("text")->description);
+    ck_assert_ptr_null(report_format_find("sarif"));
+}
+END_TEST
+
+START_TEST(test_unknown_format)
+{
+    static const char *const bad[] = { "yaml", "", "Text", NULL };
+    pc_results *r = sample_results();
+
+    for (size_t i = 0; i < NELEM(bad); i++) {
+        pc_diags *d = pc_diags_new();
+        pc_status st;
+        char *out = render(bad[i], r, false, d, &st);
+
+        ck_assert_int_eq(st, PC_EINVALID);
+        ck_assert_str_eq(out, ""); /* nothing written */
+        ck_assert_uint_eq(pc_diags_errors(d), 1);
+        ck_assert_ptr_nonnull(
+            strstr(pc_diags_get(d, 0)->message, "known: text, json"));
+        free(out);
+        pc_diags_free(d);
+    }
+    pc_results_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------ text */
+
+static const char sample_text[] =
+    "fixtures/other.xml: note: [APP-009] application-wide note\n"
+    "fixtures/serene-web.xml:14: error: [SEN-001] SSN collected by flow "
+    "'signup' from 'signup-form'; policy allows it only from Billing "
+    "Settings\n"
+    "    policy \xc2\xa7"
+    "2: \"Your social security number (SSN) is only collected if you "
+    "enter it in your Billing Settings.\"\n"
+    "    fix: collect the SSN only in a flow whose source is "
+    "billing-settings\n"
+    "fixtures/serene-web.xml:20: warning: [SEC-002] " HOSTILE_TEXT "\n"
+    "    policy \xc2\xa7"
+    "7: \"we encrypt the transmission using secure socket layer "
+    "technology (SSL).\"\n"
+    "    policy \xc2\xa7"
+    "8: \"with the subject line \"Privacy Request Appeal\"\"\n"
+    "privcheck: 2 manifests, 1 error, 1 warning, 1 note\n";
+
+START_TEST(test_text_exact)
+{
+    pc_results *r = sample_results();
+    char *out = render_ok("text", r, false);
+
+    ck_assert_str_eq(out, sample_text);
+    /* No colour, and the hostile escape never reaches the terminal. */
+    ck_assert_ptr_null(strchr(out, '\033'));
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+START_TEST(test_text_default_options)
+{
+    pc_results *r = sample_results();
+    pc_diags *d = pc_diags_new();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    /* opt NULL: the defaults, no colour. */
+    ck_assert_int_eq(report_write("text", &meta, r, NULL, f, d), PC_OK);
+    fclose(f);
+    ck_assert_str_eq(buf, sample_text);
+    free(buf);
+    pc_diags_free(d);
+    pc_results_free(r);
+}
+END_TEST
+
+#define RST "\033[0m"
+START_TEST(test_text_color)
+{
+    pc_results *r = sample_results();
+    char *out = render_ok("text", r, true);
+
+    /* clang-format off */
+    ck_assert_str_eq(
+        out,
+        "\033[1mfixtures/other.xml:" RST " \033[1;36mnote:" RST
+        " [APP-009] application-wide note\n"
+        "\033[1mfixtures/serene-web.xml:14:" RST " \033[1;31merror:" RST
+        " [SEN-001] SSN collected by flow 'signup' from 'signup-form'; "
+        "policy allows it only from Billing Settings\n"
+        "\033[2m    policy \xc2\xa7"
+        "2: \"Your social security number (SSN) is only collected if you "
+        "enter it in your Billing Settings.\"" RST "\n"
+        "    \033[32mfix:" RST " collect the SSN only in a flow whose "
+        "source is billing-settings\n"
+        "\033[1mfixtures/serene-web.xml:20:" RST " \033[1;35mwarning:" RST
+        " [SEC-002] " HOSTILE_TEXT "\n"
+        "\033[2m    policy \xc2\xa7"
+        "7: \"we encrypt the transmission using secure socket layer "
+        "technology (SSL).\"" RST "\n"
+        "\033[2m    policy \xc2\xa7"
+        "8: \"with the subject line \"Privacy Request Appeal\"\"" RST "\n"
+        "privcheck: 2 manifests, 1 error, 1 warning, 1 note\n");
+    /* clang-format on */
+    /* Colour on or not, the manifest's own escape stays escaped. */
+    ck_assert_ptr_null(strstr(out, "\033[2J"));
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* Summary line: counts and plurals. */
+static const struct {
+    size_t manifests, errors, warnings, notes;
+    const char *summary;
+} summaries[] = {
+    { 0, 0, 0, 0, "privcheck: 0 manifests, no findings\n" },
+    { 1, 0, 0, 0, "privcheck: 1 manifest, no findings\n" },
+    { 2, 0, 0, 0, "privcheck: 2 manifests, no findings\n" },
+    { 2, 3, 1, 0, "privcheck: 2 manifests, 3 errors, 1 warning, 0 notes\n" },
+    { 1, 1, 0, 1, "privcheck: 1 manifest, 1 error, 0 warnings, 1 note\n" },
+    { 3, 0, 2, 2, "privcheck: 3 manifests, 0 errors, 2 warnings, 2 notes\n" },
+    { 1, 0, 0, 1, "privcheck: 1 manifest, 0 errors, 0 warnings, 1 note\n" },
+};
+
+/* A results set with the given counts (findings all alike). */
+static pc_results *
+counted_results(size_t manifests, size_t errors, size_t warnings, size_t notes)
+{
+    pc_results *r = pc_results_new();
+    size_t n[] = { notes, warnings, errors }; /* by pc_severity */
+
+    ck_assert_ptr_nonnull(r);
+    for (size_t i = 0; i < manifests; i++)
+        ck_assert_int_eq(results_add_manifest(r, &manifest_other), PC_OK);
+    for (size_t sev = 0; sev < NELEM(n); sev++)
+        for (size_t i = 0; i < n[sev]; i++) {
+            struct pc_finding f = finding_note;
+
+            f.severity = (pc_severity)sev;
+            f.line = (unsigned)(i + 1);
+            ck_assert_int_eq(results_add(r, &f), PC_OK);
+        }
+    pc_results_sort(r);
+    return r;
+}
+
+START_TEST(test_text_summary)
+{
+    pc_results *r =
+        counted_results(summaries[_i].manifests, summaries[_i].errors,
+                        summaries[_i].warnings, summaries[_i].notes);
+    char *out = render_ok("text", r, false);
+    size_t len = strlen(out), slen = strlen(summaries[_i].summary);
+    size_t lines = 0;
+
+    ck_assert_uint_ge(len, slen);
+    ck_assert_str_eq(out + len - slen, summaries[_i].summary);
+    /* One line per finding (no clauses, empty fix), then the summary:
+     * compact, no blank lines. */
+    for (const char *p = out; *p != '\0'; p++)
+        lines += *p == '\n';
+    ck_assert_uint_eq(lines, summaries[_i].errors + summaries[_i].warnings +
+                                 summaries[_i].notes + 1);
+    ck_assert_ptr_null(strstr(out, "\n\n"));
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* Every string that reaches the terminal is escaped, not only the
+ * message: file names, rule ids, fixes, clause text, bad UTF-8. */
+START_TEST(test_text_escapes_everything)
+{
+    static const struct pc_clause_ref c[] = {
+        { "c.\033]0;x\a", "\033[31m", "text\r\033[K" },
+        { "only-id", NULL, NULL },
+    };
+    struct pc_finding f = finding_ssn;
+    pc_results *r = pc_results_new();
+    char *out;
+
+    f.file = "evil\033[1A.xml";
+    f.rule = "R\2331"; /* R, 0x9b (a lone C1 byte: not UTF-8), 1 */
+    f.message = "bad \xff\xfe utf-8";
+    f.fix = "press \a now";
+    f.clauses = c;
+    f.nclauses = NELEM(c);
+    ck_assert_int_eq(results_add(r, &f), PC_OK);
+    out = render_ok("text", r, true);
+    ck_assert_str_eq(
+        out,
+        "\033[1mevil\\x1b[1A.xml:14:" RST " \033[1;31merror:" RST
+        " [R\\x9b1] bad \\xff\\xfe utf-8\n"
+        "\033[2m    policy \xc2\xa7\\x1b[31m: \"text\\x0d\\x1b[K\"" RST "\n"
+        "\033[2m    policy only-id" RST "\n"
+        "    \033[32mfix:" RST " press \\x07 now\n"
+        "privcheck: 0 manifests, 1 error, 0 warnings, 0 notes\n");
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* A finding with no file or rule still makes a well-formed line, and a
+ * corrupt severity is reported as an error, never hidden. */
+START_TEST(test_text_missing_fields)
+{
+    struct pc_finding f = { 0 };
+    pc_results *r = pc_results_new();
+    char *out;
+
+    f.severity = (pc_severity)7;
+    f.title = "only a title";
+    ck_assert_int_eq(results_add(r, &f), PC_OK);
+    out = render_ok("text", r, false);
+    ck_assert_str_eq(out,
+                     "privcheck: error: only a title\n"
+                     "privcheck: 0 manifests, 1 error, 0 warnings, 0 notes\n");
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------ JSON */
+
+static json_t *
+parse(const char *text)
+{
+    json_error_t err;
+    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+
+    ck_assert_msg(j != NULL, "report is not JSON: %d:%d: %s", err.line,
+                  err.column, err.text);
+    return j;
+}
+
+static void
+assert_str(json_t *obj, const char *key, const char *want)
+{
+    json_t *v = json_object_get(obj, key);
+
+    ck_assert_msg(v != NULL, "no key \"%s\"", key);
+    if (want == NULL) {
+        ck_assert_msg(json_is_null(v), "\"%s\" should be null", key);
+        return;
+    }
+    ck_assert_msg(json_is_string(v), "\"%s\" should be a string", key);
+    ck_assert_str_eq(json_string_value(v), want);
+}
+
+static void
+assert_int(json_t *obj, const char *key, json_int_t want)
+{
+    json_t *v = json_object_get(obj, key);
+
+    ck_assert_msg(json_is_integer(v), "\"%s\" should be an integer", key);
+    ck_assert_int_eq(json_integer_value(v), want);
+}
+
+/* The object's keys, in order, are exactly `keys`. */
+static void
+assert_keys(json_t *obj, const char *const *keys, size_t n)
+{
+    size_t i = 0;
+
+    ck_assert(json_is_object(obj));
+    for (void *it = json_object_iter(obj); it != NULL;
+         it = json_object_iter_next(obj, it), i++) {
+        ck_assert_uint_lt(i, n);
+        ck_assert_str_eq(json_object_iter_key(it), keys[i]);
+    }
+    ck_assert_uint_eq(i, n);
+}
+
+static void
+assert_finding(json_t *j, const struct pc_finding *f)
+{
+    static const char *const keys[] = {
+        "id",   "severity", "title",       "message", "clauses",     "file",
+        "line", "object",   "application", "fix",     "fingerprint",
+    };
+    static const char *const clause_keys[] = { "id", "section", "text" };
+    json_t *clauses = json_object_get(j, "clauses");
+
+    assert_keys(j, keys, NELEM(keys));
+    assert_str(j, "id", f->rule);
+    assert_str(j, "severity", pc_severity_str(f->severity));
+    assert_str(j, "title", f->title);
+    assert_str(j, "message", f->message);
+    assert_str(j, "file", f->file);
+    if (f->line > 0)
+        assert_int(j, "line", f->line);
+    else
+        ck_assert(json_is_null(json_object_get(j, "line")));
+    assert_str(j, "object", f->object);
+    assert_str(j, "application", f->application);
+    assert_str(j, "fix", f->fix);
+    assert_str(j, "fingerprint", f->fingerprint);
+    ck_assert(json_is_array(clauses));
+    ck_assert_uint_eq(json_array_size(clauses), f->nclauses);
+    for (size_t i = 0; i < f->nclauses; i++) {
+        json_t *c = json_array_get(clauses, i);
+
+        assert_keys(c, clause_keys, NELEM(clause_keys));
+        assert_str(c, "id", f->clauses[i].id);
+        assert_str(c, "section", f->clauses[i].section);
+        assert_str(c, "text", f->clauses[i].text);
+    }
+}
+
+START_TEST(test_json_fields)
+{
+    static const char *const top[] = {
+        "report_version", "tool",     "policy", "rules",
+        "manifests",      "findings", "counts",
+    };
+    static const char *const manifest_keys[] = { "file", "application",
+                                                 "version", "sha256" };
+    pc_results *r = sample_results();
+    char *out = render_ok("json", r, true); /* colour never applies */
+    json_t *j = parse(out), *o, *list;
+
+    assert_keys(j, top, NELEM(top));
+    assert_int(j, "report_version", 1);
+
+    o = json_object_get(j, "tool");
+    assert_str(o, "name", "privcheck");
+    assert_str(o, "version", "0.1.0");
+    ck_assert_uint_eq(json_object_size(o), 2);
+
+    o = json_object_get(j, "policy");
+    assert_str(o, "id", meta.policy_id);
+    assert_str(o, "version", meta.policy_version);
+    assert_str(o, "title", meta.policy_title);
+    assert_str(o, "sha256", meta.policy_sha256);
+    ck_assert_uint_eq(json_object_size(o), 4);
+
+    o = json_object_get(j, "rules");
+    assert_str(o, "sha256", meta.rules_sha256);
+    ck_assert_uint_eq(json_object_size(o), 1);
+
+    list = json_object_get(j, "manifests");
+    ck_assert_uint_eq(json_array_size(list), 2);
+    o = json_array_get(list, 0);
+    assert_keys(o, manifest_keys, NELEM(manifest_keys));
+    assert_str(o, "file", manifest_web.file);
+    assert_str(o, "application", "serene-web");
+    assert_str(o, "version", "5.1.0");
+    assert_str(o, "sha256", manifest_web.sha256);
+    o = json_array_get(list, 1);
+    assert_keys(o, manifest_keys, NELEM(manifest_keys));
+    assert_str(o, "file", "fixtures/other.xml");
+    assert_str(o, "version", NULL);
+    assert_str(o, "sha256", NULL);
+
+    /* Same order as the text report: results order. The hostile message
+     * comes back byte for byte. */
+    list = json_object_get(j, "findings");
+    ck_assert_uint_eq(json_array_size(list), 3);
+    assert_finding(json_array_get(list, 0), &finding_note);
+    assert_finding(json_array_get(list, 1), &finding_ssn);
+    assert_finding(json_array_get(list, 2), &finding_tls);
+
+    o = json_object_get(j, "counts");
+    assert_int(o, "error", 1);
+    assert_int(o, "warning", 1);
+    assert_int(o, "note", 1);
+    assert_int(o, "total", 3);
+    ck_assert_uint_eq(json_object_size(o), 4);
+
+    /* Escaped in the bytes, not raw: the JSON is safe to cat. */
+    ck_assert_ptr_null(strchr(out, '\033'));
+    ck_assert_ptr_nonnull(strstr(out, "x\\u001B[2J"));
+    json_decref(j);
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+START_TEST(test_json_empty)
+{
+    pc_results *r = pc_results_new();
+    char *out = render_ok("json", r, false);
+    json_t *j = parse(out), *counts = json_object_get(j, "counts");
+
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "manifests")), 0);
+    ck_assert(json_is_array(json_object_get(j, "findings")));
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "findings")), 0);
+    assert_int(counts, "error", 0);
+    assert_int(counts, "total", 0);
+    json_decref(j);
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* Unknown meta is null, not missing: consumers can rely on the keys. */
+START_TEST(test_json_null_meta)
+{
+    pc_results *r = pc_results_new();
+    pc_diags *d = pc_diags_new();
+    struct report_meta none = { NULL };
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    json_t *j;
+
+    ck_assert_int_eq(report_write("json", &none, r, NULL, f, d), PC_OK);
+    fclose(f);
+    j = parse(buf);
+    assert_str(json_object_get(j, "tool"), "name", NULL);
+    assert_str(json_object_get(j, "policy"), "sha256", NULL);
+    assert_str(json_object_get(j, "rules"), "sha256", NULL);
+    json_decref(j);
+    free(buf);
+    pc_diags_free(d);
+    pc_results_free(r);
+}
+END_TEST
+
+START_TEST(test_json_counts)
+{
+    pc_results *r = counted_results(3, 4, 2, 5);
+    char *out = render_ok("json", r, false);
+    json_t *j = parse(out), *counts = json_object_get(j, "counts");
+
+    assert_int(counts, "error", 4);
+    assert_int(counts, "warning", 2);
+    assert_int(counts, "note", 5);
+    assert_int(counts, "total", 11);
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "manifests")), 3);
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "findings")), 11);
+    json_decref(j);
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* Invalid UTF-8 cannot pass validation, but if it reaches the JSON writer
+ * it is refused with the finding's location, not written. */
+START_TEST(test_json_bad_utf8)
+{
+    struct pc_finding f = finding_ssn;
+    pc_results *r = pc_results_new();
+    pc_diags *d = pc_diags_new();
+    const struct pc_diag *g;
+    pc_status st;
+    char *out;
+
+    f.message = "bad \xff byte";
+    ck_assert_int_eq(results_add(r, &f), PC_OK);
+    out = render("json", r, false, d, &st);
+    ck_assert_int_eq(st, PC_EINVALID);
+    ck_assert_str_eq(out, ""); /* nothing written before the document */
+    ck_assert_uint_eq(pc_diags_errors(d), 1);
+    g = pc_diags_get(d, 0);
+    ck_assert_str_eq(g->loc.file, "fixtures/serene-web.xml");
+    ck_assert_uint_eq(g->loc.line, 14);
+    ck_assert_ptr_nonnull(strstr(g->message, "\"message\""));
+    ck_assert_ptr_nonnull(strstr(g->message, "UTF-8"));
+    free(out);
+    pc_diags_free(d);
+    pc_results_free(r);
+}
+END_TEST
+
+/* Out of memory at every allocation jansson makes in turn: the writer
+ * fails with PC_ENOMEM (not PC_EIO) and leaks nothing (run it under
+ * valgrind), until the budget is enough and the report is whole. */
+static size_t alloc_budget;
+
+static void *
+failing_malloc(size_t n)
+{
+    if (alloc_budget == 0)
+        return NULL;
+    alloc_budget--;
+    return malloc(n);
+}
+
+START_TEST(test_json_oom)
+{
+    json_malloc_t old_malloc;
+    json_free_t old_free;
+    pc_results *r = sample_results();
+    char *want = render_ok("json", r, false);
+    size_t budget;
+
+    json_get_alloc_funcs(&old_malloc, &old_free);
+    json_set_alloc_funcs(failing_malloc, free);
+    for (budget = 0; budget < 100000; budget++) {
+        pc_diags *d = pc_diags_new();
+        pc_status st;
+        char *out;
+
+        alloc_budget = budget;
+        out = render("json", r, false, d, &st);
+        pc_diags_free(d);
+        if (st == PC_OK) {
+            ck_assert_str_eq(out, want);
+            free(out);
+            break;
+        }
+        ck_assert_msg(st == PC_ENOMEM, "budget %zu: %s", budget,
+                      pc_status_str(st));
+        /* The dumper can fail midway: what it wrote must not parse as a
+         * whole report (the CLI renames its temporary file only on
+         * success anyway). Parsed with the real allocator. */
+        json_set_alloc_funcs(old_malloc, old_free);
+        ck_assert_msg(json_loads(out, 0, NULL) == NULL,
+                      "budget %zu: a failed report parses", budget);
+        json_set_alloc_funcs(failing_malloc, free);
+        free(out);
+    }
+    json_set_alloc_funcs(old_malloc, old_free);
+    ck_assert_uint_gt(budget, 10); /* the loop really failed allocations */
+    ck_assert_uint_lt(budget, 100000);
+    free(want);
+    pc_results_free(r);
+}
+END_TEST
+
+/* The exact bytes (order, indentation, escapes, final newline) are pinned
+ * by tests/data/report/sample.json; UPDATE=1 rewrites it. */
+static char *
+golden_path(const char *name)
+{
+    const char *dir = getenv("TESTDATA");
+    char *path;
+
+    if (dir == NULL)
+        dir = "tests/data";
+    ck_assert_int_ge(asprintf(&path, "%s/report/%s", dir, name), 0);
+    return path;
+}
+
+static char *
+slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+
+    ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+    do {
+        if (cap - len < 4096) {
+            cap = cap * 2 + 4096;
+            buf = realloc(buf, cap + 1);
+            ck_assert_ptr_nonnull(buf);
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    ck_assert(!ferror(f));
+    fclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+static void
+assert_golden(const char *name, const char *got)
+{
+    char *path = golden_path(name);
+    const char *update = getenv("UPDATE");
+
+    if (update != NULL && strcmp(update, "1") == 0) {
+        FILE *f = fopen(path, "wb");
+
+        ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+        fputs(got, f);
+        ck_assert_int_eq(fclose(f), 0);
+    } else {
+        char *want = slurp(path);
+
+        ck_assert_str_eq(got, want);
+        free(want);
+    }
+    free(path);
+}
+
+START_TEST(test_json_golden)
+{
+    pc_results *r = sample_results();
+    char *out = render_ok("json", r, false);
+
+    assert_golden("sample.json", out);
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------ write errors */
+
+static const char *const all_formats[] = { "text", "json" };
+
+static void
+assert_eio(const char *format, const pc_results *r, const char *why)
+{
+    pc_diags *d = pc_diags_new();
+    FILE *f = fopen("/dev/full", "w");
+    const struct pc_diag *g;
+    char want[64];
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(report_write(format, &meta, r, NULL, f, d), PC_EIO);
+    ck_assert_uint_eq(pc_diags_errors(d), 1);
+    g = pc_diags_get(d, 0);
+    snprintf(want, sizeof want, "cannot write the %s report: ", format);
+    ck_assert_ptr_nonnull(strstr(g->message, want));
+    ck_assert_ptr_nonnull(strstr(g->message, why));
+    fclose(f);
+    pc_diags_free(d);
+}
+
+/* A short report sits in the stdio buffer: the failure shows at the
+ * flush, and must not be left for the caller's fclose to find. */
+START_TEST(test_write_full_short)
+{
+    pc_results *r = sample_results();
+
+    assert_eio(all_formats[_i], r, strerror(ENOSPC));
+    pc_results_free(r);
+}
+END_TEST
+
+/* A long one fails mid-walk, and the walk stops there. */
+START_TEST(test_write_full_long)
+{
+    pc_results *r = counted_results(1, 2000, 0, 0);
+
+    assert_eio(all_formats[_i], r, strerror(ENOSPC));
+    pc_results_free(r);
+}
+END_TEST
+
+/* A stream that cannot be written at all. */
+START_TEST(test_write_readonly)
+{
+    pc_results *r = sample_results();
+    pc_diags *d = pc_diags_new();
+    FILE *f = fopen("/dev/null", "r");
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(report_write(all_formats[_i], &meta, r, NULL, f, d),
+                     PC_EIO);
+    ck_assert_uint_eq(pc_diags_errors(d), 1);
+    fclose(f);
+    pc_diags_free(d);
+    pc_results_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------ suite */
+
+static Suite *
+report_suite(void)
+{
+    Suite *s = suite_create("report");
+    TCase *tc = tcase_create("table");
+
+    tcase_add_test(tc, test_formats_known);
+    tcase_add_test(tc, test_unknown_format);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("text");
+    tcase_add_test(tc, test_text_exact);
+    tcase_add_test(tc, test_text_default_options);
+    tcase_add_test(tc, test_text_color);
+    tcase_add_loop_test(tc, test_text_summary, 0, NELEM(summaries));
+    tcase_add_test(tc, test_text_escapes_everything);
+    tcase_add_test(tc, test_text_missing_fields);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("json");
+    tcase_add_test(tc, test_json_fields);
+    tcase_add_test(tc, test_json_empty);
+    tcase_add_test(tc, test_json_null_meta);
+    tcase_add_test(tc, test_json_counts);
+    tcase_add_test(tc, test_json_bad_utf8);
+    tcase_add_test(tc, test_json_oom);
+    tcase_add_test(tc, test_json_golden);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("io");
+    tcase_add_loop_test(tc, test_write_full_short, 0, NELEM(all_formats));
+    tcase_add_loop_test(tc, test_write_full_long, 0, NELEM(all_formats));
+    tcase_add_loop_test(tc, test_write_readonly, 0, NELEM(all_formats));
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(report_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

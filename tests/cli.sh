@@ -1,0 +1,156 @@
+#!/bin/sh
+# cli.sh - end-to-end checks of the privcheck command line: help and
+# version, validating the real policy and broken copies of it (exit 2 with
+# file:line), rendering the policy, and refusing what is not a privcheck
+# input. Run by `make check`, which sets PRIVCHECK and SRCDIR.
+set -eu
+
+: "${PRIVCHECK:?set PRIVCHECK to the privcheck binary (run make check)}"
+: "${SRCDIR:?set SRCDIR to the source tree (run make check)}"
+
+policy=$SRCDIR/policy/serenepractice.xml
+small=$SRCDIR/tests/data/policy/good.xml
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/privcheck-cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
+
+# run ARGS...: run privcheck; stdout, stderr and status are kept.
+run() {
+    status=0
+    "$PRIVCHECK" "$@" >"$tmp/out" 2>"$tmp/err" || status=$?
+}
+
+ok() {
+    pass=$((pass + 1))
+    echo "PASS: $1"
+}
+
+# nok NAME WHY: a failure, with what privcheck printed.
+nok() {
+    fail=$((fail + 1))
+    echo "FAIL: $1: $2"
+    sed -n '1,20s/^/    stdout: /p' "$tmp/out"
+    sed -n '1,20s/^/    stderr: /p' "$tmp/err"
+}
+
+# check NAME WANT-STATUS [TEST-COMMAND...]: the last run exited with
+# WANT-STATUS and the optional shell test holds.
+check() {
+    name=$1
+    want=$2
+    shift 2
+    if [ "$status" -ne "$want" ]; then
+        nok "$name" "exit status $status, want $want"
+    elif [ $# -gt 0 ] && ! "$@"; then
+        nok "$name" "output check failed: $*"
+    else
+        ok "$name"
+    fi
+}
+
+has_out() { grep -q -e "$1" "$tmp/out"; }
+has_err() { grep -q -F -e "$1" "$tmp/err"; }
+
+# ------------------------------------------------------------ basics
+run --help
+check "--help exits 0 and mentions validate" 0 has_out validate
+
+run --version
+check "--version prints the version" 0 has_out '^privcheck [0-9][0-9.]*'
+
+run
+check "no command is a usage error" 2
+
+run frobnicate
+check "an unknown command is a usage error" 2 has_err "unknown command"
+
+# ------------------------------------------------------------ validate
+run validate "$policy"
+check "validate the real policy" 0 has_out valid
+
+run validate "$small"
+check "validate a small policy" 0
+
+# A copy with one cited clause id broken, on a one-line element so that
+# libxml2's line (that of the start tag's end) is the element's line.
+line=$(grep -n '^ *<right id="[^"]*" [^>]*clauses="[^"]*"/>$' "$policy" |
+    head -n 1 | cut -d: -f1)
+if [ -z "$line" ]; then
+    nok "broken clause reference" "no one-line <right> in $policy"
+else
+    cited=$(sed -n "${line}p" "$policy" |
+        sed 's/.*clauses="\([^" ]*\).*/\1/')
+    sed "${line}s/clauses=\"$cited/clauses=\"s99.no-such-clause/" \
+        "$policy" >"$tmp/broken.xml"
+    run validate "$tmp/broken.xml"
+    check "a dangling clause reference (was $cited) fails at line $line" 2 \
+        has_err "$tmp/broken.xml:$line: error: unknown clause 's99.no-such-clause'"
+fi
+
+# Several broken policies at once: every file is checked, exit 2.
+run validate "$small" "$SRCDIR/tests/data/policy/dup-id.xml" \
+    "$SRCDIR/tests/data/policy/unknown-right.xml"
+check "every file of several is checked" 2 \
+    sh -c 'grep -q "dup-id.xml:[0-9]*: error: duplicate" "$1" &&
+           grep -q "unknown-right.xml:[0-9]*: error: unknown right" "$1" &&
+           grep -q "good.xml: valid" "$2"' sh "$tmp/err" "$tmp/out"
+
+printf '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"/>\n' \
+    >"$tmp/page.xml"
+run validate "$tmp/page.xml"
+check "a non-privcheck XML file is refused" 2 has_err "not a privcheck file"
+
+printf 'not < xml at all' >"$tmp/junk.xml"
+run validate "$tmp/junk.xml"
+check "a file that is not XML is refused" 2
+
+run validate "$tmp/does-not-exist.xml"
+check "a missing file is refused" 2 has_err "does-not-exist.xml"
+
+run validate
+check "validate with no file is a usage error" 2
+
+printf '<?xml version="1.0"?>\n<!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<policy xmlns="urn:privcheck:policy:1">&x;</policy>\n' \
+    >"$tmp/doctype.xml"
+run validate "$tmp/doctype.xml"
+check "a DOCTYPE is refused with its line" 2 \
+    sh -c '! grep -q "root:" "$1" && grep -q "doctype.xml:2: error: DOCTYPE" "$1"' \
+    sh "$tmp/err"
+
+# ------------------------------------------------------------ policy render
+run policy render
+if [ "$status" -eq 0 ]; then
+    missing=
+    n=1
+    while [ "$n" -le 11 ]; do
+        grep -q "^## $n\. " "$tmp/out" || missing="$missing $n"
+        n=$((n + 1))
+    done
+    if [ -z "$missing" ]; then
+        ok "policy render prints all eleven sections"
+    else
+        nok "policy render prints all eleven sections" "missing:$missing"
+    fi
+else
+    check "policy render exits 0" 0
+fi
+
+run policy render
+check "policy render quotes clauses with their ids" 0 \
+    sh -c 'grep -q "^\`s8\.[a-z0-9-]*\`" "$1" && grep -q "^> " "$1"' \
+    sh "$tmp/out"
+
+run --policy "$small" policy render
+check "--policy chooses the policy to render" 0 \
+    has_out '^## 3\. Sharing, rights and the rest$'
+
+run --policy "$tmp/broken.xml" policy render
+check "rendering a broken policy fails closed" 2 has_err "unknown clause"
+
+run policy frobnicate
+check "an unknown policy subcommand is a usage error" 2
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,192 @@
+/* testutil.h - small helpers shared by the Check suites: paths from the
+ * environment `make check` sets (SRCDIR, TESTDATA), temporary files,
+ * reading files, searching diagnostics. Header-only (static inline). */
+#ifndef PC_TESTUTIL_H
+#define PC_TESTUTIL_H
+
+#include "privcheck.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* $name, or the test aborts: run the suites through `make check`. */
+static inline const char *
+tu_env(const char *name)
+{
+    const char *v = getenv(name);
+
+    if (v == NULL || *v == '\0')
+        ck_abort_msg("environment variable %s is not set (run the tests "
+                     "with `make check`)",
+                     name);
+    return v;
+}
+
+/* "$envvar/rel", malloc'd. */
+static inline char *
+tu_path(const char *envvar, const char *rel)
+{
+    const char *dir = tu_env(envvar);
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *p = malloc(n);
+
+    ck_assert_ptr_nonnull(p);
+    snprintf(p, n, "%s/%s", dir, rel);
+    return p;
+}
+
+/* The whole file, NUL-terminated, malloc'd; *len (if not NULL) its
+ * length. */
+static inline char *
+tu_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    for (;;) {
+        if (cap - n < 4096) {
+            cap = cap ? cap * 2 : 8192;
+            buf = realloc(buf, cap + 1);
+            ck_assert_ptr_nonnull(buf);
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len != NULL)
+        *len = n;
+    return buf;
+}
+
+/* Write len bytes to a new temporary file; returns its path (malloc'd;
+ * the caller unlinks and frees). `suffix` like ".xml". */
+static inline char *
+tu_tmpfile(const char *suffix, const void *data, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    size_t n;
+    char *path;
+    int fd;
+
+    if (tmp == NULL || *tmp == '\0')
+        tmp = "/tmp";
+    n = strlen(tmp) + strlen(suffix) + 32;
+    path = malloc(n);
+    ck_assert_ptr_nonnull(path);
+    snprintf(path, n, "%s/privcheck-test-XXXXXX%s", tmp, suffix);
+    fd = mkstemps(path, (int)strlen(suffix));
+    ck_assert_msg(fd >= 0, "mkstemps %s failed", path);
+    ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+    close(fd);
+    return path;
+}
+
+static inline char *
+tu_tmpfile_str(const char *suffix, const char *s)
+{
+    return tu_tmpfile(suffix, s, strlen(s));
+}
+
+/* 1-based number of the first line of the file containing `marker`; the
+ * test fails when there is none. */
+static inline unsigned
+tu_line_of(const char *path, const char *marker)
+{
+    char *buf = tu_read(path, NULL);
+    char *hit = strstr(buf, marker);
+    unsigned line = 1;
+
+    ck_assert_msg(hit != NULL, "'%s' not found in %s", marker, path);
+    for (const char *p = buf; p < hit; p++)
+        line += *p == '\n';
+    free(buf);
+    return line;
+}
+
+/* The first diagnostic whose message contains `needle`, or NULL. */
+static inline const struct pc_diag *
+tu_diag_find(const pc_diags *d, const char *needle)
+{
+    for (size_t i = 0; i < pc_diags_count(d); i++) {
+        const struct pc_diag *g = pc_diags_get(d, i);
+
+        if (strstr(g->message, needle) != NULL)
+            return g;
+    }
+    return NULL;
+}
+
+/* Does `needle` occur in any diagnostic, message or file name? */
+static inline bool
+tu_diags_mention(const pc_diags *d, const char *needle)
+{
+    for (size_t i = 0; i < pc_diags_count(d); i++) {
+        const struct pc_diag *g = pc_diags_get(d, i);
+
+        if (strstr(g->message, needle) != NULL ||
+            (g->loc.file != NULL && strstr(g->loc.file, needle) != NULL))
+            return true;
+    }
+    return false;
+}
+
+/* Every diagnostic, one per line, for failure messages (malloc'd). */
+static inline char *
+tu_diags_text(const pc_diags *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(f);
+    pc_diags_print(d, f);
+    fclose(f);
+    return buf;
+}
+
+/* s with every run of white space made one space, trimmed (malloc'd). */
+static inline char *
+tu_collapse(const char *s)
+{
+    char *out = malloc(strlen(s) + 1), *o = out;
+    bool space = false;
+
+    ck_assert_ptr_nonnull(out);
+    for (; *s != '\0'; s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+            space = o > out;
+            continue;
+        }
+        if (space)
+            *o++ = ' ';
+        *o++ = *s;
+        space = false;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Run a suite; the process exit status is the number of failures. */
+static inline int
+tu_run(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+#endif
