@@ -82,7 +82,7 @@ cl_boundary(const unsigned char *s, size_t i)
     if (cl_lower(prev) || cl_digit(prev))
         return true; /* ccNumber, ipv4Address */
     if (!cl_upper(prev) || !cl_lower(next))
-        return false; /* SSN, after a separator, after non-ASCII */
+        return false; /* ABC, after a separator, after non-ASCII */
     /* The last capital of an acronym starts the next word (IPAddress),
      * unless it is a plural (IDs, URLs) or a version (IPv4). */
     if (next == 's' && !cl_lower(s[i + 2]))
@@ -237,8 +237,8 @@ cload_pattern(struct cload *L, const char *owner, const xmlNode *n,
     if (text == NULL)
         return PC_ENOMEM;
     if (text[0] == '\0') {
-        st = diag_fail(L->d, PC_EINVALID, loc, "%s: empty <%s> pattern",
-                       owner, (const char *)n->name);
+        st = diag_fail(L->d, PC_EINVALID, loc, "%s: empty <%s> pattern", owner,
+                       (const char *)n->name);
     } else {
         st = pattern_compile(text, flags, loc, owner, L->d, &p);
         if (st == PC_OK && (st = patv_push(pv, p)) != PC_OK)
@@ -277,8 +277,8 @@ cload_classifier(struct cload *L, const xmlNode *n)
     /* The schema says all this; the loader must not depend on a schema
      * having been given. */
     if (c->id == NULL || c->id[0] == '\0')
-        st = cload_note(L, diag_fail(L->d, PC_EINVALID, loc,
-                                     "<classifier> needs an id"));
+        st = cload_note(
+            L, diag_fail(L->d, PC_EINVALID, loc, "<classifier> needs an id"));
     if (st == PC_OK && (c->element == NULL || c->element[0] == '\0'))
         st = cload_note(L, diag_fail(L->d, PC_EINVALID, loc,
                                      "classifier %s: needs an element",
@@ -348,8 +348,7 @@ cload_index(struct cload *L)
         first = map_get(cs->byid, c->id);
         if (first != NULL) {
             pc_status st = diag_fail(
-                L->d, PC_EINVALID,
-                diag_loc(L->d, cs->path, c->info.line, 0),
+                L->d, PC_EINVALID, diag_loc(L->d, cs->path, c->info.line, 0),
                 "duplicate classifier id \"%s\" (first defined at line %u)",
                 c->id, first->info.line);
 
@@ -405,8 +404,7 @@ classify_load(const char *path, const char *schema, pc_diags *d,
         if (xml_is(n, CLASSIFY_NS, "classifier"))
             st = cload_classifier(&L, n);
         else
-            st = cload_note(&L, diag_fail(d, PC_EINVALID,
-                                          xml_loc(d, L.doc, n),
+            st = cload_note(&L, diag_fail(d, PC_EINVALID, xml_loc(d, L.doc, n),
                                           "unexpected <%s> in <classifiers>",
                                           (const char *)n->name));
         if (st != PC_OK)
@@ -513,8 +511,8 @@ classify_name(struct classify_set *cs, const char *name, pc_diags *d,
     len = strlen(name);
     if (len > CLASSIFY_MAX_NAME)
         return diag_fail(d, PC_ELIMIT, loc,
-                         "field name is %zu bytes long; the limit is %d",
-                         len, CLASSIFY_MAX_NAME);
+                         "field name is %zu bytes long; the limit is %d", len,
+                         CLASSIFY_MAX_NAME);
     pthread_mutex_lock(&cs->lock);
     hit = map_get(cs->cache, name);
     if (hit != NULL)
@@ -531,8 +529,7 @@ classify_name(struct classify_set *cs, const char *name, pc_diags *d,
      * same answer and the second insert is dropped. */
     if ((st = classify_normalize(name, &norm)) != PC_OK)
         goto out;
-    if ((st = classify_match(cs, strbuf_str(&norm), d, loc, &c, &p)) !=
-        PC_OK)
+    if ((st = classify_match(cs, strbuf_str(&norm), d, loc, &c, &p)) != PC_OK)
         goto out; /* not cached: the next occurrence reports it too */
     classify_fill(out, c, p);
     pthread_mutex_lock(&cs->lock);
@@ -560,8 +557,8 @@ out:
 }
 
 pc_status
-classify_value(const struct classify_set *cs, const char *value,
-               pc_diags *d, struct pc_loc loc, struct classify_result *out)
+classify_value(const struct classify_set *cs, const char *value, pc_diags *d,
+               struct pc_loc loc, struct classify_result *out)
 {
     size_t len;
 

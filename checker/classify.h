@@ -47,17 +47,17 @@ void classify_free(struct classify_set *cs);
 /* Normalise a field name the way classification sees it, into out
  * (replacing its contents; out's cap applies):
  *   - a word boundary inside camelCase / PascalCase becomes '_':
- *     lower or digit before upper (ccNumber -> cc_Number, ipv4Address ->
+ *     lower or digit before upper (userName -> user_Name, ipv4Address ->
  *     ipv4_Address), and the last capital of an acronym before a
- *     lower-case word (IPAddress -> IP_Address, SSNLast4 -> SSN_Last4) -
+ *     lower-case word (HTTPServer -> HTTP_Server, XMLHttp -> XML_Http) -
  *     except a plural "s" (IDs, URLs stay whole) and a lower-case letter
  *     followed by a digit (IPv4, IPv6 stay whole);
  *   - ASCII letters are lower-cased; other bytes (UTF-8) are kept;
  *   - every other ASCII character that is not a letter or digit ('-',
  *     '.', ' ', '/', ':', '[', ...) becomes '_';
  *   - runs of '_' collapse to one; leading and trailing '_' go.
- * So "SSN_Last4", "ssnLast4" and "ssn-last-4" give "ssn_last4",
- * "ssn_last4" and "ssn_last_4"; "user.e-mail" gives "user_e_mail". */
+ * So "userName", "UserName", "user-name" and "user.name" all give
+ * "user_name"; "Item2Count" gives "item2_count"; "__v" gives "v". */
 pc_status classify_normalize(const char *name, struct strbuf *out);
 
 /* Classify a field name: normalise it, then try each classifier in file
@@ -66,9 +66,8 @@ pc_status classify_normalize(const char *name, struct strbuf *out);
  * (thread-safe: one set may serve many threads). `loc` is where the name
  * came from, for errors. A pattern that cannot decide (match limit) is an
  * error (and the answer is not cached); *out is then unrecognised. */
-pc_status classify_name(struct classify_set *cs, const char *name,
-                        pc_diags *d, struct pc_loc loc,
-                        struct classify_result *out);
+pc_status classify_name(struct classify_set *cs, const char *name, pc_diags *d,
+                        struct pc_loc loc, struct classify_result *out);
 
 /* Classify a sample value with the classifiers' <value> patterns (raw
  * value, no normalisation; first match in file order). Not cached. */

@@ -65,6 +65,14 @@ struct mstate {
     size_t nwanted;
     struct arena arena;
     unsigned long nobjects;
+    /* Policy constants (functions of no argument that read no manifest),
+     * computed once per manifest: each is one malloc'd block holding the
+     * pointer array and the strings. */
+    struct {
+        const struct func *fn;
+        struct val v;
+    } consts[64];
+    size_t nconsts;
 };
 
 struct evalctx {

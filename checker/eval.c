@@ -54,24 +54,31 @@ eval_is_list_attr(const char *name)
     return false;
 }
 
-bool
+enum derived_attr
 eval_derived_attr(const char *kind, const char *attr)
 {
-    static const char *const any[] = { "repeated", "first-line", "line" };
-    static const char *const field[] = {
-        "element",    "categories", "sensitive",          "classified",
-        "classifier", "declared",   "classified-sensitive",
+    static const struct {
+        const char *name;
+        enum derived_attr code;
+        bool field_only;
+    } table[] = {
+        { "repeated", DERIVED_REPEATED, false },
+        { "first-line", DERIVED_FIRST_LINE, false },
+        { "line", DERIVED_LINE, false },
+        { "element", DERIVED_ELEMENT, true },
+        { "categories", DERIVED_CATEGORIES, true },
+        { "sensitive", DERIVED_SENSITIVE, true },
+        { "classified", DERIVED_CLASSIFIED, true },
+        { "classifier", DERIVED_CLASSIFIER, true },
+        { "declared", DERIVED_DECLARED, true },
+        { "classified-sensitive", DERIVED_CLASSIFIED_SENSITIVE, true },
     };
 
-    for (size_t i = 0; i < sizeof any / sizeof any[0]; i++)
-        if (strcmp(any[i], attr) == 0)
-            return true;
-    if (strcmp(kind, KIND_FIELD) != 0)
-        return false;
-    for (size_t i = 0; i < sizeof field / sizeof field[0]; i++)
-        if (strcmp(field[i], attr) == 0)
-            return true;
-    return false;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].name, attr) == 0 &&
+            (!table[i].field_only || strcmp(kind, KIND_FIELD) == 0))
+            return table[i].code;
+    return DERIVED_NONE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -248,6 +255,8 @@ mstate_free(struct mstate *ms)
     }
     free(ms->wanted_sets);
     map_free(ms->wanted);
+    for (size_t i = 0; i < ms->nconsts; i++)
+        free(ms->consts[i].v.v);
     arena_free(&ms->arena);
 }
 
@@ -424,35 +433,79 @@ eval_path(struct evalctx *c, const struct expr *e, struct val *out)
         return val_one(c, NULL, out);
     if (e->attr == NULL)
         return val_bool(c, true, out);
-    if (strcmp(e->attr, "repeated") == 0)
-        return val_bool(c, o->repeated, out);
-    if (strcmp(e->attr, "first-line") == 0)
-        return o->repeated ? val_number(c, o->first_line, out)
-                           : val_one(c, NULL, out);
-    if (strcmp(e->attr, "line") == 0)
-        return val_number(c, o->line, out);
-    if (strcmp(o->kind, KIND_FIELD) == 0 &&
-        eval_derived_attr(KIND_FIELD, e->attr)) {
+    if (e->derived >= DERIVED_ELEMENT) {
         struct obj *f = (struct obj *)o; /* derived lazily, once */
 
         if ((st = field_derive(c->ms, f)) != PC_OK)
             return st;
-        if (strcmp(e->attr, "element") == 0)
-            return val_one(c, f->element, out);
-        if (strcmp(e->attr, "categories") == 0)
-            return val_from_strv(c, &f->categories, out);
-        if (strcmp(e->attr, "sensitive") == 0)
-            return val_bool(c, f->sensitive, out);
-        if (strcmp(e->attr, "classified") == 0)
-            return val_one(c, f->classified, out);
-        if (strcmp(e->attr, "classifier") == 0)
-            return val_one(c, f->classifier, out);
-        if (strcmp(e->attr, "classified-sensitive") == 0)
-            return val_bool(c, f->classified_sensitive, out);
-        if (strcmp(e->attr, "declared") == 0)
-            return val_one(c, obj_attr1(f, ATTR_CATEGORY), out);
+    }
+    switch ((enum derived_attr)e->derived) {
+    case DERIVED_NONE:
+        break;
+    case DERIVED_REPEATED:
+        return val_bool(c, o->repeated, out);
+    case DERIVED_FIRST_LINE:
+        return o->repeated ? val_number(c, o->first_line, out)
+                           : val_one(c, NULL, out);
+    case DERIVED_LINE:
+        return val_number(c, o->line, out);
+    case DERIVED_ELEMENT:
+        return val_one(c, o->element, out);
+    case DERIVED_CATEGORIES:
+        return val_from_strv(c, &o->categories, out);
+    case DERIVED_SENSITIVE:
+        return val_bool(c, o->sensitive, out);
+    case DERIVED_CLASSIFIED:
+        return val_one(c, o->classified, out);
+    case DERIVED_CLASSIFIER:
+        return val_one(c, o->classifier, out);
+    case DERIVED_DECLARED:
+        return val_one(c, obj_attr1(o, ATTR_CATEGORY), out);
+    case DERIVED_CLASSIFIED_SENSITIVE:
+        return val_bool(c, o->classified_sensitive, out);
     }
     *out = eval_attr(o, e->attr);
+    return PC_OK;
+}
+
+/* A policy constant, computed on first use and kept for the manifest. */
+static pc_status
+eval_const(struct evalctx *c, const struct func *fn, struct val *out)
+{
+    struct mstate *ms = c->ms;
+    struct val v;
+    size_t bytes;
+    char *block, *p;
+    pc_status st;
+
+    for (size_t i = 0; i < ms->nconsts; i++)
+        if (ms->consts[i].fn == fn) {
+            *out = ms->consts[i].v;
+            return PC_OK;
+        }
+    if ((st = fn->impl(c, NULL, 0, &v)) != PC_OK)
+        return st;
+    if (ms->nconsts == sizeof ms->consts / sizeof ms->consts[0]) {
+        *out = v; /* table full: correct, just not cached */
+        return PC_OK;
+    }
+    bytes = v.n * sizeof(char *);
+    for (size_t i = 0; i < v.n; i++)
+        bytes += strlen(v.v[i]) + 1;
+    if ((block = malloc(bytes > 0 ? bytes : 1)) == NULL)
+        return PC_ENOMEM;
+    p = block + v.n * sizeof(char *);
+    for (size_t i = 0; i < v.n; i++) {
+        size_t n = strlen(v.v[i]) + 1;
+
+        memcpy(p, v.v[i], n);
+        ((const char **)(void *)block)[i] = p;
+        p += n;
+    }
+    ms->consts[ms->nconsts].fn = fn;
+    ms->consts[ms->nconsts].v.v = (const char **)(void *)block;
+    ms->consts[ms->nconsts].v.n = v.n;
+    *out = ms->consts[ms->nconsts++].v;
     return PC_OK;
 }
 
@@ -475,6 +528,8 @@ eval_expr(struct evalctx *c, const struct expr *e, struct val *out)
             }
         return val_one(c, NULL, out);
     case EXPR_CALL:
+        if (e->nargs == 0 && !(e->fn->flags & FUNC_AGGREGATE))
+            return eval_const(c, e->fn, out);
         for (size_t i = 0; i < e->nargs && i < 8; i++)
             if ((st = eval_expr(c, e->args[i], &args[i])) != PC_OK)
                 return st;
@@ -835,7 +890,8 @@ eval_visit(void *ctx, const struct manifest_node *n, bool end)
         return diag_fail(ms->d, PC_ELIMIT,
                          diag_loc(ms->d, ms->path, n->line, 0),
                          "elements nested too deeply");
-    if (++ms->nobjects > EVAL_MAX_OBJECTS && ms->unit == NULL)
+    if (ms->unit == NULL && strcmp(n->kind, KIND_STREAMED) != 0 &&
+        ++ms->nobjects > EVAL_MAX_OBJECTS)
         return diag_fail(ms->d, PC_ELIMIT,
                          diag_loc(ms->d, ms->path, n->line, 0),
                          "more than %d declarations", EVAL_MAX_OBJECTS);

@@ -38,8 +38,24 @@ const struct func *func_find(const char *name);
 const struct func *func_at(size_t i);
 
 /* Attributes the evaluator computes for an element kind (beyond those the
- * manifest carries): true if `attr` is one of them. */
-bool eval_derived_attr(const char *kind, const char *attr);
+ * manifest carries). */
+enum derived_attr {
+    DERIVED_NONE = 0,
+    DERIVED_REPEATED,
+    DERIVED_FIRST_LINE,
+    DERIVED_LINE,
+    DERIVED_ELEMENT,
+    DERIVED_CATEGORIES,
+    DERIVED_SENSITIVE,
+    DERIVED_CLASSIFIED,
+    DERIVED_CLASSIFIER,
+    DERIVED_DECLARED,
+    DERIVED_CLASSIFIED_SENSITIVE,
+};
+
+/* The derived attribute `attr` of `kind`, or DERIVED_NONE when the
+ * manifest itself carries it. */
+enum derived_attr eval_derived_attr(const char *kind, const char *attr);
 
 struct eval_engine {
     const pc_policy *policy;

@@ -171,64 +171,83 @@ eval_duration(const char *s, double *seconds)
 /* ------------------------------------------------------------------ */
 /* Helpers for one-argument lookups that map over their argument. */
 
-typedef pc_status (*lookup_fn)(struct evalctx *c, const char *id,
-                               struct strv *acc);
+/* An arena-backed accumulator: lookups add borrowed strings, each once. */
+struct acc {
+    struct evalctx *c;
+    const char **v;
+    size_t n, cap;
+};
 
 static pc_status
-func_map(struct evalctx *c, const struct val *arg, lookup_fn fn,
-         struct val *out)
+acc_one(struct acc *a, const char *s)
 {
-    struct strv acc = STRV_INIT;
-    pc_status st = PC_OK;
+    if (s == NULL)
+        return PC_OK;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->v[i], s) == 0)
+            return PC_OK;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 16;
+        const char **v = arena_alloc(&a->c->ms->arena, cap * sizeof *v);
 
-    for (size_t i = 0; i < arg->n && st == PC_OK; i++)
-        st = fn(c, arg->v[i], &acc);
-    if (st == PC_OK)
-        st = val_alloc(c, acc.n, out);
-    /* The items are copied into the arena: acc is freed here. */
-    for (size_t i = 0; i < acc.n && st == PC_OK; i++) {
-        char *s = arena_strndup(&c->ms->arena, acc.v[i], strlen(acc.v[i]));
-
-        if (s == NULL)
-            st = PC_ELIMIT;
-        else
-            out->v[out->n++] = s;
+        if (v == NULL)
+            return PC_ELIMIT;
+        if (a->n > 0)
+            memcpy(v, a->v, a->n * sizeof *v);
+        a->v = v;
+        a->cap = cap;
     }
-    strv_free(&acc);
-    return st;
+    a->v[a->n++] = s;
+    return PC_OK;
 }
 
 static pc_status
-acc_strv(struct strv *acc, const struct strv *sv)
+acc_strv(struct acc *a, const struct strv *sv)
 {
     pc_status st;
 
     for (size_t i = 0; i < sv->n; i++)
-        if ((st = strv_add_unique(acc, sv->v[i])) != PC_OK)
+        if ((st = acc_one(a, sv->v[i])) != PC_OK)
             return st;
     return PC_OK;
 }
 
 static pc_status
-acc_one(struct strv *acc, const char *s)
-{
-    return s != NULL ? strv_add_unique(acc, s) : PC_OK;
-}
-
-static pc_status
-acc_long(struct strv *acc, long x)
+acc_long(struct acc *a, long x)
 {
     char buf[32];
+    char *s;
 
     snprintf(buf, sizeof buf, "%ld", x);
-    return strv_add_unique(acc, buf);
+    if ((s = arena_strndup(&a->c->ms->arena, buf, strlen(buf))) == NULL)
+        return PC_ELIMIT;
+    return acc_one(a, s);
+}
+
+typedef pc_status (*lookup_fn)(struct evalctx *c, const char *id,
+                               struct acc *acc);
+
+/* Apply a one-argument lookup to every item of arg; union the results.
+ * Results borrow from the policy, which outlives every evaluation. */
+static pc_status
+func_map(struct evalctx *c, const struct val *arg, lookup_fn fn,
+         struct val *out)
+{
+    struct acc a = { c, NULL, 0, 0 };
+    pc_status st = PC_OK;
+
+    for (size_t i = 0; i < arg->n && st == PC_OK; i++)
+        st = fn(c, arg->v[i], &a);
+    out->v = a.v;
+    out->n = a.n;
+    return st;
 }
 
 /* ------------------------------------------------------------------ */
 /* The policy: elements and categories. An id may name either. */
 
 static pc_status
-lk_element_categories(struct evalctx *c, const char *id, struct strv *acc)
+lk_element_categories(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_element *el = policy_element(POLICY(c), id);
 
@@ -243,7 +262,7 @@ lk_element_categories(struct evalctx *c, const char *id, struct strv *acc)
  * when it is open to them. */
 static pc_status
 category_purposes(const pc_policy *p, const struct policy_category *cat,
-                  struct strv *acc)
+                  struct acc *acc)
 {
     pc_status st = acc_strv(acc, &cat->purposes);
 
@@ -254,14 +273,14 @@ category_purposes(const pc_policy *p, const struct policy_category *cat,
 
         if (!pu->prohibited && pu->scope != NULL &&
             strcmp(pu->scope, "general") == 0 &&
-            (st = strv_add_unique(acc, pu->id)) != PC_OK)
+            (st = acc_one(acc, pu->id)) != PC_OK)
             return st;
     }
     return PC_OK;
 }
 
 static pc_status
-lk_element_purposes(struct evalctx *c, const char *id, struct strv *acc)
+lk_element_purposes(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_element *el = policy_element(POLICY(c), id);
     const struct policy_category *cat;
@@ -274,7 +293,7 @@ lk_element_purposes(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_element_collection(struct evalctx *c, const char *id, struct strv *acc)
+lk_element_collection(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_element *el = policy_element(POLICY(c), id);
     const struct policy_category *cat;
@@ -287,7 +306,7 @@ lk_element_collection(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_element_only_from(struct evalctx *c, const char *id, struct strv *acc)
+lk_element_only_from(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_element *el = policy_element(POLICY(c), id);
 
@@ -321,7 +340,7 @@ fn_element_sensitive(struct evalctx *c, const struct val *a, size_t n,
 /* The policy: purposes, recipients, rights, jurisdictions, settings. */
 
 static pc_status
-lk_purpose_needs(struct evalctx *c, const char *id, struct strv *acc)
+lk_purpose_needs(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_purpose *pu = policy_purpose(POLICY(c), id);
 
@@ -331,7 +350,7 @@ lk_purpose_needs(struct evalctx *c, const char *id, struct strv *acc)
 
 static pc_status
 lk_purpose_prohibited_for(struct evalctx *c, const char *id,
-                          struct strv *acc)
+                          struct acc *acc)
 {
     const struct policy_purpose *pu = policy_purpose(POLICY(c), id);
 
@@ -340,7 +359,7 @@ lk_purpose_prohibited_for(struct evalctx *c, const char *id,
 
 static pc_status
 lk_purpose_internal_only(struct evalctx *c, const char *id,
-                         struct strv *acc)
+                         struct acc *acc)
 {
     const struct policy_purpose *pu = policy_purpose(POLICY(c), id);
 
@@ -349,7 +368,7 @@ lk_purpose_internal_only(struct evalctx *c, const char *id,
 }
 
 static pc_status
-lk_recipient_needs(struct evalctx *c, const char *id, struct strv *acc)
+lk_recipient_needs(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_recipient_type *rt =
         policy_recipient_type(POLICY(c), id);
@@ -359,7 +378,7 @@ lk_recipient_needs(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_agreement_subject(struct evalctx *c, const char *id, struct strv *acc)
+lk_agreement_subject(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_agreement *ag = policy_agreement(POLICY(c), id);
 
@@ -367,7 +386,7 @@ lk_agreement_subject(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_agreements_for(struct evalctx *c, const char *subject, struct strv *acc)
+lk_agreements_for(struct evalctx *c, const char *subject, struct acc *acc)
 {
     const pc_policy *p = POLICY(c);
     pc_status st;
@@ -375,13 +394,13 @@ lk_agreements_for(struct evalctx *c, const char *subject, struct strv *acc)
     for (size_t i = 0; i < p->nagreements; i++)
         if (p->agreements[i].subject != NULL &&
             strcmp(p->agreements[i].subject, subject) == 0 &&
-            (st = strv_add_unique(acc, p->agreements[i].id)) != PC_OK)
+            (st = acc_one(acc, p->agreements[i].id)) != PC_OK)
             return st;
     return PC_OK;
 }
 
 static pc_status
-lk_right_title(struct evalctx *c, const char *id, struct strv *acc)
+lk_right_title(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_right *r = policy_right(POLICY(c), id);
 
@@ -391,7 +410,7 @@ lk_right_title(struct evalctx *c, const char *id, struct strv *acc)
 #define JURISDICTION(c, id) policy_jurisdiction(POLICY(c), (id))
 
 static pc_status
-lk_j_requires(struct evalctx *c, const char *id, struct strv *acc)
+lk_j_requires(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_jurisdiction *j = JURISDICTION(c, id);
 
@@ -399,7 +418,7 @@ lk_j_requires(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_j_offers(struct evalctx *c, const char *id, struct strv *acc)
+lk_j_offers(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_jurisdiction *j = JURISDICTION(c, id);
 
@@ -407,7 +426,7 @@ lk_j_offers(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_j_deadline(struct evalctx *c, const char *id, struct strv *acc)
+lk_j_deadline(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_jurisdiction *j = JURISDICTION(c, id);
 
@@ -416,7 +435,7 @@ lk_j_deadline(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_j_extension(struct evalctx *c, const char *id, struct strv *acc)
+lk_j_extension(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_jurisdiction *j = JURISDICTION(c, id);
 
@@ -424,7 +443,7 @@ lk_j_extension(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_j_appeal_required(struct evalctx *c, const char *id, struct strv *acc)
+lk_j_appeal_required(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_jurisdiction *j = JURISDICTION(c, id);
 
@@ -433,7 +452,7 @@ lk_j_appeal_required(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_j_appeal_days(struct evalctx *c, const char *id, struct strv *acc)
+lk_j_appeal_days(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_jurisdiction *j = JURISDICTION(c, id);
 
@@ -443,7 +462,7 @@ lk_j_appeal_days(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_j_title(struct evalctx *c, const char *id, struct strv *acc)
+lk_j_title(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_jurisdiction *j = JURISDICTION(c, id);
 
@@ -451,7 +470,7 @@ lk_j_title(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_j_statute(struct evalctx *c, const char *id, struct strv *acc)
+lk_j_statute(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_jurisdiction *j = JURISDICTION(c, id);
 
@@ -461,7 +480,20 @@ lk_j_statute(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_setting(struct evalctx *c, const char *id, struct strv *acc)
+lk_j_requiring(struct evalctx *c, const char *right, struct acc *acc)
+{
+    const pc_policy *p = POLICY(c);
+    pc_status st;
+
+    for (size_t i = 0; i < p->njurisdictions; i++)
+        if (strv_has(&p->jurisdictions[i].requires, right) &&
+            (st = acc_one(acc, p->jurisdictions[i].id)) != PC_OK)
+            return st;
+    return PC_OK;
+}
+
+static pc_status
+lk_setting(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_setting *s = policy_setting(POLICY(c), id);
 
@@ -469,7 +501,7 @@ lk_setting(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_integration_scopes(struct evalctx *c, const char *id, struct strv *acc)
+lk_integration_scopes(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_integration *in = policy_integration(POLICY(c), id);
 
@@ -477,7 +509,7 @@ lk_integration_scopes(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_integration_elements(struct evalctx *c, const char *id, struct strv *acc)
+lk_integration_elements(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_integration *in = policy_integration(POLICY(c), id);
 
@@ -485,7 +517,7 @@ lk_integration_elements(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_integration_purposes(struct evalctx *c, const char *id, struct strv *acc)
+lk_integration_purposes(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_integration *in = policy_integration(POLICY(c), id);
 
@@ -493,7 +525,7 @@ lk_integration_purposes(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_integration_store(struct evalctx *c, const char *id, struct strv *acc)
+lk_integration_store(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_integration *in = policy_integration(POLICY(c), id);
 
@@ -501,7 +533,7 @@ lk_integration_store(struct evalctx *c, const char *id, struct strv *acc)
 }
 
 static pc_status
-lk_integration_transfer(struct evalctx *c, const char *id, struct strv *acc)
+lk_integration_transfer(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_integration *in = policy_integration(POLICY(c), id);
 
@@ -537,6 +569,7 @@ LOOKUP(fn_j_appeal_required, lk_j_appeal_required)
 LOOKUP(fn_j_appeal_days, lk_j_appeal_days)
 LOOKUP(fn_j_title, lk_j_title)
 LOOKUP(fn_j_statute, lk_j_statute)
+LOOKUP(fn_j_requiring, lk_j_requiring)
 LOOKUP(fn_setting, lk_setting)
 LOOKUP(fn_integration_scopes, lk_integration_scopes)
 LOOKUP(fn_integration_elements, lk_integration_elements)
@@ -664,6 +697,30 @@ fn_ids(struct evalctx *c, const struct val *a, size_t n, struct val *out)
         struct val id = eval_attr(ol->v[i], "id");
 
         val_add_unique(out, id.v, id.n);
+    }
+    return PC_OK;
+}
+
+static pc_status
+fn_ids_where(struct evalctx *c, const struct val *a, size_t n,
+             struct val *out)
+{
+    const struct objlist *ol = eval_kind(c->ms, a[0].n ? a[0].v[0] : "");
+    pc_status st;
+
+    if (ol == NULL || a[1].n == 0)
+        return val_one(c, NULL, out);
+    if ((st = val_alloc(c, ol->n, out)) != PC_OK)
+        return st;
+    for (size_t i = 0; i < ol->n; i++) {
+        struct val id = eval_attr(ol->v[i], "id");
+        struct val v = eval_attr(ol->v[i], a[1].v[0]);
+        bool hit = false;
+
+        for (size_t j = 0; j < v.n && !hit; j++)
+            hit = val_has(&a[2], v.v[j]);
+        if (hit)
+            val_add_unique(out, id.v, id.n);
     }
     return PC_OK;
 }
@@ -1038,6 +1095,8 @@ static const struct func funcs[] = {
     { "jurisdiction-title", 1, 1, 0, fn_j_title, "a jurisdiction's name" },
     { "jurisdiction-statute", 1, 1, 0, fn_j_statute,
       "the statute behind the response deadline" },
+    { "jurisdictions-requiring", 1, 1, 0, fn_j_requiring,
+      "jurisdictions whose law requires a right" },
     { "setting", 1, 1, 0, fn_setting, "an organisation setting's value" },
     { "integration-scopes", 1, 1, 0, fn_integration_scopes,
       "OAuth scopes an integration may request" },
@@ -1053,6 +1112,9 @@ static const struct func funcs[] = {
     { "ids", 1, 1, FUNC_LITERAL_ARGS, fn_ids,
       "ids of the elements of a kind declared so far (stores, recipients "
       "and other declarations come before flows)" },
+    { "ids-where", 3, 3, 0, fn_ids_where,
+      "ids-where('kind', 'attr', values): ids of the elements of that kind "
+      "whose attribute takes one of the values" },
     { "attr", 3, 3, 0, fn_attr,
       "attr('kind', id, 'name'): an attribute of the element with that id" },
     { "values", 2, 2, FUNC_AGGREGATE | FUNC_LITERAL_ARGS, fn_values,

@@ -211,8 +211,7 @@ cmd_check(struct cli *c, int argc, char **argv)
         pc_diags_print(j.diags[i], stderr);
         if (j.status[i] != PC_OK) {
             failed = true;
-            fprintf(stderr, "%s: error: not audited (%s)\n", argv[i],
-                    pc_status_str(j.status[i]));
+            fprintf(stderr, "%s: error: not audited\n", argv[i]);
         } else if (pc_results_merge(all, j.results[i]) != PC_OK) {
             goto nomem;
         }
@@ -285,6 +284,7 @@ static int
 cmd_explain(struct cli *c, int argc, char **argv)
 {
     const struct pc_rule_info *r;
+    const char *slash;
     pc_engine *e = NULL;
     pc_status st;
 
@@ -299,15 +299,17 @@ cmd_explain(struct cli *c, int argc, char **argv)
         return EXIT_FAIL;
     }
     printf("%s (%s): %s\n", r->id, pc_severity_str(r->severity), r->title);
-    printf("  checks each <%s> of the manifest; reports, for example:\n",
-           r->over);
-    printf("    %s\n", r->message);
+    printf("  checks: %s\n", r->over);
+    printf("  message: %s\n", r->message);
     printf("  enforces:\n");
     print_clauses(r->clauses, r->nclauses);
     if (r->nclauses == 0)
         printf("    the manifest format itself (no policy clause)\n");
     printf("  how to fix:\n    %s\n", r->fix);
-    printf("  defined at %s:%u\n", r->file, r->line);
+    /* The file's own name: the directory depends on the installation. */
+    slash = strrchr(r->file, '/');
+    printf("  defined in %s, line %u\n", slash != NULL ? slash + 1 : r->file,
+           r->line);
     pc_engine_free(e);
     return EXIT_CLEAN;
 }
@@ -341,6 +343,19 @@ cmd_classify(struct cli *c, int argc, char **argv)
     return cli_finish(c, st);
 }
 
+/* Number of "§" in s: each is one column but two bytes. */
+static size_t
+section_marks(const char *s)
+{
+    size_t n = 0;
+
+    while ((s = strstr(s, "§")) != NULL) {
+        n++;
+        s += strlen("§");
+    }
+    return n;
+}
+
 static int
 cmd_rules(struct cli *c, int argc, char **argv)
 {
@@ -351,23 +366,32 @@ cmd_rules(struct cli *c, int argc, char **argv)
         return usage_error("rules takes no arguments", NULL);
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
-    printf("%-8s  %-7s  %-11s  %-24s  %s\n", "ID", "LEVEL", "OVER",
-           "CLAUSES", "TITLE");
+    printf("%-8s  %-7s  %-9s  %s\n", "ID", "LEVEL", "POLICY", "TITLE");
     for (size_t i = 0; i < pc_engine_rule_count(e); i++) {
         const struct pc_rule_info *r = pc_engine_rule(e, i);
-        char clauses[256] = "";
+        char where[64] = "-";
         size_t used = 0;
 
-        for (size_t k = 0; k < r->nclauses && used < sizeof clauses; k++) {
-            int n = snprintf(clauses + used, sizeof clauses - used, "%s%s",
-                             k ? "," : "", r->clauses[k].id);
-            if (n < 0)
+        /* The sections the rule enforces, each once: "§2,§8". */
+        for (size_t k = 0; k < r->nclauses; k++) {
+            bool seen = false;
+            int n;
+
+            for (size_t m = 0; m < k; m++)
+                seen |= strcmp(r->clauses[m].section,
+                               r->clauses[k].section) == 0;
+            if (seen)
+                continue;
+            n = snprintf(where + used, sizeof where - used, "%s§%s",
+                         used ? "," : "", r->clauses[k].section);
+            if (n < 0 || (size_t)n >= sizeof where - used)
                 break;
             used += (size_t)n;
         }
-        printf("%-8s  %-7s  %-11s  %-24s  %s\n", r->id,
-               pc_severity_str(r->severity), r->over,
-               r->nclauses ? clauses : "-", r->title);
+        /* printf pads by bytes; § is two. */
+        printf("%-8s  %-7s  %-*s  %s\n", r->id,
+               pc_severity_str(r->severity), 9 + (int)section_marks(where),
+               where, r->title);
     }
     printf("%zu rules\n", pc_engine_rule_count(e));
     pc_engine_free(e);

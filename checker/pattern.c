@@ -15,6 +15,13 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define PATTERN_HAVE_VALGRIND 1
+#endif
+#endif
+
 const struct pattern_limits pattern_default_limits = {
     .match = 1000000,
     .depth = 50000,
@@ -43,46 +50,72 @@ struct pattern {
 };
 
 /* ------------------------------------------------------------------ */
-/* One JIT stack per thread, made on first use and freed at thread exit.
- * A stack cannot be shared by concurrent matches, and creating one per
- * match costs an mmap; a thread-specific key gives both safety and
- * reuse. */
+/* Per-thread scratch: the JIT stack and the match data. Neither may be
+ * shared by concurrent matches; making them per match costs an mmap (the
+ * stack) and, for the interpreter, a fresh heap-frame vector (the match
+ * data keeps it). A thread-specific key gives safety and reuse, and its
+ * destructor frees them when the thread exits. */
+
+struct pattern_tls {
+    pcre2_jit_stack *stack;
+    pcre2_match_data *md;
+};
 
 static pthread_once_t pattern_once = PTHREAD_ONCE_INIT;
 static pthread_key_t pattern_key;
 static bool pattern_key_ok;
 
 static void
-pattern_stack_free(void *stack)
+pattern_tls_free(void *p)
 {
-    pcre2_jit_stack_free(stack);
+    struct pattern_tls *tls = p;
+
+    if (tls == NULL)
+        return;
+    pcre2_jit_stack_free(tls->stack);
+    pcre2_match_data_free(tls->md);
+    free(tls);
 }
 
 static void
 pattern_make_key(void)
 {
-    pattern_key_ok = pthread_key_create(&pattern_key, pattern_stack_free) == 0;
+    pattern_key_ok = pthread_key_create(&pattern_key, pattern_tls_free) == 0;
+}
+
+/* This thread's scratch, made on first use; NULL when that fails (callers
+ * then fall back to per-call resources). */
+static struct pattern_tls *
+pattern_tls(void)
+{
+    struct pattern_tls *tls;
+
+    pthread_once(&pattern_once, pattern_make_key);
+    if (!pattern_key_ok)
+        return NULL;
+    tls = pthread_getspecific(pattern_key);
+    if (tls == NULL) {
+        tls = calloc(1, sizeof *tls);
+        if (tls != NULL && pthread_setspecific(pattern_key, tls) != 0) {
+            free(tls);
+            tls = NULL;
+        }
+    }
+    return tls;
 }
 
 static pcre2_jit_stack *
 pattern_jit_stack(void *unused)
 {
-    pcre2_jit_stack *stack;
+    struct pattern_tls *tls = pattern_tls();
 
     (void)unused;
-    pthread_once(&pattern_once, pattern_make_key);
-    if (!pattern_key_ok)
+    if (tls == NULL)
         return NULL; /* pcre2 then uses 32 KiB of the machine stack */
-    stack = pthread_getspecific(pattern_key);
-    if (stack == NULL) {
-        stack = pcre2_jit_stack_create(PATTERN_JIT_STACK_START,
-                                       PATTERN_JIT_STACK_MAX, NULL);
-        if (stack != NULL && pthread_setspecific(pattern_key, stack) != 0) {
-            pcre2_jit_stack_free(stack);
-            stack = NULL;
-        }
-    }
-    return stack;
+    if (tls->stack == NULL)
+        tls->stack = pcre2_jit_stack_create(PATTERN_JIT_STACK_START,
+                                            PATTERN_JIT_STACK_MAX, NULL);
+    return tls->stack;
 }
 
 void
@@ -90,14 +123,43 @@ pattern_cleanup(void)
 {
     pthread_once(&pattern_once, pattern_make_key);
     if (pattern_key_ok) {
-        pcre2_jit_stack *stack = pthread_getspecific(pattern_key);
+        struct pattern_tls *tls = pthread_getspecific(pattern_key);
 
-        if (stack != NULL) {
-            pthread_setspecific(pattern_key, NULL);
-            pcre2_jit_stack_free(stack);
-        }
+        pthread_setspecific(pattern_key, NULL);
+        pattern_tls_free(tls);
     }
     pcre2_jit_free_unused_memory(NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Whether to JIT at all. Valgrind cannot see into JIT code (pcre2 as
+ * Debian builds it makes memcheck report its every read), and the
+ * interpreter gives the same answers under the same limits; so under
+ * valgrind, or with PRIVCHECK_NO_JIT set, patterns are interpreted. */
+
+static pthread_once_t pattern_jit_once = PTHREAD_ONCE_INIT;
+static bool pattern_jit_on;
+
+static void
+pattern_jit_decide(void)
+{
+    const char *env = getenv("PRIVCHECK_NO_JIT");
+    uint32_t have = 0;
+
+    pattern_jit_on = pcre2_config(PCRE2_CONFIG_JIT, &have) == 0 && have == 1;
+    if (env != NULL && env[0] != '\0' && strcmp(env, "0") != 0)
+        pattern_jit_on = false;
+#ifdef PATTERN_HAVE_VALGRIND
+    if (RUNNING_ON_VALGRIND)
+        pattern_jit_on = false;
+#endif
+}
+
+bool
+pattern_jit_enabled(void)
+{
+    pthread_once(&pattern_jit_once, pattern_jit_decide);
+    return pattern_jit_on;
 }
 
 /* ------------------------------------------------------------------ */
@@ -174,14 +236,13 @@ pattern_compile_limits(const char *pat, uint32_t flags,
         pcre2_get_error_message(err, msg, sizeof msg);
         st = diag_fail(d, PC_ESYNTAX, loc,
                        "%s: pattern \"%s\": %s at offset %zu",
-                       pattern_who(owner), pat, (const char *)msg,
-                       (size_t)off);
+                       pattern_who(owner), pat, (const char *)msg, (size_t)off);
         goto out;
     }
     /* JIT is an optimisation: if the platform refuses it (no JIT support,
      * W^X policy, no memory) the interpreter gives the same answers under
      * the same limits. */
-    if (!(flags & PATTERN_NO_JIT) &&
+    if (!(flags & PATTERN_NO_JIT) && pattern_jit_enabled() &&
         pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0 &&
         pcre2_pattern_info(p->code, PCRE2_INFO_JITSIZE, &jitsize) == 0)
         p->jit = jitsize > 0;
@@ -242,8 +303,11 @@ pc_status
 pattern_match(const struct pattern *p, const char *subject, size_t len,
               bool *matched, pc_diags *d, struct pc_loc loc)
 {
+    struct pattern_tls *tls;
     pcre2_match_data *md;
     PCRE2_UCHAR msg[256];
+    pc_status st;
+    size_t at;
     int rc, qlen;
 
     *matched = false;
@@ -258,37 +322,41 @@ pattern_match(const struct pattern *p, const char *subject, size_t len,
                          "text is %zu bytes; the limit is %zu",
                          pattern_who(p->owner), p->source, qlen, subject, len,
                          p->lim.max_subject);
-    /* Match data per call: it is small, and sharing it between threads
-     * would be a race. */
-    md = pcre2_match_data_create(1, NULL);
-    if (md == NULL)
-        return PC_ENOMEM;
-    rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, md, p->mctx);
-    if (rc >= 0) {
-        /* 0 means "matched, ovector too small": still a match. */
-        pcre2_match_data_free(md);
-        *matched = true;
-        return PC_OK;
+    /* One ovector pair is all a yes/no answer needs, and a match data
+     * block of that size serves every pattern. */
+    tls = pattern_tls();
+    md = tls != NULL ? tls->md : NULL;
+    if (md == NULL) {
+        md = pcre2_match_data_create(1, NULL);
+        if (md == NULL)
+            return PC_ENOMEM;
+        if (tls != NULL)
+            tls->md = md;
     }
-    if (rc == PCRE2_ERROR_NOMATCH) {
-        pcre2_match_data_free(md);
+    rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, md, p->mctx);
+    if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) {
+        /* rc 0 means "matched, ovector too small": still a match. */
+        *matched = rc >= 0;
+        if (tls == NULL)
+            pcre2_match_data_free(md);
         return PC_OK;
     }
     /* Never "no match": the answer is unknown, and the audit must not
      * pass because of it. */
     pcre2_get_error_message(rc, msg, sizeof msg);
-    if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21) {
-        size_t at = (size_t)pcre2_get_startchar(md);
-
-        pcre2_match_data_free(md);
+    at = (size_t)pcre2_get_startchar(md);
+    /* Do not keep what a failed match grew (up to the heap limit). */
+    pcre2_match_data_free(md);
+    if (tls != NULL)
+        tls->md = NULL;
+    if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
         return diag_fail(d, PC_EINVALID, loc,
                          "%s: pattern \"%s\" not tried: the text is not "
                          "valid UTF-8 at byte %zu (%s)",
                          pattern_who(p->owner), p->source, at,
                          (const char *)msg);
-    }
-    pcre2_match_data_free(md);
-    return diag_fail(d, pattern_status(rc), loc,
+    st = pattern_status(rc);
+    return diag_fail(d, st, loc,
                      "%s: pattern \"%s\" (%s:%u) gave no answer on "
                      "\"%.*s%s\": %s",
                      pattern_who(p->owner), p->source,

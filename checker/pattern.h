@@ -14,7 +14,7 @@ struct pattern;
 
 /* Flags for pattern_compile. */
 #define PATTERN_CASELESS 0x1u /* PCRE2_CASELESS */
-#define PATTERN_NO_JIT 0x2u   /* interpreter only (tests, JIT-less hosts) */
+#define PATTERN_NO_JIT 0x2u   /* interpreter only (see pattern_jit_enabled) */
 
 struct pattern_limits {
     uint32_t match;     /* pcre2_set_match_limit: backtracking steps */
@@ -37,8 +37,7 @@ extern const struct pattern_limits pattern_default_limits;
  * `loc` as "OWNER: pattern "PAT": MESSAGE at offset N" and gives
  * PC_ESYNTAX. On PC_OK *out is the caller's (pattern_free). */
 pc_status pattern_compile(const char *pat, uint32_t flags, struct pc_loc loc,
-                          const char *owner, pc_diags *d,
-                          struct pattern **out);
+                          const char *owner, pc_diags *d, struct pattern **out);
 
 /* As pattern_compile, with explicit limits (NULL: the defaults). */
 pc_status pattern_compile_limits(const char *pat, uint32_t flags,
@@ -66,11 +65,17 @@ const char *pattern_owner(const struct pattern *p);
 /* Was the pattern JIT-compiled? */
 bool pattern_is_jit(const struct pattern *p);
 
+/* Are patterns JIT-compiled in this process: pcre2 has JIT, and neither
+ * the environment variable PRIVCHECK_NO_JIT (non-empty, not "0") nor
+ * running under valgrind (which cannot see into JIT code) turned it off?
+ * Decided once, on first use. */
+bool pattern_jit_enabled(void);
+
 void pattern_free(struct pattern *p);
 
-/* Free the calling thread's JIT stack (other threads' stacks go when they
- * exit) and pcre2's cache of unused JIT memory. Optional: for leak
- * checkers, at the end of main or of a test. */
+/* Free the calling thread's JIT stack and match data (other threads'
+ * go when they exit) and pcre2's cache of unused JIT memory. Optional:
+ * for leak checkers, at the end of main or of a test. */
 void pattern_cleanup(void);
 
 #endif

@@ -156,7 +156,7 @@ struct pc_rule_info {
     const char *id;
     pc_severity severity;
     const char *title, *message, *fix;
-    const char *over; /* what the rule ranges over: "flow", "field", ... */
+    const char *over; /* the elements it ranges over: "flow, keep" */
     const struct pc_clause_ref *clauses;
     size_t nclauses;
     const char *file; /* the rules file and line it is defined at */
@@ -197,7 +197,7 @@ struct pc_finding {
     size_t nclauses;
     const char *file; /* the manifest, as named on the command line */
     unsigned line;
-    const char *object;      /* e.g. "flow[signup]/field[ssn]" */
+    const char *object;      /* e.g. "flow[signup]/field[email]" */
     const char *application; /* the manifest's application name */
     const char *fingerprint; /* stable: rule + application + object */
 };

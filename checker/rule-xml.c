@@ -68,6 +68,7 @@ rule_free(struct rule *r)
     free(r->title);
     free(r->fix);
     free(r->file);
+    free(r->over);
     free(r);
 }
 
@@ -354,6 +355,7 @@ rule_parse(struct rload *L, const xmlNode *n, const char *file,
            struct rule **out)
 {
     struct rule *r = calloc(1, sizeof *r);
+    struct strv kinds = STRV_INIT;
     char *sev = NULL, *clauses = NULL;
     const xmlNode *c;
     pc_status st = PC_OK;
@@ -427,20 +429,28 @@ rule_parse(struct rload *L, const xmlNode *n, const char *file,
         st = rload_fail(L, n, "a rule needs at least one <check>");
     if (st != PC_OK)
         goto out;
-    for (size_t i = 0; i < r->nchecks; i++)
+    for (size_t i = 0; i < r->nchecks; i++) {
         r->checks[i].rule = r;
+        if ((st = strv_add_unique(&kinds, r->checks[i].over)) != PC_OK)
+            goto out;
+    }
+    if ((r->over = strv_join(&kinds, ", ")) == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
     r->info.id = r->id;
     r->info.severity = r->severity;
     r->info.title = r->title;
     r->info.fix = r->fix;
     r->info.message = r->checks[0].message_src;
-    r->info.over = r->checks[0].over;
+    r->info.over = r->over;
     r->info.clauses = r->clauses;
     r->info.nclauses = r->nclauses;
     r->info.file = r->file;
     r->info.line = r->line;
 out:
     L->owner = NULL;
+    strv_free(&kinds);
     free(sev);
     free(clauses);
     if (st != PC_OK) {

@@ -22,6 +22,7 @@ struct expr {
     enum expr_kind kind;
     char *text;        /* literal text, variable name, or path's kind */
     char *attr;        /* path's attribute */
+    int derived;       /* path: an enum derived_attr, resolved at load */
     struct strv items; /* literal, split */
     const struct func *fn;
     struct expr **args;
@@ -86,6 +87,7 @@ struct check {
 
 struct rule {
     char *id, *title, *fix, *file;
+    char *over; /* every kind its checks range over, "flow, keep" */
     pc_severity severity;
     struct strv clause_ids;
     struct pc_clause_ref *clauses;

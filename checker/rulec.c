@@ -213,8 +213,10 @@ rulec_name(struct parser *ps, struct expr *e, const char *name)
                  "element)", name);
         return rulec_error(ps, what);
     }
-    if (e->attr != NULL && !schema_attrs_has(ps->sa, e->text, e->attr) &&
-        !eval_derived_attr(e->text, e->attr)) {
+    if (e->attr != NULL)
+        e->derived = (int)eval_derived_attr(e->text, e->attr);
+    if (e->attr != NULL && e->derived == DERIVED_NONE &&
+        !schema_attrs_has(ps->sa, e->text, e->attr)) {
         snprintf(what, sizeof what, "<%s> has no attribute '%s'", e->text,
                  e->attr);
         return rulec_error(ps, what);

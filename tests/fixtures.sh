@@ -1,0 +1,115 @@
+#!/bin/sh
+# fixtures.sh - every rule of the catalog has a manifest that breaks it and
+# a near miss that looks like it but must not fire it; the compliant
+# manifests produce nothing. For each violation the rule must fire at the
+# line marked in the fixture with an XML comment naming the rule
+# (<!-- fires: SEN-001 -->), and the JSON report must carry every field
+# doc/json-report.md documents. Run by `make check`.
+set -eu
+
+: "${PRIVCHECK:?set PRIVCHECK to the privcheck binary (run make check)}"
+: "${SRCDIR:?set SRCDIR to the source tree (run make check)}"
+command -v jq >/dev/null || { echo "FAIL: jq is needed (apt-get install jq)"; exit 2; }
+
+fx=$SRCDIR/fixtures
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/privcheck-fx.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
+
+ok() { pass=$((pass + 1)); echo "PASS: $1"; }
+nok() {
+    fail=$((fail + 1))
+    echo "FAIL: $1: $2"
+    [ -s "$tmp/err" ] && sed -n '1,10s/^/    stderr: /p' "$tmp/err"
+    return 0
+}
+
+# json FILE: audit FILE as JSON into $tmp/out.json; sets status. Every
+# finding counts (--fail-on note), so a warning rule's fixture needs no
+# other finding to exit 1, and a near miss must be entirely clean.
+json() {
+    status=0
+    "$PRIVCHECK" check --fail-on note --format json "$1" \
+        >"$tmp/out.json" 2>"$tmp/err" || status=$?
+}
+
+# Every finding carries the documented fields, with the right types.
+fields='.findings | all(
+    (.id | type == "string") and (.severity | IN("error","warning","note"))
+    and (.title | type == "string") and (.message | type == "string")
+    and (.clauses | type == "array")
+    and (.clauses | all((.id|type=="string") and (.section|type=="string")
+                        and (.text|type=="string")))
+    and (.file | type == "string") and (.line | type == "number")
+    and (.object | type == "string") and (.fix | type == "string")
+    and (.fingerprint | type == "string"))'
+header='(.tool.name == "privcheck") and (.policy.id | type == "string")
+    and (.policy.sha256 | test("^[0-9a-f]{64}$"))
+    and (.rules.sha256 | test("^[0-9a-f]{64}$"))
+    and (.manifests | length == 1)
+    and (.manifests[0].sha256 | test("^[0-9a-f]{64}$"))
+    and (.counts.total == (.findings | length))'
+
+ids=$("$PRIVCHECK" rules | awk 'NR > 1 && $1 ~ /^[A-Z]+-[0-9]+$/ { print $1 }')
+[ -n "$ids" ] || { echo "FAIL: privcheck rules listed no rules"; exit 1; }
+
+for id in $ids; do
+    v=$fx/violations/$id.xml
+    n=$fx/near-misses/$id.xml
+    if [ ! -f "$v" ]; then
+        nok "$id violation" "fixtures/violations/$id.xml is missing"
+    else
+        line=$(grep -n "<!-- fires: $id -->" "$v" | head -n 1 | cut -d: -f1)
+        json "$v"
+        if [ -z "$line" ]; then
+            nok "$id violation" "no <!-- fires: $id --> marker in the fixture"
+        elif [ "$status" -ne 1 ]; then
+            nok "$id violation" "exit status $status, want 1"
+        elif ! jq -e --arg id "$id" --argjson line "$line" \
+            'any(.findings[]; .id == $id and .line == $line)' \
+            "$tmp/out.json" >/dev/null; then
+            nok "$id violation" "no $id finding at line $line; got: $(jq -c '[.findings[] | [.id, .line]]' "$tmp/out.json")"
+        elif ! jq -e "($fields) and ($header)" "$tmp/out.json" >/dev/null; then
+            nok "$id violation" "JSON report lacks documented fields"
+        else
+            ok "$id fires at line $line"
+        fi
+    fi
+    if [ ! -f "$n" ]; then
+        nok "$id near miss" "fixtures/near-misses/$id.xml is missing"
+    else
+        json "$n"
+        if [ "$status" -ne 0 ] ||
+            ! jq -e '.findings | length == 0' "$tmp/out.json" >/dev/null; then
+            nok "$id near miss" "exit $status, findings: $(jq -c '[.findings[]? | [.id, .line]]' "$tmp/out.json" 2>/dev/null)"
+        else
+            ok "$id near miss is clean"
+        fi
+    fi
+done
+
+count=0
+for c in "$fx"/compliant-*.xml; do
+    count=$((count + 1))
+    json "$c"
+    if [ "$status" -eq 0 ] && jq -e "(.findings | length == 0) and ($header)" \
+        "$tmp/out.json" >/dev/null; then
+        ok "$(basename "$c") is compliant"
+    else
+        nok "$(basename "$c")" "exit $status, findings: $(jq -c '[.findings[]? | [.id, .line]]' "$tmp/out.json" 2>/dev/null)"
+    fi
+done
+[ "$count" -ge 2 ] && ok "at least two compliant manifests ($count)" ||
+    nok "compliant manifests" "only $count"
+
+# No fixture is left behind for a rule that no longer exists.
+for f in "$fx"/violations/*.xml "$fx"/near-misses/*.xml; do
+    [ -f "$f" ] || continue
+    id=$(basename "$f" .xml)
+    echo "$ids" | grep -qx "$id" || nok "$f" "no rule $id in the catalog"
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
