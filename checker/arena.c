@@ -27,8 +27,10 @@ arena_alloc(struct arena *a, size_t n)
     n = (n + align - 1) & ~(align - 1);
     if (n == 0)
         n = align;
-    if (a->max != 0 && a->total + n > a->max)
+    if (a->max != 0 && a->total + n > a->max) {
+        a->over = true;
         return NULL;
+    }
     if (a->head == NULL || a->used + n > a->head->size) {
         size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
 
@@ -77,6 +79,7 @@ arena_reset(struct arena *a)
     a->head = keep;
     a->used = 0;
     a->total = 0;
+    a->over = false;
 }
 
 void

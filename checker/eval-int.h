@@ -65,6 +65,13 @@ struct mstate {
     size_t nwanted;
     struct arena arena;
     unsigned long nobjects;
+    /* Flow and field checks that read an element that comes after the
+     * flows (or never): known at the first flow, run at the end. */
+    const struct check **late;
+    size_t nlate;
+    bool late_known;
+    struct map *siblings; /* "parent kind key" -> repeats so far */
+    struct strv sibkeys;
     /* Policy constants (functions of no argument that read no manifest),
      * computed once per manifest: each is one malloc'd block holding the
      * pointer array and the strings. */

@@ -257,6 +257,9 @@ mstate_free(struct mstate *ms)
     map_free(ms->wanted);
     for (size_t i = 0; i < ms->nconsts; i++)
         free(ms->consts[i].v.v);
+    free(ms->late);
+    map_free(ms->siblings);
+    strv_free(&ms->sibkeys);
     arena_free(&ms->arena);
 }
 
@@ -772,6 +775,15 @@ eval_bind(struct evalctx *c, const struct check *k, size_t level)
 
 enum eval_pass { PASS_ALL, PASS_IMMEDIATE, PASS_DEFERRED };
 
+static bool
+eval_is_late(const struct mstate *ms, const struct check *k)
+{
+    for (size_t i = 0; i < ms->nlate; i++)
+        if (ms->late[i] == k)
+            return true;
+    return false;
+}
+
 static pc_status
 eval_object(struct mstate *ms, const struct obj *o, enum eval_pass pass)
 {
@@ -784,15 +796,17 @@ eval_object(struct mstate *ms, const struct obj *o, enum eval_pass pass)
         const struct check *k = cl->v[i];
         struct evalctx c = { .ms = ms, .obj = o, .nvars = 0 };
 
-        if ((pass == PASS_IMMEDIATE && k->deferred) ||
-            (pass == PASS_DEFERRED && !k->deferred))
+        bool later = k->deferred || eval_is_late(ms, k);
+
+        if ((pass == PASS_IMMEDIATE && later) ||
+            (pass == PASS_DEFERRED && !later))
             continue;
         st = eval_bind(&c, k, 0);
+        if (st == PC_ELIMIT && ms->arena.over)
+            diag_fail(ms->d, st, diag_loc(ms->d, ms->path, o->line, 0),
+                      "rule %s: evaluation exceeded its memory limit",
+                      k->rule->id);
         arena_reset(&ms->arena);
-        if (st == PC_ELIMIT)
-            return diag_fail(ms->d, st, diag_loc(ms->d, ms->path, o->line, 0),
-                             "rule %s: evaluation exceeded its memory "
-                             "limit", k->rule->id);
         if (st != PC_OK)
             return st;
     }
@@ -847,12 +861,50 @@ eval_reads_store(const struct mstate *ms, const struct obj *flow)
     return source != NULL && map_get(ms->stores, source) != NULL;
 }
 
+/* Which flow and field checks read an element not seen by the time the
+ * first flow ends? Flows come in one block, so the answer holds for all
+ * of them; those checks wait for the end of the manifest. */
+static pc_status
+eval_find_late(struct mstate *ms)
+{
+    static const char *const kinds[] = { KIND_STREAMED, KIND_FIELD };
+
+    ms->late_known = true;
+    for (size_t i = 0; i < 2; i++) {
+        const struct checklist *cl = map_get(ms->e->rules->by_over, kinds[i]);
+
+        for (size_t j = 0; cl != NULL && j < cl->n; j++) {
+            const struct check *k = cl->v[j];
+            bool late = false;
+
+            for (size_t m = 0; m < k->kinds.n && !late; m++) {
+                const char *kind = k->kinds.v[m];
+
+                late = strcmp(kind, KIND_STREAMED) != 0 &&
+                       strcmp(kind, KIND_FIELD) != 0 &&
+                       eval_kind(ms, kind) == NULL;
+            }
+            if (k->deferred || !late)
+                continue;
+            const struct check **v =
+                realloc(ms->late, (ms->nlate + 1) * sizeof *v);
+            if (v == NULL)
+                return PC_ENOMEM;
+            ms->late = v;
+            ms->late[ms->nlate++] = k;
+        }
+    }
+    return PC_OK;
+}
+
 static pc_status
 eval_unit_done(struct mstate *ms)
 {
     struct obj *u = ms->unit;
     pc_status st;
 
+    if (!ms->late_known && (st = eval_find_late(ms)) != PC_OK)
+        return st;
     for (size_t i = 0; i < u->nkids; i++) {
         if ((st = field_derive(ms, u->kids[i])) != PC_OK ||
             (st = agg_note_values(ms, u->kids[i])) != PC_OK)
@@ -863,12 +915,65 @@ eval_unit_done(struct mstate *ms)
         (st = eval_unit(ms, u, PASS_IMMEDIATE)) != PC_OK)
         return st;
     ms->unit = NULL;
-    if (eval_reads_store(ms, u))
+    if (eval_reads_store(ms, u) || ms->nlate > 0)
         return objlist_push(&ms->retained, u) == PC_OK ? PC_OK
                                                        : (obj_free(u),
                                                           PC_ENOMEM);
     obj_free(u);
     return PC_OK;
+}
+
+/* Make o's key unique among its siblings of the same kind ("db", "db#2"),
+ * so that two elements never share a fingerprint. The first keeps its
+ * plain key: adding a twin does not change what is already waived. */
+static pc_status
+eval_unique_key(struct mstate *ms, struct obj *o)
+{
+    struct strbuf b = STRBUF_INIT(0);
+    uintptr_t count = 0;
+    pc_status st;
+    char *key;
+
+    if (o->key == NULL)
+        return PC_OK;
+    if (ms->unit != NULL) {
+        /* A field: its siblings are the flow's fields so far. */
+        for (size_t i = 0; i < ms->unit->nkids; i++)
+            if (strcmp(ms->unit->kids[i]->kind, o->kind) == 0 &&
+                ms->unit->kids[i]->key != NULL &&
+                strncmp(ms->unit->kids[i]->key, o->key, strlen(o->key)) == 0 &&
+                (ms->unit->kids[i]->key[strlen(o->key)] == '\0' ||
+                 ms->unit->kids[i]->key[strlen(o->key)] == '#'))
+                count++;
+    } else if (strcmp(o->kind, KIND_STREAMED) == 0) {
+        /* Flows are not remembered one by one; a repeated id (an
+         * integrity finding) is marked as a second. */
+        count = o->repeated ? 1 : 0;
+    } else {
+        if ((st = strbuf_printf(&b, "%p %s %s", (void *)o->parent, o->kind,
+                                o->key)) != PC_OK)
+            goto out;
+        count = (uintptr_t)map_get(ms->siblings, strbuf_str(&b));
+        if ((st = strv_push(&ms->sibkeys, strbuf_str(&b))) != PC_OK ||
+            (st = map_put(ms->siblings, ms->sibkeys.v[ms->sibkeys.n - 1],
+                          (void *)(count + 1))) != PC_OK)
+            goto out;
+    }
+    st = PC_OK;
+    if (count == 0)
+        goto out;
+    strbuf_reset(&b);
+    if ((st = strbuf_printf(&b, "%s#%lu", o->key,
+                            (unsigned long)count + 1)) != PC_OK ||
+        (key = strbuf_detach(&b)) == NULL) {
+        st = st != PC_OK ? st : PC_ENOMEM;
+        goto out;
+    }
+    free(o->key);
+    o->key = key;
+out:
+    strbuf_free(&b);
+    return st;
 }
 
 static pc_status
@@ -898,7 +1003,8 @@ eval_visit(void *ctx, const struct manifest_node *n, bool end)
     parent = ms->depth > 0 ? ms->stack[ms->depth - 1] : NULL;
     if ((st = obj_new(n, parent, &o)) != PC_OK)
         return st;
-    if ((st = agg_note_id(ms, o)) != PC_OK) {
+    if ((st = agg_note_id(ms, o)) != PC_OK ||
+        (st = eval_unique_key(ms, o)) != PC_OK) {
         obj_free(o);
         return st;
     }
@@ -954,7 +1060,8 @@ eval_manifest(const struct eval_engine *e, const char *path, pc_diags *d,
 
     ms.arena.max = EVAL_ARENA_MAX;
     if ((ms.kinds = map_new()) == NULL || (ms.ids = map_new()) == NULL ||
-        (ms.stores = map_new()) == NULL || (ms.wanted = map_new()) == NULL) {
+        (ms.stores = map_new()) == NULL || (ms.wanted = map_new()) == NULL ||
+        (ms.siblings = map_new()) == NULL) {
         st = PC_ENOMEM;
         goto out;
     }

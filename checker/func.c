@@ -99,20 +99,44 @@ val_add_unique(struct val *out, const char *const *items, size_t n)
             out->v[out->n++] = items[i];
 }
 
+/* Scan [0-9]+(.[0-9]+)? at s; return the end, or NULL when there is none.
+ * By hand, not strtod: no exponents, hexadecimal, infinities or spaces. */
+static const char *
+scan_decimal(const char *s, double *x)
+{
+    const char *p = s;
+    double v = 0, scale = 1;
+
+    if (*p < '0' || *p > '9')
+        return NULL;
+    for (; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (*p - '0');
+    if (*p == '.') {
+        if (p[1] < '0' || p[1] > '9')
+            return NULL;
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            scale /= 10;
+            v += (*p - '0') * scale;
+        }
+    }
+    *x = v;
+    return p;
+}
+
 bool
 eval_number(const char *s, double *x)
 {
-    char *end;
+    const char *end;
 
-    if (s == NULL || *s == '\0')
+    if (s == NULL || (end = scan_decimal(s, x)) == NULL)
         return false;
-    *x = strtod(s, &end);
-    return *end == '\0' && !isnan(*x);
+    return *end == '\0';
 }
 
 bool
 eval_duration(const char *s, double *seconds)
 {
+    /* P[nY][nM][nW][nD][T[nH][nM][nS]], in that order. */
     static const struct {
         char unit;
         double secs;
@@ -123,8 +147,9 @@ eval_duration(const char *s, double *seconds)
         { 'H', 3600.0, true },         { 'M', 60.0, true },
         { 'S', 1.0, true },
     };
+    const size_t nunits = sizeof units / sizeof units[0];
     size_t u = 0;
-    bool time = false, any = false;
+    bool time = false, any = false, any_time = false;
     double total = 0;
 
     if (s == NULL)
@@ -136,7 +161,6 @@ eval_duration(const char *s, double *seconds)
     if (*s++ != 'P')
         return false;
     while (*s != '\0') {
-        char *end;
         double n;
 
         if (*s == 'T') {
@@ -144,25 +168,23 @@ eval_duration(const char *s, double *seconds)
                 return false;
             time = true;
             s++;
-            while (u < sizeof units / sizeof units[0] && !units[u].time)
+            while (u < nunits && !units[u].time)
                 u++;
             continue;
         }
-        if (*s < '0' || *s > '9')
+        if ((s = scan_decimal(s, &n)) == NULL)
             return false;
-        n = strtod(s, &end);
-        s = end;
-        while (u < sizeof units / sizeof units[0] &&
-               (units[u].unit != *s || units[u].time != time))
+        while (u < nunits && (units[u].unit != *s || units[u].time != time))
             u++;
-        if (u == sizeof units / sizeof units[0])
+        if (u == nunits)
             return false;
         total += n * units[u].secs;
         u++;
         s++;
         any = true;
+        any_time |= time;
     }
-    if (!any)
+    if (!any || (time && !any_time))
         return false;
     *seconds = total;
     return true;

@@ -51,6 +51,7 @@ rule_check_free(struct check *k)
     free(k->each);
     rule_cond_free(k->when);
     rulec_tpl_free(&k->message);
+    strv_free(&k->kinds);
     free((char *)k->message_src);
 }
 
@@ -241,6 +242,22 @@ rule_cond_deferred(const struct cond *c)
 }
 
 static pc_status
+rule_cond_kinds(const struct cond *c, struct strv *kinds)
+{
+    pc_status st;
+
+    if (c == NULL)
+        return PC_OK;
+    if ((st = rulec_expr_kinds(c->a, kinds)) != PC_OK ||
+        (st = rulec_expr_kinds(c->b, kinds)) != PC_OK)
+        return st;
+    for (size_t i = 0; i < c->nkids; i++)
+        if ((st = rule_cond_kinds(c->kids[i], kinds)) != PC_OK)
+            return st;
+    return PC_OK;
+}
+
+static pc_status
 rule_cond_wanted(const struct cond *c, struct strv *wanted)
 {
     pc_status st;
@@ -344,6 +361,14 @@ rule_check(struct rload *L, const xmlNode *n, struct check *k)
     for (size_t i = 0; i < k->message.nparts; i++)
         k->deferred |= rulec_expr_deferred(k->message.parts[i].expr);
     k->deferred |= rule_cond_deferred(k->when);
+    for (size_t i = 0; i < k->neach && st == PC_OK; i++)
+        st = rulec_expr_kinds(k->each[i].in, &k->kinds);
+    for (size_t i = 0; i < k->message.nparts && st == PC_OK; i++)
+        st = rulec_expr_kinds(k->message.parts[i].expr, &k->kinds);
+    if (st == PC_OK)
+        st = rule_cond_kinds(k->when, &k->kinds);
+    if (st == PC_OK && k->at != NULL)
+        st = strv_add_unique(&k->kinds, k->at);
 out:
     free(msg);
     strv_free(&vars);

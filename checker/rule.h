@@ -81,6 +81,7 @@ struct check {
     char *message_src; /* as written, for the catalog */
     char *at;         /* report at the line of this element, if present */
     bool deferred;    /* needs manifest-wide aggregates */
+    struct strv kinds; /* the manifest elements it reads */
     unsigned line;
     const struct rule *rule;
 };
@@ -134,6 +135,8 @@ void rulec_expr_free(struct expr *e);
 void rulec_tpl_free(struct tpl *t);
 /* Does e (or any sub-expression) call an aggregate function? */
 bool rulec_expr_deferred(const struct expr *e);
+/* Record in `kinds` every manifest element e reads. */
+pc_status rulec_expr_kinds(const struct expr *e, struct strv *kinds);
 /* Record in `wanted` every values('kind','attr') constant pair in e. */
 pc_status rulec_expr_wanted(const struct expr *e, struct strv *wanted);
 

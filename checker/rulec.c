@@ -106,12 +106,67 @@ rulec_number(struct parser *ps, struct expr *e)
 {
     const char *start = ps->p;
 
-    while (isdigit((unsigned char)*ps->p) || *ps->p == '.')
+    while (isdigit((unsigned char)*ps->p))
         ps->p++;
+    if (*ps->p == '.') {
+        ps->p++;
+        if (!isdigit((unsigned char)*ps->p))
+            return rulec_error(ps, "a number needs digits after its point");
+        while (isdigit((unsigned char)*ps->p))
+            ps->p++;
+    }
+    if (*ps->p == '.' || rulec_name_char(*ps->p, false))
+        return rulec_error(ps, "malformed number");
     e->kind = EXPR_LIT;
     if ((e->text = strndup(start, (size_t)(ps->p - start))) == NULL)
         return PC_ENOMEM;
     return strv_push(&e->items, e->text);
+}
+
+/* Functions whose quoted arguments name a manifest element and one of its
+ * attributes: checked here, or a typo would make them empty forever. */
+static const struct {
+    const char *fn;
+    int kind_arg, attr_arg; /* -1: none */
+} name_args[] = {
+    { "ids", 0, -1 },
+    { "values", 0, 1 },
+    { "attr", 0, 2 },
+    { "ids-where", 0, 1 },
+};
+
+static pc_status
+rulec_check_names(struct parser *ps, const struct func *fn,
+                  struct expr *const *args, size_t n)
+{
+    char what[256];
+
+    for (size_t i = 0; i < sizeof name_args / sizeof name_args[0]; i++) {
+        const struct expr *k, *a;
+
+        if (strcmp(name_args[i].fn, fn->name) != 0)
+            continue;
+        k = (size_t)name_args[i].kind_arg < n ? args[name_args[i].kind_arg]
+                                               : NULL;
+        a = name_args[i].attr_arg >= 0 && (size_t)name_args[i].attr_arg < n
+                ? args[name_args[i].attr_arg]
+                : NULL;
+        if (k == NULL || k->kind != EXPR_LIT)
+            return PC_OK;
+        if (!schema_attrs_has_kind(ps->sa, k->text)) {
+            snprintf(what, sizeof what, "unknown manifest element '%.100s'",
+                     k->text);
+            return rulec_error(ps, what);
+        }
+        if (a != NULL && a->kind == EXPR_LIT &&
+            !schema_attrs_has(ps->sa, k->text, a->text) &&
+            eval_derived_attr(k->text, a->text) == DERIVED_NONE) {
+            snprintf(what, sizeof what, "<%.80s> has no attribute '%.80s'",
+                     k->text, a->text);
+            return rulec_error(ps, what);
+        }
+    }
+    return PC_OK;
 }
 
 static pc_status
@@ -147,8 +202,14 @@ rulec_call(struct parser *ps, struct expr *e, const struct func *fn)
     if (n < fn->min_args || n > fn->max_args) {
         char what[128];
 
-        snprintf(what, sizeof what, "%s takes %u to %u arguments, not %zu",
-                 fn->name, fn->min_args, fn->max_args, n);
+        if (fn->min_args == fn->max_args)
+            snprintf(what, sizeof what, "%s takes %u argument%s, not %zu",
+                     fn->name, fn->min_args, fn->min_args == 1 ? "" : "s",
+                     n);
+        else
+            snprintf(what, sizeof what,
+                     "%s takes %u to %u arguments, not %zu", fn->name,
+                     fn->min_args, fn->max_args, n);
         st = rulec_error(ps, what);
         goto fail;
     }
@@ -162,6 +223,8 @@ rulec_call(struct parser *ps, struct expr *e, const struct func *fn)
                 st = rulec_error(ps, what);
                 goto fail;
             }
+    if ((st = rulec_check_names(ps, fn, args, n)) != PC_OK)
+        goto fail;
     e->kind = EXPR_CALL;
     e->fn = fn;
     if (n > 0) {
@@ -383,6 +446,27 @@ rulec_tpl(const char *src, struct pc_loc loc, const char *owner,
 fail:
     rulec_tpl_free(&t);
     return st;
+}
+
+pc_status
+rulec_expr_kinds(const struct expr *e, struct strv *kinds)
+{
+    pc_status st;
+
+    if (e == NULL)
+        return PC_OK;
+    if (e->kind == EXPR_PATH)
+        return strv_add_unique(kinds, e->text);
+    if (e->kind == EXPR_CALL)
+        for (size_t i = 0; i < sizeof name_args / sizeof name_args[0]; i++)
+            if (strcmp(name_args[i].fn, e->fn->name) == 0 && e->nargs > 0 &&
+                e->args[0]->kind == EXPR_LIT &&
+                (st = strv_add_unique(kinds, e->args[0]->text)) != PC_OK)
+                return st;
+    for (size_t i = 0; i < e->nargs; i++)
+        if ((st = rulec_expr_kinds(e->args[i], kinds)) != PC_OK)
+            return st;
+    return PC_OK;
 }
 
 bool
