@@ -40,6 +40,9 @@ static void ld_err(struct ld *ld, const xmlNode *n, const char *fmt, ...)
 static void ld_err_line(struct ld *ld, unsigned line, const char *fmt, ...)
     PC_PRINTF(3, 4);
 
+static void ld_verr(struct ld *ld, struct pc_loc loc, const char *fmt,
+                    va_list ap) PC_PRINTF(3, 0);
+
 static void
 ld_verr(struct ld *ld, struct pc_loc loc, const char *fmt, va_list ap)
 {

@@ -103,7 +103,7 @@ report_write(const char *format, const struct report_meta *meta,
              FILE *out, pc_diags *d)
 {
     static const struct pc_report_options defaults = { .color = false };
-    static const struct report_meta nometa = { NULL };
+    static const struct report_meta nometa = { .tool = NULL };
     struct pc_loc nowhere = { NULL, 0, 0 };
     const struct report_format *fmt = report_format_find(format);
     struct report r = {
