@@ -9,11 +9,14 @@ struct arena_chunk;
 
 struct arena {
     struct arena_chunk *head;
-    size_t used; /* in head */
+    size_t used;       /* in head */
     size_t total, max; /* bytes handed out since reset; cap (0 = none) */
     bool over;         /* an allocation was refused for the cap */
 };
-#define ARENA_INIT(max) { NULL, 0, 0, (max), false }
+#define ARENA_INIT(max)                                                        \
+    {                                                                          \
+        NULL, 0, 0, (max), false                                               \
+    }
 
 /* n bytes, aligned for any object; NULL when out of memory or over max. */
 void *arena_alloc(struct arena *a, size_t n);

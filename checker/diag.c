@@ -138,8 +138,7 @@ diag_vadd(pc_diags *d, pc_severity sev, struct pc_loc loc, const char *fmt,
 }
 
 pc_status
-diag_add(pc_diags *d, pc_severity sev, struct pc_loc loc, const char *fmt,
-         ...)
+diag_add(pc_diags *d, pc_severity sev, struct pc_loc loc, const char *fmt, ...)
 {
     va_list ap;
     pc_status st;
@@ -249,6 +248,8 @@ pc_diags_print(const pc_diags *d, FILE *out)
         fputc('\n', out);
     }
     if (d->truncated)
-        fprintf(out, "privcheck: note: more than %d diagnostics; the rest "
-                     "were not shown\n", DIAG_MAX);
+        fprintf(out,
+                "privcheck: note: more than %d diagnostics; the rest "
+                "were not shown\n",
+                DIAG_MAX);
 }

@@ -59,8 +59,7 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
         goto out;
     }
     /* Load all three even when one fails, to report every problem. */
-    worst = pc_policy_load(paths->policy, paths->policy_schema, d,
-                           &e->policy);
+    worst = pc_policy_load(paths->policy, paths->policy_schema, d, &e->policy);
     if ((st = strbuf_printf(&path, "%s/%s", paths->rules_dir,
                             CLASSIFIERS_FILE)) != PC_OK)
         goto out;
@@ -135,8 +134,7 @@ pc_classify_name(const pc_engine *e, const char *name, pc_diags *d,
     pc_status st;
 
     memset(out, 0, sizeof *out);
-    st = classify_name(e->classifiers, name, d, diag_loc(d, NULL, 0, 0),
-                       &cr);
+    st = classify_name(e->classifiers, name, d, diag_loc(d, NULL, 0, 0), &cr);
     if (st != PC_OK)
         return st;
     out->element = cr.element;
@@ -145,8 +143,8 @@ pc_classify_name(const pc_engine *e, const char *name, pc_diags *d,
     out->sensitive = cr.sensitive;
     if (cr.element != NULL) {
         el = policy_element(e->policy, cr.element);
-        out->declared = el != NULL ||
-                        policy_category(e->policy, cr.element) != NULL;
+        out->declared =
+            el != NULL || policy_category(e->policy, cr.element) != NULL;
         if (el != NULL && el->sensitive)
             out->sensitive = true;
     }
@@ -154,8 +152,7 @@ pc_classify_name(const pc_engine *e, const char *name, pc_diags *d,
 }
 
 pc_status
-pc_audit(const pc_engine *e, const char *manifest, pc_diags *d,
-         pc_results *r)
+pc_audit(const pc_engine *e, const char *manifest, pc_diags *d, pc_results *r)
 {
     struct eval_engine ee = { e->policy, e->rules, e->classifiers,
                               e->manifest_schema };

@@ -49,7 +49,7 @@ struct mstate {
     struct obj *stack[64];
     unsigned depth;
     struct obj *root;
-    struct obj *unit; /* the streamed element being built, if any */
+    struct obj *unit;  /* the streamed element being built, if any */
     struct map *kinds; /* kind -> struct objlist * (retained objects) */
     struct objlist **lists;
     size_t nlists;

@@ -26,12 +26,12 @@
 #include <string.h>
 
 /* Names from the manifest format (DESIGN §4), not from any policy. */
-#define KIND_STREAMED "flow"  /* checked when complete, then freed */
-#define KIND_FIELD "field"    /* the data items of a flow */
+#define KIND_STREAMED "flow" /* checked when complete, then freed */
+#define KIND_FIELD "field"   /* the data items of a flow */
 #define KIND_STORE "store"
 #define ATTR_ID "id"
-#define ATTR_TO "to"          /* where a flow's data goes */
-#define ATTR_SOURCE "source"  /* where it comes from (may be a store) */
+#define ATTR_TO "to"         /* where a flow's data goes */
+#define ATTR_SOURCE "source" /* where it comes from (may be a store) */
 #define ATTR_PURPOSE "purpose"
 #define ATTR_NAME "name"
 #define ATTR_CATEGORY "category"
@@ -141,8 +141,7 @@ static pc_status
 obj_new(const struct manifest_node *n, struct obj *parent, struct obj **out)
 {
     struct obj *o = calloc(1, sizeof *o);
-    static const char *const keys[] = { ATTR_ID, ATTR_NAME, "right",
-                                        "store" };
+    static const char *const keys[] = { ATTR_ID, ATTR_NAME, "right", "store" };
 
     if (o == NULL || (o->kind = strdup(n->kind)) == NULL)
         goto nomem;
@@ -302,8 +301,7 @@ field_derive(struct mstate *ms, struct obj *f)
     }
     /* Not the policy's: its category is the id's first part. */
     const char *dot = strchr(f->element, '.');
-    char *prefix = dot != NULL ? strndup(f->element,
-                                         (size_t)(dot - f->element))
+    char *prefix = dot != NULL ? strndup(f->element, (size_t)(dot - f->element))
                                : strdup(f->element);
     if (prefix == NULL)
         return PC_ENOMEM;
@@ -351,8 +349,7 @@ agg_note_flow(struct mstate *ms, struct obj *flow)
         if (f->element != NULL &&
             (st = strv_add_unique(&g->elements, f->element)) != PC_OK)
             return st;
-        if ((st = strv_copy_unique(&g->categories, &f->categories)) !=
-            PC_OK)
+        if ((st = strv_copy_unique(&g->categories, &f->categories)) != PC_OK)
             return st;
         if (purpose != NULL && name != NULL) {
             struct strbuf b = STRBUF_INIT(0);
@@ -695,8 +692,8 @@ eval_emit(struct evalctx *c, const struct check *k)
     struct strbuf msg = STRBUF_INIT(1 << 16), path = STRBUF_INIT(4096),
                   fp = STRBUF_INIT(8192);
     const struct obj *at = k->at != NULL ? eval_scope(c, k->at) : NULL;
-    const char *app = c->ms->root != NULL ? obj_attr1(c->ms->root, ATTR_NAME)
-                                          : NULL;
+    const char *app =
+        c->ms->root != NULL ? obj_attr1(c->ms->root, ATTR_NAME) : NULL;
     char sha[65];
     pc_status st;
 
@@ -707,13 +704,11 @@ eval_emit(struct evalctx *c, const struct check *k)
         goto out;
     for (size_t i = 0; i < c->nvars; i++)
         if ((st = strbuf_printf(&path, "[%s=%s]", c->vars[i],
-                                c->vals[i].n ? c->vals[i].v[0] : "")) !=
-            PC_OK)
+                                c->vals[i].n ? c->vals[i].v[0] : "")) != PC_OK)
             goto out;
     /* Not the line: moving an element keeps its fingerprint. */
-    if ((st = strbuf_printf(&fp, "%s%c%s%c%s", r->id, 0,
-                            app != NULL ? app : "", 0, strbuf_str(&path))) !=
-        PC_OK)
+    if ((st = strbuf_printf(&fp, "%s%c%s%c%s", r->id, 0, app != NULL ? app : "",
+                            0, strbuf_str(&path))) != PC_OK)
         goto out;
     sha256_hex(strbuf_str(&fp), fp.len, sha);
     sha[16] = '\0';
@@ -834,8 +829,7 @@ eval_retain(struct mstate *ms, struct obj *o)
     pc_status st;
 
     if (ol == NULL) {
-        struct objlist **v =
-            realloc(ms->lists, (ms->nlists + 1) * sizeof *v);
+        struct objlist **v = realloc(ms->lists, (ms->nlists + 1) * sizeof *v);
 
         if (v == NULL)
             return PC_ENOMEM;
@@ -916,9 +910,9 @@ eval_unit_done(struct mstate *ms)
         return st;
     ms->unit = NULL;
     if (eval_reads_store(ms, u) || ms->nlate > 0)
-        return objlist_push(&ms->retained, u) == PC_OK ? PC_OK
-                                                       : (obj_free(u),
-                                                          PC_ENOMEM);
+        return objlist_push(&ms->retained, u) == PC_OK
+                   ? PC_OK
+                   : (obj_free(u), PC_ENOMEM);
     obj_free(u);
     return PC_OK;
 }
@@ -963,8 +957,8 @@ eval_unique_key(struct mstate *ms, struct obj *o)
     if (count == 0)
         goto out;
     strbuf_reset(&b);
-    if ((st = strbuf_printf(&b, "%s#%lu", o->key,
-                            (unsigned long)count + 1)) != PC_OK ||
+    if ((st = strbuf_printf(&b, "%s#%lu", o->key, (unsigned long)count + 1)) !=
+            PC_OK ||
         (key = strbuf_detach(&b)) == NULL) {
         st = st != PC_OK ? st : PC_ENOMEM;
         goto out;
@@ -1016,8 +1010,7 @@ eval_visit(void *ctx, const struct manifest_node *n, bool end)
             obj_free(o);
             return diag_fail(ms->d, PC_ELIMIT,
                              diag_loc(ms->d, ms->path, n->line, 0),
-                             "more than %d fields in one flow",
-                             EVAL_MAX_KIDS);
+                             "more than %d fields in one flow", EVAL_MAX_KIDS);
         }
         if (ms->unit->nkids == ms->unit->capkids) {
             size_t cap = ms->unit->capkids ? ms->unit->capkids * 2 : 8;
@@ -1067,8 +1060,7 @@ eval_manifest(const struct eval_engine *e, const char *path, pc_diags *d,
     }
     /* Only the values() the rules ask for are collected. */
     for (size_t i = 0; i < e->rules->wanted_values.n; i++) {
-        struct strv **v =
-            realloc(ms.wanted_sets, (ms.nwanted + 1) * sizeof *v);
+        struct strv **v = realloc(ms.wanted_sets, (ms.nwanted + 1) * sizeof *v);
 
         if (v == NULL) {
             st = PC_ENOMEM;

@@ -17,7 +17,7 @@ struct val {
 };
 
 enum {
-    FUNC_AGGREGATE = 1u << 0, /* reads the whole manifest: evaluate late */
+    FUNC_AGGREGATE = 1u << 0,    /* reads the whole manifest: evaluate late */
     FUNC_LITERAL_ARGS = 1u << 1, /* arguments must be 'literals' */
 };
 

@@ -142,9 +142,12 @@ eval_duration(const char *s, double *seconds)
         double secs;
         bool time;
     } units[] = {
-        { 'Y', 365 * 86400.0, false }, { 'M', 30 * 86400.0, false },
-        { 'W', 7 * 86400.0, false },   { 'D', 86400.0, false },
-        { 'H', 3600.0, true },         { 'M', 60.0, true },
+        { 'Y', 365 * 86400.0, false },
+        { 'M', 30 * 86400.0, false },
+        { 'W', 7 * 86400.0, false },
+        { 'D', 86400.0, false },
+        { 'H', 3600.0, true },
+        { 'M', 60.0, true },
         { 'S', 1.0, true },
     };
     const size_t nunits = sizeof units / sizeof units[0];
@@ -371,8 +374,7 @@ lk_purpose_needs(struct evalctx *c, const char *id, struct acc *acc)
 }
 
 static pc_status
-lk_purpose_prohibited_for(struct evalctx *c, const char *id,
-                          struct acc *acc)
+lk_purpose_prohibited_for(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_purpose *pu = policy_purpose(POLICY(c), id);
 
@@ -380,8 +382,7 @@ lk_purpose_prohibited_for(struct evalctx *c, const char *id,
 }
 
 static pc_status
-lk_purpose_internal_only(struct evalctx *c, const char *id,
-                         struct acc *acc)
+lk_purpose_internal_only(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_purpose *pu = policy_purpose(POLICY(c), id);
 
@@ -559,17 +560,16 @@ lk_integration_transfer(struct evalctx *c, const char *id, struct acc *acc)
 {
     const struct policy_integration *in = policy_integration(POLICY(c), id);
 
-    return in != NULL ? acc_one(acc, in->transfer ? "true" : "false")
-                      : PC_OK;
+    return in != NULL ? acc_one(acc, in->transfer ? "true" : "false") : PC_OK;
 }
 
 /* Generates fn_NAME wrappers for the one-argument lookups. */
-#define LOOKUP(name, lk)                                                   \
-    static pc_status name(struct evalctx *c, const struct val *a,          \
-                          size_t n, struct val *out)                       \
-    {                                                                      \
-        (void)n;                                                           \
-        return func_map(c, &a[0], lk, out);                                \
+#define LOOKUP(name, lk)                                                       \
+    static pc_status name(struct evalctx *c, const struct val *a, size_t n,    \
+                          struct val *out)                                     \
+    {                                                                          \
+        (void)n;                                                               \
+        return func_map(c, &a[0], lk, out);                                    \
     }
 
 LOOKUP(fn_element_categories, lk_element_categories)
@@ -603,18 +603,18 @@ LOOKUP(fn_integration_transfer, lk_integration_transfer)
 /* Whole-policy constants. */
 
 /* Generates a constant listing one id member over a policy array. */
-#define ID_LIST(name, arr, count, cond)                                    \
-    static pc_status name(struct evalctx *c, const struct val *a,          \
-                          size_t n, struct val *out)                       \
-    {                                                                      \
-        const pc_policy *p = POLICY(c);                                    \
-        pc_status st = val_alloc(c, p->count, out);                        \
-        (void)a;                                                           \
-        (void)n;                                                           \
-        for (size_t i = 0; i < p->count && st == PC_OK; i++)               \
-            if (cond)                                                      \
-                out->v[out->n++] = p->arr[i].id;                           \
-        return st;                                                         \
+#define ID_LIST(name, arr, count, cond)                                        \
+    static pc_status name(struct evalctx *c, const struct val *a, size_t n,    \
+                          struct val *out)                                     \
+    {                                                                          \
+        const pc_policy *p = POLICY(c);                                        \
+        pc_status st = val_alloc(c, p->count, out);                            \
+        (void)a;                                                               \
+        (void)n;                                                               \
+        for (size_t i = 0; i < p->count && st == PC_OK; i++)                   \
+            if (cond)                                                          \
+                out->v[out->n++] = p->arr[i].id;                               \
+        return st;                                                             \
     }
 
 ID_LIST(fn_policy_elements, elements, nelements, true)
@@ -649,8 +649,8 @@ fn_policy_vocabulary(struct evalctx *c, const struct val *a, size_t n,
 }
 
 static pc_status
-fn_policy_integration_elements(struct evalctx *c, const struct val *a,
-                               size_t n, struct val *out)
+fn_policy_integration_elements(struct evalctx *c, const struct val *a, size_t n,
+                               struct val *out)
 {
     const pc_policy *p = POLICY(c);
     size_t total = 0;
@@ -666,13 +666,13 @@ fn_policy_integration_elements(struct evalctx *c, const struct val *a,
     return PC_OK;
 }
 
-#define STRV_CONST(name, member)                                           \
-    static pc_status name(struct evalctx *c, const struct val *a,          \
-                          size_t n, struct val *out)                       \
-    {                                                                      \
-        (void)a;                                                           \
-        (void)n;                                                           \
-        return val_from_strv(c, &POLICY(c)->member, out);                  \
+#define STRV_CONST(name, member)                                               \
+    static pc_status name(struct evalctx *c, const struct val *a, size_t n,    \
+                          struct val *out)                                     \
+    {                                                                          \
+        (void)a;                                                               \
+        (void)n;                                                               \
+        return val_from_strv(c, &POLICY(c)->member, out);                      \
     }
 
 STRV_CONST(fn_policy_tracking_collects, tracking_collects)
@@ -724,8 +724,7 @@ fn_ids(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 }
 
 static pc_status
-fn_ids_where(struct evalctx *c, const struct val *a, size_t n,
-             struct val *out)
+fn_ids_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 {
     const struct objlist *ol = eval_kind(c->ms, a[0].n ? a[0].v[0] : "");
     pc_status st;
@@ -927,8 +926,7 @@ fn_minus(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 }
 
 static pc_status
-fn_intersect(struct evalctx *c, const struct val *a, size_t n,
-             struct val *out)
+fn_intersect(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 {
     pc_status st = val_alloc(c, a[0].n, out);
 
@@ -1023,10 +1021,9 @@ fn_prefix(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 
     for (size_t i = 0; i < a[0].n && st == PC_OK; i++) {
         const char *dot = strchr(a[0].v[i], '.');
-        const char *p = dot == NULL
-                            ? a[0].v[i]
-                            : arena_strndup(&c->ms->arena, a[0].v[i],
-                                            (size_t)(dot - a[0].v[i]));
+        const char *p = dot == NULL ? a[0].v[i]
+                                    : arena_strndup(&c->ms->arena, a[0].v[i],
+                                                    (size_t)(dot - a[0].v[i]));
 
         if (p == NULL)
             st = PC_ELIMIT;
@@ -1040,10 +1037,8 @@ static const struct func funcs[] = {
     /* The policy. */
     { "policy.vocabulary", 0, 0, 0, fn_policy_vocabulary,
       "every category and element id the policy declares" },
-    { "policy.elements", 0, 0, 0, fn_policy_elements,
-      "every element id" },
-    { "policy.categories", 0, 0, 0, fn_policy_categories,
-      "every category id" },
+    { "policy.elements", 0, 0, 0, fn_policy_elements, "every element id" },
+    { "policy.categories", 0, 0, 0, fn_policy_categories, "every category id" },
     { "policy.sensitive-categories", 0, 0, 0, fn_policy_sensitive_categories,
       "categories marked sensitive" },
     { "policy.shared-categories", 0, 0, 0, fn_policy_shared_categories,
@@ -1089,8 +1084,7 @@ static const struct func funcs[] = {
       "the only sources an element may come from (empty: any)" },
     { "element-sensitive", 1, 1, 0, fn_element_sensitive,
       "true if any item is sensitive personal information" },
-    { "purpose-needs", 1, 1, 0, fn_purpose_needs,
-      "none, consent or opt-out" },
+    { "purpose-needs", 1, 1, 0, fn_purpose_needs, "none, consent or opt-out" },
     { "purpose-prohibited-for", 1, 1, 0, fn_purpose_prohibited_for,
       "categories a purpose is ruled out for" },
     { "purpose-internal-only", 1, 1, 0, fn_purpose_internal_only,
@@ -1160,8 +1154,7 @@ static const struct func funcs[] = {
     { "days", 1, 1, 0, fn_days, "an ISO 8601 duration in days" },
     { "is-duration", 1, 1, 0, fn_is_duration,
       "true if every item is an ISO 8601 duration or 'indefinite'" },
-    { "rank", 2, 2, 0, fn_rank,
-      "rank(x, list): x's 1-based position in list" },
+    { "rank", 2, 2, 0, fn_rank, "rank(x, list): x's 1-based position in list" },
     { "prefix", 1, 1, 0, fn_prefix, "the part of each id before its dot" },
 };
 

@@ -107,8 +107,8 @@ job_run(void *arg)
     size_t i;
 
     while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-        j->status[i] = pc_audit(j->engine, j->manifests[i], j->diags[i],
-                                j->results[i]);
+        j->status[i] =
+            pc_audit(j->engine, j->manifests[i], j->diags[i], j->results[i]);
     return NULL;
 }
 
@@ -139,8 +139,10 @@ cli_write_report(struct cli *c, const pc_engine *e, const pc_results *r)
     if (n < 0 || (size_t)n >= sizeof tmp)
         return PC_ELIMIT;
     if ((fd = mkstemp(tmp)) < 0) {
-        fprintf(stderr, "privcheck: error: %s: cannot create a temporary "
-                        "file beside it: %s\n", c->output, strerror(errno));
+        fprintf(stderr,
+                "privcheck: error: %s: cannot create a temporary "
+                "file beside it: %s\n",
+                c->output, strerror(errno));
         return PC_EIO;
     }
     if ((out = fdopen(fd, "w")) == NULL) {
@@ -190,8 +192,7 @@ cmd_check(struct cli *c, int argc, char **argv)
     j.diags = calloc(j.n, sizeof *j.diags);
     j.status = calloc(j.n, sizeof *j.status);
     all = pc_results_new();
-    if (j.results == NULL || j.diags == NULL || j.status == NULL ||
-        all == NULL)
+    if (j.results == NULL || j.diags == NULL || j.status == NULL || all == NULL)
         goto nomem;
     for (size_t i = 0; i < j.n; i++) {
         j.results[i] = pc_results_new();
@@ -219,7 +220,8 @@ cmd_check(struct cli *c, int argc, char **argv)
     if (failed) {
         /* Fail closed: no report that could pass for a clean run. */
         fputs("privcheck: error: some manifests could not be audited; no "
-              "report written\n", stderr);
+              "report written\n",
+              stderr);
         goto out;
     }
     pc_results_sort(all);
@@ -293,8 +295,10 @@ cmd_explain(struct cli *c, int argc, char **argv)
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
     if ((r = pc_engine_rule_find(e, argv[0])) == NULL) {
-        fprintf(stderr, "privcheck: error: no rule '%s'; 'privcheck rules' "
-                        "lists them\n", argv[0]);
+        fprintf(stderr,
+                "privcheck: error: no rule '%s'; 'privcheck rules' "
+                "lists them\n",
+                argv[0]);
         pc_engine_free(e);
         return EXIT_FAIL;
     }
@@ -331,12 +335,12 @@ cmd_classify(struct cli *c, int argc, char **argv)
             break;
         if (cl.element == NULL) {
             printf("%s: not recognised by any classifier (a field named "
-                   "so needs a category)\n", argv[i]);
+                   "so needs a category)\n",
+                   argv[i]);
             continue;
         }
         printf("%s: %s%s%s\n    classifier %s, pattern %s\n", argv[i],
-               cl.element,
-               cl.declared ? "" : " (NOT declared by the policy)",
+               cl.element, cl.declared ? "" : " (NOT declared by the policy)",
                cl.sensitive ? ", sensitive" : "", cl.classifier, cl.pattern);
     }
     pc_engine_free(e);
@@ -378,8 +382,8 @@ cmd_rules(struct cli *c, int argc, char **argv)
             int n;
 
             for (size_t m = 0; m < k; m++)
-                seen |= strcmp(r->clauses[m].section,
-                               r->clauses[k].section) == 0;
+                seen |=
+                    strcmp(r->clauses[m].section, r->clauses[k].section) == 0;
             if (seen)
                 continue;
             n = snprintf(where + used, sizeof where - used, "%s§%s",
@@ -389,9 +393,8 @@ cmd_rules(struct cli *c, int argc, char **argv)
             used += (size_t)n;
         }
         /* printf pads by bytes; § is two. */
-        printf("%-8s  %-7s  %-*s  %s\n", r->id,
-               pc_severity_str(r->severity), 9 + (int)section_marks(where),
-               where, r->title);
+        printf("%-8s  %-7s  %-*s  %s\n", r->id, pc_severity_str(r->severity),
+               9 + (int)section_marks(where), where, r->title);
     }
     printf("%zu rules\n", pc_engine_rule_count(e));
     pc_engine_free(e);
@@ -408,8 +411,7 @@ cmd_policy(struct cli *c, int argc, char **argv)
         return usage_error("policy needs a subcommand", "render");
     if (strcmp(argv[0], "render") != 0)
         return usage_error("unknown policy subcommand", argv[0]);
-    st = pc_policy_load(c->paths.policy, c->paths.policy_schema, c->diags,
-                        &p);
+    st = pc_policy_load(c->paths.policy, c->paths.policy_schema, c->diags, &p);
     if (st == PC_OK)
         st = pc_policy_render_markdown(p, stdout);
     pc_policy_free(p);
@@ -420,9 +422,9 @@ static const struct command {
     const char *name;
     int (*run)(struct cli *, int, char **);
 } commands[] = {
-    { "check", cmd_check },       { "validate", cmd_validate },
-    { "explain", cmd_explain },   { "classify", cmd_classify },
-    { "rules", cmd_rules },       { "policy", cmd_policy },
+    { "check", cmd_check },     { "validate", cmd_validate },
+    { "explain", cmd_explain }, { "classify", cmd_classify },
+    { "rules", cmd_rules },     { "policy", cmd_policy },
 };
 
 /* ------------------------------------------------------------------ */

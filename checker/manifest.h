@@ -24,8 +24,7 @@ struct manifest_node {
  * at its end (end == true, no attributes; an empty element gets both).
  * Everything in *n is valid only during the call. A non-OK return stops
  * the read and is returned by manifest_read. */
-typedef pc_status (*manifest_visit_fn)(void *ctx,
-                                       const struct manifest_node *n,
+typedef pc_status (*manifest_visit_fn)(void *ctx, const struct manifest_node *n,
                                        bool end);
 
 /* Stream the manifest at `path`, validating it against `schema` as it is
@@ -34,8 +33,7 @@ typedef pc_status (*manifest_visit_fn)(void *ctx,
  * caller must discard what it built. sha256 (if not NULL) receives the
  * hex digest of the bytes read. */
 pc_status manifest_read(const char *path, const char *schema, pc_diags *d,
-                        manifest_visit_fn visit, void *ctx,
-                        char sha256[65]);
+                        manifest_visit_fn visit, void *ctx, char sha256[65]);
 
 /* The value of attribute `name` of n, or NULL. */
 const char *manifest_attr(const struct manifest_node *n, const char *name);

@@ -93,8 +93,7 @@ paths_find_policy(const char *dir, pc_diags *d, char **out)
 /* root/a/b, or root/c/b when root/a is missing (the source tree keeps
  * the manifest schema in checker/, an installation in schema/). */
 static pc_status
-paths_default(char **slot, const char *root, const char *sub,
-              const char *name)
+paths_default(char **slot, const char *root, const char *sub, const char *name)
 {
     char *dir;
 
@@ -131,10 +130,10 @@ pc_paths_resolve(struct pc_paths *p, pc_diags *d)
     schemas = paths_is_dir(dir) ? "schema" : "checker";
     free(dir);
     if ((st = paths_default(&p->rules_dir, root, "rules", NULL)) != PC_OK ||
-        (st = paths_default(&p->policy_schema, root, "policy",
-                            "policy.rng")) != PC_OK ||
-        (st = paths_default(&p->rules_schema, root, "rules",
-                            "rules.rng")) != PC_OK ||
+        (st = paths_default(&p->policy_schema, root, "policy", "policy.rng")) !=
+            PC_OK ||
+        (st = paths_default(&p->rules_schema, root, "rules", "rules.rng")) !=
+            PC_OK ||
         (st = paths_default(&p->classifiers_schema, root, "rules",
                             "classifiers.rng")) != PC_OK ||
         (st = paths_default(&p->manifest_schema, root, schemas,

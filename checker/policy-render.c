@@ -718,7 +718,7 @@ render_integrations(struct render *r)
 pc_status
 pc_policy_render_markdown(const pc_policy *p, FILE *out)
 {
-    struct render r = {p, out, NULL, false};
+    struct render r = { p, out, NULL, false };
     pc_status st = render_index(&r);
 
     if (st == PC_OK) {

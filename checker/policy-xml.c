@@ -240,20 +240,20 @@ ld_count(struct ld *ld, xmlNode *n)
         const char *name;
         size_t off;
     } kinds[] = {
-        {"clause", offsetof(struct ld, cap_clauses)},
-        {"section", offsetof(struct ld, cap_sections)},
-        {"category", offsetof(struct ld, cap_categories)},
-        {"element", offsetof(struct ld, cap_elements)},
-        {"source", offsetof(struct ld, cap_sources)},
-        {"purpose", offsetof(struct ld, cap_purposes)},
-        {"recipient-type", offsetof(struct ld, cap_recipient_types)},
-        {"agreement", offsetof(struct ld, cap_agreements)},
-        {"right", offsetof(struct ld, cap_rights)},
-        {"jurisdiction", offsetof(struct ld, cap_jurisdictions)},
-        {"basis", offsetof(struct ld, cap_bases)},
-        {"setting", offsetof(struct ld, cap_settings)},
-        {"technology", offsetof(struct ld, cap_technologies)},
-        {"integration", offsetof(struct ld, cap_integrations)},
+        { "clause", offsetof(struct ld, cap_clauses) },
+        { "section", offsetof(struct ld, cap_sections) },
+        { "category", offsetof(struct ld, cap_categories) },
+        { "element", offsetof(struct ld, cap_elements) },
+        { "source", offsetof(struct ld, cap_sources) },
+        { "purpose", offsetof(struct ld, cap_purposes) },
+        { "recipient-type", offsetof(struct ld, cap_recipient_types) },
+        { "agreement", offsetof(struct ld, cap_agreements) },
+        { "right", offsetof(struct ld, cap_rights) },
+        { "jurisdiction", offsetof(struct ld, cap_jurisdictions) },
+        { "basis", offsetof(struct ld, cap_bases) },
+        { "setting", offsetof(struct ld, cap_settings) },
+        { "technology", offsetof(struct ld, cap_technologies) },
+        { "integration", offsetof(struct ld, cap_integrations) },
     };
 
     for (n = ld_elem(n); n != NULL; n = ld_elem(n->next)) {
@@ -444,8 +444,8 @@ ld_element(struct ld *ld, xmlNode *n, struct policy_category *cat)
 static void
 ld_category(struct ld *ld, xmlNode *n)
 {
-    static const char *const methods[] = {"direct", "automatic", "third-party",
-                                          "derived"};
+    static const char *const methods[] = { "direct", "automatic", "third-party",
+                                           "derived" };
     struct policy_category *c =
         LD_SLOT(ld, categories, ncategories, cap_categories, n);
 
@@ -925,21 +925,21 @@ static const struct {
     const char *attr;
     enum ld_kind kind;
 } ld_refs[] = {
-    {NULL, "clauses", LD_CLAUSE},
-    {"rights", "appeal-clauses", LD_CLAUSE},
-    {"rights", "agents-clauses", LD_CLAUSE},
-    {"rights", "verification-clauses", LD_CLAUSE},
-    {"category", "purposes", LD_PURPOSE},
-    {"element", "also", LD_CATEGORY},
-    {"element", "purposes", LD_PURPOSE},
-    {"element", "only-from", LD_SOURCE},
-    {"purpose", "prohibited-for", LD_DATA},
-    {"requires", "right", LD_RIGHT},
-    {"offers", "right", LD_RIGHT},
-    {"encrypt-in-transit", "categories", LD_DATA},
-    {"collects", "elements", LD_ELEMENT},
-    {"integration", "elements", LD_DATA},
-    {"integration", "purposes", LD_PURPOSE},
+    { NULL, "clauses", LD_CLAUSE },
+    { "rights", "appeal-clauses", LD_CLAUSE },
+    { "rights", "agents-clauses", LD_CLAUSE },
+    { "rights", "verification-clauses", LD_CLAUSE },
+    { "category", "purposes", LD_PURPOSE },
+    { "element", "also", LD_CATEGORY },
+    { "element", "purposes", LD_PURPOSE },
+    { "element", "only-from", LD_SOURCE },
+    { "purpose", "prohibited-for", LD_DATA },
+    { "requires", "right", LD_RIGHT },
+    { "offers", "right", LD_RIGHT },
+    { "encrypt-in-transit", "categories", LD_DATA },
+    { "collects", "elements", LD_ELEMENT },
+    { "integration", "elements", LD_DATA },
+    { "integration", "purposes", LD_PURPOSE },
 };
 
 static const char *const ld_kind_names[] = {
@@ -1142,7 +1142,7 @@ pc_status
 pc_policy_load(const char *path, const char *schema, pc_diags *d,
                pc_policy **out)
 {
-    struct ld ld = {.d = d};
+    struct ld ld = { .d = d };
     xmlNode *root;
     pc_status st;
 

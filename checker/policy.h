@@ -12,8 +12,8 @@ struct map;
 
 struct policy_clause {
     char *id;
-    char *section; /* its section's number, e.g. "8" */
-    char *text;    /* verbatim, whitespace collapsed */
+    char *section;  /* its section's number, e.g. "8" */
+    char *text;     /* verbatim, whitespace collapsed */
     bool normative; /* false: quoted for completeness, states no commitment */
     unsigned line;
 };
@@ -45,8 +45,8 @@ struct policy_category {
 
 struct policy_element {
     char *id, *title;
-    struct strv categories; /* its own category first, then @also */
-    struct strv only_from;  /* empty: any source */
+    struct strv categories;   /* its own category first, then @also */
+    struct strv only_from;    /* empty: any source */
     struct strv own_purposes; /* @purposes as written; empty: not narrowed */
     struct strv clauses;
     /* Derived at load time. purposes: the permitted ones, in <purposes>
@@ -55,7 +55,7 @@ struct policy_element {
      * narrowed by the element's own @purposes, minus any purpose prohibited
      * for one of its categories or for the element itself. */
     struct strv purposes;
-    struct strv collection; /* permitted methods: intersection */
+    struct strv collection;   /* permitted methods: intersection */
     bool sensitive;           /* any of its categories is */
     bool shared_for_business; /* every one of its categories is */
     unsigned line;
@@ -69,8 +69,8 @@ struct policy_source {
 
 struct policy_purpose {
     char *id, *title; /* title: NULL when not given */
-    char *scope; /* "general" | "listed"; NULL when prohibited */
-    char *needs; /* "none" | "consent" | "opt-out" */
+    char *scope;      /* "general" | "listed"; NULL when prohibited */
+    char *needs;      /* "none" | "consent" | "opt-out" */
     bool internal_only, prohibited;
     struct strv prohibited_for; /* category or element ids */
     struct strv clauses;
@@ -79,7 +79,7 @@ struct policy_purpose {
 
 struct policy_recipient_type {
     char *id, *title; /* title: NULL when not given */
-    char *needs; /* "none" | "consent" | "permission" */
+    char *needs;      /* "none" | "consent" | "permission" */
     struct strv clauses;
     unsigned line;
 };
@@ -105,8 +105,8 @@ struct policy_jurisdiction {
     bool appeal_required;
     long appeal_days, appeal_extension_days; /* 0 when not required */
     char *appeal_statute;
-    struct strv requires; /* right ids required by law */
-    struct strv offers;   /* right ids offered voluntarily */
+    struct strv requires;          /* right ids required by law */
+    struct strv offers;            /* right ids offered voluntarily */
     struct strv requires_statutes; /* parallel to requires */
     struct strv clauses;
     unsigned line;
@@ -185,36 +185,30 @@ struct pc_policy {
     bool transfer_other_countries; /* also to countries it does not name */
 
     /* Indexes, id -> pointer into the arrays above. */
-    struct map *by_clause, *by_category, *by_element, *by_source,
-        *by_purpose, *by_recipient_type, *by_right, *by_jurisdiction,
-        *by_setting, *by_technology, *by_integration, *by_agreement,
-        *by_basis;
+    struct map *by_clause, *by_category, *by_element, *by_source, *by_purpose,
+        *by_recipient_type, *by_right, *by_jurisdiction, *by_setting,
+        *by_technology, *by_integration, *by_agreement, *by_basis;
 };
 
 /* Lookups by id, O(1); NULL when the policy has no such thing. Borrowed. */
 const struct policy_clause *policy_clause(const pc_policy *p, const char *id);
 const struct policy_category *policy_category(const pc_policy *p,
                                               const char *id);
-const struct policy_element *policy_element(const pc_policy *p,
-                                            const char *id);
-const struct policy_source *policy_source(const pc_policy *p,
-                                          const char *id);
-const struct policy_purpose *policy_purpose(const pc_policy *p,
-                                            const char *id);
-const struct policy_recipient_type *
-policy_recipient_type(const pc_policy *p, const char *id);
+const struct policy_element *policy_element(const pc_policy *p, const char *id);
+const struct policy_source *policy_source(const pc_policy *p, const char *id);
+const struct policy_purpose *policy_purpose(const pc_policy *p, const char *id);
+const struct policy_recipient_type *policy_recipient_type(const pc_policy *p,
+                                                          const char *id);
 const struct policy_agreement *policy_agreement(const pc_policy *p,
                                                 const char *id);
 const struct policy_right *policy_right(const pc_policy *p, const char *id);
 const struct policy_jurisdiction *policy_jurisdiction(const pc_policy *p,
                                                       const char *id);
-const struct policy_setting *policy_setting(const pc_policy *p,
-                                            const char *id);
+const struct policy_setting *policy_setting(const pc_policy *p, const char *id);
 const struct policy_technology *policy_technology(const pc_policy *p,
                                                   const char *id);
 const struct policy_integration *policy_integration(const pc_policy *p,
                                                     const char *id);
 const struct policy_basis *policy_basis(const pc_policy *p, const char *id);
-
 
 #endif

@@ -88,8 +88,7 @@ struct pc_paths {
     char *rules_dir; /* the directory of *.rules.xml and classifiers.xml */
     /* The schemas always come from privcheck's own data, whatever policy
      * and rules are chosen. */
-    char *policy_schema, *rules_schema, *classifiers_schema,
-        *manifest_schema;
+    char *policy_schema, *rules_schema, *classifiers_schema, *manifest_schema;
 };
 
 /* Fill in the defaults for every member left NULL: PRIVCHECK_DATADIR if
@@ -127,7 +126,6 @@ pc_status pc_policy_render_markdown(const pc_policy *p, FILE *out);
 /* Schema-check `path`. Returns PC_OK when valid; problems go to d. */
 pc_status pc_validate_file(const struct pc_paths *paths, const char *path,
                            pc_diags *d);
-
 
 /* ------------------------------------------------------------------ */
 /* The engine: a policy, its compiled rules and classifiers. Immutable once
@@ -181,8 +179,8 @@ struct pc_classification {
 
 /* Classify one field name. Strings in *out are borrowed from the engine.
  * Errors (a pattern hitting its match limit) go to d. */
-pc_status pc_classify_name(const pc_engine *e, const char *name,
-                           pc_diags *d, struct pc_classification *out);
+pc_status pc_classify_name(const pc_engine *e, const char *name, pc_diags *d,
+                           struct pc_classification *out);
 
 /* ------------------------------------------------------------------ */
 /* Audits and their results. */

@@ -69,8 +69,7 @@ report_text_finding(struct report *r, const struct pc_finding *f)
         if (f->line > 0)
             fprintf(r->out, ":%u", f->line);
     } else {
-        report_text_put(r,
-                        r->meta->tool != NULL ? r->meta->tool : "privcheck");
+        report_text_put(r, r->meta->tool != NULL ? r->meta->tool : "privcheck");
     }
     fputc(':', r->out);
     report_text_sgr(r, SGR_RESET);

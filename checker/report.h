@@ -60,9 +60,8 @@ const struct report_format *report_format_find(const char *name);
  * failure but PC_ENOMEM has a diagnostic in d. The stream is flushed,
  * not closed; on failure part of a report may have been written. */
 pc_status report_write(const char *format, const struct report_meta *meta,
-                       const pc_results *r,
-                       const struct pc_report_options *opt, FILE *out,
-                       pc_diags *d);
+                       const pc_results *r, const struct pc_report_options *opt,
+                       FILE *out, pc_diags *d);
 
 /* The severity a finding is reported with: out-of-range values are
  * errors, so a corrupt severity never hides a finding. */

@@ -131,8 +131,7 @@ pc_results_merge(pc_results *dst, pc_results *src)
         size_t need = dst->n + src->n;
 
         if (need > dst->cap) {
-            struct pc_finding *v =
-                realloc(dst->findings, need * sizeof *v);
+            struct pc_finding *v = realloc(dst->findings, need * sizeof *v);
             if (v == NULL)
                 return PC_ENOMEM;
             dst->findings = v;

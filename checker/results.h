@@ -15,7 +15,6 @@ struct pc_results {
  * borrowed. */
 pc_status results_add(pc_results *r, const struct pc_finding *f);
 /* Record an audited manifest; strings copied. */
-pc_status results_add_manifest(pc_results *r,
-                               const struct pc_manifest_info *m);
+pc_status results_add_manifest(pc_results *r, const struct pc_manifest_info *m);
 
 #endif

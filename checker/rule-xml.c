@@ -102,8 +102,8 @@ struct rload {
     unsigned errors;
 };
 
-static pc_status rload_fail(struct rload *L, const xmlNode *n,
-                            const char *fmt, ...) PC_PRINTF(3, 4);
+static pc_status rload_fail(struct rload *L, const xmlNode *n, const char *fmt,
+                            ...) PC_PRINTF(3, 4);
 
 /* Record a compile error at n, prefixed with the rule's id. */
 static pc_status
@@ -116,8 +116,8 @@ rload_fail(struct rload *L, const xmlNode *n, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     L->errors++;
-    return diag_fail(L->d, PC_EINVALID, xml_loc(L->d, L->doc, n),
-                     "rule %s: %s", L->owner != NULL ? L->owner : "?", msg);
+    return diag_fail(L->d, PC_EINVALID, xml_loc(L->d, L->doc, n), "rule %s: %s",
+                     L->owner != NULL ? L->owner : "?", msg);
 }
 
 static const struct {
@@ -125,13 +125,19 @@ static const struct {
     enum cond_kind kind;
     bool binary; /* has b= */
 } cond_ops[] = {
-    { "all", COND_ALL, false },         { "any", COND_ANY, false },
-    { "not", COND_NOT, false },         { "eq", COND_EQ, true },
-    { "ne", COND_NE, true },            { "in", COND_IN, true },
+    { "all", COND_ALL, false },
+    { "any", COND_ANY, false },
+    { "not", COND_NOT, false },
+    { "eq", COND_EQ, true },
+    { "ne", COND_NE, true },
+    { "in", COND_IN, true },
     { "intersects", COND_INTERSECTS, true },
-    { "matches", COND_MATCHES, false }, { "lt", COND_LT, true },
-    { "le", COND_LE, true },            { "gt", COND_GT, true },
-    { "ge", COND_GE, true },            { "exists", COND_EXISTS, false },
+    { "matches", COND_MATCHES, false },
+    { "lt", COND_LT, true },
+    { "le", COND_LE, true },
+    { "gt", COND_GT, true },
+    { "ge", COND_GE, true },
+    { "exists", COND_EXISTS, false },
 };
 
 static pc_status rule_cond(struct rload *L, const xmlNode *n,
@@ -147,8 +153,8 @@ rule_operand(struct rload *L, const xmlNode *n, const char *attr,
     if (src == NULL)
         return rload_fail(L, n, "<%s> needs attribute %s",
                           (const char *)n->name, attr);
-    st = rulec_expr(src, xml_loc(L->d, L->doc, n), L->owner, L->sa, vars,
-                    L->d, out);
+    st = rulec_expr(src, xml_loc(L->d, L->doc, n), L->owner, L->sa, vars, L->d,
+                    out);
     if (st != PC_OK)
         L->errors++;
     free(src);
@@ -167,8 +173,7 @@ rule_cond(struct rload *L, const xmlNode *n, const struct strv *vars,
         if (xml_is(n, RULES_NS, cond_ops[op].name))
             break;
     if (op == sizeof cond_ops / sizeof cond_ops[0])
-        return rload_fail(L, n, "unknown operator <%s>",
-                          (const char *)n->name);
+        return rload_fail(L, n, "unknown operator <%s>", (const char *)n->name);
     if ((c = calloc(1, sizeof *c)) == NULL)
         return PC_ENOMEM;
     c->kind = cond_ops[op].kind;
@@ -189,10 +194,9 @@ rule_cond(struct rload *L, const xmlNode *n, const struct strv *vars,
             c->nkids++;
         }
         if (c->nkids == 0 || (c->kind == COND_NOT && c->nkids != 1))
-            st = rload_fail(L, n, "<%s> needs %s condition",
-                            (const char *)n->name,
-                            c->kind == COND_NOT ? "exactly one"
-                                                : "at least one");
+            st = rload_fail(
+                L, n, "<%s> needs %s condition", (const char *)n->name,
+                c->kind == COND_NOT ? "exactly one" : "at least one");
         goto out;
     }
     if ((st = rule_operand(L, n, "a", vars, &c->a)) != PC_OK)
@@ -207,12 +211,11 @@ rule_cond(struct rload *L, const xmlNode *n, const struct strv *vars,
         if (pat == NULL) {
             st = rload_fail(L, n, "<matches> needs a pattern");
         } else {
-            st = pattern_compile(pat,
-                                 flags != NULL && strchr(flags, 'i') != NULL
-                                     ? PATTERN_CASELESS
-                                     : 0,
-                                 xml_loc(L->d, L->doc, n), L->owner, L->d,
-                                 &c->re);
+            st = pattern_compile(
+                pat,
+                flags != NULL && strchr(flags, 'i') != NULL ? PATTERN_CASELESS
+                                                            : 0,
+                xml_loc(L->d, L->doc, n), L->owner, L->d, &c->re);
             if (st != PC_OK)
                 L->errors++;
         }
@@ -299,8 +302,7 @@ rule_check(struct rload *L, const xmlNode *n, struct check *k)
         goto out;
     }
     if (k->at != NULL && !schema_attrs_has_kind(L->sa, k->at)) {
-        st = rload_fail(L, n, "at=\"%s\" is not a manifest element",
-                        k->at);
+        st = rload_fail(L, n, "at=\"%s\" is not a manifest element", k->at);
         goto out;
     }
     for (c = n->children; c != NULL; c = c->next) {
@@ -314,7 +316,8 @@ rule_check(struct rload *L, const xmlNode *n, struct check *k)
         if (schema_attrs_has_kind(L->sa, var) || strv_has(&vars, var)) {
             st = rload_fail(L, c,
                             "variable '%s' clashes with an element or "
-                            "another variable", var);
+                            "another variable",
+                            var);
             free(var);
             goto out;
         }
@@ -328,8 +331,8 @@ rule_check(struct rload *L, const xmlNode *n, struct check *k)
         k->each[k->neach].in = NULL;
         k->neach++;
         /* Each binding may use the ones before it. */
-        if ((st = rule_operand(L, c, "in", &vars,
-                               &k->each[k->neach - 1].in)) != PC_OK ||
+        if ((st = rule_operand(L, c, "in", &vars, &k->each[k->neach - 1].in)) !=
+                PC_OK ||
             (st = strv_push(&vars, var)) != PC_OK)
             goto out;
     }
@@ -343,13 +346,12 @@ rule_check(struct rload *L, const xmlNode *n, struct check *k)
         if ((st = rule_cond(L, op, &vars, &k->when)) != PC_OK)
             goto out;
     }
-    if ((c = rule_child(n, "message")) == NULL ||
-        (msg = xml_text(c)) == NULL) {
+    if ((c = rule_child(n, "message")) == NULL || (msg = xml_text(c)) == NULL) {
         st = rload_fail(L, n, "<check> needs a <message>");
         goto out;
     }
-    st = rulec_tpl(msg, xml_loc(L->d, L->doc, c), L->owner, L->sa, &vars,
-                   L->d, &k->message);
+    st = rulec_tpl(msg, xml_loc(L->d, L->doc, c), L->owner, L->sa, &vars, L->d,
+                   &k->message);
     if (st != PC_OK) {
         L->errors++;
         goto out;
@@ -423,13 +425,12 @@ rule_parse(struct rload *L, const xmlNode *n, const char *file,
     }
     if (st != PC_OK)
         goto out;
-    if ((c = rule_child(n, "title")) != NULL && (r->title = xml_text(c)) ==
-                                                    NULL) {
+    if ((c = rule_child(n, "title")) != NULL &&
+        (r->title = xml_text(c)) == NULL) {
         st = PC_ENOMEM;
         goto out;
     }
-    if ((c = rule_child(n, "fix")) != NULL && (r->fix = xml_text(c)) ==
-                                                  NULL) {
+    if ((c = rule_child(n, "fix")) != NULL && (r->fix = xml_text(c)) == NULL) {
         st = PC_ENOMEM;
         goto out;
     }
@@ -511,8 +512,8 @@ rules_load_file(struct ruleset *rs, const char *path, const char *schema,
         return st;
     if ((st = strbuf_printf(digests, "%s  %s\n", sha, path)) != PC_OK)
         goto out;
-    for (const xmlNode *n = xmlDocGetRootElement(L.doc)->children;
-         n != NULL; n = n->next) {
+    for (const xmlNode *n = xmlDocGetRootElement(L.doc)->children; n != NULL;
+         n = n->next) {
         struct rule *r = NULL;
         const struct rule *prior;
         pc_status rs_st;
@@ -600,8 +601,7 @@ rules_index(struct ruleset *rs)
                 if ((st = rulec_expr_wanted(k->message.parts[m].expr,
                                             &rs->wanted_values)) != PC_OK)
                     return st;
-            if ((st = rule_cond_wanted(k->when, &rs->wanted_values)) !=
-                PC_OK)
+            if ((st = rule_cond_wanted(k->when, &rs->wanted_values)) != PC_OK)
                 return st;
         }
     }
@@ -621,8 +621,7 @@ rules_load(const char *dir, const char *schema, const pc_policy *policy,
 
     if (rs == NULL)
         return PC_ENOMEM;
-    if ((rs->by_id = map_new()) == NULL ||
-        (rs->by_over = map_new()) == NULL) {
+    if ((rs->by_id = map_new()) == NULL || (rs->by_over = map_new()) == NULL) {
         st = PC_ENOMEM;
         goto out;
     }
@@ -657,8 +656,8 @@ rules_load(const char *dir, const char *schema, const pc_policy *policy,
     strv_sort(&files);
     /* Load every file even after a failure, to report every problem. */
     for (size_t i = 0; i < files.n; i++) {
-        pc_status fs = rules_load_file(rs, files.v[i], schema, policy, sa, d,
-                                       &digests);
+        pc_status fs =
+            rules_load_file(rs, files.v[i], schema, policy, sa, d, &digests);
         if (fs == PC_ENOMEM) {
             st = fs;
             goto out;

@@ -56,7 +56,7 @@ struct cond {
 
 /* A message template: literal text with {expression} placeholders. */
 struct tpl_part {
-    char *text;       /* literal, or NULL */
+    char *text;        /* literal, or NULL */
     struct expr *expr; /* placeholder, or NULL */
 };
 
@@ -73,14 +73,14 @@ struct each {
 /* One way a rule can fire: what it ranges over, bindings, a condition, and
  * the message it then gives. */
 struct check {
-    char *over;       /* a manifest element name, e.g. "field" */
+    char *over; /* a manifest element name, e.g. "field" */
     struct each *each;
     size_t neach;
     struct cond *when;
     struct tpl message;
     char *message_src; /* as written, for the catalog */
-    char *at;         /* report at the line of this element, if present */
-    bool deferred;    /* needs manifest-wide aggregates */
+    char *at;          /* report at the line of this element, if present */
+    bool deferred;     /* needs manifest-wide aggregates */
     struct strv kinds; /* the manifest elements it reads */
     unsigned line;
     const struct rule *rule;

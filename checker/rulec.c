@@ -42,8 +42,7 @@ rulec_error(struct parser *ps, const char *what)
 static void
 rulec_skip_space(struct parser *ps)
 {
-    while (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' ||
-           *ps->p == '\r')
+    while (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r')
         ps->p++;
 }
 
@@ -147,7 +146,7 @@ rulec_check_names(struct parser *ps, const struct func *fn,
         if (strcmp(name_args[i].fn, fn->name) != 0)
             continue;
         k = (size_t)name_args[i].kind_arg < n ? args[name_args[i].kind_arg]
-                                               : NULL;
+                                              : NULL;
         a = name_args[i].attr_arg >= 0 && (size_t)name_args[i].attr_arg < n
                 ? args[name_args[i].attr_arg]
                 : NULL;
@@ -204,12 +203,10 @@ rulec_call(struct parser *ps, struct expr *e, const struct func *fn)
 
         if (fn->min_args == fn->max_args)
             snprintf(what, sizeof what, "%s takes %u argument%s, not %zu",
-                     fn->name, fn->min_args, fn->min_args == 1 ? "" : "s",
-                     n);
+                     fn->name, fn->min_args, fn->min_args == 1 ? "" : "s", n);
         else
-            snprintf(what, sizeof what,
-                     "%s takes %u to %u arguments, not %zu", fn->name,
-                     fn->min_args, fn->max_args, n);
+            snprintf(what, sizeof what, "%s takes %u to %u arguments, not %zu",
+                     fn->name, fn->min_args, fn->max_args, n);
         st = rulec_error(ps, what);
         goto fail;
     }
@@ -218,8 +215,8 @@ rulec_call(struct parser *ps, struct expr *e, const struct func *fn)
             if (args[i]->kind != EXPR_LIT) {
                 char what[128];
 
-                snprintf(what, sizeof what,
-                         "%s takes only 'quoted' arguments", fn->name);
+                snprintf(what, sizeof what, "%s takes only 'quoted' arguments",
+                         fn->name);
                 st = rulec_error(ps, what);
                 goto fail;
             }
@@ -265,15 +262,14 @@ rulec_name(struct parser *ps, struct expr *e, const char *name)
         return (e->text = strdup(name)) != NULL ? PC_OK : PC_ENOMEM;
     }
     e->kind = EXPR_PATH;
-    e->text = dot != NULL ? strndup(name, (size_t)(dot - name))
-                          : strdup(name);
-    if (e->text == NULL || (dot != NULL && (e->attr = strdup(dot + 1)) ==
-                                               NULL))
+    e->text = dot != NULL ? strndup(name, (size_t)(dot - name)) : strdup(name);
+    if (e->text == NULL || (dot != NULL && (e->attr = strdup(dot + 1)) == NULL))
         return PC_ENOMEM;
     if (!schema_attrs_has_kind(ps->sa, e->text)) {
         snprintf(what, sizeof what,
                  "unknown name '%s' (not a function, variable or manifest "
-                 "element)", name);
+                 "element)",
+                 name);
         return rulec_error(ps, what);
     }
     if (e->attr != NULL)
@@ -344,8 +340,8 @@ rulec_parse(struct parser *ps, struct expr **out)
 
 pc_status
 rulec_expr(const char *src, struct pc_loc loc, const char *owner,
-           const struct schema_attrs *sa, const struct strv *vars,
-           pc_diags *d, struct expr **out)
+           const struct schema_attrs *sa, const struct strv *vars, pc_diags *d,
+           struct expr **out)
 {
     struct parser ps = { src, src, loc, owner, sa, vars, d, 0 };
     struct expr *e;
@@ -393,8 +389,8 @@ rulec_tpl_push(struct tpl *t, char *text, struct expr *e)
 
 pc_status
 rulec_tpl(const char *src, struct pc_loc loc, const char *owner,
-          const struct schema_attrs *sa, const struct strv *vars,
-          pc_diags *d, struct tpl *out)
+          const struct schema_attrs *sa, const struct strv *vars, pc_diags *d,
+          struct tpl *out)
 {
     struct tpl t = { NULL, 0 };
     const char *p = src;
@@ -408,8 +404,8 @@ rulec_tpl(const char *src, struct pc_loc loc, const char *owner,
         if (open == NULL) {
             char *text = strdup(p);
 
-            if (text == NULL || (st = rulec_tpl_push(&t, text, NULL)) !=
-                                    PC_OK) {
+            if (text == NULL ||
+                (st = rulec_tpl_push(&t, text, NULL)) != PC_OK) {
                 st = PC_ENOMEM;
                 goto fail;
             }
@@ -418,8 +414,8 @@ rulec_tpl(const char *src, struct pc_loc loc, const char *owner,
         if (open > p) {
             char *text = strndup(p, (size_t)(open - p));
 
-            if (text == NULL || (st = rulec_tpl_push(&t, text, NULL)) !=
-                                    PC_OK) {
+            if (text == NULL ||
+                (st = rulec_tpl_push(&t, text, NULL)) != PC_OK) {
                 st = PC_ENOMEM;
                 goto fail;
             }
@@ -430,8 +426,7 @@ rulec_tpl(const char *src, struct pc_loc loc, const char *owner,
                            src);
             goto fail;
         }
-        if ((inner = strndup(open + 1, (size_t)(close - open - 1))) ==
-            NULL) {
+        if ((inner = strndup(open + 1, (size_t)(close - open - 1))) == NULL) {
             st = PC_ENOMEM;
             goto fail;
         }

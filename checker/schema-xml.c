@@ -15,9 +15,9 @@
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
 
 struct schema_attrs {
-    xmlDoc *doc;           /* owns every string below */
-    struct map *defines;   /* define name -> xmlNode */
-    struct map *kinds;     /* element name -> struct strv * */
+    xmlDoc *doc;         /* owns every string below */
+    struct map *defines; /* define name -> xmlNode */
+    struct map *kinds;   /* element name -> struct strv * */
     struct strv **lists;
     size_t nlists;
 };
@@ -136,15 +136,12 @@ schema_attrs_load(const char *rng, pc_diags *d, struct schema_attrs **out)
         return PC_ENOMEM;
     if ((st = xml_load(rng, NULL, d, &sa->doc, NULL)) != PC_OK)
         goto fail;
-    if ((sa->defines = map_new()) == NULL || (sa->kinds = map_new()) ==
-                                                 NULL) {
+    if ((sa->defines = map_new()) == NULL || (sa->kinds = map_new()) == NULL) {
         st = PC_ENOMEM;
         goto fail;
     }
-    if ((st = schema_walk(sa, xmlDocGetRootElement(sa->doc), true)) !=
-            PC_OK ||
-        (st = schema_walk(sa, xmlDocGetRootElement(sa->doc), false)) !=
-            PC_OK)
+    if ((st = schema_walk(sa, xmlDocGetRootElement(sa->doc), true)) != PC_OK ||
+        (st = schema_walk(sa, xmlDocGetRootElement(sa->doc), false)) != PC_OK)
         goto fail;
     if (map_count(sa->kinds) == 0) {
         st = diag_fail(d, PC_EINVALID, diag_loc(d, rng, 0, 0),

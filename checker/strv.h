@@ -8,7 +8,10 @@ struct strv {
     char **v;
     size_t n, cap;
 };
-#define STRV_INIT { NULL, 0, 0 }
+#define STRV_INIT                                                              \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
 
 /* Append a copy of s. */
 pc_status strv_push(struct strv *sv, const char *s);

@@ -31,8 +31,8 @@ const struct xml_limits xml_default_limits = {
 
 /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE: see
  * DESIGN §7. NONET alone does not stop file://, hence the loader below. */
-#define XML_SAFE_OPTIONS                                                   \
-    (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC |          \
+#define XML_SAFE_OPTIONS                                                       \
+    (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC |              \
      XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING)
 
 static xmlParserInputPtr
@@ -87,9 +87,9 @@ xml_read_file(const char *path, const struct xml_limits *lim, pc_diags *d,
         goto out;
     }
     if ((unsigned long long)sb.st_size > lim->max_bytes) {
-        st = diag_fail(d, PC_ELIMIT, loc,
-                       "file is %lld bytes; the limit is %zu",
-                       (long long)sb.st_size, lim->max_bytes);
+        st =
+            diag_fail(d, PC_ELIMIT, loc, "file is %lld bytes; the limit is %zu",
+                      (long long)sb.st_size, lim->max_bytes);
         goto out;
     }
     /* Size the buffer from fstat, plus one byte to notice a file that grew
@@ -104,8 +104,8 @@ xml_read_file(const char *path, const struct xml_limits *lim, pc_diags *d,
         ssize_t n;
 
         if (len + 1 == cap) {
-            size_t ncap = cap * 2 > lim->max_bytes + 2 ? lim->max_bytes + 2
-                                                       : cap * 2;
+            size_t ncap =
+                cap * 2 > lim->max_bytes + 2 ? lim->max_bytes + 2 : cap * 2;
             char *nb = realloc(buf, ncap);
 
             if (nb == NULL) {
@@ -181,8 +181,7 @@ xml_starts(const char *p, const char *end, const char *lit)
 
 /* Skip to just past `lit`, counting lines; NULL if it never comes. */
 static const char *
-xml_skip_past(const char *p, const char *end, const char *lit,
-              unsigned *line)
+xml_skip_past(const char *p, const char *end, const char *lit, unsigned *line)
 {
     size_t n = strlen(lit);
 
@@ -203,14 +202,17 @@ xml_prescan(const char *path, const char *buf, size_t len,
     const char *p = buf, *end = buf + len;
     unsigned line = 1, depth = 0, markup = 0;
 
-    if (len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) ||
-                     (u[0] == 0xff && u[1] == 0xfe)))
+    if (len >= 2 &&
+        ((u[0] == 0xfe && u[1] == 0xff) || (u[0] == 0xff && u[1] == 0xfe)))
         return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, 1, 1),
                          "UTF-16 input is not accepted; save it as UTF-8");
     if (len >= 2 && u[0] == 0x1f && u[1] == 0x8b)
         return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, 1, 1),
                          "compressed (gzip) input is not accepted");
-    if (len >= 6 && memcmp(buf, "\xfd" "7zXZ", 5) == 0)
+    if (len >= 6 && memcmp(buf,
+                           "\xfd"
+                           "7zXZ",
+                           5) == 0)
         return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, 1, 1),
                          "compressed (xz) input is not accepted");
     if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
@@ -225,8 +227,8 @@ xml_prescan(const char *path, const char *buf, size_t len,
                              "NUL byte in input");
         if (n == 0)
             return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, (unsigned)ln, 0),
-                             "invalid UTF-8 (byte 0x%02x at offset %zu)",
-                             u[i], i);
+                             "invalid UTF-8 (byte 0x%02x at offset %zu)", u[i],
+                             i);
         if (u[i] == '\n')
             ln++;
         i += n;
@@ -246,7 +248,8 @@ xml_prescan(const char *path, const char *buf, size_t len,
             if (++markup > lim->max_markup)
                 return diag_fail(d, PC_ELIMIT, diag_loc(d, path, line, 0),
                                  "more than %u comments and processing "
-                                 "instructions", lim->max_markup);
+                                 "instructions",
+                                 lim->max_markup);
             p = xml_skip_past(p, end, p[1] == '!' ? "-->" : "?>", &line);
             if (p == NULL)
                 return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, at, 0),
@@ -283,7 +286,8 @@ xml_prescan(const char *path, const char *buf, size_t len,
                         return diag_fail(d, PC_ELIMIT,
                                          diag_loc(d, path, line, 0),
                                          "more than %u attributes on one "
-                                         "element", lim->max_attrs);
+                                         "element",
+                                         lim->max_attrs);
                 } else if (*p == '>') {
                     break;
                 }
@@ -295,8 +299,7 @@ xml_prescan(const char *path, const char *buf, size_t len,
                     depth--;
             } else if (p[-1] != '/') {
                 if (++depth > lim->max_depth)
-                    return diag_fail(d, PC_ELIMIT,
-                                     diag_loc(d, path, line, 0),
+                    return diag_fail(d, PC_ELIMIT, diag_loc(d, path, line, 0),
                                      "elements nested deeper than %u",
                                      lim->max_depth);
             }
@@ -439,8 +442,7 @@ xml_validate(xmlDoc *doc, const char *schema_path, pc_diags *d)
     xmlRelaxNGFreeValidCtxt(vctx);
     if (rc != 0 || ec.errors > 0) {
         if (ec.errors == 0)
-            diag_add(d, PC_SEV_ERROR,
-                     diag_loc(d, (const char *)doc->URL, 0, 0),
+            diag_add(d, PC_SEV_ERROR, diag_loc(d, (const char *)doc->URL, 0, 0),
                      "does not match its schema");
         return PC_EINVALID;
     }
@@ -470,8 +472,8 @@ xml_load(const char *path, const char *schema, pc_diags *d, xmlDoc **out,
         goto out;
     }
     xmlSetStructuredErrorFunc(&ec, xml_on_error);
-    doc = xmlCtxtReadMemory(ctxt, buf, (int)len, path, "UTF-8",
-                            XML_SAFE_OPTIONS);
+    doc =
+        xmlCtxtReadMemory(ctxt, buf, (int)len, path, "UTF-8", XML_SAFE_OPTIONS);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (doc == NULL || ec.errors > 0 || !ctxt->wellFormed) {
         if (ec.errors == 0)
@@ -528,15 +530,14 @@ xml_reader_open(const char *path, const char *schema, pc_diags *d,
         goto fail;
     if (sha256 != NULL)
         sha256_hex(xr->buf, len, sha256);
-    xr->r = xmlReaderForMemory(xr->buf, (int)len, path, "UTF-8",
-                               XML_SAFE_OPTIONS);
+    xr->r =
+        xmlReaderForMemory(xr->buf, (int)len, path, "UTF-8", XML_SAFE_OPTIONS);
     if (xr->r == NULL) {
         st = PC_ENOMEM;
         goto fail;
     }
     /* The handler first: the schema's validation context inherits it. */
-    xmlTextReaderSetStructuredErrorHandler(xr->r, xml_reader_on_error,
-                                           &xr->ec);
+    xmlTextReaderSetStructuredErrorHandler(xr->r, xml_reader_on_error, &xr->ec);
     if (rng != NULL && xmlTextReaderRelaxNGSetSchema(xr->r, rng) != 0) {
         st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
                        "cannot attach schema %s", schema);

@@ -12,10 +12,10 @@
 #include <libxml/xmlreader.h>
 
 struct xml_limits {
-    size_t max_bytes;     /* file size */
-    unsigned max_depth;   /* element nesting */
-    unsigned max_attrs;   /* attributes on one element */
-    unsigned max_markup;  /* comments + processing instructions */
+    size_t max_bytes;    /* file size */
+    unsigned max_depth;  /* element nesting */
+    unsigned max_attrs;  /* attributes on one element */
+    unsigned max_markup; /* comments + processing instructions */
 };
 
 /* Limits for inputs: generous for real files, small enough that hostile

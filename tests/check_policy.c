@@ -352,18 +352,19 @@ START_TEST(test_small_model)
         const char *id, *purposes, *collection, *categories;
         bool sensitive, shared;
     } want[] = {
-        {"contact.email", "service newsletter ads support", "direct automatic",
-         "contact", false, true},
+        { "contact.email", "service newsletter ads support", "direct automatic",
+          "contact", false, true },
         /* narrowed by its own purposes, ads prohibited for it anyway */
-        {"contact.phone", "service support", "direct automatic", "contact",
-         false, true},
+        { "contact.phone", "service support", "direct automatic", "contact",
+          false, true },
         /* contact and secret: only what both allow */
-        {"contact.secret", "service", "direct", "contact secret", true, false},
-        {"secret.pin", "service payment", "direct third-party", "secret", true,
-         false},
-        {"activity.log", "service newsletter ads", "automatic", "activity",
-         false, true},
-        {"places.saved", "display", "third-party", "places", false, false},
+        { "contact.secret", "service", "direct", "contact secret", true,
+          false },
+        { "secret.pin", "service payment", "direct third-party", "secret", true,
+          false },
+        { "activity.log", "service newsletter ads", "automatic", "activity",
+          false, true },
+        { "places.saved", "display", "third-party", "places", false, false },
     };
     ck_assert_uint_eq(p->nelements, NELEM(want));
     for (size_t i = 0; i < NELEM(want); i++) {
@@ -557,40 +558,40 @@ static const struct {
     const char *message; /* substring of the diagnostic */
     const char *marker;  /* text on the line it must point at */
 } broken[] = {
-    {"dup-id.xml", "duplicate purpose id 'service' (first defined on line ",
-     "title=\"Service again\""},
-    {"unknown-clause.xml",
-     "unknown clause 's1.nowhere' in clauses of <element "
-     "id=\"contact.email\">",
-     "s1.nowhere"},
-    {"unknown-purpose.xml",
-     "unknown purpose 'helpdesk' in purposes of <element "
-     "id=\"contact.phone\">",
-     "helpdesk"},
-    {"unknown-also.xml",
-     "unknown category 'secrets' in also of <element "
-     "id=\"contact.secret\">",
-     "also=\"secrets\""},
-    {"unknown-right.xml",
-     "unknown right 'portability' in right of <requires> in "
-     "<jurisdiction id=\"ZZ-A\">",
-     "right=\"portability\""},
-    {"wrong-section.xml",
-     "clause 's3.never-sell' is in section 2 but its id names section 3",
-     "<clause id=\"s3.never-sell\">"},
-    {"section-order.xml", "section 2 comes after section 2",
-     "<section number=\"2\" title=\"Sharing"},
-    {"bad-prefix.xml",
-     "element id 'contact.pin' does not start with its category 'secret.'",
-     "id=\"contact.pin\""},
-    {"bad-narrow.xml",
-     "element 'places.saved' lists purpose 'service', which its "
-     "categories do not permit",
-     "purposes=\"service\""},
+    { "dup-id.xml", "duplicate purpose id 'service' (first defined on line ",
+      "title=\"Service again\"" },
+    { "unknown-clause.xml",
+      "unknown clause 's1.nowhere' in clauses of <element "
+      "id=\"contact.email\">",
+      "s1.nowhere" },
+    { "unknown-purpose.xml",
+      "unknown purpose 'helpdesk' in purposes of <element "
+      "id=\"contact.phone\">",
+      "helpdesk" },
+    { "unknown-also.xml",
+      "unknown category 'secrets' in also of <element "
+      "id=\"contact.secret\">",
+      "also=\"secrets\"" },
+    { "unknown-right.xml",
+      "unknown right 'portability' in right of <requires> in "
+      "<jurisdiction id=\"ZZ-A\">",
+      "right=\"portability\"" },
+    { "wrong-section.xml",
+      "clause 's3.never-sell' is in section 2 but its id names section 3",
+      "<clause id=\"s3.never-sell\">" },
+    { "section-order.xml", "section 2 comes after section 2",
+      "<section number=\"2\" title=\"Sharing" },
+    { "bad-prefix.xml",
+      "element id 'contact.pin' does not start with its category 'secret.'",
+      "id=\"contact.pin\"" },
+    { "bad-narrow.xml",
+      "element 'places.saved' lists purpose 'service', which its "
+      "categories do not permit",
+      "purposes=\"service\"" },
     /* A multi-line start tag: libxml2 gives the line its '>' is on. */
-    {"listed-prohibited.xml",
-     "category 'places' lists purpose 'sale', which the policy prohibits",
-     "clauses=\"s3.maps\">"},
+    { "listed-prohibited.xml",
+      "category 'places' lists purpose 'sale', which the policy prohibits",
+      "clauses=\"s3.maps\">" },
 };
 
 START_TEST(test_broken)

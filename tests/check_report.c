@@ -47,11 +47,11 @@ static const struct pc_clause_ref clauses_tls[] = {
 /* Everything a hostile manifest could smuggle into a message: an escape
  * sequence that clears the screen, a newline that forges a second
  * finding, quotes, a backslash, non-ASCII. */
-#define HOSTILE_MSG                                                           \
-    "flow 'x\033[2J' uses \"tls1.0\" \\ caf\xc3\xa9 \xe2\x98\x95\n"           \
+#define HOSTILE_MSG                                                            \
+    "flow 'x\033[2J' uses \"tls1.0\" \\ caf\xc3\xa9 \xe2\x98\x95\n"            \
     "fake.xml:1: error: forged"
-#define HOSTILE_TEXT                                                          \
-    "flow 'x\\x1b[2J' uses \"tls1.0\" \\ caf\xc3\xa9 \xe2\x98\x95\\x0a"       \
+#define HOSTILE_TEXT                                                           \
+    "flow 'x\\x1b[2J' uses \"tls1.0\" \\ caf\xc3\xa9 \xe2\x98\x95\\x0a"        \
     "fake.xml:1: error: forged"
 
 static const struct pc_finding finding_ssn = {

@@ -191,8 +191,7 @@ findings_text(const pc_results *r)
     for (size_t i = 0; i < pc_results_count(r); i++) {
         const struct pc_finding *x = pc_results_get(r, i);
 
-        fprintf(f, "  %u %s %s: %s\n", x->line, x->rule, x->object,
-                x->message);
+        fprintf(f, "  %u %s %s: %s\n", x->line, x->rule, x->object, x->message);
     }
     fclose(f);
     return buf;
@@ -209,8 +208,8 @@ struct want {
 
 /* r holds exactly the findings of `w`, no more, each at its line. */
 static void
-assert_findings(const pc_results *r, const char *manifest,
-                const struct want *w, size_t n)
+assert_findings(const pc_results *r, const char *manifest, const struct want *w,
+                size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const struct pc_finding *f = NULL;
@@ -225,10 +224,9 @@ assert_findings(const pc_results *r, const char *manifest,
                 f = x;
         }
         ck_assert_msg(f != NULL, "no %s at %s: \"%s\"; findings:\n%s",
-                      w[i].rule, w[i].object, w[i].message,
-                      findings_text(r));
-        ck_assert_msg(f->line == line, "%s at %s: line %u, want %u",
-                      w[i].rule, w[i].object, f->line, line);
+                      w[i].rule, w[i].object, w[i].message, findings_text(r));
+        ck_assert_msg(f->line == line, "%s at %s: line %u, want %u", w[i].rule,
+                      w[i].object, f->line, line);
         ck_assert_int_eq(f->severity, w[i].severity);
         ck_assert_str_eq(f->file, manifest);
         ck_assert_msg(is_hex16(f->fingerprint), "fingerprint '%s'",
@@ -259,7 +257,7 @@ static const struct {
     { "PT0S", 0 },
     { "PT36H", 1.5 },
     { "PT90M", 90.0 / 1440 },
-    { "PT1M", 1.0 / 1440 },   /* M after T: minutes */
+    { "PT1M", 1.0 / 1440 }, /* M after T: minutes */
     { "PT86400S", 1 },
     { "P1Y2M3DT4H5M6S", 365 + 60 + 3 + (4 * 3600 + 5 * 60 + 6) / 86400.0 },
     { "P1W1D", 8 },
@@ -273,9 +271,9 @@ static const struct {
     { "90D", -1 },
     { "P", -1 },
     { "PT", -1 },
-    { "P1H", -1 },   /* H needs the T */
-    { "P1S", -1 },   /* so does S */
-    { "PT1D", -1 },  /* D cannot follow the T */
+    { "P1H", -1 },  /* H needs the T */
+    { "P1S", -1 },  /* so does S */
+    { "PT1D", -1 }, /* D cannot follow the T */
     { "PT1Y", -1 },
     { "P-1D", -1 },
     { "P+1D", -1 },
@@ -286,8 +284,8 @@ static const struct {
     { "P90D ", -1 },
     { "P 90D", -1 },
     { "P90 D", -1 },
-    { "P1D1D", -1 },  /* a unit twice */
-    { "P1M1Y", -1 },  /* out of order */
+    { "P1D1D", -1 }, /* a unit twice */
+    { "P1M1Y", -1 }, /* out of order */
     { "PT1H1H", -1 },
     { "P1DT1HT1M", -1 }, /* two T */
     { "P1", -1 },
@@ -333,17 +331,17 @@ static const struct {
     const char *a, *b;
     int cmp;
 } duration_cmps[] = {
-    { "P1Y", "P364D", 1 },    /* a year is 365 days */
+    { "P1Y", "P364D", 1 }, /* a year is 365 days */
     { "P1Y", "P365D", 0 },
     { "P1Y", "P366D", -1 },
-    { "P90D", "P3M", 0 },     /* a month is 30 days */
-    { "P1Y", "P12M", 1 },     /* so twelve months are less than a year */
+    { "P90D", "P3M", 0 }, /* a month is 30 days */
+    { "P1Y", "P12M", 1 }, /* so twelve months are less than a year */
     { "PT24H", "P1D", 0 },
     { "P2W", "P14D", 0 },
     { "P1DT12H", "PT36H", 0 },
     { "P30D", "P1M", 0 },
     { "P31D", "P1M", 1 },
-    { "PT1M", "P1M", -1 },    /* minutes are not months */
+    { "PT1M", "P1M", -1 }, /* minutes are not months */
     { "indefinite", "P100Y", 1 },
     { "P100Y", "indefinite", -1 },
     { "indefinite", "indefinite", 0 },
@@ -368,12 +366,12 @@ static const struct {
     bool ok;
     double x;
 } numbers[] = {
-    { "45", true, 45 },   { "0", true, 0 },      { "007", true, 7 },
+    { "45", true, 45 },       { "0", true, 0 },     { "007", true, 7 },
     { "36500", true, 36500 }, { "1.5", true, 1.5 }, /* rule literals may be
                                                        decimal */
-    { "", false, 0 },     { "abc", false, 0 },   { "45d", false, 0 },
-    { "P45D", false, 0 }, { "4 5", false, 0 },   { "45 ", false, 0 },
-    { "nan", false, 0 },  { "NaN", false, 0 },   { "indefinite", false, 0 },
+    { "", false, 0 },         { "abc", false, 0 },  { "45d", false, 0 },
+    { "P45D", false, 0 },     { "4 5", false, 0 },  { "45 ", false, 0 },
+    { "nan", false, 0 },      { "NaN", false, 0 },  { "indefinite", false, 0 },
     { "true", false, 0 },
 };
 
@@ -474,8 +472,7 @@ parse_ok(const char *src, const struct strv *vars)
     struct expr *e;
     pc_status st = parse(src, vars, &e);
 
-    ck_assert_msg(st == PC_OK, "\"%s\" did not parse:\n%s", src,
-                  DIAGS(diags));
+    ck_assert_msg(st == PC_OK, "\"%s\" did not parse:\n%s", src, DIAGS(diags));
     ck_assert_ptr_nonnull(e);
     ck_assert_uint_eq(pc_diags_count(diags), 0);
     return e;
@@ -495,9 +492,9 @@ items_of(const struct expr *e)
 START_TEST(test_schema_attrs)
 {
     static const char *const kinds[] = {
-        "application", "audience", "stores", "store", "recipient", "flow",
-        "field", "keep", "handler", "appeal", "tracker", "oauth",
-        "marketing",
+        "application", "audience", "stores",    "store",   "recipient",
+        "flow",        "field",    "keep",      "handler", "appeal",
+        "tracker",     "oauth",    "marketing",
     };
 
     for (size_t i = 0; i < NELEM(kinds); i++)
@@ -507,7 +504,7 @@ START_TEST(test_schema_attrs)
     ck_assert(schema_attrs_has(sa, "flow", "purpose"));
     ck_assert(schema_attrs_has(sa, "flow", "opt-out"));
     ck_assert(schema_attrs_has(sa, "flow", "description")); /* via a ref */
-    ck_assert(schema_attrs_has(sa, "keep", "while"));  /* in a choice */
+    ck_assert(schema_attrs_has(sa, "keep", "while"));       /* in a choice */
     ck_assert(schema_attrs_has(sa, "keep", "period"));
     ck_assert(schema_attrs_has(sa, "field", "sample"));
     ck_assert(!schema_attrs_has(sa, "flow", "purpse"));
@@ -521,8 +518,7 @@ START_TEST(test_expr_literals)
     static const struct {
         const char *src, *text, *items;
     } cases[] = {
-        { "'marketing research'", "marketing research",
-          "marketing research" },
+        { "'marketing research'", "marketing research", "marketing research" },
         { "'it''s'", "it's", "it's" },
         { "''''", "'", "'" },
         { "'a''''b'", "a''b", "a''b" },
@@ -569,10 +565,10 @@ START_TEST(test_expr_paths)
         { "audience.jurisdictions", "audience", "jurisdictions" },
         { "field.element", "field", "element" }, /* computed */
         { "field.classified-sensitive", "field", "classified-sensitive" },
-        { "store.line", "store", "line" },       /* any element */
+        { "store.line", "store", "line" }, /* any element */
         { "tracker.repeated", "tracker", "repeated" },
         { "oauth.first-line", "oauth", "first-line" },
-        { "appeal", "appeal", NULL },            /* an element in scope */
+        { "appeal", "appeal", NULL }, /* an element in scope */
         { "marketing", "marketing", NULL },
     };
 
@@ -701,22 +697,21 @@ static const struct {
     { "frob(flow.id)", "unknown function 'frob'", 4 },
     { "frob (flow.id)", "unknown function 'frob'", 5 },
     { "union('a')", "union takes 2 to 4 arguments, not 1", -1 },
-    { "union('a', 'b', 'c', 'd', 'e')",
-      "union takes 2 to 4 arguments, not 5", -1 },
-    { "element-purposes()", "element-purposes takes 1 argument, not 0",
+    { "union('a', 'b', 'c', 'd', 'e')", "union takes 2 to 4 arguments, not 5",
       -1 },
+    { "element-purposes()", "element-purposes takes 1 argument, not 0", -1 },
     { "element-purposes(field.element, 'x')",
       "element-purposes takes 1 argument, not 2", -1 },
-    { "policy.purposes('x')", "policy.purposes takes 0 arguments, not 1",
-      -1 },
+    { "policy.purposes('x')", "policy.purposes takes 0 arguments, not 1", -1 },
     { "element-purposes", "function element-purposes needs arguments", -1 },
     { "count(union)", "function union needs arguments", 11 },
     { "flwo.id",
       "unknown name 'flwo.id' (not a function, variable or manifest "
       "element)",
       -1 },
-    { "flwo", "unknown name 'flwo' (not a function, variable or manifest "
-              "element)",
+    { "flwo",
+      "unknown name 'flwo' (not a function, variable or manifest "
+      "element)",
       -1 },
     { "j", "unknown name 'j' (not a function, variable or manifest element)",
       -1 },
@@ -741,12 +736,11 @@ static const struct {
     { "union('a',)", "unexpected character", 10 },
     { "union('a' 'b')", "expected ',' or ')'", 10 },
     { "union('a', 'b'", "expected ',' or ')'", -1 },
-    { "union('1','2','3','4','5','6','7','8','9')", "too many arguments",
-      38 },
+    { "union('1','2','3','4','5','6','7','8','9')", "too many arguments", 38 },
     { "values(flow.id, 'purpose')", "values takes only 'quoted' arguments",
       -1 },
-    { "values('flow', flow.purpose)",
-      "values takes only 'quoted' arguments", -1 },
+    { "values('flow', flow.purpose)", "values takes only 'quoted' arguments",
+      -1 },
     { "ids(flow.to)", "ids takes only 'quoted' arguments", -1 },
     { "ids(policy.purposes)", "ids takes only 'quoted' arguments", -1 },
 };
@@ -754,8 +748,8 @@ static const struct {
 START_TEST(test_expr_errors)
 {
     const char *src = bad_exprs[_i].src;
-    size_t off = bad_exprs[_i].offset < 0 ? strlen(src)
-                                           : (size_t)bad_exprs[_i].offset;
+    size_t off =
+        bad_exprs[_i].offset < 0 ? strlen(src) : (size_t)bad_exprs[_i].offset;
     struct expr *e;
     char *want;
     pc_status st = parse(src, NULL, &e);
@@ -824,8 +818,8 @@ START_TEST(test_tpl_parts)
     struct pc_loc loc = { RULES_FILE, RULES_LINE, 0 };
     struct tpl t;
 
-    ck_assert_int_eq(rulec_tpl("flow '{flow.id}' to {flow.to}.", loc, OWNER,
-                               sa, NULL, diags, &t),
+    ck_assert_int_eq(rulec_tpl("flow '{flow.id}' to {flow.to}.", loc, OWNER, sa,
+                               NULL, diags, &t),
                      PC_OK);
     ck_assert_uint_eq(t.nparts, 5);
     ck_assert_str_eq(t.parts[0].text, "flow '");
@@ -839,16 +833,15 @@ START_TEST(test_tpl_parts)
     rulec_tpl_free(&t);
     ck_assert_uint_eq(t.nparts, 0);
 
-    ck_assert_int_eq(rulec_tpl("{flow.id}{count(flow.to)}", loc, OWNER, sa,
-                               NULL, diags, &t),
-                     PC_OK);
+    ck_assert_int_eq(
+        rulec_tpl("{flow.id}{count(flow.to)}", loc, OWNER, sa, NULL, diags, &t),
+        PC_OK);
     ck_assert_uint_eq(t.nparts, 2);
     ck_assert_int_eq(t.parts[1].expr->kind, EXPR_CALL);
     rulec_tpl_free(&t);
 
     ck_assert_int_eq(
-        rulec_tpl("no placeholder }", loc, OWNER, sa, NULL, diags, &t),
-        PC_OK);
+        rulec_tpl("no placeholder }", loc, OWNER, sa, NULL, diags, &t), PC_OK);
     ck_assert_uint_eq(t.nparts, 1);
     ck_assert_str_eq(t.parts[0].text, "no placeholder }");
     rulec_tpl_free(&t);
@@ -885,9 +878,8 @@ START_TEST(test_tpl_errors)
     struct tpl t = { NULL, 0 };
 
     pc_diags_clear(diags);
-    ck_assert_int_ne(rulec_tpl(bad_tpls[_i].src, loc, OWNER, sa, NULL,
-                               diags, &t),
-                     PC_OK);
+    ck_assert_int_ne(
+        rulec_tpl(bad_tpls[_i].src, loc, OWNER, sa, NULL, diags, &t), PC_OK);
     ck_assert_uint_eq(pc_diags_count(diags), 1);
     assert_diag(diags, RULES_FILE, RULES_LINE, bad_tpls[_i].message);
 }
@@ -908,17 +900,15 @@ START_TEST(test_ops_catalog)
                          pc_engine_rule(e, i)->id);
     ri = pc_engine_rule_find(e, "OPS-016");
     ck_assert_ptr_nonnull(ri);
-    ck_assert_str_eq(ri->title,
-                     "values that are not comparable compare false");
+    ck_assert_str_eq(ri->title, "values that are not comparable compare false");
     ck_assert_str_eq(ri->over, "flow, keep"); /* every kind, once */
-    ck_assert_str_eq(ri->message, "never");     /* the first check's */
+    ck_assert_str_eq(ri->message, "never");   /* the first check's */
     ck_assert_str_eq(ri->file, file);
     ck_assert_uint_eq(ri->line, tu_line_of(file, "\"OPS-016\""));
     ck_assert_uint_eq(ri->nclauses, 1);
     ck_assert_str_eq(ri->clauses[0].id, "s2.may-collect");
     ck_assert_str_eq(pc_engine_rule_find(e, "OPS-013")->over, "keep");
-    ck_assert_int_eq(pc_engine_rule_find(e, "OPS-003")->severity,
-                     PC_SEV_NOTE);
+    ck_assert_int_eq(pc_engine_rule_find(e, "OPS-003")->severity, PC_SEV_NOTE);
     ck_assert_ptr_null(pc_engine_rule_find(e, "OPS-999"));
     ck_assert_ptr_null(pc_engine_rule_find(e, "COL-001")); /* swapped */
     ck_assert_uint_eq(strlen(pc_engine_rules_sha256(e)), 64);
@@ -956,8 +946,7 @@ jurisdiction_msg(const pc_engine *e, const char *id)
 {
     const struct policy_jurisdiction *j = jurisdiction_of(e, id);
 
-    return xfmt("%s (%s) answers in %ld days", j->title, id,
-                j->deadline_days);
+    return xfmt("%s (%s) answers in %ld days", j->title, id, j->deadline_days);
 }
 
 START_TEST(test_ops_findings)
@@ -986,15 +975,13 @@ START_TEST(test_ops_findings)
         { "OPS-006", E, "<field name=\"ssn\"", "flow[signup]/field[ssn]",
           xfmt("field 'ssn' of 'signup' is sensitive.ssn; permitted: %s",
                ssn) },
-        { "OPS-006", E, "<field name=\"page_url\"",
-          "flow[ads]/field[page_url]",
+        { "OPS-006", E, "<field name=\"page_url\"", "flow[ads]/field[page_url]",
           xfmt("field 'page_url' of 'ads' is internet.browsing; "
                "permitted: %s",
                browsing) },
         { "OPS-007", E, "<flow id=\"ads\"", "flow[ads]",
           xfmt("flow 'ads' opt-out=none consent=[]") },
-        { "OPS-008", E, "<field name=\"page_url\"",
-          "flow[ads]/field[page_url]",
+        { "OPS-008", E, "<field name=\"page_url\"", "flow[ads]/field[page_url]",
           xfmt("field 'page_url' matches ^page_") },
         { "OPS-009", E, "<flow id=\"signup\"", "flow[signup]",
           xfmt("flow 'signup' matches ^SIGN without regard to case") },
@@ -1041,8 +1028,8 @@ START_TEST(test_ops_findings)
     assert_findings(r, m, w, NELEM(w));
     /* Severity, title, fix and clauses come from the rule. */
     {
-        const struct pc_finding *f = finding_of(r, "OPS-020",
-                                                "application[j=US-CA]");
+        const struct pc_finding *f =
+            finding_of(r, "OPS-020", "application[j=US-CA]");
 
         ck_assert_str_eq(f->title, "each: one finding per binding");
         ck_assert_str_eq(f->fix, "none");
@@ -1109,7 +1096,9 @@ START_TEST(test_deferred)
     pc_results *r = audit_ok(e, m);
     const pc_policy *p = pc_engine_policy(e);
     static const char *const written[] = {
-        "identifiers.email", "sensitive.ssn", "identifiers.ip-address",
+        "identifiers.email",
+        "sensitive.ssn",
+        "identifiers.ip-address",
     };
     struct strv cats = STRV_INIT;
     char *joined;
@@ -1302,10 +1291,8 @@ START_TEST(test_fingerprint_stable)
     }
     ck_assert_uint_eq(moved_lines, pc_results_count(a));
     {
-        const struct pc_finding *x =
-            finding_of(a, "OPS-001", "flow[signup]");
-        const struct pc_finding *y =
-            finding_of(m, "OPS-001", "flow[signup]");
+        const struct pc_finding *x = finding_of(a, "OPS-001", "flow[signup]");
+        const struct pc_finding *y = finding_of(m, "OPS-001", "flow[signup]");
 
         ck_assert_uint_eq(x->line, tu_line_of(pa, "id=\"signup\""));
         ck_assert_uint_eq(y->line, tu_line_of(pm, "id=\"signup\""));
@@ -1314,18 +1301,15 @@ START_TEST(test_fingerprint_stable)
     /* Renamed: the flow's findings get new fingerprints; the other
      * flow's keep theirs. */
     {
-        const struct pc_finding *x =
-            finding_of(a, "OPS-001", "flow[signup]");
+        const struct pc_finding *x = finding_of(a, "OPS-001", "flow[signup]");
         const struct pc_finding *y =
             finding_of(rn, "OPS-001", "flow[register]");
         const struct pc_finding *xf =
             finding_of(a, "OPS-006", "flow[signup]/field[ssn]");
         const struct pc_finding *yf =
             finding_of(rn, "OPS-006", "flow[register]/field[ssn]");
-        const struct pc_finding *xo =
-            finding_of(a, "OPS-019", "flow[other]");
-        const struct pc_finding *yo =
-            finding_of(rn, "OPS-019", "flow[other]");
+        const struct pc_finding *xo = finding_of(a, "OPS-019", "flow[other]");
+        const struct pc_finding *yo = finding_of(rn, "OPS-019", "flow[other]");
 
         ck_assert_ptr_nonnull(y);
         ck_assert_ptr_nonnull(yf);
@@ -1505,8 +1489,7 @@ START_TEST(test_other_company)
     ck_assert_str_eq(pc_engine_rule(e, 0)->id, "ACM-001");
 
     r = audit_ok(e, good);
-    ck_assert_msg(pc_results_count(r) == 0, "findings:\n%s",
-                  findings_text(r));
+    ck_assert_msg(pc_results_count(r) == 0, "findings:\n%s", findings_text(r));
     pc_results_free(r);
 
     r = audit_ok(e, bad);
@@ -1645,8 +1628,7 @@ rules_suite(void)
     tcase_add_test(tc, test_duration_indefinite);
     tcase_add_loop_test(tc, test_duration_compare, 0, NELEM(duration_cmps));
     tcase_add_loop_test(tc, test_number_parse, 0, NELEM(numbers));
-    tcase_add_loop_test(tc, test_regression_duration_strtod, 0,
-                        NELEM(lenient));
+    tcase_add_loop_test(tc, test_regression_duration_strtod, 0, NELEM(lenient));
     tcase_add_loop_test(tc, test_regression_number_strtod, 0,
                         NELEM(lenient_numbers));
     suite_add_tcase(s, tc);
