@@ -224,8 +224,7 @@ manifest_push_open(struct manifest_reader *m, int depth, unsigned line)
 }
 
 static pc_status
-manifest_element(struct manifest_reader *m, manifest_visit_fn visit,
-                 void *ctx)
+manifest_element(struct manifest_reader *m, manifest_visit_fn visit, void *ctx)
 {
     struct manifest_node node;
     unsigned line = xml_reader_line(m->xr);

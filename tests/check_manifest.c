@@ -90,13 +90,11 @@ rec_visit(void *ctx, const struct manifest_node *n, bool end)
             r->max_depth = n->depth;
     }
     if (!r->quiet) {
-        ck_assert_int_eq(strbuf_printf(&r->log, "%c %s %u %u",
-                                       end ? 'E' : 'S', n->kind, n->line,
-                                       n->depth),
+        ck_assert_int_eq(strbuf_printf(&r->log, "%c %s %u %u", end ? 'E' : 'S',
+                                       n->kind, n->line, n->depth),
                          PC_OK);
         for (size_t i = 0; i < n->nattrs; i++)
-            ck_assert_int_eq(strbuf_printf(&r->log, " %s=%s",
-                                           n->attrs[i].name,
+            ck_assert_int_eq(strbuf_printf(&r->log, " %s=%s", n->attrs[i].name,
                                            n->attrs[i].value),
                              PC_OK);
         ck_assert_int_eq(strbuf_putc(&r->log, '\n'), PC_OK);
@@ -138,8 +136,7 @@ rec_free(struct rec *r)
 /* Is there a diagnostic of severity `sev` at `line` (0: any line) whose
  * message contains `needle` (NULL: any)? */
 static bool
-has_diag(const pc_diags *d, pc_severity sev, unsigned line,
-         const char *needle)
+has_diag(const pc_diags *d, pc_severity sev, unsigned line, const char *needle)
 {
     for (size_t i = 0; i < pc_diags_count(d); i++) {
         const struct pc_diag *g = pc_diags_get(d, i);
@@ -291,8 +288,8 @@ START_TEST(test_design_example)
 {
     pc_diags *d = pc_diags_new();
     struct rec r = { .log = STRBUF_INIT(0) };
-    pc_status st = read_rec(data("manifest/design-example.xml"), schema(),
-                            d, &r);
+    pc_status st =
+        read_rec(data("manifest/design-example.xml"), schema(), d, &r);
 
     if (st != PC_OK)
         dump_diags(d);
@@ -313,8 +310,7 @@ START_TEST(test_prefixed)
 {
     pc_diags *d = pc_diags_new();
     struct rec r = { .log = STRBUF_INIT(0) };
-    pc_status st =
-        read_rec(data("manifest/prefixed.xml"), schema(), d, &r);
+    pc_status st = read_rec(data("manifest/prefixed.xml"), schema(), d, &r);
 
     if (st != PC_OK)
         dump_diags(d);
@@ -513,8 +509,7 @@ START_TEST(test_truncated_note)
     pc_diags *d = pc_diags_new();
     struct rec r = { .log = STRBUF_INIT(0) };
 
-    ck_assert_int_eq(read_rec(data("manifest/truncated.xml"), schema(), d,
-                              &r),
+    ck_assert_int_eq(read_rec(data("manifest/truncated.xml"), schema(), d, &r),
                      PC_ESYNTAX);
     ck_assert(has_diag(d, PC_SEV_NOTE, 2, "inside <application>"));
     rec_free(&r);
@@ -543,9 +538,8 @@ START_TEST(test_not_a_file)
     pc_diags *d = pc_diags_new();
     struct rec r = { .quiet = true };
 
-    ck_assert_int_eq(read_rec(data("manifest/no-such-file.xml"), schema(),
-                              d, &r),
-                     PC_EIO);
+    ck_assert_int_eq(
+        read_rec(data("manifest/no-such-file.xml"), schema(), d, &r), PC_EIO);
     ck_assert_int_eq(read_rec(data("manifest"), schema(), d, &r), PC_EIO);
     ck_assert_uint_eq(pc_diags_errors(d), 2);
     ck_assert_uint_eq(r.starts, 0);
@@ -575,9 +569,9 @@ START_TEST(test_visitor_stops)
                          .stop_at = stops[i].at,
                          .stop_status = stops[i].st };
 
-        ck_assert_int_eq(read_rec(data("manifest/design-example.xml"),
-                                  schema(), d, &r),
-                         stops[i].st);
+        ck_assert_int_eq(
+            read_rec(data("manifest/design-example.xml"), schema(), d, &r),
+            stops[i].st);
         ck_assert_uint_eq(r.starts + r.ends, stops[i].at);
         /* The reader adds nothing: the visitor reports its own. */
         ck_assert_uint_eq(pc_diags_count(d), 0);
@@ -642,9 +636,8 @@ START_TEST(test_stylesheet_pi)
     pc_diags *d = pc_diags_new();
     struct rec r = { .log = STRBUF_INIT(0) };
 
-    ck_assert_int_eq(read_rec(data("hostile/stylesheet-pi.xml"), schema(),
-                              d, &r),
-                     PC_OK);
+    ck_assert_int_eq(
+        read_rec(data("hostile/stylesheet-pi.xml"), schema(), d, &r), PC_OK);
     ck_assert_uint_eq(pc_diags_count(d), 0);
     assert_no_leak(d, &r);
     rec_free(&r);
@@ -652,8 +645,8 @@ START_TEST(test_stylesheet_pi)
 }
 END_TEST
 
-#define ROOT_OPEN                                                            \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                           \
+#define ROOT_OPEN                                                              \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                             \
     "<application xmlns=\"urn:privcheck:manifest:1\" name=\"gen\">\n"
 
 /* Write a generated manifest: head, `n` copies of `unit`, tail. An
@@ -696,22 +689,22 @@ START_TEST(test_hostile_generated)
         { "attrs.xml",
           "<?xml version=\"1.0\"?>\n"
           "<application xmlns=\"urn:privcheck:manifest:1\" name=\"a\"\n",
-          " a%u=\"x\"", "/>\n", true, 100000, "", PC_ELIMIT, 3,
-          "attributes" },
+          " a%u=\"x\"", "/>\n", true, 100000, "", PC_ELIMIT, 3, "attributes" },
         /* 10,000 levels of nesting */
-        { "deep.xml", ROOT_OPEN, "<flows>\n", "", false, 10000, "",
-          PC_ELIMIT, 66, "nested" },
+        { "deep.xml", ROOT_OPEN, "<flows>\n", "", false, 10000, "", PC_ELIMIT,
+          66, "nested" },
         /* 20,000 comments (the XML declaration counts as the first
          * processing instruction) */
-        { "comments.xml", ROOT_OPEN, "<!-- c -->\n", "</application>\n",
-          false, 20000, "", PC_ELIMIT, 10002, "comments" },
+        { "comments.xml", ROOT_OPEN, "<!-- c -->\n", "</application>\n", false,
+          20000, "", PC_ELIMIT, 10002, "comments" },
         /* one attribute value over 64 KiB, valid for the schema (a list
          * of short scopes): the reader's own bound */
         { "long-list.xml",
           ROOT_OPEN "<integrations>\n"
                     "<oauth id=\"o\" provider=\"p\" stores=\"none\" scopes=\"",
-          "https://example.com/scope ", "\"/>\n</integrations>\n"
-                                        "</application>\n",
+          "https://example.com/scope ",
+          "\"/>\n</integrations>\n"
+          "</application>\n",
           false, 3000, "", PC_ELIMIT, 4, "limit is 65536" },
         /* the same without a schema: a long free-text value */
         { "long-value.xml",
@@ -721,8 +714,8 @@ START_TEST(test_hostile_generated)
           "\"/>\n", false, 2000, NULL, PC_ELIMIT, 2002, "description" },
         /* a million elements and one: the reader's element bound (without
          * a schema, which would refuse <f/> first) */
-        { "elements.xml", ROOT_OPEN, "<f/>", "</application>\n", false,
-          1000000, NULL, PC_ELIMIT, 3, "more than 1000000 elements" },
+        { "elements.xml", ROOT_OPEN, "<f/>", "</application>\n", false, 1000000,
+          NULL, PC_ELIMIT, 3, "more than 1000000 elements" },
     };
 
     for (size_t i = 0; i < NELEM(gen); i++) {
@@ -731,8 +724,8 @@ START_TEST(test_hostile_generated)
         struct rec r = { .quiet = true };
         pc_status st;
 
-        write_generated(p, gen[i].head, gen[i].unit, gen[i].indexed,
-                        gen[i].n, gen[i].tail);
+        write_generated(p, gen[i].head, gen[i].unit, gen[i].indexed, gen[i].n,
+                        gen[i].tail);
         st = read_rec(p, gen[i].sch == NULL ? NULL : schema(), d, &r);
         ck_assert_msg(st == gen[i].status, "%s: status %d, want %d",
                       gen[i].name, st, gen[i].status);
