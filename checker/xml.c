@@ -316,6 +316,7 @@ struct xml_errctx {
     pc_diags *d;
     const char *path;
     unsigned errors;
+    unsigned invalid; /* of which schema validation errors */
 };
 
 static void
@@ -331,6 +332,8 @@ xml_on_error(void *user, xmlErrorPtr e)
     sev = e->level == XML_ERR_WARNING ? PC_SEV_WARNING : PC_SEV_ERROR;
     if (sev == PC_SEV_ERROR)
         ec->errors++;
+    if (sev == PC_SEV_ERROR && e->domain == XML_FROM_RELAXNGV)
+        ec->invalid++;
     msg = strdup(e->message != NULL ? e->message : "XML error");
     if (msg == NULL)
         return;
@@ -359,7 +362,7 @@ static size_t nschemas;
 pc_status
 xml_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out)
 {
-    struct xml_errctx ec = { d, path, 0 };
+    struct xml_errctx ec = { d, path, 0, 0 };
     xmlRelaxNGParserCtxtPtr pctx = NULL;
     xmlRelaxNGPtr schema = NULL;
     char *buf = NULL;
@@ -426,7 +429,7 @@ xml_cleanup(void)
 pc_status
 xml_validate(xmlDoc *doc, const char *schema_path, pc_diags *d)
 {
-    struct xml_errctx ec = { d, (const char *)doc->URL, 0 };
+    struct xml_errctx ec = { d, (const char *)doc->URL, 0, 0 };
     xmlRelaxNGValidCtxtPtr vctx;
     xmlRelaxNGPtr schema;
     pc_status st;
@@ -453,7 +456,7 @@ pc_status
 xml_load(const char *path, const char *schema, pc_diags *d, xmlDoc **out,
          char sha256[65])
 {
-    struct xml_errctx ec = { d, path, 0 };
+    struct xml_errctx ec = { d, path, 0, 0 };
     xmlParserCtxtPtr ctxt = NULL;
     xmlDoc *doc = NULL;
     char *buf = NULL;
@@ -500,6 +503,13 @@ struct xml_reader {
     xmlTextReaderPtr r;
     char *buf;
     struct xml_errctx ec;
+    bool validating;
+    /* libxml2 keeps an element's line in 16 bits and takes it where the
+     * start tag ends; we find each start tag ourselves, in step with the
+     * reader, so lines are where tags begin, at any size. */
+    const char *cur, *end;
+    unsigned cur_line;
+    unsigned start_line[64 + 2]; /* by depth, of the open elements */
 };
 
 static void
@@ -543,11 +553,61 @@ xml_reader_open(const char *path, const char *schema, pc_diags *d,
                        "cannot attach schema %s", schema);
         goto fail;
     }
+    xr->validating = rng != NULL;
+    xr->cur = xr->buf;
+    xr->end = xr->buf + len;
+    xr->cur_line = 1;
     *out = xr;
     return PC_OK;
 fail:
     xml_reader_close(xr);
     return st;
+}
+
+/* Advance xr->cur past the next start tag; return the line it begins on.
+ * The pre-scan has already refused DOCTYPEs, and '<' can appear in
+ * nothing but markup, so the n-th start tag is the n-th element. */
+static unsigned
+xml_next_start_tag(struct xml_reader *xr)
+{
+    const char *p = xr->cur, *end = xr->end;
+    unsigned line = xr->cur_line, at = 0;
+
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+
+        if (lt == NULL) {
+            p = end;
+            break;
+        }
+        for (; p < lt; p++)
+            if (*p == '\n')
+                line++;
+        if (xml_starts(p, end, "<!--"))
+            p = xml_skip_past(p, end, "-->", &line);
+        else if (xml_starts(p, end, "<![CDATA["))
+            p = xml_skip_past(p, end, "]]>", &line);
+        else if (xml_starts(p, end, "<?"))
+            p = xml_skip_past(p, end, "?>", &line);
+        else if (xml_starts(p, end, "</"))
+            p = xml_skip_past(p, end, ">", &line);
+        else {
+            at = line;
+            p = xml_skip_past(p + 1, end, ">", &line);
+            /* '>' may sit in an attribute value: skip_past counted lines
+             * up to the first one; the tag's line is `at` either way. */
+            if (p == NULL)
+                p = end;
+            break;
+        }
+        if (p == NULL) {
+            p = end;
+            break;
+        }
+    }
+    xr->cur = p;
+    xr->cur_line = line;
+    return at;
 }
 
 int
@@ -556,8 +616,16 @@ xml_reader_next(struct xml_reader *xr)
     int rc = xmlTextReaderRead(xr->r);
 
     if (rc < 0 || xr->ec.errors > 0)
-        return -PC_ESYNTAX;
-    if (rc == 0 && xmlTextReaderIsValid(xr->r) == 0) {
+        return xr->ec.invalid > 0 ? -PC_EINVALID : -PC_ESYNTAX;
+    if (rc == 1 && xmlTextReaderNodeType(xr->r) == XML_READER_TYPE_ELEMENT) {
+        int depth = xmlTextReaderDepth(xr->r);
+        unsigned line = xml_next_start_tag(xr);
+
+        if (depth >= 0 &&
+            (size_t)depth < sizeof xr->start_line / sizeof xr->start_line[0])
+            xr->start_line[depth] = line;
+    }
+    if (rc == 0 && xr->validating && xmlTextReaderIsValid(xr->r) == 0) {
         if (xr->ec.errors == 0)
             diag_add(xr->ec.d, PC_SEV_ERROR,
                      diag_loc(xr->ec.d, xr->ec.path, 0, 0),
@@ -576,9 +644,19 @@ xml_reader_raw(struct xml_reader *xr)
 unsigned
 xml_reader_line(struct xml_reader *xr)
 {
-    xmlNodePtr n = xmlTextReaderCurrentNode(xr->r);
-    long line = n != NULL ? xmlGetLineNo(n) : -1;
+    int type = xmlTextReaderNodeType(xr->r);
+    int depth = xmlTextReaderDepth(xr->r);
+    xmlNodePtr n;
+    long line;
 
+    if ((type == XML_READER_TYPE_ELEMENT ||
+         type == XML_READER_TYPE_END_ELEMENT) &&
+        depth >= 0 &&
+        (size_t)depth < sizeof xr->start_line / sizeof xr->start_line[0] &&
+        xr->start_line[depth] > 0)
+        return xr->start_line[depth];
+    n = xmlTextReaderCurrentNode(xr->r);
+    line = n != NULL ? xmlGetLineNo(n) : -1;
     if (line <= 0)
         line = xmlTextReaderGetParserLineNumber(xr->r);
     return line > 0 ? (unsigned)line : 0;
