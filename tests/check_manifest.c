@@ -458,7 +458,6 @@ static const struct {
     { "bad-transport.xml", PC_EINVALID, 15, "transport" },
     { "bad-boolean.xml", PC_EINVALID, 5, "encrypted-at-rest" },
     { "bad-duration.xml", PC_EINVALID, 26, "period" },
-    { "negative-duration.xml", PC_EINVALID, 27, "period" },
     { "keep-both.xml", PC_EINVALID, 25, "period" },
     { "lower-case-jurisdiction.xml", PC_EINVALID, 3, "jurisdictions" },
     { "text-content.xml", PC_EINVALID, 17, "text" },
