@@ -152,5 +152,70 @@ check "rendering a broken policy fails closed" 2 has_err "unknown clause"
 run policy frobnicate
 check "an unknown policy subcommand is a usage error" 2
 
+# ------------------------------------------------------------ check
+fx=$SRCDIR/fixtures
+run check "$fx/compliant-practice-web.xml"
+check "a compliant manifest exits 0 with a clean summary" 0 \
+    has_out '^privcheck: 1 manifest, no findings$'
+
+run check "$fx/violations/SEN-001.xml"
+check "a violation exits 1" 1 has_out '\[SEN-001\]'
+
+# --output: written whole, through a rename, only when the audit ran.
+run check --format json --output "$tmp/r.json" "$fx/violations/SEN-001.xml"
+check "--output writes the report to the file, not stdout" 1 \
+    sh -c '[ ! -s "$1" ] && jq -e ".findings[0].id == \"SEN-001\"" "$2" \
+           >/dev/null' sh "$tmp/out" "$tmp/r.json"
+check "--output leaves no temporary file behind" 1 \
+    sh -c '[ -z "$(find "$1" -name ".privcheck-*")" ]' sh "$tmp"
+
+run check --output "$tmp/no-such-dir/r.txt" "$fx/compliant-telehealth.xml"
+check "an --output that cannot be written exits 2" 2 \
+    sh -c '[ ! -e "$1" ]' sh "$tmp/no-such-dir/r.txt"
+
+printf 'stale' >"$tmp/keep.txt"
+run check --output "$tmp/keep.txt" "$fx/compliant-telehealth.xml" \
+    "$tmp/does-not-exist.xml"
+check "a failed audit leaves an existing --output untouched" 2 \
+    sh -c '[ "$(cat "$1")" = stale ]' sh "$tmp/keep.txt"
+
+# -j: the report does not depend on how many manifests run at once.
+set -- "$fx"/violations/*.xml
+run check -j 1 --format json "$@"
+cp "$tmp/out" "$tmp/j1.json"
+run check -j 4 --format json "$@"
+check "-j 4 gives the same report as -j 1" 1 cmp -s "$tmp/out" "$tmp/j1.json"
+
+run check --fail-on sometimes "$fx/compliant-telehealth.xml"
+check "an unknown --fail-on is a usage error" 2 has_err "--fail-on"
+
+run check --format yaml "$fx/compliant-telehealth.xml"
+check "an unknown --format is a usage error" 2 has_err "--format"
+
+run check -j 0 "$fx/compliant-telehealth.xml"
+check "-j 0 is a usage error" 2 has_err "--jobs"
+
+run check
+check "check with no manifest is a usage error" 2
+
+NO_COLOR=1 run check "$fx/violations/SEN-001.xml"
+check "no colour when stdout is not a terminal" 1 \
+    sh -c '! grep -q "$(printf "\033")" "$1"' sh "$tmp/out"
+
+# explain, classify, rules
+run explain SEN-001
+check "explain quotes the clause the rule enforces" 0 \
+    has_out 'policy §2 \[s2.ssn-billing\]: "Your social security number'
+run explain XYZ-999
+check "explain of an unknown rule exits 2" 2 has_err "no rule 'XYZ-999'"
+run classify sexualOrientation
+check "classify names the element and its pattern" 0 \
+    has_out '^sexualOrientation: sensitive.sexual-orientation, sensitive$'
+run rules
+check "rules lists the catalog" 0 has_out '^[0-9][0-9]* rules$'
+run --rules "$tmp" check "$fx/compliant-telehealth.xml"
+check "a rules directory without rules fails closed" 2 \
+    has_err "nothing was checked"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
