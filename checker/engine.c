@@ -154,7 +154,7 @@ pc_classify_name(const pc_engine *e, const char *name, pc_diags *d,
 pc_status
 pc_audit(const pc_engine *e, const char *manifest, pc_diags *d, pc_results *r)
 {
-    struct eval_engine ee = { e->policy, e->rules, e->classifiers,
+    struct eval_engine ee = { e->policy, e->rules, e->schema, e->classifiers,
                               e->manifest_schema };
     pc_results *scratch = pc_results_new();
     pc_status st;

@@ -855,13 +855,14 @@ eval_reads_store(const struct mstate *ms, const struct obj *flow)
     return source != NULL && map_get(ms->stores, source) != NULL;
 }
 
-/* Which flow and field checks read an element not seen by the time the
- * first flow ends? Flows come in one block, so the answer holds for all
- * of them; those checks wait for the end of the manifest. */
+/* Which flow and field checks read an element that the manifest format
+ * puts after the flows (the schema's order says)? Those checks wait for
+ * the end of the manifest, with the flows they range over. */
 static pc_status
 eval_find_late(struct mstate *ms)
 {
     static const char *const kinds[] = { KIND_STREAMED, KIND_FIELD };
+    size_t flows = schema_attrs_order(ms->e->schema, KIND_STREAMED);
 
     ms->late_known = true;
     for (size_t i = 0; i < 2; i++) {
@@ -876,7 +877,7 @@ eval_find_late(struct mstate *ms)
 
                 late = strcmp(kind, KIND_STREAMED) != 0 &&
                        strcmp(kind, KIND_FIELD) != 0 &&
-                       eval_kind(ms, kind) == NULL;
+                       schema_attrs_order(ms->e->schema, kind) > flows;
             }
             if (k->deferred || !late)
                 continue;

@@ -5,6 +5,7 @@
 #include "privcheck.h"
 
 struct ruleset;
+struct schema_attrs;
 struct classify_set;
 struct evalctx;
 
@@ -60,6 +61,7 @@ enum derived_attr eval_derived_attr(const char *kind, const char *attr);
 struct eval_engine {
     const pc_policy *policy;
     const struct ruleset *rules;
+    const struct schema_attrs *schema;
     struct classify_set *classifiers;
     const char *manifest_schema;
 };

@@ -9,6 +9,7 @@
 #include "map.h"
 #include "xml.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ struct schema_attrs {
     struct map *kinds;   /* element name -> struct strv * */
     struct strv **lists;
     size_t nlists;
+    struct strv order; /* element names in document order */
 };
 
 void
@@ -32,6 +34,7 @@ schema_attrs_free(struct schema_attrs *sa)
         free(sa->lists[i]);
     }
     free(sa->lists);
+    strv_free(&sa->order);
     map_free(sa->defines);
     map_free(sa->kinds);
     xmlFreeDoc(sa->doc);
@@ -126,6 +129,41 @@ schema_walk(struct schema_attrs *sa, const xmlNode *n, bool defines_pass)
     return PC_OK;
 }
 
+/* Element names in the order a document must give them: a walk from
+ * <start> through the refs, in schema order. */
+static pc_status
+schema_order(struct schema_attrs *sa, const xmlNode *n, struct strv *seen,
+             unsigned depth)
+{
+    pc_status st;
+
+    if (depth > 256)
+        return PC_OK;
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        const char *name;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        name = schema_name(c);
+        if (xml_is(c, RNG_NS, "element") && name != NULL &&
+            (st = strv_add_unique(&sa->order, name)) != PC_OK)
+            return st;
+        if (xml_is(c, RNG_NS, "ref") && name != NULL) {
+            const xmlNode *def = map_get(sa->defines, name);
+
+            if (def == NULL || strv_has(seen, name))
+                continue;
+            if ((st = strv_push(seen, name)) != PC_OK ||
+                (st = schema_order(sa, def, seen, depth + 1)) != PC_OK)
+                return st;
+            continue;
+        }
+        if ((st = schema_order(sa, c, seen, depth + 1)) != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
 pc_status
 schema_attrs_load(const char *rng, pc_diags *d, struct schema_attrs **out)
 {
@@ -143,6 +181,16 @@ schema_attrs_load(const char *rng, pc_diags *d, struct schema_attrs **out)
     if ((st = schema_walk(sa, xmlDocGetRootElement(sa->doc), true)) != PC_OK ||
         (st = schema_walk(sa, xmlDocGetRootElement(sa->doc), false)) != PC_OK)
         goto fail;
+    for (const xmlNode *c = xmlDocGetRootElement(sa->doc)->children; c != NULL;
+         c = c->next)
+        if (xml_is(c, RNG_NS, "start")) {
+            struct strv seen = STRV_INIT;
+
+            st = schema_order(sa, c, &seen, 0);
+            strv_free(&seen);
+            if (st != PC_OK)
+                goto fail;
+        }
     if (map_count(sa->kinds) == 0) {
         st = diag_fail(d, PC_EINVALID, diag_loc(d, rng, 0, 0),
                        "no elements found in the manifest schema");
@@ -168,4 +216,13 @@ schema_attrs_has(const struct schema_attrs *sa, const char *kind,
     const struct strv *sv = map_get(sa->kinds, kind);
 
     return sv != NULL && strv_has(sv, attr);
+}
+
+size_t
+schema_attrs_order(const struct schema_attrs *sa, const char *kind)
+{
+    for (size_t i = 0; i < sa->order.n; i++)
+        if (strcmp(sa->order.v[i], kind) == 0)
+            return i;
+    return SIZE_MAX;
 }
