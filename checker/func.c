@@ -723,6 +723,36 @@ fn_ids(struct evalctx *c, const struct val *a, size_t n, struct val *out)
     return PC_OK;
 }
 
+/* right-deadline(j, r): the response deadline, in days, for right r in
+ * each jurisdiction of j: the right's own when the law sets one, else the
+ * jurisdiction's. */
+static pc_status
+fn_right_deadline(struct evalctx *c, const struct val *a, size_t n,
+                  struct val *out)
+{
+    struct acc acc = { c, NULL, 0, 0 };
+    pc_status st = PC_OK;
+
+    for (size_t i = 0; i < a[0].n && st == PC_OK; i++) {
+        const struct policy_jurisdiction *j = JURISDICTION(c, a[0].v[i]);
+        bool own = false;
+
+        if (j == NULL)
+            continue;
+        for (size_t k = 0; k < j->requires.n && a[1].n > 0; k++)
+            if (strcmp(j->requires.v[k], a[1].v[0]) == 0 &&
+                k < j->requires_days.n && j->requires_days.v[k][0] != '\0') {
+                st = acc_one(&acc, j->requires_days.v[k]);
+                own = true;
+            }
+        if (!own && st == PC_OK && j->deadline_days > 0)
+            st = acc_long(&acc, j->deadline_days);
+    }
+    out->v = acc.v;
+    out->n = acc.n;
+    return st;
+}
+
 static pc_status
 fn_ids_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 {
@@ -1111,6 +1141,8 @@ static const struct func funcs[] = {
     { "jurisdiction-title", 1, 1, 0, fn_j_title, "a jurisdiction's name" },
     { "jurisdiction-statute", 1, 1, 0, fn_j_statute,
       "the statute behind the response deadline" },
+    { "right-deadline", 2, 2, 0, fn_right_deadline,
+      "right-deadline(j, r): days to answer a request for r in each of j" },
     { "jurisdictions-requiring", 1, 1, 0, fn_j_requiring,
       "jurisdictions whose law requires a right" },
     { "setting", 1, 1, 0, fn_setting, "an organisation setting's value" },

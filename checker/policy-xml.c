@@ -624,7 +624,8 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
     LD_INDEX(ld, by_jurisdiction, struct policy_jurisdiction, j, "jurisdiction",
              n);
     LD_EACH (c, n) {
-        char *right, *statute;
+        char *right, *statute, daybuf[32];
+        long days;
 
         if (ld_is(c, "deadline")) {
             deadline = true;
@@ -643,9 +644,12 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
             if ((right = ld_jur_right(ld, c, j)) == NULL)
                 continue;
             statute = ld_attr(ld, c, "statute", true);
+            days = ld_long(ld, c, "days", false);
+            snprintf(daybuf, sizeof daybuf, "%ld", days);
             ld_st(ld, strv_push(&j->requires, right));
             ld_st(ld, strv_push(&j->requires_statutes,
                                 statute != NULL ? statute : ""));
+            ld_st(ld, strv_push(&j->requires_days, days > 0 ? daybuf : ""));
             free(right);
             free(statute);
         } else if (ld_is(c, "offers")) {

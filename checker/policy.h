@@ -108,6 +108,9 @@ struct policy_jurisdiction {
     struct strv requires;          /* right ids required by law */
     struct strv offers;            /* right ids offered voluntarily */
     struct strv requires_statutes; /* parallel to requires */
+    /* Parallel to requires: a deadline in days that the law sets for that
+     * right alone, "" where the jurisdiction's deadline applies. */
+    struct strv requires_days;
     struct strv clauses;
     unsigned line;
 };
