@@ -16,7 +16,7 @@ struct obj {
     size_t nattrs;
     char **names;
     struct val *vals; /* items borrow from the strings below */
-    char **raw;       /* attribute values as written (owned) */
+    char **raw;       /* attribute values (owned), split in place */
     struct obj *parent;
     struct obj **kids;
     size_t nkids, capkids;

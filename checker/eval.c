@@ -1,10 +1,11 @@
 /* eval.c - the evaluator: streams a manifest, builds each element as an
  * object, and runs the compiled checks over it. Flows are the one element
  * that can be numerous, so a flow is checked as soon as it is complete and
- * then freed; only what cross-references need is kept (the declarations,
- * the per-store aggregates, and flows that read back from a store, whose
- * checks may depend on flows not yet seen). Everything else is evaluated
- * once the whole manifest has been read. */
+ * then freed; only what cross-references need is kept: the declarations,
+ * the ids and per-store aggregates, and the flows that checks must see
+ * again at the end (flows that read back from a store, and any flow when a
+ * flow check reads an element the format puts after the flows). Everything
+ * else is evaluated once the whole manifest has been read. */
 #include "config.h"
 
 #include "eval-int.h"
