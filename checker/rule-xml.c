@@ -678,3 +678,23 @@ out:
     rules_free(rs);
     return st;
 }
+
+pc_status
+rules_check_file(const char *path, const char *schema, const pc_policy *policy,
+                 const struct schema_attrs *sa, pc_diags *d)
+{
+    struct ruleset *rs = calloc(1, sizeof *rs);
+    struct strbuf digests = STRBUF_INIT(0);
+    pc_status st;
+
+    if (rs == NULL)
+        return PC_ENOMEM;
+    if ((rs->by_id = map_new()) == NULL) {
+        rules_free(rs);
+        return PC_ENOMEM;
+    }
+    st = rules_load_file(rs, path, schema, policy, sa, d, &digests);
+    strbuf_free(&digests);
+    rules_free(rs);
+    return st;
+}

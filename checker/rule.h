@@ -157,5 +157,10 @@ pc_status rules_load(const char *dir, const char *schema,
                      const pc_policy *policy, const struct schema_attrs *sa,
                      pc_diags *d, struct ruleset **out);
 void rules_free(struct ruleset *rs);
+/* Compile one rules file on its own, as rules_load would, and discard it:
+ * every problem goes to d. */
+pc_status rules_check_file(const char *path, const char *schema,
+                           const pc_policy *policy,
+                           const struct schema_attrs *sa, pc_diags *d);
 
 #endif

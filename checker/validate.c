@@ -5,7 +5,9 @@
 
 #include "privcheck.h"
 
+#include "classify.h"
 #include "diag.h"
+#include "rule.h"
 #include "xml.h"
 
 #include <stdlib.h>
@@ -14,21 +16,72 @@
 
 #define NS_PREFIX "urn:privcheck:"
 
+/* A rules file is compiled against the policy and the manifest schema, so
+ * that validate finds what a load would (unknown functions, clauses the
+ * policy lacks), not only what the schema sees. */
+static pc_status
+validate_rules(const struct pc_paths *paths, const char *path, pc_diags *d)
+{
+    struct schema_attrs *sa = NULL;
+    pc_policy *p = NULL;
+    pc_status st;
+
+    if ((st = pc_policy_load(paths->policy, paths->policy_schema, d, &p)) ==
+            PC_OK &&
+        (st = schema_attrs_load(paths->manifest_schema, d, &sa)) == PC_OK)
+        st = rules_check_file(path, paths->rules_schema, p, sa, d);
+    schema_attrs_free(sa);
+    pc_policy_free(p);
+    return st;
+}
+
+static pc_status
+validate_classifiers(const struct pc_paths *paths, const char *path,
+                     pc_diags *d)
+{
+    struct classify_set *cs = NULL;
+    pc_status st = classify_load(path, paths->classifiers_schema, d, &cs);
+
+    classify_free(cs);
+    return st;
+}
+
+static pc_status
+validate_policy(const struct pc_paths *paths, const char *path, pc_diags *d)
+{
+    pc_policy *p = NULL;
+    pc_status st = pc_policy_load(path, paths->policy_schema, d, &p);
+
+    pc_policy_free(p);
+    return st;
+}
+
+static pc_status
+validate_manifest(const struct pc_paths *paths, const char *path, pc_diags *d)
+{
+    xmlDoc *doc = NULL;
+    pc_status st = xml_load(path, paths->manifest_schema, d, &doc, NULL);
+
+    xmlFreeDoc(doc);
+    return st;
+}
+
 pc_status
 pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
     static const struct {
         const char *ns, *what;
         size_t schema; /* offset of the schema member in pc_paths */
+        pc_status (*check)(const struct pc_paths *, const char *, pc_diags *);
     } kinds[] = {
         { NS_PREFIX "policy:1", "policy",
-          offsetof(struct pc_paths, policy_schema) },
-        { NS_PREFIX "rules:1", "rules",
-          offsetof(struct pc_paths, rules_schema) },
+          offsetof(struct pc_paths, policy_schema), validate_policy },
+        { NS_PREFIX "rules:1", "rules", offsetof(struct pc_paths, rules_schema),
+          validate_rules },
         { NS_PREFIX "classifiers:1", "classifiers",
-          offsetof(struct pc_paths, classifiers_schema) },
+          offsetof(struct pc_paths, classifiers_schema), validate_classifiers },
         { NS_PREFIX "manifest:1", "manifest",
-          offsetof(struct pc_paths, manifest_schema) },
+          offsetof(struct pc_paths, manifest_schema), validate_manifest },
     };
     char *ns = NULL;
     pc_status st;
@@ -37,7 +90,6 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
         return st;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         const char *schema;
-        xmlDoc *doc = NULL;
 
         if (strcmp(ns, kinds[i].ns) != 0)
             continue;
@@ -47,16 +99,7 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
             return diag_fail(d, PC_EIO, diag_loc(d, path, 0, 0),
                              "%s schema not available (%s)", kinds[i].what,
                              schema != NULL ? schema : "no path");
-        if (i == 0) {
-            pc_policy *p = NULL;
-
-            st = pc_policy_load(path, schema, d, &p);
-            pc_policy_free(p);
-            return st;
-        }
-        st = xml_load(path, schema, d, &doc, NULL);
-        xmlFreeDoc(doc);
-        return st;
+        return kinds[i].check(paths, path, d);
     }
     st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
                    "not a privcheck file: root namespace is \"%s\"; expected "

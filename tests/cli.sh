@@ -119,6 +119,16 @@ check "a DOCTYPE is refused with its line" 2 \
     sh -c '! grep -q "root:" "$1" && grep -q "doctype.xml:2: error: DOCTYPE" "$1"' \
     sh "$tmp/err"
 
+# Rules and classifiers are compiled, not only schema-checked.
+run validate "$SRCDIR/rules/collection.rules.xml" "$SRCDIR/rules/classifiers.xml"
+check "validate compiles a rules file and the classifiers" 0 \
+    has_out 'collection.rules.xml: valid'
+run validate "$SRCDIR/tests/data/rules/bad-expr/bad.rules.xml"
+check "validate reports a rule's unknown attribute at its line" 2 \
+    has_err "bad.rules.xml:8: error: rule BAD-004: <flow> has no attribute 'purpse'"
+run validate "$SRCDIR/fixtures/compliant-telehealth.xml"
+check "validate a manifest" 0 has_out 'compliant-telehealth.xml: valid'
+
 # ------------------------------------------------------------ policy render
 run policy render
 if [ "$status" -eq 0 ]; then

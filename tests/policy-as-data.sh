@@ -193,7 +193,8 @@ else
     nok "Acme clauses not in its notice:$missing (of $nclauses)"
 fi
 
-run validate "$acme/policy.xml" "$acme/rules/acme.rules.xml" \
+# A rules file is compiled against the policy it is used with.
+run --policy "$acme/policy.xml" validate "$acme/policy.xml" "$acme/rules/acme.rules.xml" \
     "$acme/rules/classifiers.xml" "$good" "$bad"
 check "Acme's policy, rules, classifiers and manifests are valid" 0
 

@@ -1,0 +1,128 @@
+/* fuzz_manifest.c - libFuzzer target for the whole audit path: the bytes
+ * are a manifest, read by the hardened reader (pre-scan, streaming parse,
+ * RELAX NG validation) and evaluated by every real rule of the source
+ * tree's policy, then reported as text and JSON. Checks that nothing
+ * crashes or leaks, that a failed audit says why and leaves no findings,
+ * that a clean one reports no error, and that the reports are
+ * terminal-safe text and well-formed JSON. */
+#include "privcheck.h"
+
+#include "fuzz.h"
+
+#include <jansson.h>
+
+static pc_engine *engine;
+
+static void
+fuzz_manifest_init(void)
+{
+    struct pc_paths paths = { 0 };
+    pc_diags *d = pc_diags_new();
+
+    if (d == NULL)
+        FUZZ_DIE("out of memory");
+    /* Explicit paths: the fuzzer runs from anywhere, installed data or
+     * not, and always audits with the source tree's policy and rules. */
+    paths.policy = fuzz_path("policy/serenepractice.xml");
+    paths.rules_dir = fuzz_path("rules");
+    paths.policy_schema = fuzz_path("policy/policy.rng");
+    paths.rules_schema = fuzz_path("rules/rules.rng");
+    paths.classifiers_schema = fuzz_path("rules/classifiers.rng");
+    paths.manifest_schema = fuzz_path("checker/manifest.rng");
+    if (pc_engine_load(&paths, d, &engine) != PC_OK) {
+        pc_diags_print(d, stderr);
+        FUZZ_DIE("cannot load the engine from %s (set FUZZ_SRCDIR)",
+                 fuzz_srcdir());
+    }
+    pc_paths_clear(&paths);
+    pc_diags_free(d);
+}
+
+/* Write a report into memory; the caller frees *buf. */
+static pc_status
+fuzz_report(const char *format, const pc_results *r, pc_diags *d, char **buf,
+            size_t *len)
+{
+    struct pc_report_options opt = { false };
+    FILE *f = open_memstream(buf, len);
+    pc_status st;
+
+    if (f == NULL)
+        FUZZ_DIE("open_memstream failed");
+    st = pc_report_write(format, engine, r, &opt, f, d);
+    fclose(f);
+    return st;
+}
+
+static void
+fuzz_reports(const pc_results *r, pc_diags *d)
+{
+    char *text = NULL, *json = NULL;
+    size_t tlen = 0, jlen = 0, bad;
+    json_error_t err;
+    json_t *doc;
+
+    FUZZ_ASSERT(fuzz_report("text", r, d, &text, &tlen) == PC_OK);
+    bad = fuzz_terminal_unsafe(text, tlen);
+    if (bad != SIZE_MAX)
+        fprintf(stderr, "fuzz: text report: unescaped byte 0x%02x at %zu\n",
+                (unsigned char)text[bad], bad);
+    FUZZ_ASSERT(bad == SIZE_MAX);
+
+    FUZZ_ASSERT(fuzz_report("json", r, d, &json, &jlen) == PC_OK);
+    doc = json_loadb(json, jlen, JSON_REJECT_DUPLICATES, &err);
+    if (doc == NULL)
+        fprintf(stderr, "fuzz: JSON report does not parse: %s (line %d)\n",
+                err.text, err.line);
+    FUZZ_ASSERT(doc != NULL);
+    json_decref(doc);
+    free(text);
+    free(json);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *path;
+    pc_results *r;
+    pc_diags *d;
+    pc_status st;
+
+    if (engine == NULL)
+        fuzz_manifest_init();
+    path = fuzz_file_write(data, size);
+    r = pc_results_new();
+    d = pc_diags_new();
+    if (r == NULL || d == NULL)
+        FUZZ_DIE("out of memory");
+
+    st = pc_audit(engine, path, d, r);
+    fuzz_maybe_print(d);
+    fuzz_check_diags(d);
+    fuzz_check_diags_print(d);
+    if (st != PC_OK) {
+        /* Fail closed: a manifest that was not audited says why, and
+         * leaves nothing that could be reported as its results. */
+        FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);
+        FUZZ_ASSERT(pc_results_count(r) == 0);
+        FUZZ_ASSERT(pc_results_manifest_count(r) == 0);
+    } else {
+        /* Audited: exactly this manifest, and no error was swallowed
+         * (the CLI would print it and still exit as if it passed). */
+        FUZZ_ASSERT(pc_diags_errors(d) == 0);
+        FUZZ_ASSERT(pc_results_manifest_count(r) == 1);
+        pc_results_sort(r);
+        for (size_t i = 0; i < pc_results_count(r); i++) {
+            const struct pc_finding *f = pc_results_get(r, i);
+
+            FUZZ_ASSERT(f != NULL && f->rule != NULL && f->message != NULL);
+            FUZZ_ASSERT(pc_engine_rule_find(engine, f->rule) != NULL);
+        }
+        fuzz_reports(r, d);
+    }
+    pc_results_free(r);
+    pc_diags_free(d);
+    return 0;
+}
