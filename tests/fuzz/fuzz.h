@@ -29,7 +29,7 @@
 #define FUZZ_ASSERT(cond)                                                      \
     do {                                                                       \
         if (!(cond)) {                                                         \
-            fprintf(stderr, "fuzz: %s:%d: assertion failed: %s\n", __FILE__,  \
+            fprintf(stderr, "fuzz: %s:%d: assertion failed: %s\n", __FILE__,   \
                     __LINE__, #cond);                                          \
             abort();                                                           \
         }                                                                      \
@@ -37,7 +37,7 @@
 
 /* The source tree: $FUZZ_SRCDIR, else what build.sh compiled in, else two
  * directories up from this file (tests/fuzz/ -> top). Static storage. */
-static const char *
+static inline const char *
 fuzz_srcdir(void)
 {
     static char dir[4096];
@@ -60,7 +60,7 @@ fuzz_srcdir(void)
 }
 
 /* "$srcdir/rel", malloc'd; aborts when out of memory. */
-static char *
+static inline char *
 fuzz_path(const char *rel)
 {
     const char *top = fuzz_srcdir();
@@ -85,7 +85,7 @@ struct fuzz_file {
 
 static struct fuzz_file fuzz_file = { -1, "", "" };
 
-static void
+static inline void
 fuzz_file_cleanup(void)
 {
     if (fuzz_file.tmp[0] != '\0')
@@ -93,7 +93,7 @@ fuzz_file_cleanup(void)
 }
 
 /* Write data to the per-process file; return its path (static). */
-static const char *
+static inline const char *
 fuzz_file_write(const uint8_t *data, size_t size)
 {
     size_t off = 0;
@@ -103,8 +103,8 @@ fuzz_file_write(const uint8_t *data, size_t size)
         fuzz_file.fd = memfd_create("privcheck-fuzz", MFD_CLOEXEC);
 #endif
         if (fuzz_file.fd >= 0) {
-            snprintf(fuzz_file.path, sizeof fuzz_file.path,
-                     "/proc/self/fd/%d", fuzz_file.fd);
+            snprintf(fuzz_file.path, sizeof fuzz_file.path, "/proc/self/fd/%d",
+                     fuzz_file.fd);
         } else {
             const char *t = getenv("TMPDIR");
 
@@ -113,8 +113,7 @@ fuzz_file_write(const uint8_t *data, size_t size)
                      t != NULL && *t != '\0' ? t : "/tmp");
             fuzz_file.fd = mkstemp(fuzz_file.tmp);
             if (fuzz_file.fd < 0)
-                FUZZ_DIE("cannot create a temporary file: %s",
-                         strerror(errno));
+                FUZZ_DIE("cannot create a temporary file: %s", strerror(errno));
             snprintf(fuzz_file.path, sizeof fuzz_file.path, "%s",
                      fuzz_file.tmp);
             atexit(fuzz_file_cleanup);
@@ -136,7 +135,7 @@ fuzz_file_write(const uint8_t *data, size_t size)
 
 /* A NUL-terminated copy of the input, malloc'd. Embedded NULs stay: the
  * string functions see a prefix, as a C caller would. */
-static char *
+static inline char *
 fuzz_string(const uint8_t *data, size_t size)
 {
     char *s = malloc(size + 1);
@@ -150,7 +149,7 @@ fuzz_string(const uint8_t *data, size_t size)
 
 /* Every diagnostic must be printable and located in a file we named (or
  * none): walk them, which also makes ASan read each message. */
-static void
+static inline void
 fuzz_check_diags(const pc_diags *d)
 {
     for (size_t i = 0; i < pc_diags_count(d); i++) {
@@ -163,7 +162,7 @@ fuzz_check_diags(const pc_diags *d)
 }
 
 /* Set FUZZ_VERBOSE=1 to see the diagnostics of each input (for triage). */
-static void
+static inline void
 fuzz_maybe_print(const pc_diags *d)
 {
     const char *v = getenv("FUZZ_VERBOSE");
@@ -176,7 +175,7 @@ fuzz_maybe_print(const pc_diags *d)
  * control but '\n' and '\t', no DEL, no C1 control (U+0080..U+009F) and
  * no bidi override (U+202A..U+202E, U+2066..U+2069)? Returns the offset of
  * the first offending byte, or SIZE_MAX. */
-static size_t
+static inline size_t
 fuzz_terminal_unsafe(const char *buf, size_t len)
 {
     const unsigned char *u = (const unsigned char *)buf;
@@ -196,7 +195,7 @@ fuzz_terminal_unsafe(const char *buf, size_t len)
 
 /* Print the diagnostics into memory and check the text is terminal-safe
  * (what privcheck writes to stderr for any input). */
-static void
+static inline void
 fuzz_check_diags_print(const pc_diags *d)
 {
     char *buf = NULL;
