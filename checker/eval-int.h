@@ -33,12 +33,23 @@ struct obj {
 struct objlist {
     struct obj **v;
     size_t n, cap;
+    /* Their ids, computed when first asked for (ids_at == n + 1 once
+     * computed for n elements). */
+    const char **ids;
+    size_t nids, ids_at;
+    struct map *idmap; /* the same ids, hashed */
+};
+
+/* A set of strings in insertion order, with O(1) membership. */
+struct strset {
+    struct strv v;
+    struct map *m;
 };
 
 /* What flows write into one store. */
 struct storeagg {
-    struct strv elements, categories;
-    struct strv purpose_fields; /* "purpose\tfield-name" */
+    struct strset elements, categories;
+    struct strset purpose_fields; /* "purpose\tfield-name" */
 };
 
 struct mstate {
@@ -72,6 +83,8 @@ struct mstate {
     bool late_known;
     struct map *siblings; /* "parent kind key" -> repeats so far */
     struct strv sibkeys;
+    struct map *unit_keys; /* within the current flow: "kind key" -> n */
+    struct strv unit_keystore;
     /* Policy constants (functions of no argument that read no manifest),
      * computed once per manifest: each is one malloc'd block holding the
      * pointer array and the strings. */
@@ -92,6 +105,25 @@ struct evalctx {
 
 /* Retained objects of one kind (NULL: none). */
 const struct objlist *eval_kind(const struct mstate *ms, const char *kind);
+/* The ids of the retained objects of one kind, each once (cached until
+ * another object of that kind arrives). */
+pc_status eval_ids(struct mstate *ms, const char *kind, struct val *out);
+/* Add s to the set unless it is there. */
+pc_status strset_add(struct strset *s, const char *str);
+
+#define MEMBER_LINEAR 16 /* up to this many items, a scan is faster */
+
+/* Membership in a value: a linear scan when it is short, a hash table
+ * when it is long (the one eval_ids keeps, when it is a list of ids). */
+struct member {
+    const struct val *v;
+    struct map *m;
+    bool owned;
+};
+pc_status member_init(struct mstate *ms, struct member *mb,
+                      const struct val *v);
+bool member_has(const struct member *mb, const char *s);
+void member_free(struct member *mb);
 /* Attribute name of o as a value (empty if absent). */
 struct val eval_attr(const struct obj *o, const char *name);
 

@@ -218,6 +218,110 @@ eval_kind(const struct mstate *ms, const char *kind)
     return map_get(ms->kinds, kind);
 }
 
+pc_status
+strset_add(struct strset *s, const char *str)
+{
+    pc_status st;
+
+    if (s->m == NULL && (s->m = map_new()) == NULL)
+        return PC_ENOMEM;
+    if (map_get(s->m, str) != NULL)
+        return PC_OK;
+    if ((st = strv_push(&s->v, str)) != PC_OK)
+        return st;
+    /* The key is the vector's own copy, which lives as long as the map. */
+    return map_put(s->m, s->v.v[s->v.n - 1], (void *)1);
+}
+
+pc_status
+member_init(struct mstate *ms, struct member *mb, const struct val *v)
+{
+    pc_status st = PC_OK;
+
+    mb->v = v;
+    mb->m = NULL;
+    mb->owned = false;
+    if (v->n <= MEMBER_LINEAR)
+        return PC_OK;
+    for (size_t i = 0; i < ms->nlists; i++)
+        if (ms->lists[i]->ids == v->v && ms->lists[i]->nids == v->n &&
+            ms->lists[i]->ids_at == ms->lists[i]->n + 1) {
+            mb->m = ms->lists[i]->idmap;
+            return PC_OK;
+        }
+    if ((mb->m = map_new()) == NULL)
+        return PC_ENOMEM;
+    mb->owned = true;
+    for (size_t i = 0; i < v->n && st == PC_OK; i++)
+        st = map_put(mb->m, v->v[i], (void *)1);
+    return st;
+}
+
+bool
+member_has(const struct member *mb, const char *s)
+{
+    return mb->m != NULL ? map_get(mb->m, s) != NULL : val_has(mb->v, s);
+}
+
+void
+member_free(struct member *mb)
+{
+    if (mb->owned)
+        map_free(mb->m);
+    mb->m = NULL;
+}
+
+static void
+strset_free(struct strset *s)
+{
+    strv_free(&s->v);
+    map_free(s->m);
+    s->m = NULL;
+}
+
+pc_status
+eval_ids(struct mstate *ms, const char *kind, struct val *out)
+{
+    struct objlist *ol = map_get(ms->kinds, kind);
+    struct map *seen;
+    pc_status st = PC_OK;
+
+    out->v = NULL;
+    out->n = 0;
+    if (ol == NULL)
+        return PC_OK;
+    if (ol->ids_at != ol->n + 1) {
+        const char **v = realloc(ol->ids, (ol->n + 1) * sizeof *v);
+
+        if (v == NULL || (seen = map_new()) == NULL) {
+            free(v);
+            ol->ids = NULL;
+            ol->ids_at = 0;
+            return PC_ENOMEM;
+        }
+        ol->ids = v;
+        ol->nids = 0;
+        for (size_t i = 0; i < ol->n && st == PC_OK; i++) {
+            struct val id = eval_attr(ol->v[i], ATTR_ID);
+
+            if (id.n == 0 || map_get(seen, id.v[0]) != NULL)
+                continue;
+            ol->ids[ol->nids++] = id.v[0];
+            st = map_put(seen, id.v[0], (void *)1);
+        }
+        map_free(ol->idmap);
+        ol->idmap = seen;
+        if (st != PC_OK) {
+            ol->ids_at = 0;
+            return st;
+        }
+        ol->ids_at = ol->n + 1;
+    }
+    out->v = ol->ids;
+    out->n = ol->nids;
+    return PC_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* Manifest state. */
 
@@ -235,6 +339,8 @@ mstate_free(struct mstate *ms)
     obj_free(ms->unit);
     for (size_t i = 0; i < ms->nlists; i++) {
         free(ms->lists[i]->v);
+        free(ms->lists[i]->ids);
+        map_free(ms->lists[i]->idmap);
         free(ms->lists[i]);
     }
     free(ms->lists);
@@ -242,9 +348,9 @@ mstate_free(struct mstate *ms)
     map_free(ms->ids);
     strv_free(&ms->idkeys);
     for (size_t i = 0; i < ms->naggs; i++) {
-        strv_free(&ms->aggs[i]->elements);
-        strv_free(&ms->aggs[i]->categories);
-        strv_free(&ms->aggs[i]->purpose_fields);
+        strset_free(&ms->aggs[i]->elements);
+        strset_free(&ms->aggs[i]->categories);
+        strset_free(&ms->aggs[i]->purpose_fields);
         free(ms->aggs[i]);
     }
     free(ms->aggs);
@@ -260,6 +366,8 @@ mstate_free(struct mstate *ms)
     free(ms->late);
     map_free(ms->siblings);
     strv_free(&ms->sibkeys);
+    map_free(ms->unit_keys);
+    strv_free(&ms->unit_keystore);
     arena_free(&ms->arena);
 }
 
@@ -348,16 +456,17 @@ agg_note_flow(struct mstate *ms, struct obj *flow)
         const char *name = obj_attr1(f, ATTR_NAME);
 
         if (f->element != NULL &&
-            (st = strv_add_unique(&g->elements, f->element)) != PC_OK)
+            (st = strset_add(&g->elements, f->element)) != PC_OK)
             return st;
-        if ((st = strv_copy_unique(&g->categories, &f->categories)) != PC_OK)
-            return st;
+        for (size_t k = 0; k < f->categories.n; k++)
+            if ((st = strset_add(&g->categories, f->categories.v[k])) != PC_OK)
+                return st;
         if (purpose != NULL && name != NULL) {
             struct strbuf b = STRBUF_INIT(0);
 
             st = strbuf_printf(&b, "%s\t%s", purpose, name);
             if (st == PC_OK)
-                st = strv_add_unique(&g->purpose_fields, strbuf_str(&b));
+                st = strset_add(&g->purpose_fields, strbuf_str(&b));
             strbuf_free(&b);
             if (st != PC_OK)
                 return st;
@@ -601,13 +710,23 @@ eval_cond(struct evalctx *c, const struct cond *k, bool *out)
             *out = !*out;
         return PC_OK;
     case COND_IN:
-        *out = a.n > 0 && val_subset(&a, &b);
+    case COND_INTERSECTS: {
+        struct member mb;
+
+        if ((st = member_init(c->ms, &mb, &b)) != PC_OK)
+            return st;
+        if (k->kind == COND_IN) {
+            *out = a.n > 0;
+            for (size_t i = 0; i < a.n && *out; i++)
+                *out = member_has(&mb, a.v[i]);
+        } else {
+            *out = false;
+            for (size_t i = 0; i < a.n && !*out; i++)
+                *out = member_has(&mb, a.v[i]);
+        }
+        member_free(&mb);
         return PC_OK;
-    case COND_INTERSECTS:
-        *out = false;
-        for (size_t i = 0; i < a.n && !*out; i++)
-            *out = val_has(&b, a.v[i]);
-        return PC_OK;
+    }
     case COND_EXISTS:
         *out = a.n > 0;
         return PC_OK;
@@ -690,16 +809,22 @@ static pc_status
 eval_emit(struct evalctx *c, const struct check *k)
 {
     const struct rule *r = k->rule;
-    struct strbuf msg = STRBUF_INIT(1 << 16), path = STRBUF_INIT(4096),
-                  fp = STRBUF_INIT(8192);
+    struct strbuf msg = STRBUF_INIT(1 << 16), path = STRBUF_INIT(0),
+                  fp = STRBUF_INIT(0);
     const struct obj *at = k->at != NULL ? eval_scope(c, k->at) : NULL;
     const char *app =
         c->ms->root != NULL ? obj_attr1(c->ms->root, ATTR_NAME) : NULL;
     char sha[65];
     pc_status st;
 
-    if ((st = eval_render(c, &k->message, &msg)) != PC_OK ||
-        (st = eval_objpath(c->obj, &path)) != PC_OK)
+    st = eval_render(c, &k->message, &msg);
+    if (st == PC_ELIMIT) {
+        /* A message is for people: past its cap (a value listing
+         * thousands of ids) it is cut, not the audit. */
+        msg.max = 0;
+        st = strbuf_puts(&msg, " [...]");
+    }
+    if (st != PC_OK || (st = eval_objpath(c->obj, &path)) != PC_OK)
         goto out;
     if (path.len == 0 && (st = strbuf_puts(&path, c->obj->kind)) != PC_OK)
         goto out;
@@ -750,12 +875,22 @@ eval_bind(struct evalctx *c, const struct check *k, size_t level)
     }
     if ((st = eval_expr(c, k->each[level].in, &in)) != PC_OK)
         return st;
+    struct map *seen = NULL;
+    if (in.n > MEMBER_LINEAR && (seen = map_new()) == NULL)
+        return PC_ENOMEM;
     for (size_t i = 0; i < in.n; i++) {
-        bool seen = false;
+        bool dup = false;
 
-        for (size_t j = 0; j < i; j++)
-            seen |= strcmp(in.v[j], in.v[i]) == 0;
-        if (seen)
+        /* Each distinct item once. */
+        if (seen != NULL) {
+            dup = map_get(seen, in.v[i]) != NULL;
+            if (!dup && (st = map_put(seen, in.v[i], (void *)1)) != PC_OK)
+                break;
+        } else {
+            for (size_t j = 0; j < i && !dup; j++)
+                dup = strcmp(in.v[j], in.v[i]) == 0;
+        }
+        if (dup)
             continue;
         c->vars[c->nvars] = k->each[level].var;
         c->vals[c->nvars].v = &in.v[i];
@@ -764,9 +899,10 @@ eval_bind(struct evalctx *c, const struct check *k, size_t level)
         st = eval_bind(c, k, level + 1);
         c->nvars--;
         if (st != PC_OK)
-            return st;
+            break;
     }
-    return PC_OK;
+    map_free(seen);
+    return st;
 }
 
 enum eval_pass { PASS_ALL, PASS_IMMEDIATE, PASS_DEFERRED };
@@ -933,18 +1069,23 @@ eval_unique_key(struct mstate *ms, struct obj *o)
     if (o->key == NULL)
         return PC_OK;
     if (ms->unit != NULL) {
-        /* A field: its siblings are the flow's fields so far. */
-        for (size_t i = 0; i < ms->unit->nkids; i++)
-            if (strcmp(ms->unit->kids[i]->kind, o->kind) == 0 &&
-                ms->unit->kids[i]->key != NULL &&
-                strncmp(ms->unit->kids[i]->key, o->key, strlen(o->key)) == 0 &&
-                (ms->unit->kids[i]->key[strlen(o->key)] == '\0' ||
-                 ms->unit->kids[i]->key[strlen(o->key)] == '#'))
-                count++;
+        /* A field: its siblings are the flow's fields so far, counted in
+         * a table that is emptied with each flow. */
+        if ((st = strbuf_printf(&b, "%s %s", o->kind, o->key)) != PC_OK)
+            goto out;
+        count = (uintptr_t)map_get(ms->unit_keys, strbuf_str(&b));
+        if ((st = strv_push(&ms->unit_keystore, strbuf_str(&b))) != PC_OK ||
+            (st = map_put(ms->unit_keys,
+                          ms->unit_keystore.v[ms->unit_keystore.n - 1],
+                          (void *)(count + 1))) != PC_OK)
+            goto out;
     } else if (strcmp(o->kind, KIND_STREAMED) == 0) {
         /* Flows are not remembered one by one; a repeated id (an
-         * integrity finding) is marked as a second. */
+         * integrity finding) is marked as a second. A new flow starts a
+         * new table of field keys. */
         count = o->repeated ? 1 : 0;
+        map_clear(ms->unit_keys);
+        strv_free(&ms->unit_keystore);
     } else {
         if ((st = strbuf_printf(&b, "%p %s %s", (void *)o->parent, o->kind,
                                 o->key)) != PC_OK)
@@ -1056,7 +1197,8 @@ eval_manifest(const struct eval_engine *e, const char *path, pc_diags *d,
     ms.arena.max = EVAL_ARENA_MAX;
     if ((ms.kinds = map_new()) == NULL || (ms.ids = map_new()) == NULL ||
         (ms.stores = map_new()) == NULL || (ms.wanted = map_new()) == NULL ||
-        (ms.siblings = map_new()) == NULL) {
+        (ms.siblings = map_new()) == NULL ||
+        (ms.unit_keys = map_new()) == NULL) {
         st = PC_ENOMEM;
         goto out;
     }

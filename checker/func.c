@@ -90,13 +90,50 @@ val_number(struct evalctx *c, double x, struct val *out)
     return val_one(c, s, out);
 }
 
-/* Append the items of sv not yet in out (out has room for cap). */
+/* A list being built without repeats in out, which already has room for
+ * every item offered; a hash table takes over once it grows, so that
+ * large lists (thousands of stores) stay linear. */
+struct uniq {
+    struct val *out;
+    struct map *seen;
+    pc_status st;
+};
+
 static void
-val_add_unique(struct val *out, const char *const *items, size_t n)
+uniq_add(struct uniq *u, const char *s)
+{
+    if (u->st != PC_OK)
+        return;
+    if (u->seen == NULL && u->out->n >= MEMBER_LINEAR) {
+        if ((u->seen = map_new()) == NULL) {
+            u->st = PC_ENOMEM;
+            return;
+        }
+        for (size_t i = 0; i < u->out->n && u->st == PC_OK; i++)
+            u->st = map_put(u->seen, u->out->v[i], (void *)1);
+    }
+    if (u->seen != NULL) {
+        if (map_get(u->seen, s) != NULL ||
+            (u->st = map_put(u->seen, s, (void *)1)) != PC_OK)
+            return;
+    } else if (val_has(u->out, s)) {
+        return;
+    }
+    u->out->v[u->out->n++] = s;
+}
+
+static void
+uniq_add_all(struct uniq *u, const char *const *items, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!val_has(out, items[i]))
-            out->v[out->n++] = items[i];
+        uniq_add(u, items[i]);
+}
+
+static pc_status
+uniq_done(struct uniq *u)
+{
+    map_free(u->seen);
+    return u->st;
 }
 
 /* Scan [0-9]+(.[0-9]+)? at s; return the end, or NULL when there is none.
@@ -660,10 +697,11 @@ fn_policy_integration_elements(struct evalctx *c, const struct val *a, size_t n,
         total += p->integrations[i].elements.n;
     if ((st = val_alloc(c, total, out)) != PC_OK)
         return st;
+    struct uniq u = { out, NULL, PC_OK };
     for (size_t i = 0; i < p->nintegrations; i++)
-        val_add_unique(out, (const char *const *)p->integrations[i].elements.v,
-                       p->integrations[i].elements.n);
-    return PC_OK;
+        uniq_add_all(&u, (const char *const *)p->integrations[i].elements.v,
+                     p->integrations[i].elements.n);
+    return uniq_done(&u);
 }
 
 #define STRV_CONST(name, member)                                               \
@@ -708,19 +746,7 @@ fn_policy_children_min_age(struct evalctx *c, const struct val *a, size_t n,
 static pc_status
 fn_ids(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 {
-    const struct objlist *ol = eval_kind(c->ms, a[0].n ? a[0].v[0] : "");
-    pc_status st;
-
-    if (ol == NULL)
-        return val_one(c, NULL, out);
-    if ((st = val_alloc(c, ol->n, out)) != PC_OK)
-        return st;
-    for (size_t i = 0; i < ol->n; i++) {
-        struct val id = eval_attr(ol->v[i], "id");
-
-        val_add_unique(out, id.v, id.n);
-    }
-    return PC_OK;
+    return eval_ids(c->ms, a[0].n ? a[0].v[0] : "", out);
 }
 
 /* right-deadline(j, r): the response deadline, in days, for right r in
@@ -763,6 +789,7 @@ fn_ids_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
         return val_one(c, NULL, out);
     if ((st = val_alloc(c, ol->n, out)) != PC_OK)
         return st;
+    struct uniq u = { out, NULL, PC_OK };
     for (size_t i = 0; i < ol->n; i++) {
         struct val id = eval_attr(ol->v[i], "id");
         struct val v = eval_attr(ol->v[i], a[1].v[0]);
@@ -771,9 +798,9 @@ fn_ids_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
         for (size_t j = 0; j < v.n && !hit; j++)
             hit = val_has(&a[2], v.v[j]);
         if (hit)
-            val_add_unique(out, id.v, id.n);
+            uniq_add_all(&u, id.v, id.n);
     }
-    return PC_OK;
+    return uniq_done(&u);
 }
 
 static pc_status
@@ -783,25 +810,31 @@ fn_attr(struct evalctx *c, const struct val *a, size_t n, struct val *out)
     size_t total = 0;
     pc_status st;
 
+    struct uniq u = { out, NULL, PC_OK };
+    struct member ids;
+
     if (ol == NULL || a[2].n == 0)
         return val_one(c, NULL, out);
-    for (int pass = 0; pass < 2; pass++) {
+    if ((st = member_init(c->ms, &ids, &a[1])) != PC_OK)
+        return st;
+    for (int pass = 0; pass < 2 && st == PC_OK; pass++) {
         if (pass == 1 && (st = val_alloc(c, total, out)) != PC_OK)
-            return st;
+            break;
         for (size_t i = 0; i < ol->n; i++) {
             struct val id = eval_attr(ol->v[i], "id");
             struct val v;
 
-            if (id.n == 0 || !val_has(&a[1], id.v[0]))
+            if (id.n == 0 || !member_has(&ids, id.v[0]))
                 continue;
             v = eval_attr(ol->v[i], a[2].v[0]);
             if (pass == 0)
                 total += v.n;
             else
-                val_add_unique(out, v.v, v.n);
+                uniq_add_all(&u, v.v, v.n);
         }
     }
-    return PC_OK;
+    member_free(&ids);
+    return st != PC_OK ? st : uniq_done(&u);
 }
 
 static pc_status
@@ -821,13 +854,13 @@ typedef const struct strv *(*agg_member)(const struct storeagg *);
 static const struct strv *
 agg_elements(const struct storeagg *g)
 {
-    return &g->elements;
+    return &g->elements.v;
 }
 
 static const struct strv *
 agg_categories(const struct storeagg *g)
 {
-    return &g->categories;
+    return &g->categories.v;
 }
 
 static pc_status
@@ -845,13 +878,14 @@ fn_store_agg(struct evalctx *c, const struct val *stores, agg_member m,
     }
     if ((st = val_alloc(c, total, out)) != PC_OK)
         return st;
+    struct uniq u = { out, NULL, PC_OK };
     for (size_t i = 0; i < stores->n; i++) {
         const struct storeagg *g = map_get(c->ms->stores, stores->v[i]);
 
         if (g != NULL)
-            val_add_unique(out, (const char *const *)m(g)->v, m(g)->n);
+            uniq_add_all(&u, (const char *const *)m(g)->v, m(g)->n);
     }
-    return PC_OK;
+    return uniq_done(&u);
 }
 
 static pc_status
@@ -879,27 +913,27 @@ fn_store_fields(struct evalctx *c, const struct val *a, size_t n,
         const struct storeagg *g = map_get(c->ms->stores, a[0].v[i]);
 
         if (g != NULL)
-            total += g->purpose_fields.n;
+            total += g->purpose_fields.v.n;
     }
     if ((st = val_alloc(c, total, out)) != PC_OK)
         return st;
+    struct uniq u = { out, NULL, PC_OK };
     for (size_t i = 0; i < a[0].n; i++) {
         const struct storeagg *g = map_get(c->ms->stores, a[0].v[i]);
 
-        for (size_t j = 0; g != NULL && j < g->purpose_fields.n; j++) {
-            const char *pf = g->purpose_fields.v[j];
+        for (size_t j = 0; g != NULL && j < g->purpose_fields.v.n; j++) {
+            const char *pf = g->purpose_fields.v.v[j];
             const char *tab = strchr(pf, '\t');
 
             if (tab == NULL)
                 continue;
             for (size_t k = 0; k < a[1].n; k++)
                 if (strlen(a[1].v[k]) == (size_t)(tab - pf) &&
-                    strncmp(a[1].v[k], pf, (size_t)(tab - pf)) == 0 &&
-                    !val_has(out, tab + 1))
-                    out->v[out->n++] = tab + 1;
+                    strncmp(a[1].v[k], pf, (size_t)(tab - pf)) == 0)
+                    uniq_add(&u, tab + 1);
         }
     }
-    return PC_OK;
+    return uniq_done(&u);
 }
 
 static pc_status
@@ -913,6 +947,7 @@ fn_personal_stores(struct evalctx *c, const struct val *a, size_t n,
         return val_one(c, NULL, out);
     if ((st = val_alloc(c, ol->n, out)) != PC_OK)
         return st;
+    struct uniq u = { out, NULL, PC_OK };
     for (size_t i = 0; i < ol->n; i++) {
         struct val id = eval_attr(ol->v[i], "id");
         const struct storeagg *g;
@@ -920,10 +955,10 @@ fn_personal_stores(struct evalctx *c, const struct val *a, size_t n,
         if (id.n == 0)
             continue;
         g = map_get(c->ms->stores, id.v[0]);
-        if (g != NULL && g->elements.n > 0 && !val_has(out, id.v[0]))
-            out->v[out->n++] = id.v[0];
+        if (g != NULL && g->elements.v.n > 0)
+            uniq_add(&u, id.v[0]);
     }
-    return PC_OK;
+    return uniq_done(&u);
 }
 
 /* ------------------------------------------------------------------ */
@@ -939,31 +974,40 @@ fn_union(struct evalctx *c, const struct val *a, size_t n, struct val *out)
         total += a[i].n;
     if ((st = val_alloc(c, total, out)) != PC_OK)
         return st;
+    struct uniq u = { out, NULL, PC_OK };
     for (size_t i = 0; i < n; i++)
-        val_add_unique(out, a[i].v, a[i].n);
-    return PC_OK;
+        uniq_add_all(&u, a[i].v, a[i].n);
+    return uniq_done(&u);
+}
+
+/* The items of a[0] that are (keep true) or are not in a[1]. */
+static pc_status
+func_filter(struct evalctx *c, const struct val *a, bool keep, struct val *out)
+{
+    struct member other;
+    pc_status st;
+
+    if ((st = val_alloc(c, a[0].n, out)) != PC_OK ||
+        (st = member_init(c->ms, &other, &a[1])) != PC_OK)
+        return st;
+    struct uniq u = { out, NULL, PC_OK };
+    for (size_t i = 0; i < a[0].n; i++)
+        if (member_has(&other, a[0].v[i]) == keep)
+            uniq_add(&u, a[0].v[i]);
+    member_free(&other);
+    return uniq_done(&u);
 }
 
 static pc_status
 fn_minus(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 {
-    pc_status st = val_alloc(c, a[0].n, out);
-
-    for (size_t i = 0; i < a[0].n && st == PC_OK; i++)
-        if (!val_has(&a[1], a[0].v[i]) && !val_has(out, a[0].v[i]))
-            out->v[out->n++] = a[0].v[i];
-    return st;
+    return func_filter(c, a, false, out);
 }
 
 static pc_status
 fn_intersect(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 {
-    pc_status st = val_alloc(c, a[0].n, out);
-
-    for (size_t i = 0; i < a[0].n && st == PC_OK; i++)
-        if (val_has(&a[1], a[0].v[i]) && !val_has(out, a[0].v[i]))
-            out->v[out->n++] = a[0].v[i];
-    return st;
+    return func_filter(c, a, true, out);
 }
 
 static pc_status

@@ -112,3 +112,10 @@ map_count(const struct map *m)
 {
     return m->n;
 }
+
+void
+map_clear(struct map *m)
+{
+    memset(m->slots, 0, m->cap * sizeof *m->slots);
+    m->n = 0;
+}

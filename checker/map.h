@@ -15,5 +15,7 @@ pc_status map_put(struct map *m, const char *key, void *value);
 /* The value for key, or NULL. */
 void *map_get(const struct map *m, const char *key);
 size_t map_count(const struct map *m);
+/* Forget every entry, keeping the table's memory. */
+void map_clear(struct map *m);
 
 #endif
