@@ -91,6 +91,7 @@ struct mstate {
     struct {
         const struct func *fn;
         struct val v;
+        struct map *m; /* its items hashed, when it is long */
     } consts[64];
     size_t nconsts;
 };

@@ -249,6 +249,12 @@ member_init(struct mstate *ms, struct member *mb, const struct val *v)
             mb->m = ms->lists[i]->idmap;
             return PC_OK;
         }
+    for (size_t i = 0; i < ms->nconsts; i++)
+        if (ms->consts[i].v.v == v->v && ms->consts[i].v.n == v->n &&
+            ms->consts[i].m != NULL) {
+            mb->m = ms->consts[i].m;
+            return PC_OK;
+        }
     if ((mb->m = map_new()) == NULL)
         return PC_ENOMEM;
     mb->owned = true;
@@ -361,8 +367,10 @@ mstate_free(struct mstate *ms)
     }
     free(ms->wanted_sets);
     map_free(ms->wanted);
-    for (size_t i = 0; i < ms->nconsts; i++)
+    for (size_t i = 0; i < ms->nconsts; i++) {
         free(ms->consts[i].v.v);
+        map_free(ms->consts[i].m);
+    }
     free(ms->late);
     map_free(ms->siblings);
     strv_free(&ms->sibkeys);
@@ -615,6 +623,20 @@ eval_const(struct evalctx *c, const struct func *fn, struct val *out)
     ms->consts[ms->nconsts].fn = fn;
     ms->consts[ms->nconsts].v.v = (const char **)(void *)block;
     ms->consts[ms->nconsts].v.n = v.n;
+    ms->consts[ms->nconsts].m = NULL;
+    if (v.n > MEMBER_LINEAR) {
+        struct map *m = map_new();
+
+        st = m != NULL ? PC_OK : PC_ENOMEM;
+        for (size_t i = 0; i < v.n && st == PC_OK; i++)
+            st = map_put(m, ms->consts[ms->nconsts].v.v[i], (void *)1);
+        ms->consts[ms->nconsts].m = m;
+        if (st != PC_OK) {
+            free(block);
+            map_free(m);
+            return st;
+        }
+    }
     *out = ms->consts[ms->nconsts++].v;
     return PC_OK;
 }
