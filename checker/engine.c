@@ -157,6 +157,7 @@ pc_audit(const pc_engine *e, const char *manifest, pc_diags *d, pc_results *r)
     struct eval_engine ee = { e->policy, e->rules, e->schema, e->classifiers,
                               e->manifest_schema };
     pc_results *scratch = pc_results_new();
+    size_t errors = pc_diags_errors(d);
     pc_status st;
 
     if (scratch == NULL)
@@ -166,6 +167,10 @@ pc_audit(const pc_engine *e, const char *manifest, pc_diags *d, pc_results *r)
     st = eval_manifest(&ee, manifest, d, scratch);
     if (st == PC_OK)
         st = pc_results_merge(r, scratch);
+    /* Every failure says why, even one no deeper layer described. */
+    if (st != PC_OK && pc_diags_errors(d) == errors)
+        diag_add(d, PC_SEV_ERROR, diag_loc(d, manifest, 0, 0),
+                 "the audit stopped: %s", pc_status_str(st));
     pc_results_free(scratch);
     return st;
 }
