@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "diag.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -161,32 +162,6 @@ diag_fail(pc_diags *d, pc_status st, struct pc_loc loc, const char *fmt, ...)
     return rec == PC_OK ? st : rec;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
-            return 0;
-        return 3;
-    }
-    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-            (s[3] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 /* Is the n-byte UTF-8 sequence at s a C1 control or a bidi control? */
 static bool
 diag_is_format_char(const unsigned char *s, size_t n)
@@ -204,9 +179,10 @@ void
 diag_put_escaped(FILE *out, const char *str)
 {
     const unsigned char *s = (const unsigned char *)str;
+    const unsigned char *end = s + strlen(str);
 
-    while (*s != '\0') {
-        size_t n = utf8_len(s);
+    while (s < end) {
+        size_t n = utf8_len(s, (size_t)(end - s));
 
         if (n == 1 && (*s < 0x20 || *s == 0x7f) && *s != '\t') {
             fprintf(out, "\\x%02x", *s);

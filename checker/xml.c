@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "sha256.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -146,31 +147,6 @@ out:
     return PC_OK;
 }
 
-static size_t
-xml_utf8_len(const unsigned char *s, size_t avail)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        return avail >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        if (avail < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
-            return 0;
-        return 3;
-    }
-    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        if (avail < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-            (s[3] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 static bool
 xml_starts(const char *p, const char *end, const char *lit)
 {
@@ -220,7 +196,7 @@ xml_prescan(const char *path, const char *buf, size_t len,
 
     /* Encoding first, on its own: the scanner below may skip bytes. */
     for (size_t i = 0, ln = 1; i < len;) {
-        size_t n = xml_utf8_len(u + i, len - i);
+        size_t n = utf8_len(u + i, len - i);
 
         if (u[i] == '\0')
             return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, (unsigned)ln, 0),
