@@ -41,20 +41,6 @@
 #define EVAL_MAX_KIDS 10000     /* fields per flow */
 #define EVAL_ARENA_MAX (64u << 20)
 
-/* Attributes whose value is a list of ids in the manifest format. */
-static const char *const list_attrs[] = {
-    "jurisdictions", "categories", "covers", "scopes", "collects", "stores",
-};
-
-static bool
-eval_is_list_attr(const char *name)
-{
-    for (size_t i = 0; i < sizeof list_attrs / sizeof list_attrs[0]; i++)
-        if (strcmp(list_attrs[i], name) == 0)
-            return true;
-    return false;
-}
-
 enum derived_attr
 eval_derived_attr(const char *kind, const char *attr)
 {
@@ -138,8 +124,11 @@ obj_split(char *s, bool list, struct val *out)
     return PC_OK;
 }
 
+/* A new object for element n. Attributes the manifest schema makes lists
+ * (<list> in manifest.rng) are split into their items. */
 static pc_status
-obj_new(const struct manifest_node *n, struct obj *parent, struct obj **out)
+obj_new(const struct schema_attrs *sa, const struct manifest_node *n,
+        struct obj *parent, struct obj **out)
 {
     struct obj *o = calloc(1, sizeof *o);
     static const char *const keys[] = { ATTR_ID, ATTR_NAME, "right", "store" };
@@ -160,7 +149,8 @@ obj_new(const struct manifest_node *n, struct obj *parent, struct obj **out)
         /* raw[i] is split in place; the items of vals[i] point into it. */
         if ((o->names[i] = strdup(n->attrs[i].name)) == NULL ||
             (o->raw[i] = strdup(n->attrs[i].value)) == NULL ||
-            obj_split(o->raw[i], eval_is_list_attr(n->attrs[i].name),
+            obj_split(o->raw[i],
+                      schema_attrs_is_list(sa, n->kind, n->attrs[i].name),
                       &o->vals[i]) != PC_OK)
             goto nomem;
     }
@@ -1160,7 +1150,7 @@ eval_visit(void *ctx, const struct manifest_node *n, bool end)
                          diag_loc(ms->d, ms->path, n->line, 0),
                          "more than %d declarations", EVAL_MAX_OBJECTS);
     parent = ms->depth > 0 ? ms->stack[ms->depth - 1] : NULL;
-    if ((st = obj_new(n, parent, &o)) != PC_OK)
+    if ((st = obj_new(ms->e->schema, n, parent, &o)) != PC_OK)
         return st;
     if ((st = agg_note_id(ms, o)) != PC_OK ||
         (st = eval_unique_key(ms, o)) != PC_OK) {

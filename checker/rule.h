@@ -144,6 +144,9 @@ pc_status rulec_expr_wanted(const struct expr *e, struct strv *wanted);
 pc_status schema_attrs_load(const char *rng, pc_diags *d,
                             struct schema_attrs **out);
 void schema_attrs_free(struct schema_attrs *sa);
+/* Does the schema make attr of kind a whitespace-separated list? */
+bool schema_attrs_is_list(const struct schema_attrs *sa, const char *kind,
+                          const char *attr);
 /* Where `kind` comes in a document, 0 first (SIZE_MAX: unknown). */
 size_t schema_attrs_order(const struct schema_attrs *sa, const char *kind);
 /* Is `kind` an element of the manifest; does it have attribute attr? */

@@ -15,12 +15,17 @@
 
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
 
+/* The attributes of one element, and which of them hold lists. */
+struct kind_attrs {
+    struct strv attrs, lists;
+};
+
 struct schema_attrs {
     xmlDoc *doc;         /* owns every string below */
     struct map *defines; /* define name -> xmlNode */
-    struct map *kinds;   /* element name -> struct strv * */
-    struct strv **lists;
-    size_t nlists;
+    struct map *kinds;   /* element name -> struct kind_attrs * */
+    struct kind_attrs **all;
+    size_t nall;
     struct strv order; /* element names in document order */
 };
 
@@ -29,11 +34,12 @@ schema_attrs_free(struct schema_attrs *sa)
 {
     if (sa == NULL)
         return;
-    for (size_t i = 0; i < sa->nlists; i++) {
-        strv_free(sa->lists[i]);
-        free(sa->lists[i]);
+    for (size_t i = 0; i < sa->nall; i++) {
+        strv_free(&sa->all[i]->attrs);
+        strv_free(&sa->all[i]->lists);
+        free(sa->all[i]);
     }
-    free(sa->lists);
+    free(sa->all);
     strv_free(&sa->order);
     map_free(sa->defines);
     map_free(sa->kinds);
@@ -52,10 +58,35 @@ schema_name(const xmlNode *n)
     return NULL;
 }
 
-/* Collect attribute names under n into sv, following refs, stopping at
+/* Does the pattern under n, refs followed, take a <list>? */
+static bool
+schema_has_list(const struct schema_attrs *sa, const xmlNode *n, unsigned depth)
+{
+    if (depth > 64)
+        return false;
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        const char *name = schema_name(c);
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (xml_is(c, RNG_NS, "list"))
+            return true;
+        if (xml_is(c, RNG_NS, "ref") && name != NULL) {
+            const xmlNode *def = map_get(sa->defines, name);
+
+            if (def != NULL && schema_has_list(sa, def, depth + 1))
+                return true;
+        } else if (schema_has_list(sa, c, depth + 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Collect attribute names under n into ka, following refs, stopping at
  * nested elements. `depth` bounds recursive defines. */
 static pc_status
-schema_collect(struct schema_attrs *sa, const xmlNode *n, struct strv *sv,
+schema_collect(struct schema_attrs *sa, const xmlNode *n, struct kind_attrs *ka,
                unsigned depth)
 {
     pc_status st;
@@ -71,7 +102,9 @@ schema_collect(struct schema_attrs *sa, const xmlNode *n, struct strv *sv,
             continue;
         name = schema_name(c);
         if (xml_is(c, RNG_NS, "attribute") && name != NULL) {
-            if ((st = strv_add_unique(sv, name)) != PC_OK)
+            if ((st = strv_add_unique(&ka->attrs, name)) != PC_OK ||
+                (schema_has_list(sa, c, 0) &&
+                 (st = strv_add_unique(&ka->lists, name)) != PC_OK))
                 return st;
             continue;
         }
@@ -79,11 +112,11 @@ schema_collect(struct schema_attrs *sa, const xmlNode *n, struct strv *sv,
             const xmlNode *def = map_get(sa->defines, name);
 
             if (def != NULL &&
-                (st = schema_collect(sa, def, sv, depth + 1)) != PC_OK)
+                (st = schema_collect(sa, def, ka, depth + 1)) != PC_OK)
                 return st;
             continue;
         }
-        if ((st = schema_collect(sa, c, sv, depth + 1)) != PC_OK)
+        if ((st = schema_collect(sa, c, ka, depth + 1)) != PC_OK)
             return st;
     }
     return PC_OK;
@@ -105,22 +138,22 @@ schema_walk(struct schema_attrs *sa, const xmlNode *n, bool defines_pass)
                 return st;
         } else if (!defines_pass && xml_is(c, RNG_NS, "element") &&
                    name != NULL) {
-            struct strv *sv = map_get(sa->kinds, name);
+            struct kind_attrs *ka = map_get(sa->kinds, name);
 
-            if (sv == NULL) {
-                struct strv **v =
-                    realloc(sa->lists, (sa->nlists + 1) * sizeof *v);
+            if (ka == NULL) {
+                struct kind_attrs **v =
+                    realloc(sa->all, (sa->nall + 1) * sizeof *v);
 
                 if (v == NULL)
                     return PC_ENOMEM;
-                sa->lists = v;
-                if ((sv = calloc(1, sizeof *sv)) == NULL)
+                sa->all = v;
+                if ((ka = calloc(1, sizeof *ka)) == NULL)
                     return PC_ENOMEM;
-                sa->lists[sa->nlists++] = sv;
-                if ((st = map_put(sa->kinds, name, sv)) != PC_OK)
+                sa->all[sa->nall++] = ka;
+                if ((st = map_put(sa->kinds, name, ka)) != PC_OK)
                     return st;
             }
-            if ((st = schema_collect(sa, c, sv, 0)) != PC_OK)
+            if ((st = schema_collect(sa, c, ka, 0)) != PC_OK)
                 return st;
         }
         if ((st = schema_walk(sa, c->children, defines_pass)) != PC_OK)
@@ -213,9 +246,18 @@ bool
 schema_attrs_has(const struct schema_attrs *sa, const char *kind,
                  const char *attr)
 {
-    const struct strv *sv = map_get(sa->kinds, kind);
+    const struct kind_attrs *ka = map_get(sa->kinds, kind);
 
-    return sv != NULL && strv_has(sv, attr);
+    return ka != NULL && strv_has(&ka->attrs, attr);
+}
+
+bool
+schema_attrs_is_list(const struct schema_attrs *sa, const char *kind,
+                     const char *attr)
+{
+    const struct kind_attrs *ka = map_get(sa->kinds, kind);
+
+    return ka != NULL && strv_has(&ka->lists, attr);
 }
 
 size_t

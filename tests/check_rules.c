@@ -513,6 +513,32 @@ START_TEST(test_schema_attrs)
 }
 END_TEST
 
+/* Which attributes hold lists comes from the manifest schema itself. */
+static const struct {
+    const char *kind, *attr;
+    bool list;
+} list_attrs[] = {
+    { "audience", "jurisdictions", true },
+    { "keep", "categories", true },
+    { "handler", "covers", true },
+    { "oauth", "scopes", true },
+    { "oauth", "stores", true },
+    { "tracker", "collects", true },
+    { "appeal", "subject", false },
+    { "flow", "purpose", false },
+    { "flow", "to", false },
+    { "store", "kind", false },
+};
+
+START_TEST(test_schema_list_attrs)
+{
+    ck_assert_msg(
+        schema_attrs_is_list(sa, list_attrs[_i].kind, list_attrs[_i].attr) ==
+            list_attrs[_i].list,
+        "%s.%s", list_attrs[_i].kind, list_attrs[_i].attr);
+}
+END_TEST
+
 START_TEST(test_expr_literals)
 {
     static const struct {
@@ -1635,6 +1661,7 @@ rules_suite(void)
 
     tc = tcase_create("expressions");
     tcase_add_checked_fixture(tc, setup_schema, teardown_schema);
+    tcase_add_loop_test(tc, test_schema_list_attrs, 0, NELEM(list_attrs));
     tcase_add_test(tc, test_schema_attrs);
     tcase_add_test(tc, test_expr_literals);
     tcase_add_test(tc, test_expr_paths);
