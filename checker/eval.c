@@ -1093,11 +1093,8 @@ eval_unique_key(struct mstate *ms, struct obj *o)
             goto out;
     } else if (strcmp(o->kind, KIND_STREAMED) == 0) {
         /* Flows are not remembered one by one; a repeated id (an
-         * integrity finding) is marked as a second. A new flow starts a
-         * new table of field keys. */
+         * integrity finding) is marked as a second. */
         count = o->repeated ? 1 : 0;
-        map_clear(ms->unit_keys);
-        strv_free(&ms->unit_keystore);
     } else {
         if ((st = strbuf_printf(&b, "%p %s %s", (void *)o->parent, o->kind,
                                 o->key)) != PC_OK)
@@ -1179,7 +1176,10 @@ eval_visit(void *ctx, const struct manifest_node *n, bool end)
         }
         ms->unit->kids[ms->unit->nkids++] = o;
     } else if (strcmp(o->kind, KIND_STREAMED) == 0) {
+        /* A new flow: its fields' keys are counted afresh. */
         ms->unit = o;
+        map_clear(ms->unit_keys);
+        strv_free(&ms->unit_keystore);
     } else {
         if ((st = objlist_push(&ms->all, o)) != PC_OK) {
             obj_free(o);

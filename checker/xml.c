@@ -638,12 +638,6 @@ xml_reader_line(struct xml_reader *xr)
     return line > 0 ? (unsigned)line : 0;
 }
 
-bool
-xml_reader_failed(const struct xml_reader *xr)
-{
-    return xr->ec.errors > 0;
-}
-
 void
 xml_reader_close(struct xml_reader *xr)
 {

@@ -61,8 +61,6 @@ int xml_reader_next(struct xml_reader *r);
 xmlTextReaderPtr xml_reader_raw(struct xml_reader *r);
 /* Line of the node the reader is on. */
 unsigned xml_reader_line(struct xml_reader *r);
-/* Did parsing or validation report an error so far? */
-bool xml_reader_failed(const struct xml_reader *r);
 void xml_reader_close(struct xml_reader *r);
 
 /* The location of node n in doc (file name interned by d). */
