@@ -25,8 +25,13 @@ struct obj {
     unsigned first_line;
     /* Fields only, computed once the flow is complete. */
     bool derived;
-    const char *element, *classified, *classifier;
-    bool classified_sensitive, sensitive;
+    /* What the field is: the declared category, or else the classifiers'
+     * element; and also the classifiers' element when it is sensitive and
+     * contradicts the declaration (DESIGN §5, "What a field is"). */
+    const char *elements[2];
+    size_t nelements;
+    const char *classified, *classifier;
+    bool classified_sensitive, sensitive, mislabelled;
     struct strv categories;
 };
 
@@ -46,10 +51,17 @@ struct strset {
     struct map *m;
 };
 
-/* What flows write into one store. */
-struct storeagg {
+/* What the flows of one data subject write into one store. */
+struct subjagg {
+    char *subject; /* owned; "" when the flow names none */
     struct strset elements, categories;
     struct strset purpose_fields; /* "purpose\tfield-name" */
+};
+
+/* What flows write into one store, by data subject. */
+struct storeagg {
+    struct subjagg *v;
+    size_t n;
 };
 
 struct mstate {
@@ -99,6 +111,9 @@ struct mstate {
 struct evalctx {
     struct mstate *ms;
     const struct obj *obj;
+    /* The data subjects whose flows the rule judges; NULL: all. Store
+     * aggregates read only those subjects' flows. */
+    const struct strv *subjects;
     const char *vars[8];
     struct val vals[8];
     size_t nvars;
@@ -125,10 +140,13 @@ pc_status member_init(struct mstate *ms, struct member *mb,
                       const struct val *v);
 bool member_has(const struct member *mb, const char *s);
 void member_free(struct member *mb);
+/* Does an aggregate of this subject count for the rule in scope? */
+bool eval_subject_in_scope(const struct evalctx *c, const char *subject);
 /* Attribute name of o as a value (empty if absent). */
 struct val eval_attr(const struct obj *o, const char *name);
 
-/* Values in the arena. */
+/* Values in the arena. val_alloc makes room for n items (out->n = 0). */
+pc_status val_alloc(struct evalctx *c, size_t n, struct val *out);
 pc_status val_one(struct evalctx *c, const char *s, struct val *out);
 pc_status val_from_strv(struct evalctx *c, const struct strv *sv,
                         struct val *out);

@@ -59,6 +59,7 @@ eval_derived_attr(const char *kind, const char *attr)
         { "classifier", DERIVED_CLASSIFIER, true },
         { "declared", DERIVED_DECLARED, true },
         { "classified-sensitive", DERIVED_CLASSIFIED_SENSITIVE, true },
+        { "mislabelled", DERIVED_MISLABELLED, true },
     };
 
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
@@ -124,6 +125,16 @@ obj_split(char *s, bool list, struct val *out)
     return PC_OK;
 }
 
+/* Is attribute name written on o (even empty)? */
+static bool
+obj_has(const struct obj *o, const char *name)
+{
+    for (size_t i = 0; i < o->nattrs; i++)
+        if (strcmp(o->names[i], name) == 0)
+            return true;
+    return false;
+}
+
 /* A new object for element n. Attributes the manifest schema makes lists
  * (<list> in manifest.rng) are split into their items. */
 static pc_status
@@ -135,23 +146,41 @@ obj_new(const struct schema_attrs *sa, const struct manifest_node *n,
 
     if (o == NULL || (o->kind = strdup(n->kind)) == NULL)
         goto nomem;
+    const char *dname, *dvalue;
+    size_t ndefaults = 0;
+
     o->line = n->line;
     o->parent = parent;
-    if (n->nattrs > 0) {
-        o->names = calloc(n->nattrs, sizeof *o->names);
-        o->raw = calloc(n->nattrs, sizeof *o->raw);
-        o->vals = calloc(n->nattrs, sizeof *o->vals);
+    while (schema_attrs_defaults(sa, n->kind, ndefaults, &dname, &dvalue))
+        ndefaults++;
+    if (n->nattrs + ndefaults > 0) {
+        size_t cap = n->nattrs + ndefaults;
+
+        o->names = calloc(cap, sizeof *o->names);
+        o->raw = calloc(cap, sizeof *o->raw);
+        o->vals = calloc(cap, sizeof *o->vals);
         if (o->names == NULL || o->raw == NULL || o->vals == NULL)
             goto nomem;
     }
-    for (size_t i = 0; i < n->nattrs; i++) {
+    for (size_t i = 0; i < n->nattrs + ndefaults; i++) {
+        const char *name, *value;
+        size_t k = o->nattrs;
+
+        if (i < n->nattrs) {
+            name = n->attrs[i].name;
+            value = n->attrs[i].value;
+        } else {
+            /* A default the schema gives, for an attribute not written. */
+            schema_attrs_defaults(sa, n->kind, i - n->nattrs, &name, &value);
+            if (obj_has(o, name))
+                continue;
+        }
         o->nattrs++;
-        /* raw[i] is split in place; the items of vals[i] point into it. */
-        if ((o->names[i] = strdup(n->attrs[i].name)) == NULL ||
-            (o->raw[i] = strdup(n->attrs[i].value)) == NULL ||
-            obj_split(o->raw[i],
-                      schema_attrs_is_list(sa, n->kind, n->attrs[i].name),
-                      &o->vals[i]) != PC_OK)
+        /* raw[k] is split in place; the items of vals[k] point into it. */
+        if ((o->names[k] = strdup(name)) == NULL ||
+            (o->raw[k] = strdup(value)) == NULL ||
+            obj_split(o->raw[k], schema_attrs_is_list(sa, n->kind, name),
+                      &o->vals[k]) != PC_OK)
             goto nomem;
     }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0] && !o->key; i++) {
@@ -344,9 +373,15 @@ mstate_free(struct mstate *ms)
     map_free(ms->ids);
     strv_free(&ms->idkeys);
     for (size_t i = 0; i < ms->naggs; i++) {
-        strset_free(&ms->aggs[i]->elements);
-        strset_free(&ms->aggs[i]->categories);
-        strset_free(&ms->aggs[i]->purpose_fields);
+        for (size_t j = 0; j < ms->aggs[i]->n; j++) {
+            struct subjagg *sg = &ms->aggs[i]->v[j];
+
+            strset_free(&sg->elements);
+            strset_free(&sg->categories);
+            strset_free(&sg->purpose_fields);
+            free(sg->subject);
+        }
+        free(ms->aggs[i]->v);
         free(ms->aggs[i]);
     }
     free(ms->aggs);
@@ -373,15 +408,60 @@ mstate_free(struct mstate *ms)
 /* What a field is, according to the manifest, the classifiers and the
  * policy. */
 
+/* Add the categories of one element id to f->categories. */
+static pc_status
+field_add_element(struct mstate *ms, struct obj *f, const char *id)
+{
+    const pc_policy *p = ms->e->policy;
+    const struct policy_element *el;
+    const struct policy_category *cat;
+    const char *dot;
+    char *prefix;
+    pc_status st;
+
+    f->elements[f->nelements++] = id;
+    if ((el = policy_element(p, id)) != NULL) {
+        f->sensitive = f->sensitive || el->sensitive;
+        return strv_copy_unique(&f->categories, &el->categories);
+    }
+    if ((cat = policy_category(p, id)) != NULL) {
+        f->sensitive = f->sensitive || cat->sensitive;
+        return strv_add_unique(&f->categories, cat->id);
+    }
+    /* Not the policy's: its category is the id's first part. */
+    dot = strchr(id, '.');
+    prefix = dot != NULL ? strndup(id, (size_t)(dot - id)) : strdup(id);
+    if (prefix == NULL)
+        return PC_ENOMEM;
+    st = strv_add_unique(&f->categories, prefix);
+    free(prefix);
+    return st;
+}
+
+/* Does the classifiers' element contradict the declared category? Not
+ * when it is the declared element, or one of the declared category's
+ * elements (a second membership included). */
+static bool
+field_contradicts(const pc_policy *p, const char *declared,
+                  const char *classified)
+{
+    const struct policy_element *el = policy_element(p, classified);
+    const char *dot = strchr(classified, '.');
+
+    if (strcmp(declared, classified) == 0)
+        return false;
+    if (el != NULL)
+        return !strv_has(&el->categories, declared);
+    return dot == NULL || strlen(declared) != (size_t)(dot - classified) ||
+           strncmp(declared, classified, (size_t)(dot - classified)) != 0;
+}
+
 static pc_status
 field_derive(struct mstate *ms, struct obj *f)
 {
-    const pc_policy *p = ms->e->policy;
     const char *declared = obj_attr1(f, ATTR_CATEGORY);
     const char *name = obj_attr1(f, ATTR_NAME);
     struct classify_result cr = { 0 };
-    const struct policy_element *el;
-    const struct policy_category *cat;
     pc_status st;
 
     if (f->derived)
@@ -395,26 +475,19 @@ field_derive(struct mstate *ms, struct obj *f)
     f->classified = cr.element;
     f->classifier = cr.classifier;
     f->classified_sensitive = cr.sensitive;
-    f->element = declared != NULL ? declared : cr.element;
-    if (f->element == NULL)
-        return PC_OK;
-    if ((el = policy_element(p, f->element)) != NULL) {
-        f->sensitive = el->sensitive;
-        return strv_copy(&f->categories, &el->categories);
+    if (declared == NULL)
+        return cr.element != NULL ? field_add_element(ms, f, cr.element)
+                                  : PC_OK;
+    if ((st = field_add_element(ms, f, declared)) != PC_OK)
+        return st;
+    /* A name that says sensitive data, under a label that says something
+     * else, is judged as both: every rule sees what the field really is. */
+    if (cr.element != NULL && cr.sensitive &&
+        field_contradicts(ms->e->policy, declared, cr.element)) {
+        f->mislabelled = true;
+        return field_add_element(ms, f, cr.element);
     }
-    if ((cat = policy_category(p, f->element)) != NULL) {
-        f->sensitive = cat->sensitive;
-        return strv_push(&f->categories, cat->id);
-    }
-    /* Not the policy's: its category is the id's first part. */
-    const char *dot = strchr(f->element, '.');
-    char *prefix = dot != NULL ? strndup(f->element, (size_t)(dot - f->element))
-                               : strdup(f->element);
-    if (prefix == NULL)
-        return PC_ENOMEM;
-    st = strv_push(&f->categories, prefix);
-    free(prefix);
-    return st;
+    return PC_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -444,27 +517,46 @@ agg_note_flow(struct mstate *ms, struct obj *flow)
 {
     const char *to = obj_attr1(flow, ATTR_TO);
     const char *purpose = obj_attr1(flow, ATTR_PURPOSE);
+    const char *subject = obj_attr1(flow, MANIFEST_SUBJECT_ATTR);
     struct storeagg *g;
+    struct subjagg *sg = NULL;
     pc_status st;
 
     if (to == NULL || (g = map_get(ms->stores, to)) == NULL)
         return PC_OK;
+    if (subject == NULL)
+        subject = "";
+    for (size_t i = 0; i < g->n && sg == NULL; i++)
+        if (strcmp(g->v[i].subject, subject) == 0)
+            sg = &g->v[i];
+    if (sg == NULL) {
+        struct subjagg *v = realloc(g->v, (g->n + 1) * sizeof *v);
+
+        if (v == NULL)
+            return PC_ENOMEM;
+        g->v = v;
+        sg = &g->v[g->n];
+        memset(sg, 0, sizeof *sg);
+        if ((sg->subject = strdup(subject)) == NULL)
+            return PC_ENOMEM;
+        g->n++;
+    }
     for (size_t i = 0; i < flow->nkids; i++) {
         struct obj *f = flow->kids[i];
         const char *name = obj_attr1(f, ATTR_NAME);
 
-        if (f->element != NULL &&
-            (st = strset_add(&g->elements, f->element)) != PC_OK)
-            return st;
+        for (size_t k = 0; k < f->nelements; k++)
+            if ((st = strset_add(&sg->elements, f->elements[k])) != PC_OK)
+                return st;
         for (size_t k = 0; k < f->categories.n; k++)
-            if ((st = strset_add(&g->categories, f->categories.v[k])) != PC_OK)
+            if ((st = strset_add(&sg->categories, f->categories.v[k])) != PC_OK)
                 return st;
         if (purpose != NULL && name != NULL) {
             struct strbuf b = STRBUF_INIT(0);
 
             st = strbuf_printf(&b, "%s\t%s", purpose, name);
             if (st == PC_OK)
-                st = strset_add(&g->purpose_fields, strbuf_str(&b));
+                st = strset_add(&sg->purpose_fields, strbuf_str(&b));
             strbuf_free(&b);
             if (st != PC_OK)
                 return st;
@@ -558,7 +650,14 @@ eval_path(struct evalctx *c, const struct expr *e, struct val *out)
     case DERIVED_LINE:
         return val_number(c, o->line, out);
     case DERIVED_ELEMENT:
-        return val_one(c, o->element, out);
+        if ((st = val_alloc(c, o->nelements, out)) != PC_OK)
+            return st;
+        for (size_t i = 0; i < o->nelements; i++)
+            out->v[i] = o->elements[i];
+        out->n = o->nelements;
+        return PC_OK;
+    case DERIVED_MISLABELLED:
+        return val_bool(c, o->mislabelled, out);
     case DERIVED_CATEGORIES:
         return val_from_strv(c, &o->categories, out);
     case DERIVED_SENSITIVE:
@@ -917,6 +1016,26 @@ eval_bind(struct evalctx *c, const struct check *k, size_t level)
     return st;
 }
 
+bool
+eval_subject_in_scope(const struct evalctx *c, const char *subject)
+{
+    return c->subjects == NULL || strv_has(c->subjects, subject);
+}
+
+/* Is the object in scope of the rule: not inside (or itself) a flow of a
+ * subject the rule does not judge? */
+static bool
+eval_judges(const struct evalctx *c)
+{
+    for (const struct obj *o = c->obj; o != NULL; o = o->parent)
+        if (strcmp(o->kind, MANIFEST_SUBJECT_KIND) == 0) {
+            const char *subject = obj_attr1(o, MANIFEST_SUBJECT_ATTR);
+
+            return eval_subject_in_scope(c, subject != NULL ? subject : "");
+        }
+    return true;
+}
+
 enum eval_pass { PASS_ALL, PASS_IMMEDIATE, PASS_DEFERRED };
 
 static bool
@@ -938,13 +1057,19 @@ eval_object(struct mstate *ms, const struct obj *o, enum eval_pass pass)
         return PC_OK;
     for (size_t i = 0; i < cl->n; i++) {
         const struct check *k = cl->v[i];
-        struct evalctx c = { .ms = ms, .obj = o, .nvars = 0 };
+        const struct strv *subjects = &k->rule->subjects;
+        struct evalctx c = { .ms = ms,
+                             .obj = o,
+                             .subjects = subjects->n > 0 ? subjects : NULL,
+                             .nvars = 0 };
 
         bool later = k->deferred || eval_is_late(ms, k);
 
         if ((pass == PASS_IMMEDIATE && later) ||
             (pass == PASS_DEFERRED && !later))
             continue;
+        if (c.subjects != NULL && !eval_judges(&c))
+            continue; /* another subject's data: not this rule's business */
         st = eval_bind(&c, k, 0);
         if (st == PC_ELIMIT && ms->arena.over)
             diag_fail(ms->d, st, diag_loc(ms->d, ms->path, o->line, 0),

@@ -52,6 +52,7 @@ enum derived_attr {
     DERIVED_CLASSIFIER,
     DERIVED_DECLARED,
     DERIVED_CLASSIFIED_SENSITIVE,
+    DERIVED_MISLABELLED,
 };
 
 /* The derived attribute `attr` of `kind`, or DERIVED_NONE when the

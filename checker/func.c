@@ -31,7 +31,7 @@ val_has(const struct val *v, const char *s)
     return false;
 }
 
-static pc_status
+pc_status
 val_alloc(struct evalctx *c, size_t n, struct val *out)
 {
     out->n = 0;
@@ -849,91 +849,104 @@ fn_values(struct evalctx *c, const struct val *a, size_t n, struct val *out)
     return sv != NULL ? val_from_strv(c, sv, out) : val_one(c, NULL, out);
 }
 
-typedef const struct strv *(*agg_member)(const struct storeagg *);
+typedef const struct strv *(*agg_member)(const struct subjagg *);
 
 static const struct strv *
-agg_elements(const struct storeagg *g)
+agg_elements(const struct subjagg *g)
 {
     return &g->elements.v;
 }
 
 static const struct strv *
-agg_categories(const struct storeagg *g)
+agg_categories(const struct subjagg *g)
 {
     return &g->categories.v;
 }
 
+static const struct strv *
+agg_purpose_fields(const struct subjagg *g)
+{
+    return &g->purpose_fields.v;
+}
+
+/* Visit what the in-scope subjects' flows wrote into each store of
+ * `stores`: the one walk every store aggregate shares. */
+typedef void (*agg_visit)(struct uniq *u, const struct strv *items,
+                          const struct val *arg);
+
 static pc_status
-fn_store_agg(struct evalctx *c, const struct val *stores, agg_member m,
-             struct val *out)
+agg_walk(struct evalctx *c, const struct val *stores, agg_member m,
+         agg_visit visit, const struct val *arg, struct val *out)
 {
     size_t total = 0;
     pc_status st;
 
-    for (size_t i = 0; i < stores->n; i++) {
-        const struct storeagg *g = map_get(c->ms->stores, stores->v[i]);
+    for (int pass = 0; pass < 2; pass++) {
+        struct uniq u = { out, NULL, PC_OK };
 
-        if (g != NULL)
-            total += m(g)->n;
-    }
-    if ((st = val_alloc(c, total, out)) != PC_OK)
-        return st;
-    struct uniq u = { out, NULL, PC_OK };
-    for (size_t i = 0; i < stores->n; i++) {
-        const struct storeagg *g = map_get(c->ms->stores, stores->v[i]);
+        for (size_t i = 0; i < stores->n; i++) {
+            const struct storeagg *g = map_get(c->ms->stores, stores->v[i]);
 
-        if (g != NULL)
-            uniq_add_all(&u, (const char *const *)m(g)->v, m(g)->n);
+            for (size_t j = 0; g != NULL && j < g->n; j++) {
+                if (!eval_subject_in_scope(c, g->v[j].subject))
+                    continue;
+                if (pass == 0)
+                    total += m(&g->v[j])->n;
+                else
+                    visit(&u, m(&g->v[j]), arg);
+            }
+        }
+        if (pass == 0 && (st = val_alloc(c, total, out)) != PC_OK)
+            return st;
+        if (pass == 1)
+            return uniq_done(&u);
     }
-    return uniq_done(&u);
+    return PC_OK;
+}
+
+static void
+agg_all(struct uniq *u, const struct strv *items, const struct val *arg)
+{
+    (void)arg;
+    uniq_add_all(u, (const char *const *)items->v, items->n);
+}
+
+/* "purpose\tname" items: the names whose purpose is one of arg. */
+static void
+agg_for_purpose(struct uniq *u, const struct strv *items, const struct val *arg)
+{
+    for (size_t j = 0; j < items->n; j++) {
+        const char *pf = items->v[j];
+        const char *tab = strchr(pf, '\t');
+
+        if (tab == NULL)
+            continue;
+        for (size_t k = 0; k < arg->n; k++)
+            if (strlen(arg->v[k]) == (size_t)(tab - pf) &&
+                strncmp(arg->v[k], pf, (size_t)(tab - pf)) == 0)
+                uniq_add(u, tab + 1);
+    }
 }
 
 static pc_status
 fn_store_elements(struct evalctx *c, const struct val *a, size_t n,
                   struct val *out)
 {
-    return fn_store_agg(c, &a[0], agg_elements, out);
+    return agg_walk(c, &a[0], agg_elements, agg_all, NULL, out);
 }
 
 static pc_status
 fn_store_categories(struct evalctx *c, const struct val *a, size_t n,
                     struct val *out)
 {
-    return fn_store_agg(c, &a[0], agg_categories, out);
+    return agg_walk(c, &a[0], agg_categories, agg_all, NULL, out);
 }
 
 static pc_status
 fn_store_fields(struct evalctx *c, const struct val *a, size_t n,
                 struct val *out)
 {
-    size_t total = 0;
-    pc_status st;
-
-    for (size_t i = 0; i < a[0].n; i++) {
-        const struct storeagg *g = map_get(c->ms->stores, a[0].v[i]);
-
-        if (g != NULL)
-            total += g->purpose_fields.v.n;
-    }
-    if ((st = val_alloc(c, total, out)) != PC_OK)
-        return st;
-    struct uniq u = { out, NULL, PC_OK };
-    for (size_t i = 0; i < a[0].n; i++) {
-        const struct storeagg *g = map_get(c->ms->stores, a[0].v[i]);
-
-        for (size_t j = 0; g != NULL && j < g->purpose_fields.v.n; j++) {
-            const char *pf = g->purpose_fields.v.v[j];
-            const char *tab = strchr(pf, '\t');
-
-            if (tab == NULL)
-                continue;
-            for (size_t k = 0; k < a[1].n; k++)
-                if (strlen(a[1].v[k]) == (size_t)(tab - pf) &&
-                    strncmp(a[1].v[k], pf, (size_t)(tab - pf)) == 0)
-                    uniq_add(&u, tab + 1);
-        }
-    }
-    return uniq_done(&u);
+    return agg_walk(c, &a[0], agg_purpose_fields, agg_for_purpose, &a[1], out);
 }
 
 static pc_status
@@ -951,11 +964,15 @@ fn_personal_stores(struct evalctx *c, const struct val *a, size_t n,
     for (size_t i = 0; i < ol->n; i++) {
         struct val id = eval_attr(ol->v[i], "id");
         const struct storeagg *g;
+        bool personal = false;
 
         if (id.n == 0)
             continue;
         g = map_get(c->ms->stores, id.v[0]);
-        if (g != NULL && g->elements.v.n > 0)
+        for (size_t j = 0; g != NULL && j < g->n && !personal; j++)
+            personal = g->v[j].elements.v.n > 0 &&
+                       eval_subject_in_scope(c, g->v[j].subject);
+        if (personal)
             uniq_add(&u, id.v[0]);
     }
     return uniq_done(&u);

@@ -8,6 +8,11 @@
 
 #define MANIFEST_NS "urn:privcheck:manifest:1"
 
+/* Whose data moves: an attribute of the format's flows (DESIGN §5). A
+ * rule's subjects="..." is matched against it. */
+#define MANIFEST_SUBJECT_KIND "flow"
+#define MANIFEST_SUBJECT_ATTR "subject"
+
 struct manifest_attr {
     const char *name, *value;
 };

@@ -155,6 +155,8 @@ struct pc_rule_info {
     pc_severity severity;
     const char *title, *message, *fix;
     const char *over; /* the elements it ranges over: "flow, keep" */
+    /* Whose data it judges, "customer client"; NULL: every subject's. */
+    const char *subjects;
     const struct pc_clause_ref *clauses;
     size_t nclauses;
     const char *file; /* the rules file and line it is defined at */

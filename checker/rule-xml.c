@@ -7,6 +7,7 @@
 #include "rule.h"
 
 #include "diag.h"
+#include "manifest.h"
 #include "eval.h"
 #include "map.h"
 #include "pattern.h"
@@ -65,6 +66,8 @@ rule_free(struct rule *r)
     free(r->checks);
     free(r->clauses);
     strv_free(&r->clause_ids);
+    strv_free(&r->subjects);
+    free(r->subjects_text);
     free(r->id);
     free(r->title);
     free(r->fix);
@@ -377,6 +380,42 @@ out:
     return st;
 }
 
+/* subjects="a b": the data subjects whose flows the rule judges. Each must
+ * be a value the manifest schema allows, or the rule would silently never
+ * fire. */
+static pc_status
+rule_subjects(struct rload *L, const xmlNode *n, struct rule *r)
+{
+    char *text = xml_attr(n, "subjects");
+    const struct strv *allowed = schema_attrs_values(
+        L->sa, MANIFEST_SUBJECT_KIND, MANIFEST_SUBJECT_ATTR);
+    pc_status st;
+
+    if (text == NULL)
+        return PC_OK;
+    if ((st = strv_split(&r->subjects, text)) != PC_OK)
+        goto out;
+    for (size_t i = 0; i < r->subjects.n; i++)
+        if (allowed != NULL && !strv_has(allowed, r->subjects.v[i])) {
+            char *list = strv_join(allowed, ", ");
+
+            st = list == NULL ? PC_ENOMEM
+                              : rload_fail(L, n,
+                                           "subjects: '%s' is not a data "
+                                           "subject of the manifest format "
+                                           "(%s)",
+                                           r->subjects.v[i], list);
+            free(list);
+            goto out;
+        }
+    if (r->subjects.n > 0 &&
+        (r->subjects_text = strv_join(&r->subjects, " ")) == NULL)
+        st = PC_ENOMEM;
+out:
+    free(text);
+    return st;
+}
+
 static pc_status
 rule_parse(struct rload *L, const xmlNode *n, const char *file,
            struct rule **out)
@@ -425,6 +464,8 @@ rule_parse(struct rload *L, const xmlNode *n, const char *file,
     }
     if (st != PC_OK)
         goto out;
+    if ((st = rule_subjects(L, n, r)) != PC_OK)
+        goto out;
     if ((c = rule_child(n, "title")) != NULL &&
         (r->title = xml_text(c)) == NULL) {
         st = PC_ENOMEM;
@@ -470,6 +511,7 @@ rule_parse(struct rload *L, const xmlNode *n, const char *file,
     r->info.fix = r->fix;
     r->info.message = r->checks[0].message_src;
     r->info.over = r->over;
+    r->info.subjects = r->subjects_text;
     r->info.clauses = r->clauses;
     r->info.nclauses = r->nclauses;
     r->info.file = r->file;

@@ -91,6 +91,8 @@ struct rule {
     char *over; /* every kind its checks range over, "flow, keep" */
     pc_severity severity;
     struct strv clause_ids;
+    struct strv subjects; /* whose data it judges; empty: everyone's */
+    char *subjects_text;  /* the same, joined, for the catalog */
     struct pc_clause_ref *clauses;
     size_t nclauses;
     struct check *checks;
@@ -147,6 +149,14 @@ void schema_attrs_free(struct schema_attrs *sa);
 /* Does the schema make attr of kind a whitespace-separated list? */
 bool schema_attrs_is_list(const struct schema_attrs *sa, const char *kind,
                           const char *attr);
+/* The values the schema enumerates for attr of kind; NULL when it takes
+ * any value. Borrowed from sa. */
+const struct strv *schema_attrs_values(const struct schema_attrs *sa,
+                                       const char *kind, const char *attr);
+/* The i-th attribute of kind with a default (a:defaultValue): 1 and its
+ * name and value (borrowed from sa), or 0 past the last. */
+size_t schema_attrs_defaults(const struct schema_attrs *sa, const char *kind,
+                             size_t i, const char **name, const char **value);
 /* Where `kind` comes in a document, 0 first (SIZE_MAX: unknown). */
 size_t schema_attrs_order(const struct schema_attrs *sa, const char *kind);
 /* Is `kind` an element of the manifest; does it have attribute attr? */

@@ -1,6 +1,9 @@
 /* schema-xml.c - which attributes each manifest element may carry, read
  * from the manifest's RELAX NG schema itself, so the rule compiler can
- * reject `flow.purpse` at load time without a second list to maintain. */
+ * reject `flow.purpse` at load time without a second list to maintain.
+ * The schema also gives, per attribute, whether it is a list, the values
+ * it may take when they are enumerated, and its default (the RELAX NG DTD
+ * compatibility annotation a:defaultValue), so no C code repeats them. */
 #include "config.h"
 
 #include "rule.h"
@@ -14,10 +17,20 @@
 #include <string.h>
 
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
+#define RNG_ANNOTATIONS_NS "http://relaxng.org/ns/compatibility/annotations/1.0"
+
+/* One attribute's enumerated values (empty: open) and default. */
+struct attr_info {
+    const char *name;
+    const char *dflt; /* NULL: none */
+    struct strv values;
+};
 
 /* The attributes of one element, and which of them hold lists. */
 struct kind_attrs {
     struct strv attrs, lists;
+    struct attr_info *info; /* parallel to attrs */
+    size_t ninfo, capinfo;
 };
 
 struct schema_attrs {
@@ -37,6 +50,9 @@ schema_attrs_free(struct schema_attrs *sa)
     for (size_t i = 0; i < sa->nall; i++) {
         strv_free(&sa->all[i]->attrs);
         strv_free(&sa->all[i]->lists);
+        for (size_t j = 0; j < sa->all[i]->ninfo; j++)
+            strv_free(&sa->all[i]->info[j].values);
+        free(sa->all[i]->info);
         free(sa->all[i]);
     }
     free(sa->all);
@@ -83,6 +99,80 @@ schema_has_list(const struct schema_attrs *sa, const xmlNode *n, unsigned depth)
     return false;
 }
 
+/* Collect the <value>s of the pattern under n, refs followed; *open is
+ * set when it also admits other text (<data>, <text>). */
+static pc_status
+schema_values(const struct schema_attrs *sa, const xmlNode *n, struct strv *out,
+              bool *open, unsigned depth)
+{
+    pc_status st;
+
+    if (depth > 64)
+        return PC_OK;
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        const char *name = schema_name(c);
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (xml_is(c, RNG_NS, "data") || xml_is(c, RNG_NS, "text")) {
+            *open = true;
+        } else if (xml_is(c, RNG_NS, "value")) {
+            const char *v = c->children != NULL && c->children->content != NULL
+                                ? (const char *)c->children->content
+                                : "";
+
+            if ((st = strv_add_unique(out, v)) != PC_OK)
+                return st;
+        } else if (xml_is(c, RNG_NS, "ref") && name != NULL) {
+            const xmlNode *def = map_get(sa->defines, name);
+
+            if (def != NULL &&
+                (st = schema_values(sa, def, out, open, depth + 1)) != PC_OK)
+                return st;
+        } else if ((st = schema_values(sa, c, out, open, depth + 1)) != PC_OK) {
+            return st;
+        }
+    }
+    return PC_OK;
+}
+
+/* Record an attribute's values and default, once per name. */
+static pc_status
+schema_note_attr(const struct schema_attrs *sa, const xmlNode *n,
+                 struct kind_attrs *ka, const char *name)
+{
+    struct attr_info *ai;
+    bool open = false;
+    pc_status st;
+
+    for (size_t i = 0; i < ka->ninfo; i++)
+        if (strcmp(ka->info[i].name, name) == 0)
+            return PC_OK;
+    if (ka->ninfo == ka->capinfo) {
+        size_t cap = ka->capinfo ? ka->capinfo * 2 : 8;
+        struct attr_info *v = realloc(ka->info, cap * sizeof *v);
+
+        if (v == NULL)
+            return PC_ENOMEM;
+        ka->info = v;
+        ka->capinfo = cap;
+    }
+    ai = &ka->info[ka->ninfo++];
+    memset(ai, 0, sizeof *ai);
+    ai->name = name;
+    for (const xmlAttr *a = n->properties; a != NULL; a = a->next)
+        if (a->ns != NULL &&
+            xmlStrcmp(a->ns->href, BAD_CAST RNG_ANNOTATIONS_NS) == 0 &&
+            xmlStrcmp(a->name, BAD_CAST "defaultValue") == 0 &&
+            a->children != NULL)
+            ai->dflt = (const char *)a->children->content;
+    if ((st = schema_values(sa, n, &ai->values, &open, 0)) != PC_OK)
+        return st;
+    if (open) /* a few fixed words beside free text: not a closed set */
+        strv_free(&ai->values);
+    return PC_OK;
+}
+
 /* Collect attribute names under n into ka, following refs, stopping at
  * nested elements. `depth` bounds recursive defines. */
 static pc_status
@@ -103,6 +193,7 @@ schema_collect(struct schema_attrs *sa, const xmlNode *n, struct kind_attrs *ka,
         name = schema_name(c);
         if (xml_is(c, RNG_NS, "attribute") && name != NULL) {
             if ((st = strv_add_unique(&ka->attrs, name)) != PC_OK ||
+                (st = schema_note_attr(sa, c, ka, name)) != PC_OK ||
                 (schema_has_list(sa, c, 0) &&
                  (st = strv_add_unique(&ka->lists, name)) != PC_OK))
                 return st;
@@ -267,4 +358,44 @@ schema_attrs_order(const struct schema_attrs *sa, const char *kind)
         if (strcmp(sa->order.v[i], kind) == 0)
             return i;
     return SIZE_MAX;
+}
+
+static const struct attr_info *
+schema_attr_info(const struct schema_attrs *sa, const char *kind,
+                 const char *attr)
+{
+    const struct kind_attrs *ka = map_get(sa->kinds, kind);
+
+    for (size_t i = 0; ka != NULL && i < ka->ninfo; i++)
+        if (strcmp(ka->info[i].name, attr) == 0)
+            return &ka->info[i];
+    return NULL;
+}
+
+const struct strv *
+schema_attrs_values(const struct schema_attrs *sa, const char *kind,
+                    const char *attr)
+{
+    const struct attr_info *ai = schema_attr_info(sa, kind, attr);
+
+    return ai != NULL && ai->values.n > 0 ? &ai->values : NULL;
+}
+
+size_t
+schema_attrs_defaults(const struct schema_attrs *sa, const char *kind, size_t i,
+                      const char **name, const char **value)
+{
+    const struct kind_attrs *ka = map_get(sa->kinds, kind);
+    size_t k = 0;
+
+    for (size_t j = 0; ka != NULL && j < ka->ninfo; j++) {
+        if (ka->info[j].dflt == NULL)
+            continue;
+        if (k++ == i) {
+            *name = ka->info[j].name;
+            *value = ka->info[j].dflt;
+            return 1;
+        }
+    }
+    return 0;
 }
