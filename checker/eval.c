@@ -475,19 +475,21 @@ field_derive(struct mstate *ms, struct obj *f)
     f->classified = cr.element;
     f->classifier = cr.classifier;
     f->classified_sensitive = cr.sensitive;
-    if (declared == NULL)
-        return cr.element != NULL ? field_add_element(ms, f, cr.element)
-                                  : PC_OK;
-    if ((st = field_add_element(ms, f, declared)) != PC_OK)
+    if (declared != NULL && (st = field_add_element(ms, f, declared)) != PC_OK)
         return st;
-    /* A name that says sensitive data, under a label that says something
-     * else, is judged as both: every rule sees what the field really is. */
-    if (cr.element != NULL && cr.sensitive &&
-        field_contradicts(ms->e->policy, declared, cr.element)) {
-        f->mislabelled = true;
-        return field_add_element(ms, f, cr.element);
-    }
-    return PC_OK;
+    /* Undeclared, the classifiers name the field. Declared, a name that
+     * says sensitive data is judged as that data too: a label that says
+     * something else (mislabelled), or only the broad category, must not
+     * hide it from the sensitive-data rules. */
+    if (cr.element == NULL ||
+        (declared != NULL &&
+         (!cr.sensitive || strcmp(declared, cr.element) == 0)))
+        return PC_OK;
+    f->mislabelled = declared != NULL &&
+                     field_contradicts(ms->e->policy, declared, cr.element);
+    if (cr.sensitive)
+        f->sensitive = true;
+    return field_add_element(ms, f, cr.element);
 }
 
 /* ------------------------------------------------------------------ */
@@ -921,11 +923,12 @@ eval_emit(struct evalctx *c, const struct check *k)
 {
     const struct rule *r = k->rule;
     struct strbuf msg = STRBUF_INIT(1 << 16), path = STRBUF_INIT(0),
-                  fp = STRBUF_INIT(0);
+                  fp = STRBUF_INIT(0), group = STRBUF_INIT(0);
     const struct obj *at = k->at != NULL ? eval_scope(c, k->at) : NULL;
     const char *app =
         c->ms->root != NULL ? obj_attr1(c->ms->root, ATTR_NAME) : NULL;
     char sha[65];
+    bool nested;
     pc_status st;
 
     st = eval_render(c, &k->message, &msg);
@@ -939,10 +942,26 @@ eval_emit(struct evalctx *c, const struct check *k)
         goto out;
     if (path.len == 0 && (st = strbuf_puts(&path, c->obj->kind)) != PC_OK)
         goto out;
-    for (size_t i = 0; i < c->nvars; i++)
-        if ((st = strbuf_printf(&path, "[%s=%s]", c->vars[i],
-                                c->vals[i].n ? c->vals[i].v[0] : "")) != PC_OK)
+    /* The group: the top-level element (a flow with its fields), or the
+     * element an application-wide check reports at. Bindings keep apart
+     * what a check says about several things of one top-level element
+     * (each right the audience's states require). */
+    nested = strchr(strbuf_str(&path), '/') != NULL;
+    if (at != NULL && !nested)
+        st = strbuf_puts(&group, at->kind);
+    else
+        st = strbuf_add(&group, strbuf_str(&path),
+                        strcspn(strbuf_str(&path), "/"));
+    if (st != PC_OK)
+        goto out;
+    for (size_t i = 0; i < c->nvars; i++) {
+        const char *v = c->vals[i].n ? c->vals[i].v[0] : "";
+
+        if ((st = strbuf_printf(&path, "[%s=%s]", c->vars[i], v)) != PC_OK ||
+            (!nested &&
+             (st = strbuf_printf(&group, "[%s=%s]", c->vars[i], v)) != PC_OK))
             goto out;
+    }
     /* Not the line: moving an element keeps its fingerprint. */
     if ((st = strbuf_printf(&fp, "%s%c%s%c%s", r->id, 0, app != NULL ? app : "",
                             0, strbuf_str(&path))) != PC_OK)
@@ -962,10 +981,12 @@ eval_emit(struct evalctx *c, const struct check *k)
         .object = strbuf_str(&path),
         .application = app,
         .fingerprint = sha,
+        .group = strbuf_str(&group),
     };
     st = results_add(c->ms->r, &f);
 out:
     strbuf_free(&msg);
+    strbuf_free(&group);
     strbuf_free(&path);
     strbuf_free(&fp);
     return st;

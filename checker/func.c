@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NEAREST_MAX 128 /* longest id nearest() compares */
+
 #define POLICY(c) ((c)->ms->e->policy)
 
 /* ------------------------------------------------------------------ */
@@ -303,6 +305,40 @@ func_map(struct evalctx *c, const struct val *arg, lookup_fn fn,
     out->v = a.v;
     out->n = a.n;
     return st;
+}
+
+/* Apply a lookup to every item and keep what every item's answer holds:
+ * what a field that is two elements may do is what both may do. */
+static pc_status
+func_map_all(struct evalctx *c, const struct val *arg, lookup_fn fn,
+             struct val *out)
+{
+    struct acc first = { c, NULL, 0, 0 };
+    pc_status st;
+
+    out->v = NULL;
+    out->n = 0;
+    if (arg->n == 0)
+        return PC_OK;
+    if ((st = fn(c, arg->v[0], &first)) != PC_OK)
+        return st;
+    for (size_t i = 1; i < arg->n && first.n > 0; i++) {
+        struct acc next = { c, NULL, 0, 0 };
+        struct val nv;
+        size_t keep = 0;
+
+        if ((st = fn(c, arg->v[i], &next)) != PC_OK)
+            return st;
+        nv.v = next.v;
+        nv.n = next.n;
+        for (size_t k = 0; k < first.n; k++)
+            if (val_has(&nv, first.v[k]))
+                first.v[keep++] = first.v[k];
+        first.n = keep;
+    }
+    out->v = first.v;
+    out->n = first.n;
+    return PC_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -610,8 +646,16 @@ lk_integration_transfer(struct evalctx *c, const char *id, struct acc *acc)
     }
 
 LOOKUP(fn_element_categories, lk_element_categories)
-LOOKUP(fn_element_purposes, lk_element_purposes)
-LOOKUP(fn_element_collection, lk_element_collection)
+#define LOOKUP_ALL(name, lk)                                                   \
+    static pc_status name(struct evalctx *c, const struct val *a, size_t n,    \
+                          struct val *out)                                     \
+    {                                                                          \
+        (void)n;                                                               \
+        return func_map_all(c, &a[0], lk, out);                                \
+    }
+
+LOOKUP_ALL(fn_element_purposes, lk_element_purposes)
+LOOKUP_ALL(fn_element_collection, lk_element_collection)
 LOOKUP(fn_element_only_from, lk_element_only_from)
 LOOKUP(fn_purpose_needs, lk_purpose_needs)
 LOOKUP(fn_purpose_prohibited_for, lk_purpose_prohibited_for)
@@ -835,6 +879,112 @@ fn_attr(struct evalctx *c, const struct val *a, size_t n, struct val *out)
     }
     member_free(&ids);
     return st != PC_OK ? st : uniq_done(&u);
+}
+
+/* attr-where('kind', 'attr', values, 'name'): attribute `name` of the
+ * elements of a kind whose `attr` takes one of the values - attr() for
+ * elements without an id (a store's retention settings). */
+static pc_status
+fn_attr_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    const struct objlist *ol = eval_kind(c->ms, a[0].n ? a[0].v[0] : "");
+    size_t total = 0;
+    pc_status st = PC_OK;
+    struct uniq u = { out, NULL, PC_OK };
+    struct member keys;
+
+    if (ol == NULL || a[1].n == 0 || a[3].n == 0)
+        return val_one(c, NULL, out);
+    if ((st = member_init(c->ms, &keys, &a[2])) != PC_OK)
+        return st;
+    for (int pass = 0; pass < 2 && st == PC_OK; pass++) {
+        if (pass == 1 && (st = val_alloc(c, total, out)) != PC_OK)
+            break;
+        for (size_t i = 0; i < ol->n; i++) {
+            struct val k = eval_attr(ol->v[i], a[1].v[0]), v;
+            bool hit = false;
+
+            for (size_t j = 0; j < k.n && !hit; j++)
+                hit = member_has(&keys, k.v[j]);
+            if (!hit)
+                continue;
+            v = eval_attr(ol->v[i], a[3].v[0]);
+            if (pass == 0)
+                total += v.n;
+            else
+                uniq_add_all(&u, v.v, v.n);
+        }
+    }
+    member_free(&keys);
+    return st != PC_OK ? st : uniq_done(&u);
+}
+
+/* Edit distance of two short strings, ignoring ASCII case; past `cap`
+ * the answer is only "more than cap". */
+static size_t
+func_distance(const char *x, const char *y, size_t cap)
+{
+    size_t nx = strlen(x), ny = strlen(y), row[NEAREST_MAX + 1];
+
+    if (nx > NEAREST_MAX || ny > NEAREST_MAX)
+        return cap + 1;
+    if ((nx > ny ? nx - ny : ny - nx) > cap)
+        return cap + 1;
+    for (size_t j = 0; j <= ny; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= nx; i++) {
+        size_t diag = row[0];
+
+        row[0] = i;
+        for (size_t j = 1; j <= ny; j++) {
+            size_t up = row[j];
+            int cx = x[i - 1], cy = y[j - 1];
+
+            if (cx >= 'A' && cx <= 'Z')
+                cx += 'a' - 'A';
+            if (cy >= 'A' && cy <= 'Z')
+                cy += 'a' - 'A';
+            row[j] = diag + (cx != cy);
+            if (row[j - 1] + 1 < row[j])
+                row[j] = row[j - 1] + 1;
+            if (up + 1 < row[j])
+                row[j] = up + 1;
+            diag = up;
+        }
+    }
+    return row[ny];
+}
+
+/* nearest(a, b): for each item of a that is not in b, the item of b that
+ * is closest to it, when one is close enough to be a likely typo (an edit
+ * distance of at most a quarter of its length, and at least 1). */
+static pc_status
+fn_nearest(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    pc_status st;
+
+    if ((st = val_alloc(c, a[0].n, out)) != PC_OK)
+        return st;
+    struct uniq u = { out, NULL, PC_OK };
+    for (size_t i = 0; i < a[0].n; i++) {
+        const char *best = NULL;
+        size_t len = strlen(a[0].v[i]);
+        size_t cap = len / 4 > 0 ? len / 4 : 1, bestd = cap + 1;
+
+        if (val_has(&a[1], a[0].v[i]))
+            continue;
+        for (size_t j = 0; j < a[1].n && bestd > 0; j++) {
+            size_t d = func_distance(a[0].v[i], a[1].v[j], cap);
+
+            if (d < bestd) {
+                bestd = d;
+                best = a[1].v[j];
+            }
+        }
+        if (best != NULL)
+            uniq_add(&u, best);
+    }
+    return uniq_done(&u);
 }
 
 static pc_status
@@ -1226,6 +1376,9 @@ static const struct func funcs[] = {
       "whose attribute takes one of the values" },
     { "attr", 3, 3, 0, fn_attr,
       "attr('kind', id, 'name'): an attribute of the element with that id" },
+    { "attr-where", 4, 4, FUNC_AGGREGATE, fn_attr_where,
+      "attr-where('kind', 'attr', values, 'name'): attribute name of the "
+      "elements of that kind whose attr takes one of the values" },
     { "values", 2, 2, FUNC_AGGREGATE | FUNC_LITERAL_ARGS, fn_values,
       "values('kind', 'attr'): every value the attribute takes in the "
       "manifest" },
@@ -1238,6 +1391,9 @@ static const struct func funcs[] = {
     { "personal-stores", 0, 0, FUNC_AGGREGATE, fn_personal_stores,
       "stores that flows write personal data into" },
     /* Sets, numbers, durations. */
+    { "nearest", 2, 2, 0, fn_nearest,
+      "nearest(a, b): for each item of a not in b, the closest item of b "
+      "when it is close enough to be a typo" },
     { "union", 2, 4, 0, fn_union, "items in any argument" },
     { "minus", 2, 2, 0, fn_minus, "items of the first not in the second" },
     { "intersect", 2, 2, 0, fn_intersect, "items in both" },

@@ -304,6 +304,11 @@ cmd_explain(struct cli *c, int argc, char **argv)
     }
     printf("%s (%s): %s\n", r->id, pc_severity_str(r->severity), r->title);
     printf("  checks: %s\n", r->over);
+    if (r->subjects != NULL)
+        printf("  judges: only the flows whose subject is one of: %s\n",
+               r->subjects);
+    else
+        printf("  judges: every data subject's flows\n");
     printf("  message: %s\n", r->message);
     printf("  enforces:\n");
     print_clauses(r->clauses, r->nclauses);
@@ -370,7 +375,8 @@ cmd_rules(struct cli *c, int argc, char **argv)
         return usage_error("rules takes no arguments", NULL);
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
-    printf("%-8s  %-7s  %-9s  %s\n", "ID", "LEVEL", "POLICY", "TITLE");
+    printf("%-8s  %-7s  %-9s  %-16s  %s\n", "ID", "LEVEL", "POLICY", "SUBJECTS",
+           "TITLE");
     for (size_t i = 0; i < pc_engine_rule_count(e); i++) {
         const struct pc_rule_info *r = pc_engine_rule(e, i);
         char where[64] = "-";
@@ -393,8 +399,9 @@ cmd_rules(struct cli *c, int argc, char **argv)
             used += (size_t)n;
         }
         /* printf pads by bytes; § is two. */
-        printf("%-8s  %-7s  %-*s  %s\n", r->id, pc_severity_str(r->severity),
-               9 + (int)section_marks(where), where, r->title);
+        printf("%-8s  %-7s  %-*s  %-16s  %s\n", r->id,
+               pc_severity_str(r->severity), 9 + (int)section_marks(where),
+               where, r->subjects != NULL ? r->subjects : "all", r->title);
     }
     printf("%zu rules\n", pc_engine_rule_count(e));
     pc_engine_free(e);

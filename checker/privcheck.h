@@ -200,6 +200,10 @@ struct pc_finding {
     const char *object;      /* e.g. "flow[signup]/field[email]" */
     const char *application; /* the manifest's application name */
     const char *fingerprint; /* stable: rule + application + object */
+    /* The manifest element the finding is about, as a group: a flow for
+     * its own findings and its fields' ("flow[signup]"), a store, a
+     * handler, "application". Reports group findings that share it. */
+    const char *group;
 };
 
 /* A manifest that was audited. */

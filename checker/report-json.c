@@ -165,7 +165,7 @@ report_json_finding(struct report *r, const struct pc_finding *f)
     struct report_json *s = r->state;
     struct report_json_put p = { r, { f->file, f->line, 0 }, PC_OK };
     pc_severity sev = report_severity(f->severity);
-    json_t *o, *clauses, *c;
+    json_t *o, *clauses, *c, *related;
 
     o = report_json_put(&p, s->findings, NULL, json_object());
     report_json_put_str(&p, o, "id", f->rule);
@@ -188,6 +188,17 @@ report_json_finding(struct report *r, const struct pc_finding *f)
     report_json_put_str(&p, o, "application", f->application);
     report_json_put_str(&p, o, "fix", f->fix);
     report_json_put_str(&p, o, "fingerprint", f->fingerprint);
+    /* The other findings about the same element, by fingerprint: each
+     * stays its own finding (and its own waiver). */
+    related = report_json_put(&p, o, "related", json_array());
+    if (r->leader != NULL) {
+        size_t i = report_index(r, f);
+
+        for (size_t j = r->leader[i]; j != REPORT_NONE; j = r->next[j])
+            if (j != i)
+                report_json_put_str(&p, related, NULL,
+                                    pc_results_get(r->results, j)->fingerprint);
+    }
     return p.st;
 }
 

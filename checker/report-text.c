@@ -57,11 +57,43 @@ report_text_clause(struct report *r, const struct pc_clause_ref *c)
     fputc('\n', r->out);
 }
 
+/* `    also: ID [title], ID at line 17 [title]`: the rest of
+ * the finding's group, which the text does not print again. */
+static void
+report_text_also(struct report *r, size_t i)
+{
+    const struct pc_finding *lead = pc_results_get(r->results, i);
+
+    if (r->next == NULL || r->next[i] == REPORT_NONE)
+        return;
+    fputs("    ", r->out);
+    report_text_sgr(r, SGR_BOLD);
+    fputs("also:", r->out);
+    report_text_sgr(r, SGR_RESET);
+    for (size_t j = r->next[i]; j != REPORT_NONE; j = r->next[j]) {
+        const struct pc_finding *f = pc_results_get(r->results, j);
+
+        fputs(j == r->next[i] ? " " : ", ", r->out);
+        report_text_put(r, f->rule != NULL ? f->rule : "?");
+        if (f->line != lead->line)
+            fprintf(r->out, " at line %u", f->line);
+        fputs(" [", r->out);
+        report_text_put(r, f->title != NULL ? f->title : f->message);
+        fputc(']', r->out);
+    }
+    fputc('\n', r->out);
+}
+
 static pc_status
 report_text_finding(struct report *r, const struct pc_finding *f)
 {
     pc_severity sev = report_severity(f->severity);
     const char *msg = f->message != NULL ? f->message : f->title;
+    size_t i = report_index(r, f);
+
+    /* Shown under the first finding of its group. */
+    if (r->leader != NULL && r->leader[i] != i)
+        return PC_OK;
 
     report_text_sgr(r, SGR_BOLD);
     if (f->file != NULL) {
@@ -86,8 +118,8 @@ report_text_finding(struct report *r, const struct pc_finding *f)
     report_text_put(r, msg);
     fputc('\n', r->out);
 
-    for (size_t i = 0; i < f->nclauses; i++)
-        report_text_clause(r, &f->clauses[i]);
+    for (size_t k = 0; k < f->nclauses; k++)
+        report_text_clause(r, &f->clauses[k]);
 
     if (f->fix != NULL && f->fix[0] != '\0') {
         fputs("    ", r->out);
@@ -98,6 +130,7 @@ report_text_finding(struct report *r, const struct pc_finding *f)
         report_text_put(r, f->fix);
         fputc('\n', r->out);
     }
+    report_text_also(r, i);
     return PC_OK;
 }
 

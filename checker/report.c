@@ -6,8 +6,10 @@
 #include "report.h"
 
 #include "diag.h"
+#include "map.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -97,6 +99,69 @@ report_after(struct report *r, const char *format, pc_status st)
     return st;
 }
 
+size_t
+report_index(const struct report *r, const struct pc_finding *f)
+{
+    return (size_t)(f - pc_results_get(r->results, 0));
+}
+
+/* Link the findings of each group (same file, same group key). Results
+ * are sorted by file, so one map serves a file at a time. */
+static pc_status
+report_groups(const pc_results *res, size_t **leaderp, size_t **nextp)
+{
+    size_t n = pc_results_count(res);
+    size_t *leader = NULL, *next = NULL, *last = NULL;
+    struct map *m = NULL;
+    const char *file = NULL;
+    pc_status st = PC_ENOMEM;
+
+    *leaderp = *nextp = NULL;
+    if (n == 0)
+        return PC_OK;
+    if ((leader = calloc(n, sizeof *leader)) == NULL ||
+        (next = calloc(n, sizeof *next)) == NULL ||
+        (last = calloc(n, sizeof *last)) == NULL || (m = map_new()) == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        const struct pc_finding *f = pc_results_get(res, i);
+        const char *key = f->group;
+        const char *ffile = f->file != NULL ? f->file : "";
+        size_t *lp;
+
+        if (file == NULL || strcmp(file, ffile) != 0) {
+            map_clear(m);
+            file = ffile;
+        }
+        next[i] = REPORT_NONE;
+        /* A finding that names no group stands alone. */
+        if (key == NULL) {
+            leader[i] = last[i] = i;
+            continue;
+        }
+        if ((lp = map_get(m, key)) == NULL) {
+            leader[i] = last[i] = i;
+            /* The value points at leader[i], which says i. */
+            if (map_put(m, key, &leader[i]) != PC_OK)
+                goto out;
+            continue;
+        }
+        leader[i] = *lp;
+        next[last[*lp]] = i;
+        last[*lp] = i;
+    }
+    *leaderp = leader;
+    *nextp = next;
+    leader = next = NULL;
+    st = PC_OK;
+out:
+    free(leader);
+    free(next);
+    free(last);
+    map_free(m);
+    return st;
+}
+
 pc_status
 report_write(const char *format, const struct report_meta *meta,
              const pc_results *res, const struct pc_report_options *opt,
@@ -124,13 +189,23 @@ report_write(const char *format, const struct report_meta *meta,
         return diag_fail(d, PC_EINVALID, nowhere,
                          "no stream to write the %s report to", fmt->name);
 
+    size_t *leader = NULL, *next = NULL;
+
     for (size_t i = 0; i < n; i++)
         r.counts[report_severity(pc_results_get(res, i)->severity)]++;
+    if ((st = report_groups(res, &leader, &next)) != PC_OK)
+        return st;
+    r.leader = leader;
+    r.next = next;
 
     errno = 0;
     /* A begin that fails owns nothing, so there is nothing to clean up. */
-    if (fmt->begin != NULL && (st = fmt->begin(&r)) != PC_OK)
-        return report_after(&r, fmt->name, st);
+    if (fmt->begin != NULL && (st = fmt->begin(&r)) != PC_OK) {
+        st = report_after(&r, fmt->name, st);
+        free(leader);
+        free(next);
+        return st;
+    }
     if ((st = report_after(&r, fmt->name, PC_OK)) != PC_OK)
         goto out;
     for (size_t i = 0; i < n; i++) {
@@ -152,5 +227,7 @@ report_write(const char *format, const struct report_meta *meta,
 out:
     if (fmt->cleanup != NULL)
         fmt->cleanup(&r);
+    free(leader);
+    free(next);
     return st;
 }

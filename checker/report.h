@@ -28,7 +28,17 @@ struct report {
      * as pc_severity_str names them). Complete before begin, so a format
      * can put totals up front (JUnit, Markdown). */
     size_t counts[PC_SEV_ERROR + 1];
+    /* Findings about one element of one manifest form a group (DESIGN §5:
+     * overlap is a presentation matter). leader[i] is the index of the
+     * first finding of i's group in results order; next[i] the next
+     * member after i, or REPORT_NONE. NULL when there are no findings. */
+    const size_t *leader, *next;
 };
+
+#define REPORT_NONE ((size_t)-1)
+
+/* The index of f, one of r's findings, in results order. */
+size_t report_index(const struct report *r, const struct pc_finding *f);
 
 /* A report format. report_write calls begin, finding once per finding in
  * results order, then end; it stops at the first status other than PC_OK.

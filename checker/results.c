@@ -24,6 +24,7 @@ results_finding_free(struct pc_finding *f)
     free((char *)f->object);
     free((char *)f->application);
     free((char *)f->fingerprint);
+    free((char *)f->group);
 }
 
 static void
@@ -87,6 +88,7 @@ results_add(pc_results *r, const struct pc_finding *f)
     c->object = results_dup(f->object, &ok);
     c->application = results_dup(f->application, &ok);
     c->fingerprint = results_dup(f->fingerprint, &ok);
+    c->group = results_dup(f->group, &ok);
     if (!ok) {
         results_finding_free(c);
         return PC_ENOMEM;

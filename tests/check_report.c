@@ -455,7 +455,7 @@ assert_finding(json_t *j, const struct pc_finding *f)
 {
     static const char *const keys[] = {
         "id",   "severity", "title",       "message", "clauses",     "file",
-        "line", "object",   "application", "fix",     "fingerprint",
+        "line", "object",   "application", "fix",     "fingerprint", "related",
     };
     static const char *const clause_keys[] = { "id", "section", "text" };
     json_t *clauses = json_object_get(j, "clauses");
@@ -830,6 +830,100 @@ END_TEST
 
 /* ------------------------------------------------------------ suite */
 
+/* Three findings about one flow (two on a field of it), one about another
+ * flow, and one about the same flow id in another manifest. */
+static pc_results *
+grouped_results(void)
+{
+    static const struct pc_finding base = {
+        .severity = PC_SEV_ERROR,
+        .file = "a.xml",
+        .application = "app",
+    };
+    static const struct {
+        const char *rule, *title, *object, *group, *fp, *file;
+        unsigned line;
+    } g[] = {
+        { "SHR-001", "Sale", "flow[sell]", "flow[sell]", "f1", "a.xml", 10 },
+        { "PUR-002", "Purpose", "flow[sell]/field[r]", "flow[sell]", "f2",
+          "a.xml", 11 },
+        { "SHR-005", "Ads", "flow[sell]/field[r]", "flow[sell]", "f3", "a.xml",
+          11 },
+        { "SEC-002", "Old TLS", "flow[other]", "flow[other]", "f4", "a.xml",
+          20 },
+        { "SHR-001", "Sale", "flow[sell]", "flow[sell]", "f5", "b.xml", 10 },
+    };
+    pc_results *r = pc_results_new();
+
+    ck_assert_ptr_nonnull(r);
+    for (size_t i = 0; i < NELEM(g); i++) {
+        struct pc_finding f = base;
+
+        f.rule = g[i].rule;
+        f.title = g[i].title;
+        f.message = g[i].title;
+        f.object = g[i].object;
+        f.group = g[i].group;
+        f.fingerprint = g[i].fp;
+        f.file = g[i].file;
+        f.line = g[i].line;
+        ck_assert_int_eq(results_add(r, &f), PC_OK);
+    }
+    pc_results_sort(r);
+    return r;
+}
+
+START_TEST(test_text_groups)
+{
+    pc_results *r = grouped_results();
+    char *out = render_ok("text", r, false);
+
+    /* The group's first finding in full, the rest on its also: line; the
+     * other flow and the other manifest's flow stand alone. */
+    ck_assert_str_eq(out, "a.xml:10: error: [SHR-001] Sale\n"
+                          "    also: PUR-002 at line 11 [Purpose], SHR-005 "
+                          "at line 11 [Ads]\n"
+                          "a.xml:20: error: [SEC-002] Old TLS\n"
+                          "b.xml:10: error: [SHR-001] Sale\n"
+                          "privcheck: 0 manifests, 5 errors, 0 warnings, 0 "
+                          "notes\n");
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+START_TEST(test_json_related)
+{
+    pc_results *r = grouped_results();
+    char *out = render_ok("json", r, false);
+    json_error_t err;
+    json_t *doc = json_loads(out, 0, &err), *fs;
+    static const char *const want[][3] = {
+        { "f1", "f2", "f3" }, { "f2", "f1", "f3" }, { "f3", "f1", "f2" },
+        { "f4", NULL, NULL }, { "f5", NULL, NULL },
+    };
+
+    ck_assert_ptr_nonnull(doc);
+    fs = json_object_get(doc, "findings");
+    ck_assert_uint_eq(json_array_size(fs), NELEM(want));
+    for (size_t i = 0; i < NELEM(want); i++) {
+        json_t *f = json_array_get(fs, i);
+        json_t *rel = json_object_get(f, "related");
+        size_t nwant = want[i][1] == NULL ? 0 : 2;
+
+        assert_str(f, "fingerprint", want[i][0]);
+        ck_assert(json_is_array(rel));
+        ck_assert_uint_eq(json_array_size(rel), nwant);
+        for (size_t k = 0; k < nwant; k++)
+            ck_assert_str_eq(json_string_value(json_array_get(rel, k)),
+                             want[i][k + 1]);
+    }
+    json_decref(doc);
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -847,6 +941,7 @@ report_suite(void)
     tcase_add_loop_test(tc, test_text_summary, 0, NELEM(summaries));
     tcase_add_test(tc, test_text_escapes_everything);
     tcase_add_test(tc, test_text_missing_fields);
+    tcase_add_test(tc, test_text_groups);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("json");
@@ -857,6 +952,7 @@ report_suite(void)
     tcase_add_test(tc, test_json_bad_utf8);
     tcase_add_test(tc, test_json_oom);
     tcase_add_test(tc, test_json_golden);
+    tcase_add_test(tc, test_json_related);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("io");
