@@ -928,7 +928,6 @@ eval_emit(struct evalctx *c, const struct check *k)
     const char *app =
         c->ms->root != NULL ? obj_attr1(c->ms->root, ATTR_NAME) : NULL;
     char sha[65];
-    bool nested;
     pc_status st;
 
     st = eval_render(c, &k->message, &msg);
@@ -943,25 +942,18 @@ eval_emit(struct evalctx *c, const struct check *k)
     if (path.len == 0 && (st = strbuf_puts(&path, c->obj->kind)) != PC_OK)
         goto out;
     /* The group: the top-level element (a flow with its fields), or the
-     * element an application-wide check reports at. Bindings keep apart
-     * what a check says about several things of one top-level element
-     * (each right the audience's states require). */
-    nested = strchr(strbuf_str(&path), '/') != NULL;
-    if (at != NULL && !nested)
+     * element an application-wide check reports at (the audience). */
+    if (at != NULL && strchr(strbuf_str(&path), '/') == NULL)
         st = strbuf_puts(&group, at->kind);
     else
         st = strbuf_add(&group, strbuf_str(&path),
                         strcspn(strbuf_str(&path), "/"));
     if (st != PC_OK)
         goto out;
-    for (size_t i = 0; i < c->nvars; i++) {
-        const char *v = c->vals[i].n ? c->vals[i].v[0] : "";
-
-        if ((st = strbuf_printf(&path, "[%s=%s]", c->vars[i], v)) != PC_OK ||
-            (!nested &&
-             (st = strbuf_printf(&group, "[%s=%s]", c->vars[i], v)) != PC_OK))
+    for (size_t i = 0; i < c->nvars; i++)
+        if ((st = strbuf_printf(&path, "[%s=%s]", c->vars[i],
+                                c->vals[i].n ? c->vals[i].v[0] : "")) != PC_OK)
             goto out;
-    }
     /* Not the line: moving an element keeps its fingerprint. */
     if ((st = strbuf_printf(&fp, "%s%c%s%c%s", r->id, 0, app != NULL ? app : "",
                             0, strbuf_str(&path))) != PC_OK)

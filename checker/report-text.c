@@ -57,8 +57,9 @@ report_text_clause(struct report *r, const struct pc_clause_ref *c)
     fputc('\n', r->out);
 }
 
-/* `    also: ID [title], ID at line 17 [title]`: the rest of
- * the finding's group, which the text does not print again. */
+/* `    also: ID [message], ID at line 17 [message]`: the rest of the
+ * finding's group, which the text does not print again (explain ID gives
+ * their clauses and fixes). */
 static void
 report_text_also(struct report *r, size_t i)
 {
@@ -78,7 +79,7 @@ report_text_also(struct report *r, size_t i)
         if (f->line != lead->line)
             fprintf(r->out, " at line %u", f->line);
         fputs(" [", r->out);
-        report_text_put(r, f->title != NULL ? f->title : f->message);
+        report_text_put(r, f->message != NULL ? f->message : f->title);
         fputc(']', r->out);
     }
     fputc('\n', r->out);

@@ -214,7 +214,7 @@ check "a violating Acme manifest fires ACM-001 at line $bpm" 1 \
 check "ACM-001 quotes Acme's clause" 1 \
     has_out '    policy §1: "Heart-rate readings are collected only from a paired Acme wristband."'
 check "ACM-002 fires on the same field, listed under ACM-001" 1 \
-    has_out "    also: ACM-002 [Data used for a purpose the notice does not allow for it]"
+    has_out "    also: ACM-002 [flow 'ad-profile' uses health.heart-rate ('bpm') for 'advertising'; allowed: coaching]"
 check "ACM-003 warns at line $gps" 1 \
     has_out "$bad:$gps: warning: [ACM-003] field 'gps_lat' of flow 'walks' is location.precise"
 check "no SerenePractice rule or word in Acme's report" 1 \
