@@ -655,7 +655,7 @@ LOOKUP(fn_element_categories, lk_element_categories)
     }
 
 LOOKUP_ALL(fn_element_purposes, lk_element_purposes)
-LOOKUP_ALL(fn_element_collection, lk_element_collection)
+LOOKUP(fn_element_collection, lk_element_collection)
 LOOKUP(fn_element_only_from, lk_element_only_from)
 LOOKUP(fn_purpose_needs, lk_purpose_needs)
 LOOKUP(fn_purpose_prohibited_for, lk_purpose_prohibited_for)

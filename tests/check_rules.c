@@ -539,6 +539,29 @@ START_TEST(test_schema_list_attrs)
 }
 END_TEST
 
+/* Enumerated values and defaults come from the schema: a closed choice
+ * is listed, a choice beside free text is not; the flow's subject has a
+ * default and nothing else does. */
+START_TEST(test_schema_values_defaults)
+{
+    const struct strv *v = schema_attrs_values(sa, "flow", "subject");
+    const char *name = NULL, *value = NULL;
+
+    ck_assert_ptr_nonnull(v);
+    ck_assert_uint_eq(v->n, 2);
+    ck_assert(strv_has(v, "customer") && strv_has(v, "client"));
+    ck_assert_ptr_nonnull(schema_attrs_values(sa, "flow", "transport"));
+    ck_assert_ptr_null(schema_attrs_values(sa, "flow", "purpose"));
+    /* period is a duration or "indefinite": open. */
+    ck_assert_ptr_null(schema_attrs_values(sa, "keep", "period"));
+    ck_assert_uint_eq(schema_attrs_defaults(sa, "flow", 0, &name, &value), 1);
+    ck_assert_str_eq(name, "subject");
+    ck_assert_str_eq(value, "customer");
+    ck_assert_uint_eq(schema_attrs_defaults(sa, "flow", 1, &name, &value), 0);
+    ck_assert_uint_eq(schema_attrs_defaults(sa, "field", 0, &name, &value), 0);
+}
+END_TEST
+
 START_TEST(test_expr_literals)
 {
     static const struct {
@@ -1165,6 +1188,66 @@ START_TEST(test_deferred)
 }
 END_TEST
 
+/* subjects="...": a rule judges only those subjects' flows, and its store
+ * aggregates read only their data; a flow that names no subject has the
+ * schema's default; a mislabelled field carries both elements, and may
+ * serve only what both may; nearest() and attr-where(). */
+START_TEST(test_subjects)
+{
+    pc_engine *e = engine_load("rules/subjects");
+    char *m = manifest_path("subjects");
+    pc_results *r = audit_ok(e, m);
+    struct want w[] = {
+        { "SUB-001", PC_SEV_ERROR, "name=\"client_email\"",
+          "flow[intake]/field[client_email]",
+          xfmt("client field intake/client_email") },
+        { "SUB-001", PC_SEV_ERROR, "name=\"ssn\" category=\"sensitive.ssn\"",
+          "flow[intake]/field[ssn]", xfmt("client field intake/ssn") },
+        /* ehr holds client data only: not a customer store. */
+        { "SUB-002", PC_SEV_ERROR, "<store id=\"db\"", "store[db]",
+          xfmt("'db' holds customer data identifiers.email, billing.tax-id, "
+               "sensitive.ssn") },
+        { "SUB-003", PC_SEV_NOTE, "<flow id=\"signup\"", "flow[signup]",
+          xfmt("signup is customer") },
+        { "SUB-003", PC_SEV_NOTE, "<flow id=\"billing\"", "flow[billing]",
+          xfmt("billing is customer") },
+        { "SUB-003", PC_SEV_NOTE, "<flow id=\"intake\"", "flow[intake]",
+          xfmt("intake is client") },
+        { "SUB-004", PC_SEV_ERROR, "name=\"ssn\" category=\"billing.tax-id\"",
+          "flow[billing]/field[ssn]",
+          xfmt("ssn is billing.tax-id, sensitive.ssn; sensitive true; may "
+               "serve account, security, payments") },
+        /* Each keep's categories once; US-CA is valid, zzzzzz near nothing. */
+        { "SUB-005", PC_SEV_NOTE, "<store id=\"db\"", "store[db]",
+          xfmt("db keeps identifiers, billing, sensitive; nearest: US-CA, "
+               "account") },
+    };
+
+    assert_findings(r, m, w, NELEM(w));
+    for (size_t i = 0; i < NELEM(w); i++)
+        free(w[i].message);
+    free(m);
+    pc_results_free(r);
+    pc_engine_free(e);
+}
+END_TEST
+
+/* A subject the manifest schema does not allow would make the rule never
+ * fire: the load fails instead. */
+START_TEST(test_compile_bad_subjects)
+{
+    pc_diags *d = pc_diags_new();
+    char *f = tu_path("TESTDATA", "rules/bad-subjects/bad.rules.xml");
+
+    ck_assert_int_eq(engine_load_fail("rules/bad-subjects", d), PC_EINVALID);
+    assert_diag(d, f, tu_line_of(f, "<rule id=\"BAD-001\""),
+                "rule BAD-001: subjects: 'patient' is not a data subject of "
+                "the manifest format (customer, client)");
+    free(f);
+    pc_diags_free(d);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Rules that do not compile */
 
@@ -1662,6 +1745,7 @@ rules_suite(void)
     tc = tcase_create("expressions");
     tcase_add_checked_fixture(tc, setup_schema, teardown_schema);
     tcase_add_loop_test(tc, test_schema_list_attrs, 0, NELEM(list_attrs));
+    tcase_add_test(tc, test_schema_values_defaults);
     tcase_add_test(tc, test_schema_attrs);
     tcase_add_test(tc, test_expr_literals);
     tcase_add_test(tc, test_expr_paths);
@@ -1681,6 +1765,8 @@ rules_suite(void)
     tcase_add_test(tc, test_ops_findings);
     tcase_add_test(tc, test_ops_two_manifests);
     tcase_add_test(tc, test_deferred);
+    tcase_add_test(tc, test_subjects);
+    tcase_add_test(tc, test_compile_bad_subjects);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("compile-errors");
