@@ -160,6 +160,42 @@ START_TEST(test_map_grow)
 }
 END_TEST
 
+/* Hash flooding: ids chosen to collide under an unkeyed hash cost a
+ * keyed map no more probes than any ids. Counted in probes, not time.
+ * Under FNV-1a these 4096 ids would share one chain: about n^2/2 = 8.4
+ * million probes to insert them. */
+START_TEST(test_map_flooding)
+{
+    enum { N = 4096 };
+    static char ids[N][8];
+    struct map *m = map_new();
+    size_t before;
+
+    tu_colliding_ids(ids, N, 13);
+    for (size_t i = 1; i < N; i++) /* the attack is real */
+        ck_assert_uint_eq(tu_fnv1a(ids[i]) & 8191, tu_fnv1a(ids[0]) & 8191);
+    ck_assert_ptr_nonnull(m);
+    before = map_probes();
+    for (size_t i = 0; i < N; i++)
+        ck_assert_int_eq(map_put(m, ids[i], ids[i]), PC_OK);
+    for (size_t i = 0; i < N; i++)
+        ck_assert_ptr_eq(map_get(m, ids[i]), ids[i]);
+    ck_assert_uint_eq(map_count(m), N);
+    ck_assert_msg(map_probes() - before < 4 * N,
+                  "%zu probes for %d colliding ids", map_probes() - before, N);
+    map_free(m);
+}
+END_TEST
+
+/* The key is random per process, but one process hashes consistently. */
+START_TEST(test_map_hash_keyed)
+{
+    ck_assert(map_hash("abc") == map_hash("abc"));
+    ck_assert(map_hash("abc") != map_hash("abd"));
+    ck_assert(map_hash("abc") != tu_fnv1a("abc"));
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* diagnostics */
 
@@ -591,6 +627,8 @@ core_suite(void)
 
     tc = tcase_create("map");
     tcase_add_test(tc, test_map_grow);
+    tcase_add_test(tc, test_map_flooding);
+    tcase_add_test(tc, test_map_hash_keyed);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("diag");

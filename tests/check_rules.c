@@ -13,6 +13,7 @@
 
 #include "diag.h"
 #include "eval-int.h"
+#include "map.h"
 #include "pattern.h"
 #include "policy.h"
 #include "rule.h"
@@ -1248,6 +1249,48 @@ START_TEST(test_compile_bad_subjects)
 }
 END_TEST
 
+/* Hostile input: a manifest whose store ids all collide under an unkeyed
+ * hash, each written by a flow (the store, id and aggregate indexes). The
+ * audit's work stays linear: bounded in map probes, not in time. */
+START_TEST(test_hostile_colliding_ids)
+{
+    enum { N = 4096 };
+    static char ids[N][8];
+    char path[] = "/tmp/privcheck-collide.XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    pc_engine *e = engine_load("rules/flood");
+    pc_results *r;
+    size_t before;
+
+    ck_assert_ptr_nonnull(f);
+    tu_colliding_ids(ids, N, 14);
+    fputs("<application xmlns=\"urn:privcheck:manifest:1\" name=\"flood\">\n"
+          "<stores>\n",
+          f);
+    for (size_t i = 0; i < N; i++)
+        fprintf(f, "<store id=\"%s\" kind=\"database\"/>\n", ids[i]);
+    fputs("</stores>\n<flows>\n", f);
+    for (size_t i = 0; i < N; i++)
+        fprintf(f,
+                "<flow id=\"f%s\" source=\"web\" collection=\"direct\" "
+                "purpose=\"account\" to=\"%s\" transport=\"tls1.3\">"
+                "<field name=\"email\" category=\"identifiers.email\"/>"
+                "</flow>\n",
+                ids[i], ids[i]);
+    fputs("</flows>\n</application>\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    before = map_probes();
+    r = audit_ok(e, path);
+    ck_assert_msg(map_probes() - before < 64 * N,
+                  "%zu map probes to audit %d colliding ids",
+                  map_probes() - before, N);
+    unlink(path);
+    pc_results_free(r);
+    pc_engine_free(e);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Rules that do not compile */
 
@@ -1766,6 +1809,7 @@ rules_suite(void)
     tcase_add_test(tc, test_ops_two_manifests);
     tcase_add_test(tc, test_deferred);
     tcase_add_test(tc, test_subjects);
+    tcase_add_test(tc, test_hostile_colliding_ids);
     tcase_add_test(tc, test_compile_bad_subjects);
     suite_add_tcase(s, tc);
 

@@ -7,6 +7,7 @@
 #include "privcheck.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,46 @@ tu_collapse(const char *s)
     }
     *o = '\0';
     return out;
+}
+
+/* 64-bit FNV-1a, the unkeyed hash the maps once used. */
+static inline uint64_t
+tu_fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* n ids of the manifest's id syntax ("s" + 6 letters or digits), all
+ * equal in the low `bits` bits of FNV-1a: what an attacker sends to put
+ * every id of an unkeyed map into one probe chain. ids[i] must hold 8
+ * bytes. Deterministic: the same ids every run. */
+static inline void
+tu_colliding_ids(char (*ids)[8], size_t n, unsigned bits)
+{
+    static const char alpha[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    const uint64_t mask = ((uint64_t)1 << bits) - 1;
+    uint64_t target = 0, x = 0;
+    size_t found = 0;
+
+    while (found < n) {
+        uint64_t v = x++;
+        char id[8];
+
+        id[0] = 's';
+        for (int k = 1; k < 7; k++, v /= 36)
+            id[k] = alpha[v % 36];
+        id[7] = '\0';
+        if (found == 0)
+            target = tu_fnv1a(id) & mask;
+        if ((tu_fnv1a(id) & mask) == target)
+            memcpy(ids[found++], id, 8);
+    }
 }
 
 /* Run a suite; the process exit status is the number of failures. */
