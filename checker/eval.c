@@ -388,7 +388,7 @@ field_derive(struct mstate *ms, struct obj *f)
         return PC_OK;
     f->derived = true;
     if (name != NULL && ms->e->classifiers != NULL &&
-        (st = classify_name(ms->e->classifiers, name, ms->d,
+        (st = classify_name(ms->e->classifiers, name, NULL, ms->d,
                             diag_loc(ms->d, ms->path, f->line, 0), &cr)) !=
             PC_OK)
         return st;

@@ -331,7 +331,7 @@ cmd_classify(struct cli *c, int argc, char **argv)
     for (int i = 0; i < argc && st == PC_OK; i++) {
         struct pc_classification cl;
 
-        if ((st = pc_classify_name(e, argv[i], c->diags, &cl)) != PC_OK)
+        if ((st = pc_classify_name(e, argv[i], NULL, c->diags, &cl)) != PC_OK)
             break;
         if (cl.element == NULL) {
             printf("%s: not recognised by any classifier (a field named "
