@@ -712,6 +712,77 @@ START_TEST(test_every_classifier_tested)
 }
 END_TEST
 
+/* Every <example> of rules/classifiers.xml is classified by its classifier
+ * and no <counter-example> is; every classifier has two examples or more,
+ * and a counter-example for its vetoes and context conditions. All the
+ * failures are listed, by classifier and line. */
+START_TEST(test_file_examples)
+{
+    pc_diags *d = pc_diags_new();
+    char *buf = NULL;
+    size_t len = 0, nfail = 0, nex = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(f);
+    for (size_t i = 0; i < classify_count(cs); i++) {
+        const struct classify_info *c = classify_get(cs, i);
+        size_t npos = 0, nneg = 0;
+
+        for (size_t k = 0; k < c->nexamples; k++) {
+            const struct classify_example *ex = &c->examples[k];
+            struct classify_result r;
+            bool mine;
+
+            nex++;
+            ck_assert_int_eq(classify_name(cs, ex->name, ex->context, d,
+                                           (struct pc_loc){ 0 }, &r),
+                             PC_OK);
+            mine = r.classifier != NULL && strcmp(r.classifier, c->id) == 0;
+            if (ex->counter)
+                nneg++;
+            else
+                npos++;
+            if (mine == !ex->counter)
+                continue;
+            nfail++;
+            fprintf(f, "  classifiers.xml:%u: classifier %s: %s \"%s\"%s%s%s",
+                    ex->line, c->id,
+                    ex->counter ? "counter-example" : "example", ex->name,
+                    ex->context ? " (context \"" : "",
+                    ex->context ? ex->context : "", ex->context ? "\")" : "");
+            if (r.classifier == NULL)
+                fprintf(f, " is not recognised\n");
+            else
+                fprintf(f, " -> %s (classifier %s, pattern %s)\n", r.element,
+                        r.classifier, r.pattern);
+        }
+        if (npos < 2) {
+            nfail++;
+            fprintf(f,
+                    "  classifiers.xml:%u: classifier %s has %zu <example>; "
+                    "it needs two or more\n",
+                    c->line, c->id, npos);
+        }
+        if ((c->nnots > 0 || c->ncontextual > 0) && nneg == 0) {
+            nfail++;
+            fprintf(f,
+                    "  classifiers.xml:%u: classifier %s has vetoes or "
+                    "context conditions and no <counter-example>\n",
+                    c->line, c->id);
+        }
+    }
+    fclose(f);
+    /* The list can be long: on stderr (Check truncates its messages). */
+    if (nfail > 0)
+        fprintf(stderr, "examples that fail:\n%s", buf);
+    ck_assert_msg(nfail == 0,
+                  "%zu problems with the %zu examples (listed above)", nfail,
+                  nex);
+    free(buf);
+    pc_diags_free(d);
+}
+END_TEST
+
 /* ================================================================== */
 /* Sample values. */
 
@@ -1955,6 +2026,7 @@ classify_suite(void)
     tcase_add_loop_test(tc, test_negative, 0, NELEM(negatives));
     tcase_add_loop_test(tc, test_not_sensitive, 0, NELEM(not_sensitive));
     tcase_add_test(tc, test_every_classifier_tested);
+    tcase_add_test(tc, test_file_examples);
     tcase_add_loop_test(tc, test_value, 0, NELEM(values));
     tcase_add_test(tc, test_cache_same_answer);
     tcase_add_test(tc, test_cache_many_names);

@@ -296,6 +296,17 @@ check "explain with the real classifiers: every classifier until one is chosen" 
     grep -q "^  element: identifiers.email (classifier email, pattern " "$1"' \
     sh "$tmp/out"
 
+run classify --context calendar_event description name
+check "the real classifiers read description in a calendar table" 0 sh -c '
+    grep -q "^description in calendar_event: calendar.events\$" "$1" &&
+    grep -q "^name in calendar_event: calendar.events\$" "$1"' sh "$tmp/out"
+run classify --context products description
+check "and nothing personal in a products table" 0 \
+    has_out '^description in products: not recognised'
+run classify --context oauth_applications name
+check "the name of an OAuth application is not a person's" 0 \
+    has_out '^name in oauth_applications: not recognised'
+
 run --explain classify --context users email
 check "classify options may come before the command" 0 \
     has_out '^email (context users):$'
