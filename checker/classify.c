@@ -25,18 +25,36 @@ struct patv {
     size_t n, cap;
 };
 
+/* A <name> or <not> pattern and the context conditions it carries. */
+struct cpat {
+    struct pattern *p;
+    struct pattern *ctx, *unless; /* context=, unless-context=; or NULL */
+};
+
+struct cpatv {
+    struct cpat *v;
+    size_t n, cap;
+};
+
 struct classifier {
     struct classify_info info; /* points into the members below */
     char *id, *element, *description;
-    struct patv names, nots, values;
+    struct cpatv names, nots;
+    struct patv values;
+    /* Owned, though classify_example's strings are const for readers. */
+    struct classify_example *examples;
+    size_t nexamples, capexamples;
 };
 
-/* A cached answer. c == NULL: no classifier recognised the name. */
+/* A cached answer. c == NULL: no classifier recognised the name. In the
+ * by-name cache, by_context marks a name whose answer depends on the
+ * context: the answers are then in the by-context cache. */
 struct classify_entry {
     struct classify_entry *next; /* every entry, for classify_free */
     const struct classifier *c;
     const struct pattern *p;
-    char name[]; /* the name as given: the cache key */
+    bool by_context;
+    char key[]; /* the cache key */
 };
 
 struct classify_set {
@@ -48,8 +66,9 @@ struct classify_set {
 
     pthread_mutex_t lock; /* guards everything below */
     struct map *cache;    /* name -> struct classify_entry */
+    struct map *ctxcache; /* ctx_key() -> struct classify_entry */
     struct classify_entry *entries;
-    size_t cache_max, hits, misses;
+    size_t cache_max, answers, hits, misses;
 };
 
 /* ------------------------------------------------------------------ */
@@ -151,14 +170,51 @@ patv_push(struct patv *pv, struct pattern *p)
 }
 
 static void
+cpat_free(struct cpat *cp)
+{
+    pattern_free(cp->p);
+    pattern_free(cp->ctx);
+    pattern_free(cp->unless);
+}
+
+static void
+cpatv_free(struct cpatv *pv)
+{
+    for (size_t i = 0; i < pv->n; i++)
+        cpat_free(&pv->v[i]);
+    free(pv->v);
+}
+
+static pc_status
+cpatv_push(struct cpatv *pv, const struct cpat *cp)
+{
+    if (pv->n == pv->cap) {
+        size_t cap = pv->cap ? pv->cap * 2 : 4;
+        struct cpat *v = realloc(pv->v, cap * sizeof *v);
+
+        if (v == NULL)
+            return PC_ENOMEM;
+        pv->v = v;
+        pv->cap = cap;
+    }
+    pv->v[pv->n++] = *cp;
+    return PC_OK;
+}
+
+static void
 classifier_clear(struct classifier *c)
 {
     free(c->id);
     free(c->element);
     free(c->description);
-    patv_free(&c->names);
-    patv_free(&c->nots);
+    cpatv_free(&c->names);
+    cpatv_free(&c->nots);
     patv_free(&c->values);
+    for (size_t i = 0; i < c->nexamples; i++) {
+        free((char *)c->examples[i].name);
+        free((char *)c->examples[i].context);
+    }
+    free(c->examples);
 }
 
 void
@@ -171,6 +227,7 @@ classify_free(struct classify_set *cs)
     free(cs->v);
     map_free(cs->byid);
     map_free(cs->cache);
+    map_free(cs->ctxcache);
     while (cs->entries != NULL) {
         struct classify_entry *e = cs->entries;
 
@@ -202,50 +259,173 @@ cload_note(struct cload *L, pc_status st)
     return st == PC_ENOMEM ? st : PC_OK;
 }
 
-/* Text of a pattern element: its content with surrounding whitespace
- * removed (inner whitespace is kept). NULL when out of memory. */
+/* s without surrounding whitespace (inner whitespace is kept), malloc'd;
+ * NULL when out of memory. */
 static char *
-cload_pattern_text(const xmlNode *n)
+cload_trim(const char *s)
 {
-    xmlChar *raw = xmlNodeGetContent(n);
-    const char *s, *e;
-    char *text;
+    const char *e;
 
-    if (raw == NULL)
-        return strdup("");
-    s = (const char *)raw;
     while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
         s++;
     e = s + strlen(s);
     while (e > s &&
            (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
         e--;
-    text = strndup(s, (size_t)(e - s));
+    return strndup(s, (size_t)(e - s));
+}
+
+/* Text of a pattern or example element: its content, trimmed. */
+static char *
+cload_text(const xmlNode *n)
+{
+    xmlChar *raw = xmlNodeGetContent(n);
+    char *text;
+
+    if (raw == NULL)
+        return strdup("");
+    text = cload_trim((const char *)raw);
     xmlFree(raw);
     return text;
 }
 
+/* Compile one pattern `text` of the classifier `owner`; `what` names it in
+ * messages ("<name>", "context="). *out stays NULL on failure. */
 static pc_status
-cload_pattern(struct cload *L, const char *owner, const xmlNode *n,
-              struct patv *pv, uint32_t flags)
+cload_compile(struct cload *L, const char *owner, const char *what,
+              const char *text, uint32_t flags, struct pc_loc loc,
+              struct pattern **out)
+{
+    *out = NULL;
+    if (text[0] == '\0')
+        return diag_fail(L->d, PC_EINVALID, loc, "%s: empty %s pattern", owner,
+                         what);
+    return pattern_compile(text, flags, loc, owner, L->d, out);
+}
+
+/* A <value> pattern: raw values, case as given. */
+static pc_status
+cload_value(struct cload *L, const char *owner, const xmlNode *n,
+            struct patv *pv)
 {
     struct pc_loc loc = xml_loc(L->d, L->doc, n);
     struct pattern *p = NULL;
-    char *text = cload_pattern_text(n);
+    char *text = cload_text(n);
     pc_status st;
 
     if (text == NULL)
         return PC_ENOMEM;
-    if (text[0] == '\0') {
-        st = diag_fail(L->d, PC_EINVALID, loc, "%s: empty <%s> pattern", owner,
-                       (const char *)n->name);
-    } else {
-        st = pattern_compile(text, flags, loc, owner, L->d, &p);
-        if (st == PC_OK && (st = patv_push(pv, p)) != PC_OK)
-            pattern_free(p);
-    }
+    st = cload_compile(L, owner, "<value>", text, 0, loc, &p);
+    if (st == PC_OK && (st = patv_push(pv, p)) != PC_OK)
+        pattern_free(p);
     free(text);
     return cload_note(L, st);
+}
+
+/* One context condition of a <name> or <not>: attribute `attr` of n,
+ * compiled caselessly (contexts are normalised like names). Absent: *out
+ * is NULL. Its compile errors name the classifier and the attribute. */
+static pc_status
+cload_condition(struct cload *L, const char *owner, const xmlNode *n,
+                const char *attr, struct pc_loc loc, struct pattern **out)
+{
+    char *raw = xml_attr(n, attr), *text = NULL;
+    struct strbuf who = STRBUF_INIT(0);
+    pc_status st;
+
+    *out = NULL;
+    if (raw == NULL)
+        return PC_OK;
+    if ((text = cload_trim(raw)) == NULL ||
+        (st = strbuf_printf(&who, "%s (%s=)", owner, attr)) != PC_OK) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    st = cload_compile(L, strbuf_str(&who), attr, text, PATTERN_CASELESS, loc,
+                       out);
+out:
+    strbuf_free(&who);
+    free(text);
+    free(raw);
+    return st;
+}
+
+/* A <name> or <not> pattern with its optional context conditions. Every
+ * part is compiled, so that all errors are reported; any failure drops
+ * the whole pattern. */
+static pc_status
+cload_cpattern(struct cload *L, struct classifier *c, const char *owner,
+               const xmlNode *n, struct cpatv *pv)
+{
+    struct pc_loc loc = xml_loc(L->d, L->doc, n);
+    struct cpat cp = { NULL, NULL, NULL };
+    char *text = cload_text(n);
+    const char *what = xml_is(n, CLASSIFY_NS, "name") ? "<name>" : "<not>";
+    pc_status st[3];
+
+    if (text == NULL)
+        return PC_ENOMEM;
+    st[0] = cload_compile(L, owner, what, text, PATTERN_CASELESS, loc, &cp.p);
+    free(text);
+    st[1] = cload_condition(L, owner, n, "context", loc, &cp.ctx);
+    st[2] = cload_condition(L, owner, n, "unless-context", loc, &cp.unless);
+    for (size_t i = 0; i < 3; i++)
+        if (st[i] != PC_OK) {
+            cpat_free(&cp);
+            /* Out of memory anywhere stops the load. */
+            for (size_t k = 0; k < 3; k++)
+                if (st[k] == PC_ENOMEM)
+                    return PC_ENOMEM;
+            return cload_note(L, st[i]);
+        }
+    if ((st[0] = cpatv_push(pv, &cp)) != PC_OK) {
+        cpat_free(&cp);
+        return st[0];
+    }
+    if (cp.ctx != NULL || cp.unless != NULL)
+        c->info.ncontextual++;
+    return PC_OK;
+}
+
+/* An <example> or <counter-example>: stored for tests to check, never
+ * matched at load (an example the classifiers get wrong is a test
+ * failure, not a broken file). */
+static pc_status
+cload_example(struct cload *L, struct classifier *c, const char *owner,
+              const xmlNode *n, bool counter)
+{
+    struct pc_loc loc = xml_loc(L->d, L->doc, n);
+    struct classify_example *ex;
+    char *name = cload_text(n), *ctx = xml_attr(n, "context");
+
+    if (name == NULL) {
+        free(ctx);
+        return PC_ENOMEM;
+    }
+    if (name[0] == '\0') {
+        free(name);
+        free(ctx);
+        return cload_note(L, diag_fail(L->d, PC_EINVALID, loc, "%s: empty <%s>",
+                                       owner, (const char *)n->name));
+    }
+    if (c->nexamples == c->capexamples) {
+        size_t cap = c->capexamples ? c->capexamples * 2 : 4;
+        struct classify_example *v = realloc(c->examples, cap * sizeof *v);
+
+        if (v == NULL) {
+            free(name);
+            free(ctx);
+            return PC_ENOMEM;
+        }
+        c->examples = v;
+        c->capexamples = cap;
+    }
+    ex = &c->examples[c->nexamples++];
+    ex->name = name;
+    ex->context = ctx;
+    ex->counter = counter;
+    ex->line = loc.line;
+    return PC_OK;
 }
 
 static pc_status
@@ -297,26 +477,31 @@ cload_classifier(struct cload *L, const xmlNode *n)
         goto out;
     for (const xmlNode *k = n->children; k != NULL && st == PC_OK;
          k = k->next) {
+        const char *who = strbuf_str(&owner);
+
         if (k->type != XML_ELEMENT_NODE)
             continue;
         if (xml_is(k, CLASSIFY_NS, "name")) {
             nnames++;
-            st = cload_pattern(L, strbuf_str(&owner), k, &c->names,
-                               PATTERN_CASELESS);
-        } else if (xml_is(k, CLASSIFY_NS, "not"))
-            st = cload_pattern(L, strbuf_str(&owner), k, &c->nots,
-                               PATTERN_CASELESS);
-        else if (xml_is(k, CLASSIFY_NS, "value"))
-            st = cload_pattern(L, strbuf_str(&owner), k, &c->values, 0);
-        else if (xml_is(k, CLASSIFY_NS, "description") &&
-                 c->description == NULL) {
+            st = cload_cpattern(L, c, who, k, &c->names);
+        } else if (xml_is(k, CLASSIFY_NS, "not")) {
+            st = cload_cpattern(L, c, who, k, &c->nots);
+        } else if (xml_is(k, CLASSIFY_NS, "value")) {
+            st = cload_value(L, who, k, &c->values);
+        } else if (xml_is(k, CLASSIFY_NS, "example")) {
+            st = cload_example(L, c, who, k, false);
+        } else if (xml_is(k, CLASSIFY_NS, "counter-example")) {
+            st = cload_example(L, c, who, k, true);
+        } else if (xml_is(k, CLASSIFY_NS, "description") &&
+                   c->description == NULL) {
             if ((c->description = xml_text(k)) == NULL)
                 st = PC_ENOMEM;
-        } else
-            st = cload_note(
-                L, diag_fail(L->d, PC_EINVALID, xml_loc(L->d, L->doc, k),
-                             "%s: unexpected <%s>", strbuf_str(&owner),
-                             (const char *)k->name));
+        } else {
+            st = cload_note(L, diag_fail(L->d, PC_EINVALID,
+                                         xml_loc(L->d, L->doc, k),
+                                         "%s: unexpected <%s>", who,
+                                         (const char *)k->name));
+        }
     }
     if (st == PC_OK && nnames == 0)
         st = cload_note(L, diag_fail(L->d, PC_EINVALID, loc,
@@ -329,6 +514,8 @@ out:
     c->info.nnames = c->names.n;
     c->info.nnots = c->nots.n;
     c->info.nvalues = c->values.n;
+    c->info.examples = c->examples;
+    c->info.nexamples = c->nexamples;
     strbuf_free(&owner);
     free(sens);
     return st;
@@ -384,7 +571,9 @@ classify_load(const char *path, const char *schema, pc_diags *d,
     cs->path = strdup(path);
     cs->byid = map_new();
     cs->cache = map_new();
-    if (cs->path == NULL || cs->byid == NULL || cs->cache == NULL) {
+    cs->ctxcache = map_new();
+    if (cs->path == NULL || cs->byid == NULL || cs->cache == NULL ||
+        cs->ctxcache == NULL) {
         st = PC_ENOMEM;
         goto out;
     }
@@ -443,78 +632,289 @@ classify_fill(struct classify_result *out, const struct classifier *c,
     out->line = c->info.line;
 }
 
-/* Does any pattern of pv match s? *which is the first that does. */
+/* One classification under way: the normalised name, the context
+ * (normalised when a condition first needs it), and where to report. */
+struct cmatch {
+    const char *name;
+    size_t len;
+    const char *rawctx; /* as given; "" for none */
+    struct strbuf ctx;  /* normalised, once ctx_done */
+    bool ctx_done;
+    bool by_context; /* a conditioned pattern matched the name */
+    pc_diags *d;
+    struct pc_loc loc;
+    void (*step)(void *, const struct pc_classify_step *);
+    void *arg;
+};
+
 static pc_status
-classify_any(const struct patv *pv, const char *s, size_t len, pc_diags *d,
-             struct pc_loc loc, const struct pattern **which)
+cmatch_context(struct cmatch *m)
+{
+    pc_status st;
+
+    if (m->ctx_done)
+        return PC_OK;
+    if ((st = classify_normalize(m->rawctx, &m->ctx)) != PC_OK)
+        return st;
+    m->ctx_done = true;
+    return PC_OK;
+}
+
+/* Does cp's context condition hold? Sets *check to how it turned out. */
+static pc_status
+cmatch_condition(struct cmatch *m, const struct cpat *cp,
+                 pc_context_check *check)
+{
+    bool hit;
+    pc_status st;
+
+    *check = PC_CONTEXT_UNCONDITIONED;
+    if (cp->ctx == NULL && cp->unless == NULL)
+        return PC_OK;
+    /* From here on the answer may differ in another context. */
+    m->by_context = true;
+    if ((st = cmatch_context(m)) != PC_OK)
+        return st;
+    if (cp->ctx != NULL) {
+        if (m->ctx.len == 0) {
+            *check = PC_CONTEXT_ABSENT;
+            return PC_OK;
+        }
+        if ((st = pattern_match(cp->ctx, strbuf_str(&m->ctx), m->ctx.len, &hit,
+                                m->d, m->loc)) != PC_OK)
+            return st;
+        if (!hit) {
+            *check = PC_CONTEXT_MISMATCH;
+            return PC_OK;
+        }
+    }
+    if (cp->unless != NULL && m->ctx.len > 0) {
+        if ((st = pattern_match(cp->unless, strbuf_str(&m->ctx), m->ctx.len,
+                                &hit, m->d, m->loc)) != PC_OK)
+            return st;
+        if (hit) {
+            *check = PC_CONTEXT_EXCLUDED;
+            return PC_OK;
+        }
+    }
+    *check = PC_CONTEXT_HELD;
+    return PC_OK;
+}
+
+static void
+cmatch_report(struct cmatch *m, pc_classify_event ev,
+              const struct classifier *c, size_t index, const struct cpat *cp,
+              pc_context_check check)
+{
+    struct pc_classify_step s;
+
+    if (m->step == NULL)
+        return;
+    memset(&s, 0, sizeof s);
+    s.event = ev;
+    s.name = m->name;
+    s.context = strbuf_str(&m->ctx);
+    if (c != NULL) {
+        s.classifier = c->id;
+        s.element = c->element;
+        s.line = c->info.line;
+    }
+    if (cp != NULL) {
+        s.index = index + 1;
+        s.pattern = pattern_source(cp->p);
+        s.if_context = cp->ctx != NULL ? pattern_source(cp->ctx) : NULL;
+        s.unless_context =
+            cp->unless != NULL ? pattern_source(cp->unless) : NULL;
+    }
+    s.check = check;
+    m->step(m->arg, &s);
+}
+
+/* The first pattern of pv that matches the name and whose condition
+ * holds (*which, NULL when none); the others that matched the name only
+ * are reported as `skipped`. */
+static pc_status
+cmatch_any(struct cmatch *m, const struct classifier *c, const struct cpatv *pv,
+           pc_classify_event skipped, pc_classify_event counted,
+           const struct cpat **which)
 {
     *which = NULL;
     for (size_t i = 0; i < pv->n; i++) {
-        bool m;
-        pc_status st = pattern_match(pv->v[i], s, len, &m, d, loc);
+        const struct cpat *cp = &pv->v[i];
+        pc_context_check check;
+        bool hit;
+        pc_status st =
+            pattern_match(cp->p, m->name, m->len, &hit, m->d, m->loc);
 
         if (st != PC_OK)
             return st;
-        if (m) {
-            *which = pv->v[i];
+        if (!hit)
+            continue;
+        if ((st = cmatch_condition(m, cp, &check)) != PC_OK)
+            return st;
+        if (check == PC_CONTEXT_UNCONDITIONED || check == PC_CONTEXT_HELD) {
+            cmatch_report(m, counted, c, i, cp, check);
+            *which = cp;
             return PC_OK;
         }
+        cmatch_report(m, skipped, c, i, cp, check);
     }
     return PC_OK;
 }
 
 static pc_status
-classify_match(const struct classify_set *cs, const char *norm, pc_diags *d,
-               struct pc_loc loc, const struct classifier **cp,
-               const struct pattern **pp)
+cmatch_run(const struct classify_set *cs, struct cmatch *m,
+           const struct classifier **cp, const struct pattern **pp)
 {
-    size_t len = strlen(norm);
-
     *cp = NULL;
     *pp = NULL;
-    if (len == 0)
+    if (m->len == 0)
         return PC_OK; /* nothing left to recognise */
     for (size_t i = 0; i < cs->n; i++) {
         const struct classifier *c = &cs->v[i];
-        const struct pattern *p, *veto;
+        const struct cpat *p, *veto;
         pc_status st;
 
-        if ((st = classify_any(&c->names, norm, len, d, loc, &p)) != PC_OK)
+        if ((st = cmatch_any(m, c, &c->names, PC_CLASSIFY_NAME_SKIPPED,
+                             PC_CLASSIFY_NAME, &p)) != PC_OK)
             return st;
-        if (p == NULL)
+        if (p == NULL) {
+            cmatch_report(m, PC_CLASSIFY_NO_NAME, c, 0, NULL, 0);
             continue;
-        if ((st = classify_any(&c->nots, norm, len, d, loc, &veto)) != PC_OK)
+        }
+        if ((st = cmatch_any(m, c, &c->nots, PC_CLASSIFY_NOT_SKIPPED,
+                             PC_CLASSIFY_VETOED, &veto)) != PC_OK)
             return st;
         if (veto != NULL)
             continue; /* a later classifier may still claim it */
+        cmatch_report(m, PC_CLASSIFY_CHOSEN, c, 0, NULL, 0);
         *cp = c;
-        *pp = p;
+        *pp = p->p;
         return PC_OK;
     }
     return PC_OK;
 }
 
-pc_status
-classify_name(struct classify_set *cs, const char *name, pc_diags *d,
-              struct pc_loc loc, struct classify_result *out)
+/* Check the lengths and normalise the name into *norm. */
+static pc_status
+classify_prepare(const char *name, const char *context, pc_diags *d,
+                 struct pc_loc loc, struct strbuf *norm)
 {
-    struct strbuf norm = STRBUF_INIT(2 * CLASSIFY_MAX_NAME);
-    const struct classify_entry *hit;
-    const struct classifier *c;
-    const struct pattern *p;
-    size_t len;
-    pc_status st;
+    size_t len = strlen(name), clen = strlen(context);
 
-    classify_fill(out, NULL, NULL);
-    if (name == NULL)
-        name = "";
-    len = strlen(name);
     if (len > CLASSIFY_MAX_NAME)
         return diag_fail(d, PC_ELIMIT, loc,
                          "field name is %zu bytes long; the limit is %d", len,
                          CLASSIFY_MAX_NAME);
+    if (clen > CLASSIFY_MAX_CONTEXT)
+        return diag_fail(d, PC_ELIMIT, loc,
+                         "field context is %zu bytes long; the limit is %d",
+                         clen, CLASSIFY_MAX_CONTEXT);
+    return classify_normalize(name, norm);
+}
+
+/* The by-context cache key: the name's length, then name and context, so
+ * that no two (name, context) pairs share a key. */
+static pc_status
+ctx_key(const char *name, const char *context, struct strbuf *out)
+{
+    return strbuf_printf(out, "%zu:%s%s", strlen(name), name, context);
+}
+
+static struct classify_entry *
+entry_new(const char *key, const struct classifier *c, const struct pattern *p,
+          bool by_context)
+{
+    size_t n = strlen(key);
+    struct classify_entry *e = malloc(sizeof *e + n + 1);
+
+    if (e == NULL)
+        return NULL;
+    memcpy(e->key, key, n + 1);
+    e->c = c;
+    e->p = p;
+    e->by_context = by_context;
+    return e;
+}
+
+/* Add e to map m (under the lock); on failure e is freed. */
+static bool
+entry_put(struct classify_set *cs, struct map *m, struct classify_entry *e)
+{
+    if (e == NULL)
+        return false;
+    if (map_put(m, e->key, e) != PC_OK) {
+        free(e);
+        return false;
+    }
+    e->next = cs->entries;
+    cs->entries = e;
+    return true;
+}
+
+/* Remember an answer (under the lock). Out of memory or a full cache only
+ * costs a future recomputation. Two threads racing on one key computed
+ * the same answer; the second insert is dropped. */
+static void
+classify_remember(struct classify_set *cs, const char *name, const char *key,
+                  const struct classifier *c, const struct pattern *p,
+                  bool by_context)
+{
+    size_t used = map_count(cs->cache) + map_count(cs->ctxcache);
+    struct classify_entry *marker = map_get(cs->cache, name);
+
+    if (!by_context) {
+        if (marker == NULL && used < cs->cache_max &&
+            entry_put(cs, cs->cache, entry_new(name, c, p, false)))
+            cs->answers++;
+        return;
+    }
+    if (map_get(cs->ctxcache, key) != NULL)
+        return;
+    /* The note that the name depends on its context, then the answer. */
+    if (marker == NULL) {
+        if (used + 2 > cs->cache_max ||
+            !entry_put(cs, cs->cache, entry_new(name, NULL, NULL, true)))
+            return;
+        used++;
+    }
+    if (used < cs->cache_max &&
+        entry_put(cs, cs->ctxcache, entry_new(key, c, p, false)))
+        cs->answers++;
+}
+
+pc_status
+classify_name(struct classify_set *cs, const char *name, const char *context,
+              pc_diags *d, struct pc_loc loc, struct classify_result *out)
+{
+    struct cmatch m = { 0 };
+    struct strbuf norm = STRBUF_INIT(2 * CLASSIFY_MAX_NAME);
+    struct strbuf key = STRBUF_INIT(0);
+    const struct classify_entry *hit;
+    const struct classifier *c;
+    const struct pattern *p;
+    pc_status st;
+
+    classify_fill(out, NULL, NULL);
+    m.ctx = (struct strbuf)STRBUF_INIT(2 * CLASSIFY_MAX_CONTEXT);
+    if (name == NULL)
+        name = "";
+    if (context == NULL)
+        context = "";
+    /* Refuse what is too long before it is hashed (the message says so). */
+    if (strlen(name) > CLASSIFY_MAX_NAME ||
+        strlen(context) > CLASSIFY_MAX_CONTEXT)
+        return classify_prepare(name, context, d, loc, &norm);
     pthread_mutex_lock(&cs->lock);
     hit = map_get(cs->cache, name);
+    if (hit != NULL && hit->by_context) {
+        /* The key is built under the lock only for names that need it. */
+        if ((st = ctx_key(name, context, &key)) != PC_OK) {
+            pthread_mutex_unlock(&cs->lock);
+            goto out;
+        }
+        hit = map_get(cs->ctxcache, strbuf_str(&key));
+    }
     if (hit != NULL)
         cs->hits++;
     else
@@ -522,36 +922,74 @@ classify_name(struct classify_set *cs, const char *name, pc_diags *d,
     pthread_mutex_unlock(&cs->lock);
     if (hit != NULL) {
         classify_fill(out, hit->c, hit->p);
-        return PC_OK;
+        st = PC_OK;
+        goto out;
     }
     /* Match outside the lock: threads classifying different names do not
-     * wait for each other; two threads racing on one name compute the
-     * same answer and the second insert is dropped. */
-    if ((st = classify_normalize(name, &norm)) != PC_OK)
+     * wait for each other. */
+    if ((st = classify_prepare(name, context, d, loc, &norm)) != PC_OK)
         goto out;
-    if ((st = classify_match(cs, strbuf_str(&norm), d, loc, &c, &p)) != PC_OK)
+    m.name = strbuf_str(&norm);
+    m.len = norm.len;
+    m.rawctx = context;
+    m.d = d;
+    m.loc = loc;
+    if ((st = cmatch_run(cs, &m, &c, &p)) != PC_OK)
         goto out; /* not cached: the next occurrence reports it too */
     classify_fill(out, c, p);
-    pthread_mutex_lock(&cs->lock);
-    if (map_count(cs->cache) < cs->cache_max &&
-        map_get(cs->cache, name) == NULL) {
-        struct classify_entry *e = malloc(sizeof *e + len + 1);
-
-        if (e != NULL) {
-            memcpy(e->name, name, len + 1);
-            e->c = c;
-            e->p = p;
-            if (map_put(cs->cache, e->name, e) == PC_OK) {
-                e->next = cs->entries;
-                cs->entries = e;
-            } else {
-                free(e);
-            }
-        }
-        /* Out of memory here only costs a future recomputation. */
+    if (m.by_context && key.len == 0 &&
+        (st = ctx_key(name, context, &key)) != PC_OK) {
+        st = PC_OK; /* only costs a future recomputation */
+        goto out;
     }
+    pthread_mutex_lock(&cs->lock);
+    classify_remember(cs, name, strbuf_str(&key), c, p, m.by_context);
     pthread_mutex_unlock(&cs->lock);
 out:
+    strbuf_free(&m.ctx);
+    strbuf_free(&key);
+    strbuf_free(&norm);
+    return st;
+}
+
+pc_status
+classify_explain(const struct classify_set *cs, const char *name,
+                 const char *context, pc_diags *d, struct pc_loc loc,
+                 void (*step)(void *, const struct pc_classify_step *),
+                 void *arg, struct classify_result *out)
+{
+    struct cmatch m = { 0 };
+    struct strbuf norm = STRBUF_INIT(2 * CLASSIFY_MAX_NAME);
+    const struct classifier *c;
+    const struct pattern *p;
+    pc_status st;
+
+    classify_fill(out, NULL, NULL);
+    m.ctx = (struct strbuf)STRBUF_INIT(2 * CLASSIFY_MAX_CONTEXT);
+    if (name == NULL)
+        name = "";
+    if (context == NULL)
+        context = "";
+    if ((st = classify_prepare(name, context, d, loc, &norm)) != PC_OK)
+        goto out;
+    m.name = strbuf_str(&norm);
+    m.len = norm.len;
+    m.rawctx = context;
+    m.d = d;
+    m.loc = loc;
+    m.step = step;
+    m.arg = arg;
+    /* The explanation shows the normalised context up front. */
+    if ((st = cmatch_context(&m)) != PC_OK)
+        goto out;
+    cmatch_report(&m, PC_CLASSIFY_START, NULL, 0, NULL, 0);
+    if ((st = cmatch_run(cs, &m, &c, &p)) != PC_OK)
+        goto out;
+    if (c == NULL)
+        cmatch_report(&m, PC_CLASSIFY_NONE, NULL, 0, NULL, 0);
+    classify_fill(out, c, p);
+out:
+    strbuf_free(&m.ctx);
     strbuf_free(&norm);
     return st;
 }
@@ -568,14 +1006,18 @@ classify_value(const struct classify_set *cs, const char *value, pc_diags *d,
     len = strlen(value);
     for (size_t i = 0; i < cs->n; i++) {
         const struct classifier *c = &cs->v[i];
-        const struct pattern *p;
-        pc_status st = classify_any(&c->values, value, len, d, loc, &p);
 
-        if (st != PC_OK)
-            return st;
-        if (p != NULL) {
-            classify_fill(out, c, p);
-            return PC_OK;
+        for (size_t k = 0; k < c->values.n; k++) {
+            bool hit;
+            pc_status st =
+                pattern_match(c->values.v[k], value, len, &hit, d, loc);
+
+            if (st != PC_OK)
+                return st;
+            if (hit) {
+                classify_fill(out, c, c->values.v[k]);
+                return PC_OK;
+            }
         }
     }
     return PC_OK;
@@ -620,7 +1062,7 @@ void
 classify_stats(struct classify_set *cs, struct classify_stats *out)
 {
     pthread_mutex_lock(&cs->lock);
-    out->entries = map_count(cs->cache);
+    out->entries = cs->answers;
     out->hits = cs->hits;
     out->misses = cs->misses;
     pthread_mutex_unlock(&cs->lock);

@@ -3,7 +3,9 @@
  * (and optionally sample values) to data element ids. The ids are data:
  * some are the policy's, some deliberately are not (undeclared personal
  * data). The first classifier in file order that recognises a name wins;
- * each distinct name is classified once and cached. */
+ * a pattern may also require (or exclude) a context, the table or object
+ * the field lives in. Each distinct name - or, where the context decided,
+ * each context and name - is classified once and cached. */
 #ifndef PC_CLASSIFY_H
 #define PC_CLASSIFY_H
 
@@ -12,8 +14,10 @@
 struct classify_set;
 struct strbuf;
 
-/* Names longer than this (in bytes) are refused with PC_ELIMIT. */
+/* Names and contexts longer than this (in bytes) are refused with
+ * PC_ELIMIT. */
 #define CLASSIFY_MAX_NAME 1024
+#define CLASSIFY_MAX_CONTEXT 1024
 
 /* What a set makes of a name or value. Strings are borrowed from the set
  * and live as long as it does. */
@@ -25,6 +29,15 @@ struct classify_result {
     unsigned line;          /* the classifier's line in its file; else 0 */
 };
 
+/* An <example> (counter == false: must be classified by its classifier)
+ * or <counter-example> (must not be) of the file; borrowed from the set. */
+struct classify_example {
+    const char *name;
+    const char *context; /* NULL: none */
+    bool counter;
+    unsigned line;
+};
+
 /* One classifier, as the file defines it; borrowed from the set. */
 struct classify_info {
     const char *id, *element;
@@ -32,6 +45,9 @@ struct classify_info {
     bool sensitive;
     unsigned line;
     size_t nnames, nnots, nvalues; /* how many patterns of each kind */
+    size_t ncontextual; /* <name> and <not> patterns with a context */
+    const struct classify_example *examples; /* in file order */
+    size_t nexamples;
 };
 
 /* Read, validate against the RELAX NG schema at `schema` (NULL: no
@@ -60,14 +76,34 @@ void classify_free(struct classify_set *cs);
  * "user_name"; "Item2Count" gives "item2_count"; "__v" gives "v". */
 pc_status classify_normalize(const char *name, struct strbuf *out);
 
-/* Classify a field name: normalise it, then try each classifier in file
- * order - the first whose <name> patterns match and none of whose <not>
- * patterns match wins. The answer for each distinct name is cached
- * (thread-safe: one set may serve many threads). `loc` is where the name
- * came from, for errors. A pattern that cannot decide (match limit) is an
- * error (and the answer is not cached); *out is then unrecognised. */
-pc_status classify_name(struct classify_set *cs, const char *name, pc_diags *d,
-                        struct pc_loc loc, struct classify_result *out);
+/* Classify a field name in a context (the table or object the field
+ * lives in; NULL or "" when there is none): normalise both, then try each
+ * classifier in file order - the first with a <name> pattern that matches
+ * and no <not> pattern that matches wins. A pattern with `context=` counts
+ * only when the normalised context matches it, one with `unless-context=`
+ * only when it does not; an empty context matches no `context=` and
+ * satisfies every `unless-context=`.
+ *
+ * Answers are cached (thread-safe: one set may serve many threads): by the
+ * name alone when no context-conditioned pattern matched the name - the
+ * answer is then the same in every context - and by context and name
+ * otherwise. `loc` is where the name came from, for errors. A pattern
+ * that cannot decide (match limit) is an error (and the answer is not
+ * cached); *out is then unrecognised. */
+pc_status classify_name(struct classify_set *cs, const char *name,
+                        const char *context, pc_diags *d, struct pc_loc loc,
+                        struct classify_result *out);
+
+/* Classify as classify_name does, without the cache, calling `step` for
+ * every classifier tried and every pattern that decided something (see
+ * struct pc_classify_step in privcheck.h; its strings are valid during
+ * the call only, except classifier, element and patterns, which are
+ * borrowed from the set). `step` may be NULL. */
+pc_status classify_explain(const struct classify_set *cs, const char *name,
+                           const char *context, pc_diags *d, struct pc_loc loc,
+                           void (*step)(void *arg,
+                                        const struct pc_classify_step *),
+                           void *arg, struct classify_result *out);
 
 /* Classify a sample value with the classifiers' <value> patterns (raw
  * value, no normalisation; first match in file order). Not cached. */
@@ -88,14 +124,16 @@ const struct classify_info *classify_get(const struct classify_set *cs,
 const struct classify_info *classify_find(const struct classify_set *cs,
                                           const char *id);
 
-/* Cache statistics: distinct names cached, lookups answered from the
- * cache, and lookups that had to match. */
+/* Cache statistics: answers cached (one per name whose answer is the same
+ * in every context, one per context and name otherwise), lookups answered
+ * from the cache, and lookups that had to match. */
 struct classify_stats {
     size_t entries, hits, misses;
 };
 void classify_stats(struct classify_set *cs, struct classify_stats *out);
 
-/* Bound the cache (default 1 << 20 names). Past the bound names are still
+/* Bound the cache (default 1 << 20 entries, counting the note that a
+ * name's answer depends on its context as one). Past the bound names are still
  * classified, just not remembered: results never borrow from the cache,
  * so this only costs time. */
 void classify_set_cache_limit(struct classify_set *cs, size_t max);

@@ -125,29 +125,59 @@ pc_engine_rule_find(const pc_engine *e, const char *id)
     return r != NULL ? &r->info : NULL;
 }
 
-pc_status
-pc_classify_name(const pc_engine *e, const char *name, pc_diags *d,
-                 struct pc_classification *out)
+/* What the engine adds to a classifier's answer: whether the policy
+ * declares the element, and whether it calls it sensitive. */
+static void
+engine_classification(const pc_engine *e, const struct classify_result *cr,
+                      struct pc_classification *out)
 {
-    struct classify_result cr;
     const struct policy_element *el;
-    pc_status st;
 
     memset(out, 0, sizeof *out);
-    st = classify_name(e->classifiers, name, d, diag_loc(d, NULL, 0, 0), &cr);
-    if (st != PC_OK)
-        return st;
-    out->element = cr.element;
-    out->classifier = cr.classifier;
-    out->pattern = cr.pattern;
-    out->sensitive = cr.sensitive;
-    if (cr.element != NULL) {
-        el = policy_element(e->policy, cr.element);
+    out->element = cr->element;
+    out->classifier = cr->classifier;
+    out->pattern = cr->pattern;
+    out->sensitive = cr->sensitive;
+    if (cr->element != NULL) {
+        el = policy_element(e->policy, cr->element);
         out->declared =
-            el != NULL || policy_category(e->policy, cr.element) != NULL;
+            el != NULL || policy_category(e->policy, cr->element) != NULL;
         if (el != NULL && el->sensitive)
             out->sensitive = true;
     }
+}
+
+pc_status
+pc_classify_name(const pc_engine *e, const char *name, const char *context,
+                 pc_diags *d, struct pc_classification *out)
+{
+    struct classify_result cr;
+    pc_status st;
+
+    memset(out, 0, sizeof *out);
+    st = classify_name(e->classifiers, name, context, d,
+                       diag_loc(d, NULL, 0, 0), &cr);
+    if (st != PC_OK)
+        return st;
+    engine_classification(e, &cr, out);
+    return PC_OK;
+}
+
+pc_status
+pc_classify_explain(const pc_engine *e, const char *name, const char *context,
+                    pc_diags *d,
+                    void (*step)(void *, const struct pc_classify_step *),
+                    void *arg, struct pc_classification *out)
+{
+    struct classify_result cr;
+    pc_status st;
+
+    memset(out, 0, sizeof *out);
+    st = classify_explain(e->classifiers, name, context, d,
+                          diag_loc(d, NULL, 0, 0), step, arg, &cr);
+    if (st != PC_OK)
+        return st;
+    engine_classification(e, &cr, out);
     return PC_OK;
 }
 

@@ -36,6 +36,7 @@
 #define ATTR_PURPOSE "purpose"
 #define ATTR_NAME "name"
 #define ATTR_CATEGORY "category"
+#define ATTR_TABLE "table" /* the table or object a field lives in */
 
 #define EVAL_MAX_OBJECTS 200000 /* retained elements per manifest */
 #define EVAL_MAX_KIDS 10000     /* fields per flow */
@@ -456,6 +457,30 @@ field_contradicts(const pc_policy *p, const char *declared,
            strncmp(declared, classified, (size_t)(dot - classified)) != 0;
 }
 
+/* Classify field f by its name in its context (DESIGN §5): the table it
+ * lives in when the manifest says, else its flow's id and source. */
+static pc_status
+field_classify(struct mstate *ms, const struct obj *f, const char *name,
+               struct classify_result *cr)
+{
+    const char *table = obj_attr1(f, ATTR_TABLE);
+    const char *id = f->parent ? obj_attr1(f->parent, ATTR_ID) : NULL;
+    const char *source = f->parent ? obj_attr1(f->parent, ATTR_SOURCE) : NULL;
+    /* Uncapped: classify_name refuses an over-long context, saying so. */
+    struct strbuf ctx = STRBUF_INIT(0);
+    pc_status st = PC_OK;
+
+    if (table == NULL)
+        st = strbuf_printf(&ctx, "%s %s", id != NULL ? id : "",
+                           source != NULL ? source : "");
+    if (st == PC_OK)
+        st = classify_name(ms->e->classifiers, name,
+                           table != NULL ? table : strbuf_str(&ctx), ms->d,
+                           diag_loc(ms->d, ms->path, f->line, 0), cr);
+    strbuf_free(&ctx);
+    return st;
+}
+
 static pc_status
 field_derive(struct mstate *ms, struct obj *f)
 {
@@ -468,9 +493,7 @@ field_derive(struct mstate *ms, struct obj *f)
         return PC_OK;
     f->derived = true;
     if (name != NULL && ms->e->classifiers != NULL &&
-        (st = classify_name(ms->e->classifiers, name, ms->d,
-                            diag_loc(ms->d, ms->path, f->line, 0), &cr)) !=
-            PC_OK)
+        (st = field_classify(ms, f, name, &cr)) != PC_OK)
         return st;
     f->classified = cr.element;
     f->classifier = cr.classifier;

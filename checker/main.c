@@ -28,6 +28,7 @@ static const char usage_text[] =
     "  validate FILE...       schema-check a policy, rules file or manifest\n"
     "  explain ID             a rule, the policy clauses it enforces, the fix\n"
     "  classify NAME...       which policy element a field name maps to\n"
+    "                         (--context TABLE, --explain)\n"
     "  rules                  list the rule catalog\n"
     "  policy render          the policy as Markdown, clause by clause\n"
     "\n"
@@ -39,6 +40,11 @@ static const char usage_text[] =
     "  --fail-on LEVEL        check: exit 1 on findings at or above LEVEL\n"
     "                         (error, warning, note, never; default error)\n"
     "  -j, --jobs N           check: audit N manifests in parallel\n"
+    "  --context TABLE        classify: the table or object the fields live\n"
+    "                         in (some names mean different things in\n"
+    "                         different tables)\n"
+    "  --explain              classify: show every classifier tried, and why\n"
+    "                         it matched or not\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
     "\n"
@@ -55,6 +61,8 @@ struct cli {
     pc_severity fail_on;
     bool never_fail;
     unsigned jobs;
+    const char *context; /* classify --context; NULL: none */
+    bool explain;        /* classify --explain */
 };
 
 static int
@@ -323,6 +331,125 @@ cmd_explain(struct cli *c, int argc, char **argv)
     return EXIT_CLEAN;
 }
 
+/* Why a pattern that matched the name did not count (or, for a <not>,
+ * did not veto). */
+static const char *
+context_why(const struct pc_classify_step *st, char *buf, size_t size)
+{
+    switch (st->check) {
+    case PC_CONTEXT_ABSENT:
+        snprintf(buf, size,
+                 "its context=\"%s\" needs a context, and there is "
+                 "none",
+                 st->if_context);
+        break;
+    case PC_CONTEXT_MISMATCH:
+        snprintf(buf, size, "its context=\"%s\" does not match the context",
+                 st->if_context);
+        break;
+    case PC_CONTEXT_EXCLUDED:
+        snprintf(buf, size, "its unless-context=\"%s\" matches the context",
+                 st->unless_context);
+        break;
+    default:
+        snprintf(buf, size, "its context condition does not hold");
+        break;
+    }
+    return buf;
+}
+
+struct explain_state {
+    bool by_context;        /* a context-conditioned pattern matched */
+    size_t tried;           /* classifiers tried */
+    const char *skipped_in; /* classifier whose <name> was just skipped */
+    char context[2100];     /* normalised (a copy: steps' strings go) */
+};
+
+static void
+explain_step(void *arg, const struct pc_classify_step *st)
+{
+    struct explain_state *x = arg;
+    char why[4200];
+
+    if (st->check != PC_CONTEXT_UNCONDITIONED)
+        x->by_context = true;
+    switch (st->event) {
+    case PC_CLASSIFY_START:
+        snprintf(x->context, sizeof x->context, "%s", st->context);
+        printf("  normalised name: %s\n", st->name[0] ? st->name : "(empty)");
+        printf("  normalised context: %s\n",
+               st->context[0] ? st->context : "(none)");
+        printf("  classifiers, in file order:\n");
+        break;
+    case PC_CLASSIFY_NO_NAME:
+        x->tried++;
+        if (x->skipped_in == st->classifier)
+            printf("    %s: not chosen: no <name> counts in this context\n",
+                   st->classifier);
+        else
+            printf("    %s: no <name> matched\n", st->classifier);
+        break;
+    case PC_CLASSIFY_NAME_SKIPPED:
+        x->skipped_in = st->classifier;
+        printf("    %s: <name> %zu matched the name but is skipped: %s\n",
+               st->classifier, st->index, context_why(st, why, sizeof why));
+        break;
+    case PC_CLASSIFY_NAME:
+        printf("    %s: <name> %zu matched: %s\n", st->classifier, st->index,
+               st->pattern);
+        if (st->if_context != NULL)
+            printf("      and its context=\"%s\" matches the context\n",
+                   st->if_context);
+        if (st->unless_context != NULL)
+            printf("      and its unless-context=\"%s\" does not match "
+                   "the context\n",
+                   st->unless_context);
+        break;
+    case PC_CLASSIFY_NOT_SKIPPED:
+        printf("    %s: <not> %zu matched the name but does not veto: %s\n",
+               st->classifier, st->index, context_why(st, why, sizeof why));
+        break;
+    case PC_CLASSIFY_VETOED:
+        x->tried++;
+        printf("    %s: vetoed by <not> %zu: %s\n", st->classifier, st->index,
+               st->pattern);
+        if (st->if_context != NULL)
+            printf("      (its context=\"%s\" matches the context)\n",
+                   st->if_context);
+        if (st->unless_context != NULL)
+            printf("      (its unless-context=\"%s\" does not match the "
+                   "context)\n",
+                   st->unless_context);
+        break;
+    case PC_CLASSIFY_CHOSEN:
+        x->tried++;
+        printf("    %s: chosen (%s, line %u)\n", st->classifier, st->element,
+               st->line);
+        break;
+    case PC_CLASSIFY_NONE:
+        printf("    no classifier recognises the name\n");
+        break;
+    }
+}
+
+static void
+print_classification(const char *name, const char *context,
+                     const struct pc_classification *cl)
+{
+    const char *in = context != NULL && context[0] ? " in " : "";
+    const char *ctx = in[0] ? context : "";
+
+    if (cl->element == NULL) {
+        printf("%s%s%s: not recognised by any classifier (a field named "
+               "so needs a category)\n",
+               name, in, ctx);
+        return;
+    }
+    printf("%s%s%s: %s%s%s\n    classifier %s, pattern %s\n", name, in, ctx,
+           cl->element, cl->declared ? "" : " (NOT declared by the policy)",
+           cl->sensitive ? ", sensitive" : "", cl->classifier, cl->pattern);
+}
+
 static int
 cmd_classify(struct cli *c, int argc, char **argv)
 {
@@ -334,19 +461,36 @@ cmd_classify(struct cli *c, int argc, char **argv)
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
     for (int i = 0; i < argc && st == PC_OK; i++) {
+        struct explain_state x = { .by_context = false };
         struct pc_classification cl;
 
-        if ((st = pc_classify_name(e, argv[i], c->diags, &cl)) != PC_OK)
-            break;
-        if (cl.element == NULL) {
-            printf("%s: not recognised by any classifier (a field named "
-                   "so needs a category)\n",
-                   argv[i]);
+        if (!c->explain) {
+            st = pc_classify_name(e, argv[i], c->context, c->diags, &cl);
+            if (st == PC_OK)
+                print_classification(argv[i], c->context, &cl);
             continue;
         }
-        printf("%s: %s%s%s\n    classifier %s, pattern %s\n", argv[i],
-               cl.element, cl.declared ? "" : " (NOT declared by the policy)",
-               cl.sensitive ? ", sensitive" : "", cl.classifier, cl.pattern);
+        if (c->context != NULL)
+            printf("%s (context %s):\n", argv[i], c->context);
+        else
+            printf("%s:\n", argv[i]);
+        st = pc_classify_explain(e, argv[i], c->context, c->diags, explain_step,
+                                 &x, &cl);
+        if (st != PC_OK)
+            break;
+        printf("  context used: %s; %s\n", x.context[0] ? x.context : "none",
+               x.by_context ? "it decided the answer (a pattern that matched "
+                              "the name has a context condition)"
+                            : "it did not matter (the answer is the same in "
+                              "every context)");
+        printf("  classifiers tried: %zu\n", x.tried);
+        if (cl.element == NULL)
+            printf("  element: none (a field named so needs a category)\n");
+        else
+            printf(
+                "  element: %s%s%s (classifier %s, pattern %s)\n", cl.element,
+                cl.declared ? "" : ", NOT declared by the policy",
+                cl.sensitive ? ", sensitive" : "", cl.classifier, cl.pattern);
     }
     pc_engine_free(e);
     return cli_finish(c, st);
@@ -460,7 +604,7 @@ set_path(char **slot, const char *value)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_POLICY = 256, OPT_RULES, OPT_FAIL_ON };
+    enum { OPT_POLICY = 256, OPT_RULES, OPT_FAIL_ON, OPT_CONTEXT, OPT_EXPLAIN };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -470,6 +614,8 @@ main(int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "fail-on", required_argument, NULL, OPT_FAIL_ON },
         { "jobs", required_argument, NULL, 'j' },
+        { "context", required_argument, NULL, OPT_CONTEXT },
+        { "explain", no_argument, NULL, OPT_EXPLAIN },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .format = "text", .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -522,8 +668,17 @@ main(int argc, char **argv)
                 goto out;
             }
             break;
+        case OPT_CONTEXT:
+            c.context = optarg;
+            break;
+        case OPT_EXPLAIN:
+            c.explain = true;
+            break;
         default:
-            fputs("Try 'privcheck --help'.\n", stderr);
+            /* getopt has said which option it did not understand. */
+            fputs("Usage: privcheck [--policy FILE] [--rules DIR] COMMAND "
+                  "[OPTION]... [ARG]...\nTry 'privcheck --help'.\n",
+                  stderr);
             goto out;
         }
     }
@@ -536,6 +691,13 @@ main(int argc, char **argv)
             cmd = &commands[i];
     if (cmd == NULL) {
         rc = usage_error("unknown command", argv[optind]);
+        goto out;
+    }
+    if ((c.context != NULL || c.explain) && cmd->run != cmd_classify) {
+        rc = usage_error(c.context != NULL
+                             ? "--context is an option of classify, not of"
+                             : "--explain is an option of classify, not of",
+                         cmd->name);
         goto out;
     }
     if ((c.diags = pc_diags_new()) == NULL) {

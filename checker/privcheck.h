@@ -179,10 +179,62 @@ struct pc_classification {
     bool declared;          /* the policy declares the element */
 };
 
-/* Classify one field name. Strings in *out are borrowed from the engine.
- * Errors (a pattern hitting its match limit) go to d. */
-pc_status pc_classify_name(const pc_engine *e, const char *name, pc_diags *d,
+/* Classify one field name in a context: the table, model or object the
+ * field lives in (NULL or "" for none; classifiers may require or exclude
+ * a context, see rules/classifiers.xml). Strings in *out are borrowed
+ * from the engine. Errors (a pattern hitting its match limit, a name or
+ * context over its length limit) go to d. */
+pc_status pc_classify_name(const pc_engine *e, const char *name,
+                           const char *context, pc_diags *d,
                            struct pc_classification *out);
+
+/* What pc_classify_explain reports, in this order: PC_CLASSIFY_START;
+ * for each classifier tried, the patterns that decided something and
+ * then one of NO_NAME, VETOED (and the next classifier is tried) or
+ * CHOSEN (and no later classifier is tried); PC_CLASSIFY_NONE last when
+ * no classifier was chosen. */
+typedef enum {
+    PC_CLASSIFY_START,        /* before the first classifier */
+    PC_CLASSIFY_NO_NAME,      /* no <name> pattern counted */
+    PC_CLASSIFY_NAME_SKIPPED, /* <name> matched the name, not the context */
+    PC_CLASSIFY_NAME,         /* <name> pattern `index` counted */
+    PC_CLASSIFY_NOT_SKIPPED,  /* <not> matched the name, not the context */
+    PC_CLASSIFY_VETOED,       /* <not> pattern `index` vetoed */
+    PC_CLASSIFY_CHOSEN,       /* this classifier names the field */
+    PC_CLASSIFY_NONE,         /* no classifier recognised the name */
+} pc_classify_event;
+
+/* How a pattern's context condition turned out. */
+typedef enum {
+    PC_CONTEXT_UNCONDITIONED, /* no context= or unless-context= */
+    PC_CONTEXT_HELD,          /* the condition held: the pattern counts */
+    PC_CONTEXT_ABSENT,        /* context= given, but there is no context */
+    PC_CONTEXT_MISMATCH,      /* context= did not match the context */
+    PC_CONTEXT_EXCLUDED,      /* unless-context= matched the context */
+} pc_context_check;
+
+struct pc_classify_step {
+    pc_classify_event event;
+    const char *name, *context; /* normalised; "" when there is none */
+    /* The classifier (NULL for START and NONE) and its line. */
+    const char *classifier, *element;
+    unsigned line;
+    /* NAME*, NOT_SKIPPED, VETOED: which <name> or <not> of the classifier
+     * (1-based, in file order), its pattern and conditions (NULL when it
+     * has none), and how the conditions turned out. */
+    size_t index;
+    const char *pattern, *if_context, *unless_context;
+    pc_context_check check;
+};
+
+/* Classify a name as pc_classify_name does (without the cache), calling
+ * step(arg, ...) for each event above. Strings in a step are valid during
+ * the call only; strings in *out are borrowed from the engine. */
+pc_status pc_classify_explain(const pc_engine *e, const char *name,
+                              const char *context, pc_diags *d,
+                              void (*step)(void *arg,
+                                           const struct pc_classify_step *),
+                              void *arg, struct pc_classification *out);
 
 /* ------------------------------------------------------------------ */
 /* Audits and their results. */

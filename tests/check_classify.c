@@ -595,7 +595,8 @@ START_TEST(test_positive)
     struct classify_result r;
     pc_status st;
 
-    st = classify_name(cs, positives[_i].name, d, (struct pc_loc){ 0 }, &r);
+    st = classify_name(cs, positives[_i].name, NULL, d, (struct pc_loc){ 0 },
+                       &r);
     print_diags(d);
     ck_assert_int_eq(st, PC_OK);
     ck_assert_msg(r.element != NULL, "\"%s\" not recognised; expected %s",
@@ -647,7 +648,7 @@ START_TEST(test_negative)
     struct classify_result r;
     pc_status st;
 
-    st = classify_name(cs, negatives[_i], d, (struct pc_loc){ 0 }, &r);
+    st = classify_name(cs, negatives[_i], NULL, d, (struct pc_loc){ 0 }, &r);
     print_diags(d);
     ck_assert_int_eq(st, PC_OK);
     ck_assert_msg(r.element == NULL,
@@ -676,7 +677,7 @@ START_TEST(test_not_sensitive)
     struct classify_result r;
 
     ck_assert_int_eq(
-        classify_name(cs, not_sensitive[_i], d, (struct pc_loc){ 0 }, &r),
+        classify_name(cs, not_sensitive[_i], NULL, d, (struct pc_loc){ 0 }, &r),
         PC_OK);
     ck_assert_ptr_nonnull(r.element);
     ck_assert_msg(!r.sensitive, "\"%s\" (%s) is said to be sensitive",
@@ -696,9 +697,9 @@ START_TEST(test_every_classifier_tested)
     for (size_t i = 0; i < NELEM(positives); i++) {
         struct classify_result r;
 
-        ck_assert_int_eq(
-            classify_name(cs, positives[i].name, d, (struct pc_loc){ 0 }, &r),
-            PC_OK);
+        ck_assert_int_eq(classify_name(cs, positives[i].name, NULL, d,
+                                       (struct pc_loc){ 0 }, &r),
+                         PC_OK);
         for (size_t k = 0; k < n && r.classifier != NULL; k++)
             if (strcmp(classify_get(cs, k)->id, r.classifier) == 0)
                 seen[k] = true;
@@ -707,6 +708,77 @@ START_TEST(test_every_classifier_tested)
         ck_assert_msg(seen[k], "classifier %s has no true positive",
                       classify_get(cs, k)->id);
     free(seen);
+    pc_diags_free(d);
+}
+END_TEST
+
+/* Every <example> of rules/classifiers.xml is classified by its classifier
+ * and no <counter-example> is; every classifier has two examples or more,
+ * and a counter-example for its vetoes and context conditions. All the
+ * failures are listed, by classifier and line. */
+START_TEST(test_file_examples)
+{
+    pc_diags *d = pc_diags_new();
+    char *buf = NULL;
+    size_t len = 0, nfail = 0, nex = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(f);
+    for (size_t i = 0; i < classify_count(cs); i++) {
+        const struct classify_info *c = classify_get(cs, i);
+        size_t npos = 0, nneg = 0;
+
+        for (size_t k = 0; k < c->nexamples; k++) {
+            const struct classify_example *ex = &c->examples[k];
+            struct classify_result r;
+            bool mine;
+
+            nex++;
+            ck_assert_int_eq(classify_name(cs, ex->name, ex->context, d,
+                                           (struct pc_loc){ 0 }, &r),
+                             PC_OK);
+            mine = r.classifier != NULL && strcmp(r.classifier, c->id) == 0;
+            if (ex->counter)
+                nneg++;
+            else
+                npos++;
+            if (mine == !ex->counter)
+                continue;
+            nfail++;
+            fprintf(f, "  classifiers.xml:%u: classifier %s: %s \"%s\"%s%s%s",
+                    ex->line, c->id,
+                    ex->counter ? "counter-example" : "example", ex->name,
+                    ex->context ? " (context \"" : "",
+                    ex->context ? ex->context : "", ex->context ? "\")" : "");
+            if (r.classifier == NULL)
+                fprintf(f, " is not recognised\n");
+            else
+                fprintf(f, " -> %s (classifier %s, pattern %s)\n", r.element,
+                        r.classifier, r.pattern);
+        }
+        if (npos < 2) {
+            nfail++;
+            fprintf(f,
+                    "  classifiers.xml:%u: classifier %s has %zu <example>; "
+                    "it needs two or more\n",
+                    c->line, c->id, npos);
+        }
+        if ((c->nnots > 0 || c->ncontextual > 0) && nneg == 0) {
+            nfail++;
+            fprintf(f,
+                    "  classifiers.xml:%u: classifier %s has vetoes or "
+                    "context conditions and no <counter-example>\n",
+                    c->line, c->id);
+        }
+    }
+    fclose(f);
+    /* The list can be long: on stderr (Check truncates its messages). */
+    if (nfail > 0)
+        fprintf(stderr, "examples that fail:\n%s", buf);
+    ck_assert_msg(nfail == 0,
+                  "%zu problems with the %zu examples (listed above)", nfail,
+                  nex);
+    free(buf);
     pc_diags_free(d);
 }
 END_TEST
@@ -773,11 +845,11 @@ START_TEST(test_cache_same_answer)
 
     classify_stats(cs, &s0);
     ck_assert_int_eq(
-        classify_name(cs, "cacheProbe_SSN", d, (struct pc_loc){ 0 }, &a),
+        classify_name(cs, "cacheProbe_SSN", NULL, d, (struct pc_loc){ 0 }, &a),
         PC_OK);
     classify_stats(cs, &s1);
     ck_assert_int_eq(
-        classify_name(cs, "cacheProbe_SSN", d, (struct pc_loc){ 0 }, &b),
+        classify_name(cs, "cacheProbe_SSN", NULL, d, (struct pc_loc){ 0 }, &b),
         PC_OK);
     classify_stats(cs, &s2);
     ck_assert_str_eq(a.element, "sensitive.ssn");
@@ -791,12 +863,12 @@ START_TEST(test_cache_same_answer)
     ck_assert_uint_eq(s2.misses, s1.misses);
     ck_assert_uint_eq(s2.entries, s1.entries);
     /* An unrecognised name is cached too. */
-    ck_assert_int_eq(
-        classify_name(cs, "cacheProbe_nothing", d, (struct pc_loc){ 0 }, &a),
-        PC_OK);
-    ck_assert_int_eq(
-        classify_name(cs, "cacheProbe_nothing", d, (struct pc_loc){ 0 }, &b),
-        PC_OK);
+    ck_assert_int_eq(classify_name(cs, "cacheProbe_nothing", NULL, d,
+                                   (struct pc_loc){ 0 }, &a),
+                     PC_OK);
+    ck_assert_int_eq(classify_name(cs, "cacheProbe_nothing", NULL, d,
+                                   (struct pc_loc){ 0 }, &b),
+                     PC_OK);
     ck_assert_ptr_null(a.element);
     ck_assert_ptr_null(b.element);
     classify_stats(cs, &s1);
@@ -817,12 +889,12 @@ START_TEST(test_cache_many_names)
         struct classify_result r;
 
         snprintf(name, sizeof name, "field%d_email", i);
-        ck_assert_int_eq(classify_name(cs, name, d, (struct pc_loc){ 0 }, &r),
-                         PC_OK);
+        ck_assert_int_eq(
+            classify_name(cs, name, NULL, d, (struct pc_loc){ 0 }, &r), PC_OK);
         ck_assert_str_eq(r.element, "identifiers.email");
         snprintf(name, sizeof name, "widget%d", i);
-        ck_assert_int_eq(classify_name(cs, name, d, (struct pc_loc){ 0 }, &r),
-                         PC_OK);
+        ck_assert_int_eq(
+            classify_name(cs, name, NULL, d, (struct pc_loc){ 0 }, &r), PC_OK);
         ck_assert_ptr_null(r.element);
     }
     classify_stats(cs, &s1);
@@ -832,8 +904,8 @@ START_TEST(test_cache_many_names)
         struct classify_result r;
 
         snprintf(name, sizeof name, "field%d_email", i);
-        ck_assert_int_eq(classify_name(cs, name, d, (struct pc_loc){ 0 }, &r),
-                         PC_OK);
+        ck_assert_int_eq(
+            classify_name(cs, name, NULL, d, (struct pc_loc){ 0 }, &r), PC_OK);
         ck_assert_str_eq(r.element, "identifiers.email");
     }
     classify_stats(cs, &s0);
@@ -859,7 +931,8 @@ START_TEST(test_cache_limit)
 
             snprintf(name, sizeof name, "home_phone_%d", i);
             ck_assert_int_eq(
-                classify_name(own, name, d, (struct pc_loc){ 0 }, &r), PC_OK);
+                classify_name(own, name, NULL, d, (struct pc_loc){ 0 }, &r),
+                PC_OK);
             /* Past the bound the answer is still right. */
             ck_assert_str_eq(r.element, "identifiers.phone");
         }
@@ -881,13 +954,13 @@ START_TEST(test_name_too_long)
     ck_assert_ptr_nonnull(name);
     memset(name, 'a', CLASSIFY_MAX_NAME + 1);
     name[CLASSIFY_MAX_NAME + 1] = '\0';
-    ck_assert_int_eq(classify_name(cs, name, d, (struct pc_loc){ 0 }, &r),
+    ck_assert_int_eq(classify_name(cs, name, NULL, d, (struct pc_loc){ 0 }, &r),
                      PC_ELIMIT);
     ck_assert_ptr_null(r.element);
     ck_assert(diag_has(d, "field name", "limit", NULL));
     /* At the limit it is fine. */
     name[CLASSIFY_MAX_NAME] = '\0';
-    ck_assert_int_eq(classify_name(cs, name, d, (struct pc_loc){ 0 }, &r),
+    ck_assert_int_eq(classify_name(cs, name, NULL, d, (struct pc_loc){ 0 }, &r),
                      PC_OK);
     free(name);
     pc_diags_free(d);
@@ -900,7 +973,7 @@ START_TEST(test_invalid_utf8_name)
     struct classify_result r;
     struct pc_loc loc = diag_loc(d, "app.xml", 7, 0);
 
-    ck_assert_int_eq(classify_name(cs, "bad\xff_name", d, loc, &r),
+    ck_assert_int_eq(classify_name(cs, "bad\xff_name", NULL, d, loc, &r),
                      PC_EINVALID);
     ck_assert_ptr_null(r.element);
     ck_assert(diag_has(d, "UTF-8", NULL));
@@ -931,8 +1004,8 @@ worker_run(void *arg)
 
             /* Threads start on different names and soon ask for the same
              * ones: misses race with each other and with hits. */
-            if (classify_name(cs, positives[i].name, d, (struct pc_loc){ 0 },
-                              &r) != PC_OK ||
+            if (classify_name(cs, positives[i].name, NULL, d,
+                              (struct pc_loc){ 0 }, &r) != PC_OK ||
                 r.element == NULL ||
                 strcmp(r.element, positives[i].element) != 0)
                 w->failures++;
@@ -1171,6 +1244,37 @@ static const struct {
       { "not a classifiers file", NULL, NULL },
       { NULL } },
     { "<classifiers", false, PC_ESYNTAX, { NULL }, { NULL } },
+    /* Context conditions compile like patterns: errors name the
+     * classifier, the attribute and the offset. */
+    { CL_HEAD "<classifier id=\"ctx-bad\" element=\"a.b\">\n"
+              "  <name context=\"ab(\">x</name></classifier>\n"
+              "<classifier id=\"unless-bad\" element=\"a.c\">\n"
+              "  <name>x</name><not unless-context=\"[z-a]\">y</not>"
+              "</classifier>\n" CL_TAIL,
+      true,
+      PC_ESYNTAX,
+      { "classifier ctx-bad (context=)", "ab(", "offset 3" },
+      { "classifier unless-bad (unless-context=)", "[z-a]", "offset" } },
+    { CL_HEAD "<classifier id=\"ctx-empty\" element=\"a.b\">\n"
+              "  <name context=\" \">x</name></classifier>\n" CL_TAIL,
+      false,
+      PC_EINVALID,
+      { "classifier ctx-empty", "empty context pattern", NULL },
+      { NULL } },
+    { CL_HEAD "<classifier id=\"ex-empty\" element=\"a.b\">\n"
+              "  <name>x</name><example> </example></classifier>\n" CL_TAIL,
+      false,
+      PC_EINVALID,
+      { "classifier ex-empty", "empty <example>", NULL },
+      { NULL } },
+    /* Conditions only on <name> and <not>. */
+    { CL_HEAD "<classifier id=\"val-ctx\" element=\"a.b\">\n"
+              "  <name>x</name><value context=\"y\">z</value>"
+              "</classifier>\n" CL_TAIL,
+      true,
+      PC_EINVALID,
+      { NULL },
+      { NULL } },
 };
 
 START_TEST(test_broken_file)
@@ -1234,20 +1338,20 @@ START_TEST(test_order_and_veto)
 
     ck_assert_int_eq(classify_load(path, schema_path, d, &own), PC_OK);
     ck_assert_uint_eq(classify_count(own), 2);
-    ck_assert_int_eq(classify_name(own, "FooBar", d, (struct pc_loc){ 0 }, &r),
-                     PC_OK);
+    ck_assert_int_eq(
+        classify_name(own, "FooBar", NULL, d, (struct pc_loc){ 0 }, &r), PC_OK);
     ck_assert_str_eq(r.classifier, "specific");
     ck_assert(r.sensitive);
     ck_assert_uint_eq(r.line, 3);
     ck_assert_int_eq(
-        classify_name(own, "foo_bar_draft", d, (struct pc_loc){ 0 }, &r),
+        classify_name(own, "foo_bar_draft", NULL, d, (struct pc_loc){ 0 }, &r),
         PC_OK);
     ck_assert_str_eq(r.classifier, "general");
     /* Surrounding whitespace of the pattern was trimmed. */
     ck_assert_str_eq(r.pattern, "(^|_)foo(_|$)");
     ck_assert(!r.sensitive);
-    ck_assert_int_eq(classify_name(own, "food", d, (struct pc_loc){ 0 }, &r),
-                     PC_OK);
+    ck_assert_int_eq(
+        classify_name(own, "food", NULL, d, (struct pc_loc){ 0 }, &r), PC_OK);
     ck_assert_ptr_null(r.element);
     ck_assert_uint_eq(pc_diags_count(d), 0);
     classify_free(own);
@@ -1275,12 +1379,14 @@ START_TEST(test_classifier_limit_is_error)
     name[151] = '\0';
     ck_assert_int_eq(classify_load(path, schema_path, d, &own), PC_OK);
     ck_assert_int_eq(
-        classify_name(own, name, d, diag_loc(d, "m.xml", 3, 0), &r), PC_ELIMIT);
+        classify_name(own, name, NULL, d, diag_loc(d, "m.xml", 3, 0), &r),
+        PC_ELIMIT);
     ck_assert_ptr_null(r.element);
     ck_assert(diag_has(d, "classifier slow", "limit", NULL));
     /* Not cached: asking again reports again. */
     ck_assert_int_eq(
-        classify_name(own, name, d, diag_loc(d, "m.xml", 4, 0), &r), PC_ELIMIT);
+        classify_name(own, name, NULL, d, diag_loc(d, "m.xml", 4, 0), &r),
+        PC_ELIMIT);
     ck_assert_uint_eq(pc_diags_errors(d), 2);
     classify_stats(own, &s);
     ck_assert_uint_eq(s.entries, 0);
@@ -1288,6 +1394,388 @@ START_TEST(test_classifier_limit_is_error)
     unlink(path);
     free(path);
     pc_diags_free(d);
+}
+END_TEST
+
+/* ================================================================== */
+/* Context: the table or object a field lives in. */
+
+#define CTX_FILE                                                               \
+    CL_HEAD                                                                    \
+    "<classifier id=\"event\" element=\"x.event\">\n"                          \
+    "  <name context=\"(^|_)events?(_|$)\">^(start|description)$</name>\n"     \
+    "  <example context=\"events\">start</example>\n"                          \
+    "  <counter-example>start</counter-example>\n"                             \
+    "</classifier>\n"                                                          \
+    "<classifier id=\"product\" element=\"x.product\">\n"                      \
+    "  <name unless-context=\"(^|_)events?(_|$)\">^description$</name>\n"      \
+    "</classifier>\n"                                                          \
+    "<classifier id=\"person\" element=\"x.name\">\n"                          \
+    "  <name>^name$</name>\n"                                                  \
+    "  <not context=\"(^|_)tags?(_|$)\">^name$</not>\n"                        \
+    "</classifier>\n"                                                          \
+    "<classifier id=\"both\" element=\"x.both\">\n"                            \
+    "  <name context=\"^shop\" unless-context=\"_archive$\">^sku$</name>\n"    \
+    "</classifier>\n" CL_TAIL
+
+static struct classify_set *
+load_ctx_file(char **path)
+{
+    pc_diags *d = pc_diags_new();
+    struct classify_set *own = NULL;
+
+    *path = write_temp(CTX_FILE);
+    ck_assert_int_eq(classify_load(*path, schema_path, d, &own), PC_OK);
+    ck_assert_uint_eq(pc_diags_count(d), 0);
+    pc_diags_free(d);
+    return own;
+}
+
+static const struct {
+    const char *name, *context, *classifier; /* NULL: none */
+} ctx_cases[] = {
+    /* context=: only in a matching context; never without one. */
+    { "start", "events", "event" },
+    { "start", "CalendarEvent", "event" }, /* normalised: calendar_event */
+    { "start", "event-log", "event" },
+    { "start", "eventual", NULL },
+    { "start", "products", NULL },
+    { "start", NULL, NULL },
+    { "start", "", NULL },
+    { "start", "---", NULL }, /* normalises to nothing: no context */
+    /* unless-context=: everywhere but there; always without a context. */
+    { "description", "products", "product" },
+    { "description", "events", "event" },
+    { "description", "event_archive", "event" },
+    { "description", NULL, "product" },
+    /* A <not> with a context vetoes only there. */
+    { "name", "tags", NULL },
+    { "name", "Tag", NULL },
+    { "name", "users", "person" },
+    { "name", NULL, "person" },
+    /* Both conditions: the context must match one and not the other. */
+    { "sku", "shop_items", "both" },
+    { "sku", "shop_items_archive", NULL },
+    { "sku", "warehouse", NULL },
+    { "sku", NULL, NULL },
+};
+
+START_TEST(test_context)
+{
+    char *path;
+    struct classify_set *own = load_ctx_file(&path);
+    pc_diags *d = pc_diags_new();
+    struct classify_result r;
+
+    /* Twice: the second answer comes from the cache. */
+    for (int round = 0; round < 2; round++) {
+        ck_assert_int_eq(classify_name(own, ctx_cases[_i].name,
+                                       ctx_cases[_i].context, d,
+                                       (struct pc_loc){ 0 }, &r),
+                         PC_OK);
+        if (ctx_cases[_i].classifier == NULL)
+            ck_assert_msg(r.classifier == NULL, "%s in %s -> %s (round %d)",
+                          ctx_cases[_i].name, ctx_cases[_i].context,
+                          r.classifier, round);
+        else
+            ck_assert_msg(r.classifier != NULL &&
+                              strcmp(r.classifier, ctx_cases[_i].classifier) ==
+                                  0,
+                          "%s in %s -> %s, want %s (round %d)",
+                          ctx_cases[_i].name, ctx_cases[_i].context,
+                          r.classifier, ctx_cases[_i].classifier, round);
+    }
+    ck_assert_uint_eq(pc_diags_count(d), 0);
+    classify_free(own);
+    unlink(path);
+    free(path);
+    pc_diags_free(d);
+}
+END_TEST
+
+/* The same name in two contexts, two answers, each cached; a name no
+ * conditioned pattern matches is cached once for every context. */
+START_TEST(test_context_cache)
+{
+    char *path;
+    struct classify_set *own = load_ctx_file(&path);
+    pc_diags *d = pc_diags_new();
+    struct classify_result a, b;
+    struct classify_stats s0, s1, s2;
+
+    ck_assert_int_eq(
+        classify_name(own, "name", "tags", d, (struct pc_loc){ 0 }, &a), PC_OK);
+    ck_assert_int_eq(
+        classify_name(own, "name", "users", d, (struct pc_loc){ 0 }, &b),
+        PC_OK);
+    ck_assert_ptr_null(a.classifier);
+    ck_assert_str_eq(b.classifier, "person");
+    classify_stats(own, &s0);
+    ck_assert_uint_eq(s0.misses, 2);
+    ck_assert_uint_eq(s0.hits, 0);
+    ck_assert_uint_eq(s0.entries, 2);
+    /* Again, in the other order: both from the cache, both unchanged. */
+    ck_assert_int_eq(
+        classify_name(own, "name", "users", d, (struct pc_loc){ 0 }, &b),
+        PC_OK);
+    ck_assert_int_eq(
+        classify_name(own, "name", "tags", d, (struct pc_loc){ 0 }, &a), PC_OK);
+    ck_assert_ptr_null(a.classifier);
+    ck_assert_str_eq(b.classifier, "person");
+    classify_stats(own, &s1);
+    ck_assert_uint_eq(s1.hits, 2);
+    ck_assert_uint_eq(s1.misses, 2);
+    ck_assert_uint_eq(s1.entries, 2);
+    /* The context is part of the key exactly: "tag" is a third one. */
+    ck_assert_int_eq(
+        classify_name(own, "name", "tag", d, (struct pc_loc){ 0 }, &a), PC_OK);
+    ck_assert_ptr_null(a.classifier);
+    classify_stats(own, &s2);
+    ck_assert_uint_eq(s2.misses, 3);
+    ck_assert_uint_eq(s2.entries, 3);
+    /* Keys cannot collide: ("ab", "c") is not ("a", "bc"). */
+    ck_assert_int_eq(
+        classify_name(own, "sku", "shop", d, (struct pc_loc){ 0 }, &a), PC_OK);
+    ck_assert_str_eq(a.classifier, "both");
+    ck_assert_int_eq(
+        classify_name(own, "sk", "ushop", d, (struct pc_loc){ 0 }, &a), PC_OK);
+    ck_assert_ptr_null(a.classifier);
+    /* No conditioned pattern matches "widget": one entry, any context. */
+    classify_stats(own, &s0);
+    ck_assert_int_eq(
+        classify_name(own, "widget", "tags", d, (struct pc_loc){ 0 }, &a),
+        PC_OK);
+    ck_assert_int_eq(
+        classify_name(own, "widget", "users", d, (struct pc_loc){ 0 }, &a),
+        PC_OK);
+    ck_assert_int_eq(
+        classify_name(own, "widget", NULL, d, (struct pc_loc){ 0 }, &a), PC_OK);
+    classify_stats(own, &s1);
+    ck_assert_uint_eq(s1.entries, s0.entries + 1);
+    ck_assert_uint_eq(s1.misses, s0.misses + 1);
+    ck_assert_uint_eq(s1.hits, s0.hits + 2);
+    ck_assert_uint_eq(pc_diags_count(d), 0);
+    classify_free(own);
+    unlink(path);
+    free(path);
+    pc_diags_free(d);
+}
+END_TEST
+
+/* A bounded cache still answers right in every context. */
+START_TEST(test_context_cache_limit)
+{
+    char *path;
+    struct classify_set *own = load_ctx_file(&path);
+    pc_diags *d = pc_diags_new();
+    struct classify_stats s;
+    char ctx[32];
+
+    classify_set_cache_limit(own, 5);
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 20; i++) {
+            struct classify_result r;
+
+            snprintf(ctx, sizeof ctx, i % 2 ? "tags_%d" : "users_%d", i);
+            ck_assert_int_eq(
+                classify_name(own, "name", ctx, d, (struct pc_loc){ 0 }, &r),
+                PC_OK);
+            if (i % 2)
+                ck_assert_ptr_null(r.classifier);
+            else
+                ck_assert_str_eq(r.classifier, "person");
+        }
+    classify_stats(own, &s);
+    /* One slot holds the note that "name" depends on its context. */
+    ck_assert_uint_eq(s.entries, 4);
+    ck_assert_uint_eq(s.hits, 4);
+    classify_free(own);
+    unlink(path);
+    free(path);
+    pc_diags_free(d);
+}
+END_TEST
+
+START_TEST(test_context_too_long)
+{
+    pc_diags *d = pc_diags_new();
+    char *ctx = malloc(CLASSIFY_MAX_CONTEXT + 2);
+    struct classify_result r;
+
+    ck_assert_ptr_nonnull(ctx);
+    memset(ctx, 'a', CLASSIFY_MAX_CONTEXT + 1);
+    ctx[CLASSIFY_MAX_CONTEXT + 1] = '\0';
+    ck_assert_int_eq(
+        classify_name(cs, "email", ctx, d, (struct pc_loc){ 0 }, &r),
+        PC_ELIMIT);
+    ck_assert_ptr_null(r.element);
+    ck_assert(diag_has(d, "context", "limit", NULL));
+    ctx[CLASSIFY_MAX_CONTEXT] = '\0';
+    ck_assert_int_eq(
+        classify_name(cs, "email", ctx, d, (struct pc_loc){ 0 }, &r), PC_OK);
+    ck_assert_str_eq(r.element, "identifiers.email");
+    free(ctx);
+    pc_diags_free(d);
+}
+END_TEST
+
+/* Threads racing on one name in many contexts agree with one thread. */
+struct ctx_worker {
+    struct classify_set *set;
+    int failures;
+};
+
+static void *
+ctx_worker_run(void *arg)
+{
+    struct ctx_worker *w = arg;
+    pc_diags *d = pc_diags_new();
+
+    for (int round = 0; round < 200; round++)
+        for (size_t i = 0; i < NELEM(ctx_cases); i++) {
+            size_t k = (i + (size_t)round) % NELEM(ctx_cases);
+            const char *want = ctx_cases[k].classifier;
+            struct classify_result r;
+
+            if (classify_name(w->set, ctx_cases[k].name, ctx_cases[k].context,
+                              d, (struct pc_loc){ 0 }, &r) != PC_OK ||
+                (want == NULL) != (r.classifier == NULL) ||
+                (want != NULL && strcmp(want, r.classifier) != 0))
+                w->failures++;
+        }
+    pattern_cleanup();
+    pc_diags_free(d);
+    return NULL;
+}
+
+START_TEST(test_context_threads)
+{
+    char *path;
+    struct classify_set *own = load_ctx_file(&path);
+    pthread_t t[8];
+    struct ctx_worker w[8];
+
+    for (unsigned i = 0; i < NELEM(t); i++) {
+        w[i].set = own;
+        w[i].failures = 0;
+        ck_assert_int_eq(pthread_create(&t[i], NULL, ctx_worker_run, &w[i]), 0);
+    }
+    for (unsigned i = 0; i < NELEM(t); i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(w[i].failures, 0);
+    }
+    classify_free(own);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
+/* The explanation: every classifier tried, each deciding pattern. */
+struct trace {
+    char buf[2048];
+};
+
+static void
+trace_step(void *arg, const struct pc_classify_step *st)
+{
+    static const char *const ev[] = { "start",  "no-name",     "name-skipped",
+                                      "name",   "not-skipped", "vetoed",
+                                      "chosen", "none" };
+    static const char *const ck[] = { "", "held", "absent", "mismatch",
+                                      "excluded" };
+    struct trace *t = arg;
+    size_t n = strlen(t->buf);
+
+    if (st->event == PC_CLASSIFY_START) {
+        snprintf(t->buf + n, sizeof t->buf - n, "start(%s|%s)", st->name,
+                 st->context);
+        return;
+    }
+    n += (size_t)snprintf(t->buf + n, sizeof t->buf - n, " %s:%s",
+                          st->classifier != NULL ? st->classifier : "-",
+                          ev[st->event]);
+    if (st->index > 0)
+        n += (size_t)snprintf(t->buf + n, sizeof t->buf - n, "#%zu", st->index);
+    if (st->check != PC_CONTEXT_UNCONDITIONED)
+        snprintf(t->buf + n, sizeof t->buf - n, "/%s", ck[st->check]);
+}
+
+static const struct {
+    const char *name, *context, *want;
+} traces[] = {
+    { "Start", "Calendar-Events",
+      "start(start|calendar_events) event:name#1/held event:chosen" },
+    { "start", NULL,
+      "start(start|) event:name-skipped#1/absent event:no-name "
+      "product:no-name person:no-name both:no-name -:none" },
+    { "start", "shop",
+      "start(start|shop) event:name-skipped#1/mismatch event:no-name "
+      "product:no-name person:no-name both:no-name -:none" },
+    { "description", "event_archive",
+      "start(description|event_archive) event:name#1/held event:chosen" },
+    { "description", "shop",
+      "start(description|shop) event:name-skipped#1/mismatch "
+      "event:no-name product:name#1/held product:chosen" },
+    { "name", "tags",
+      "start(name|tags) event:no-name product:no-name person:name#1 "
+      "person:vetoed#1/held both:no-name -:none" },
+    { "name", "users",
+      "start(name|users) event:no-name product:no-name person:name#1 "
+      "person:not-skipped#1/mismatch person:chosen" },
+    { "sku", "shop_archive",
+      "start(sku|shop_archive) event:no-name product:no-name "
+      "person:no-name both:name-skipped#1/excluded both:no-name -:none" },
+};
+
+START_TEST(test_explain_trace)
+{
+    char *path;
+    struct classify_set *own = load_ctx_file(&path);
+    pc_diags *d = pc_diags_new();
+    struct classify_result r, cached;
+    struct trace t = { "" };
+
+    ck_assert_int_eq(classify_explain(own, traces[_i].name, traces[_i].context,
+                                      d, (struct pc_loc){ 0 }, trace_step, &t,
+                                      &r),
+                     PC_OK);
+    ck_assert_str_eq(t.buf, traces[_i].want);
+    /* The explanation and the cached answer agree. */
+    ck_assert_int_eq(classify_name(own, traces[_i].name, traces[_i].context, d,
+                                   (struct pc_loc){ 0 }, &cached),
+                     PC_OK);
+    ck_assert_ptr_eq(r.classifier, cached.classifier);
+    ck_assert_ptr_eq(r.pattern, cached.pattern);
+    classify_free(own);
+    unlink(path);
+    free(path);
+    pc_diags_free(d);
+}
+END_TEST
+
+/* Examples are stored, in file order, with their contexts and lines. */
+START_TEST(test_examples_loaded)
+{
+    char *path;
+    struct classify_set *own = load_ctx_file(&path);
+    const struct classify_info *ev = classify_find(own, "event");
+    const struct classify_info *pr = classify_find(own, "product");
+
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_uint_eq(ev->nexamples, 2);
+    ck_assert_str_eq(ev->examples[0].name, "start");
+    ck_assert_str_eq(ev->examples[0].context, "events");
+    ck_assert(!ev->examples[0].counter);
+    ck_assert_uint_eq(ev->examples[0].line, 5);
+    ck_assert_ptr_null(ev->examples[1].context);
+    ck_assert(ev->examples[1].counter);
+    ck_assert_uint_eq(ev->ncontextual, 1);
+    ck_assert_uint_eq(pr->nexamples, 0);
+    ck_assert_uint_eq(classify_find(own, "person")->ncontextual, 1);
+    ck_assert_uint_eq(classify_find(own, "both")->ncontextual, 1);
+    classify_free(own);
+    unlink(path);
+    free(path);
 }
 END_TEST
 
@@ -1538,11 +2026,13 @@ classify_suite(void)
     tcase_add_loop_test(tc, test_negative, 0, NELEM(negatives));
     tcase_add_loop_test(tc, test_not_sensitive, 0, NELEM(not_sensitive));
     tcase_add_test(tc, test_every_classifier_tested);
+    tcase_add_test(tc, test_file_examples);
     tcase_add_loop_test(tc, test_value, 0, NELEM(values));
     tcase_add_test(tc, test_cache_same_answer);
     tcase_add_test(tc, test_cache_many_names);
     tcase_add_test(tc, test_cache_limit);
     tcase_add_test(tc, test_name_too_long);
+    tcase_add_test(tc, test_context_too_long);
     tcase_add_test(tc, test_invalid_utf8_name);
     tcase_add_test(tc, test_threads);
     tcase_add_test(tc, test_sha256);
@@ -1556,6 +2046,12 @@ classify_suite(void)
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_order_and_veto);
     tcase_add_test(tc, test_classifier_limit_is_error);
+    tcase_add_loop_test(tc, test_context, 0, NELEM(ctx_cases));
+    tcase_add_test(tc, test_context_cache);
+    tcase_add_test(tc, test_context_cache_limit);
+    tcase_add_test(tc, test_context_threads);
+    tcase_add_loop_test(tc, test_explain_trace, 0, NELEM(traces));
+    tcase_add_test(tc, test_examples_loaded);
     suite_add_tcase(s, tc);
     return s;
 }

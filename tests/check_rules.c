@@ -1735,6 +1735,39 @@ START_TEST(test_regression_late_singleton)
 }
 END_TEST
 
+/* A field is classified in its context: its table when the manifest
+ * names one, else its flow's id and source (DESIGN §5). */
+START_TEST(test_field_context)
+{
+    pc_engine *e = engine_load("rules/context");
+    char *m = manifest_path("context");
+    pc_results *r = audit_ok(e, m);
+    const pc_severity N = PC_SEV_NOTE;
+    /* And nothing for: catalog/start (no table, and "catalog admin-page"
+     * names no events), catalog/name (its table Tag vetoes the name),
+     * event-sync/start (its table, products, is the context, not the
+     * flow's "event-sync"). */
+    struct want w[] = {
+        { "CTX-001", N, "<field name=\"description\" table=",
+          "flow[catalog]/field[description]",
+          xfmt("field 'description' of 'catalog' is calendar.events") },
+        { "CTX-001", N, "<field name=\"description\"/>",
+          "flow[event-sync]/field[description]",
+          xfmt("field 'description' of 'event-sync' is calendar.events") },
+        { "CTX-001", N, "<field name=\"name\"/>",
+          "flow[event-sync]/field[name]",
+          xfmt("field 'name' of 'event-sync' is identifiers.name") },
+    };
+
+    assert_findings(r, m, w, sizeof w / sizeof w[0]);
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+        free(w[i].message);
+    free(m);
+    pc_results_free(r);
+    pc_engine_free(e);
+}
+END_TEST
+
 /* Regression (checker/eval.c obj_new / eval_objpath): an element's key in
  * the object path is its first attribute among id, name, right, store.
  * Two <keep> elements for the same store (different categories, which is
@@ -1841,6 +1874,11 @@ rules_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_other_company);
     tcase_add_test(tc, test_other_company_mismatch);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("context");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_field_context);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("regressions");

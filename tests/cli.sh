@@ -56,6 +56,9 @@ has_err() { grep -q -F -e "$1" "$tmp/err"; }
 # ------------------------------------------------------------ basics
 run --help
 check "--help exits 0 and mentions validate" 0 has_out validate
+check "--help describes classify's options" 0 sh -c '
+    grep -q "^  --context TABLE  *classify: " "$1" &&
+    grep -q "^  --explain  *classify: " "$1"' sh "$tmp/out"
 
 run --version
 check "--version prints the version" 0 has_out '^privcheck [0-9][0-9.]*'
@@ -221,6 +224,106 @@ check "explain of an unknown rule exits 2" 2 has_err "no rule 'XYZ-999'"
 run classify sexualOrientation
 check "classify names the element and its pattern" 0 \
     has_out '^sexualOrientation: sensitive.sexual-orientation, sensitive$'
+
+# classify --context, --explain: with classifiers that depend on context
+# (tests/data/rules/context) and with the real ones.
+ctxrules=$SRCDIR/tests/data/rules/context
+run --rules "$ctxrules" classify --context CalendarEvent description start
+check "classify --context applies to every NAME" 0 \
+    has_out '^description in CalendarEvent: calendar.events$'
+check "classify --context: the second NAME too" 0 \
+    has_out '^start in CalendarEvent: calendar.events'
+run --rules "$ctxrules" classify description
+check "classify without --context: a context= pattern does not count" 0 \
+    has_out '^description: not recognised by any classifier'
+run --rules "$ctxrules" classify --context tags name
+check "classify --context: a <not> with a context vetoes there" 0 \
+    has_out '^name in tags: not recognised'
+run --rules "$ctxrules" classify --context users name
+check "classify --context: and nowhere else" 0 \
+    has_out '^name in users: identifiers.name'
+
+run --rules "$ctxrules" classify --explain --context CalendarEvent description
+check "explain: the name and context as given" 0 \
+    has_out '^description (context CalendarEvent):$'
+check "explain: the normalised name" 0 has_out '^  normalised name: description$'
+check "explain: the normalised context" 0 \
+    has_out '^  normalised context: calendar_event$'
+check "explain: the <name> that matched, and its context condition" 0 sh -c '
+    grep -qxF "    event: <name> 1 matched: ^(description|start)\$" "$1" &&
+    grep -qxF "      and its context=\"(^|_)(calendar|events?)(_|\$)\" matches the context" "$1" &&
+    grep -qxF "    event: chosen (calendar.events, line 5)" "$1"' sh "$tmp/out"
+check "explain: the context used, and that it decided" 0 \
+    has_out '^  context used: calendar_event; it decided the answer'
+check "explain: the element chosen" 0 \
+    has_out '^  element: calendar.events.* (classifier event, pattern '
+check "explain: no classifier after the chosen one is tried" 0 sh -c '
+    ! grep -q "person:" "$1" && grep -qx "  classifiers tried: 1" "$1"' \
+    sh "$tmp/out"
+
+run --rules "$ctxrules" classify --explain start
+check "explain: a <name> skipped for want of a context, then the rest" 0 sh -c '
+    grep -qF "    event: <name> 1 matched the name but is skipped: its context=" "$1" &&
+    grep -qF "needs a context, and there is none" "$1" &&
+    grep -qx "    event: not chosen: no <name> counts in this context" "$1" &&
+    grep -qx "    person: no <name> matched" "$1" &&
+    grep -qx "    no classifier recognises the name" "$1" &&
+    grep -qx "  context used: none; it decided the answer (a pattern that matched the name has a context condition)" "$1" &&
+    grep -qx "  classifiers tried: 2" "$1" &&
+    grep -qx "  element: none (a field named so needs a category)" "$1"' \
+    sh "$tmp/out"
+
+run --rules "$ctxrules" classify --context products --explain start
+check "explain: a context that does not match" 0 \
+    has_out 'skipped: its context=".*" does not match the context$'
+
+run --rules "$ctxrules" classify --explain --context Tag name
+check "explain: a veto, with its context" 0 sh -c '
+    grep -qxF "    person: vetoed by <not> 1: ^name\$" "$1" &&
+    grep -qxF "      (its context=\"(^|_)tags?(_|\$)\" matches the context)" "$1"' \
+    sh "$tmp/out"
+run --rules "$ctxrules" classify --explain --context users name
+check "explain: a <not> that does not count in this context" 0 \
+    has_out '^    person: <not> 1 matched the name but does not veto: its context=".*" does not match the context$'
+
+run classify --explain email_verified email
+check "explain with the real classifiers: every classifier until one is chosen" 0 sh -c '
+    n=$(grep -c "^    [a-z0-9-]*: no <name> matched\$" "$1")
+    [ "$n" -gt 40 ] &&
+    grep -q "^    email: vetoed by <not> 1: " "$1" &&
+    grep -qx "  context used: none; it did not matter (the answer is the same in every context)" "$1" &&
+    grep -q "^    email: chosen (identifiers.email, line [0-9]*)\$" "$1" &&
+    grep -q "^  element: identifiers.email (classifier email, pattern " "$1"' \
+    sh "$tmp/out"
+
+run classify --context calendar_event description name
+check "the real classifiers read description in a calendar table" 0 sh -c '
+    grep -q "^description in calendar_event: calendar.events\$" "$1" &&
+    grep -q "^name in calendar_event: calendar.events\$" "$1"' sh "$tmp/out"
+run classify --context products description
+check "and nothing personal in a products table" 0 \
+    has_out '^description in products: not recognised'
+run classify --context oauth_applications name
+check "the name of an OAuth application is not a person's" 0 \
+    has_out '^name in oauth_applications: not recognised'
+
+run --explain classify --context users email
+check "classify options may come before the command" 0 \
+    has_out '^email (context users):$'
+
+run classify --frobnicate email
+check "classify: an unknown option is a usage error" 2 sh -c '
+    grep -q "unrecognized option" "$1" && grep -q "^Usage: privcheck" "$1"' \
+    sh "$tmp/err"
+run classify --context
+check "classify: --context needs a value" 2 has_err "requires an argument"
+run check --context users "$fx/compliant-telehealth.xml"
+check "--context is for classify only" 2 \
+    has_err "--context is an option of classify, not of: check"
+run rules --explain
+check "--explain is for classify only" 2 \
+    has_err "--explain is an option of classify, not of: rules"
+
 run rules
 check "rules lists the catalog" 0 has_out '^[0-9][0-9]* rules$'
 run --rules "$tmp" check "$fx/compliant-telehealth.xml"

@@ -4,7 +4,8 @@
  * for the <value> patterns. Checks that normalisation is idempotent, that
  * a name and its normal form classify alike, that a cached answer is the
  * computed one, and that any error (a pattern at its match limit, a name
- * over the limit) is reported. */
+ * over the limit) is reported. An input with a tab is a name, the tab, and
+ * a context: the cached answer in that context is the explained one. */
 #include "privcheck.h"
 
 #include "classify.h"
@@ -35,8 +36,8 @@ fuzz_classify_init(void)
     classify_set_cache_limit(fresh, 0);
     classify_set_cache_limit(cached, 4096);
     /* A first match sets up the per-thread JIT stack for good. */
-    if (classify_name(fresh, "warm_up_email", d, (struct pc_loc){ 0 }, &r) !=
-        PC_OK)
+    if (classify_name(fresh, "warm_up_email", NULL, d, (struct pc_loc){ 0 },
+                      &r) != PC_OK)
         FUZZ_DIE("cannot classify a name");
     free(file);
     free(rng);
@@ -102,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((d = pc_diags_new()) == NULL)
         FUZZ_DIE("out of memory");
 
-    st = classify_name(fresh, name, d, loc, &r1);
+    st = classify_name(fresh, name, NULL, d, loc, &r1);
     fuzz_check_result(&r1);
     if (st != PC_OK) {
         FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);
@@ -120,17 +121,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* (Word boundaries add '_': a name near the limit may normalise
          * to one over it, which is then refused as too long.) */
         if (n1.len <= CLASSIFY_MAX_NAME) {
-            FUZZ_ASSERT(classify_name(fresh, strbuf_str(&n1), d, loc, &r2) ==
-                        PC_OK);
+            FUZZ_ASSERT(classify_name(fresh, strbuf_str(&n1), NULL, d, loc,
+                                      &r2) == PC_OK);
             FUZZ_ASSERT(fuzz_result_eq(&r1, &r2));
         }
         /* The cache gives what matching gives, first time and after. */
-        FUZZ_ASSERT(classify_name(cached, name, d, loc, &r3) == PC_OK);
+        FUZZ_ASSERT(classify_name(cached, name, NULL, d, loc, &r3) == PC_OK);
         FUZZ_ASSERT(fuzz_same(r1.element, r3.element) &&
                     fuzz_same(r1.classifier, r3.classifier));
-        FUZZ_ASSERT(classify_name(cached, name, d, loc, &r3) == PC_OK);
+        FUZZ_ASSERT(classify_name(cached, name, NULL, d, loc, &r3) == PC_OK);
         FUZZ_ASSERT(fuzz_same(r1.element, r3.element) &&
                     fuzz_same(r1.classifier, r3.classifier));
+    }
+
+    /* name TAB context: the cache and the explanation agree. */
+    char *tab = strchr(name, '\t');
+    if (tab != NULL) {
+        *tab = '\0';
+        st = classify_name(cached, name, tab + 1, d, loc, &r1);
+        fuzz_check_result(&r1);
+        if (st == PC_OK) {
+            FUZZ_ASSERT(classify_explain(fresh, name, tab + 1, d, loc, NULL,
+                                         NULL, &r2) == PC_OK);
+            FUZZ_ASSERT(fuzz_result_eq(&r1, &r2));
+            FUZZ_ASSERT(classify_name(cached, name, tab + 1, d, loc, &r3) ==
+                        PC_OK);
+            FUZZ_ASSERT(fuzz_result_eq(&r1, &r3));
+        } else {
+            FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);
+        }
+        *tab = '\t';
     }
 
     /* The same bytes as a sample value. */
