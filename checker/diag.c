@@ -180,27 +180,40 @@ diag_put_escaped(FILE *out, const char *str)
 {
     const unsigned char *s = (const unsigned char *)str;
     const unsigned char *end = s + strlen(str);
+    const unsigned char *run = s; /* safe bytes not yet written */
 
+    /* Safe bytes go out in runs: one fwrite per run, not per character,
+     * since a report is mostly plain text. */
     while (s < end) {
-        size_t n = utf8_len(s, (size_t)(end - s));
+        size_t n;
 
-        if (n == 1 && (*s < 0x20 || *s == 0x7f) && *s != '\t') {
-            fprintf(out, "\\x%02x", *s);
+        if (*s >= 0x20 && *s < 0x7f) {
             s++;
-        } else if (diag_is_format_char(s, n)) {
-            /* C1 controls (a raw CSI drives some terminals) and bidi
-             * overrides (they reorder what a reviewer sees). */
-            for (size_t i = 0; i < n; i++)
-                fprintf(out, "\\x%02x", s[i]);
-            s += n;
-        } else if (n == 0) {
-            fprintf(out, "\\x%02x", *s);
-            s++;
-        } else {
-            fwrite(s, 1, n, out);
-            s += n;
+            continue;
         }
+        n = utf8_len(s, (size_t)(end - s));
+        if (n == 1 && *s == '\t') {
+            s++;
+            continue;
+        }
+        if (n > 1 && !diag_is_format_char(s, n)) {
+            s += n;
+            continue;
+        }
+        if (s > run)
+            fwrite(run, 1, (size_t)(s - run), out);
+        /* A control byte, C1 controls (a raw CSI drives some terminals),
+         * bidi overrides (they reorder what a reviewer sees) and invalid
+         * UTF-8, byte by byte. */
+        if (n == 0)
+            n = 1;
+        for (size_t i = 0; i < n; i++)
+            fprintf(out, "\\x%02x", s[i]);
+        s += n;
+        run = s;
     }
+    if (s > run)
+        fwrite(run, 1, (size_t)(s - run), out);
 }
 
 void
