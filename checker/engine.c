@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "eval.h"
 #include "map.h"
+#include "paths.h"
 #include "policy.h"
 #include "report.h"
 #include "results.h"
@@ -152,19 +153,24 @@ pc_classify_name(const pc_engine *e, const char *name, pc_diags *d,
 }
 
 pc_status
-pc_audit(const pc_engine *e, const char *manifest, pc_diags *d, pc_results *r)
+pc_audit(const pc_engine *e, const char *manifest,
+         const struct pc_audit_options *opt, pc_diags *d, pc_results *r)
 {
     struct eval_engine ee = { e->policy, e->rules, e->schema, e->classifiers,
                               e->manifest_schema };
     pc_results *scratch = pc_results_new();
     size_t errors = pc_diags_errors(d);
+    char *ident = NULL;
     pc_status st;
 
     if (scratch == NULL)
         return PC_ENOMEM;
     /* Findings land in r only when the whole manifest was audited: a half
      * audit must not look like a clean one, nor like a partial one. */
-    st = eval_manifest(&ee, manifest, d, scratch);
+    st = paths_relative(opt != NULL ? opt->source_root : NULL, manifest, d,
+                        &ident);
+    if (st == PC_OK)
+        st = eval_manifest(&ee, manifest, ident, d, scratch);
     if (st == PC_OK)
         st = pc_results_merge(r, scratch);
     /* Every failure says why, even one no deeper layer described. */
@@ -172,6 +178,7 @@ pc_audit(const pc_engine *e, const char *manifest, pc_diags *d, pc_results *r)
         diag_add(d, PC_SEV_ERROR, diag_loc(d, manifest, 0, 0),
                  "the audit stopped: %s", pc_status_str(st));
     pc_results_free(scratch);
+    free(ident);
     return st;
 }
 

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_FAIL = 2 };
@@ -39,6 +40,9 @@ static const char usage_text[] =
     "  --fail-on LEVEL        check: exit 1 on findings at or above LEVEL\n"
     "                         (error, warning, note, never; default error)\n"
     "  -j, --jobs N           check: audit N manifests in parallel\n"
+    "  --source-root DIR      check: name manifests relative to DIR in\n"
+    "                         fingerprints and SARIF (default: the\n"
+    "                         working directory)\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
     "\n"
@@ -52,6 +56,7 @@ struct cli {
     struct pc_paths paths;
     pc_diags *diags;
     const char *format, *output;
+    const char *source_root;
     pc_severity fail_on;
     bool never_fail;
     unsigned jobs;
@@ -92,6 +97,7 @@ cli_engine(struct cli *c, pc_engine **e)
 
 struct job {
     const pc_engine *engine;
+    const struct pc_audit_options *opt;
     char **manifests;
     size_t n;
     atomic_size_t next;
@@ -107,8 +113,8 @@ job_run(void *arg)
     size_t i;
 
     while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-        j->status[i] =
-            pc_audit(j->engine, j->manifests[i], j->diags[i], j->results[i]);
+        j->status[i] = pc_audit(j->engine, j->manifests[i], j->opt, j->diags[i],
+                                j->results[i]);
     return NULL;
 }
 
@@ -172,6 +178,7 @@ cli_write_report(struct cli *c, const pc_engine *e, const pc_results *r)
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
+    struct pc_audit_options aopt = { .source_root = c->source_root };
     struct job j = { 0 };
     pc_engine *e = NULL;
     pc_results *all = NULL;
@@ -186,6 +193,7 @@ cmd_check(struct cli *c, int argc, char **argv)
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
     j.engine = e;
+    j.opt = &aopt;
     j.manifests = argv;
     j.n = (size_t)argc;
     j.results = calloc(j.n, sizeof *j.results);
@@ -450,6 +458,14 @@ parse_jobs(const char *s, unsigned *out)
     return true;
 }
 
+static bool
+is_dir(const char *p)
+{
+    struct stat sb;
+
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 static int
 set_path(char **slot, const char *value)
 {
@@ -460,7 +476,7 @@ set_path(char **slot, const char *value)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_POLICY = 256, OPT_RULES, OPT_FAIL_ON };
+    enum { OPT_POLICY = 256, OPT_RULES, OPT_FAIL_ON, OPT_SOURCE_ROOT };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -470,6 +486,7 @@ main(int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "fail-on", required_argument, NULL, OPT_FAIL_ON },
         { "jobs", required_argument, NULL, 'j' },
+        { "source-root", required_argument, NULL, OPT_SOURCE_ROOT },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .format = "text", .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -514,6 +531,13 @@ main(int argc, char **argv)
                                  optarg);
                 goto out;
             }
+            break;
+        case OPT_SOURCE_ROOT:
+            if (!is_dir(optarg)) {
+                rc = usage_error("--source-root is not a directory", optarg);
+                goto out;
+            }
+            c.source_root = optarg;
             break;
         case 'j':
             if (!parse_jobs(optarg, &c.jobs)) {

@@ -199,16 +199,22 @@ struct pc_finding {
     unsigned line;
     const char *object;      /* e.g. "flow[signup]/field[email]" */
     const char *application; /* the manifest's application name */
-    const char *fingerprint; /* stable: rule + application + object */
+    /* The manifest relative to the source root, normalised: what tells
+     * two manifests with one application name apart. */
+    const char *path;
+    /* Stable: rule + application + path + object, not the line. */
+    const char *fingerprint;
     /* The manifest element the finding is about, as a group: a flow for
      * its own findings and its fields' ("flow[signup]"), a store, a
      * handler, "application". Reports group findings that share it. */
     const char *group;
 };
 
-/* A manifest that was audited. */
+/* A manifest that was audited: as named on the command line, its
+ * application's name and version, its path relative to the source root
+ * (pc_finding.path) and the SHA-256 of its bytes. */
 struct pc_manifest_info {
-    const char *file, *application, *version, *sha256;
+    const char *file, *application, *version, *path, *sha256;
 };
 
 typedef struct pc_results pc_results;
@@ -216,11 +222,19 @@ typedef struct pc_results pc_results;
 pc_results *pc_results_new(void);
 void pc_results_free(pc_results *r);
 
-/* Audit one manifest and add its findings to r. Returns PC_OK when the
- * manifest was read and fully audited, findings or not; anything else
- * means it could not be (and it must not count as a pass). Thread-safe
- * for distinct r. */
-pc_status pc_audit(const pc_engine *e, const char *manifest, pc_diags *d,
+/* How an audit names what it read. */
+struct pc_audit_options {
+    /* Manifests are named relative to this directory in fingerprints
+     * (pc_finding.path); NULL: the working directory. */
+    const char *source_root;
+};
+
+/* Audit one manifest and add its findings to r. opt NULL means the
+ * defaults. Returns PC_OK when the manifest was read and fully audited,
+ * findings or not; anything else means it could not be (and it must not
+ * count as a pass). Thread-safe for distinct r. */
+pc_status pc_audit(const pc_engine *e, const char *manifest,
+                   const struct pc_audit_options *opt, pc_diags *d,
                    pc_results *r);
 
 /* Move everything from src into dst (src is left empty). */

@@ -73,6 +73,7 @@ struct each {
 /* One way a rule can fire: what it ranges over, bindings, a condition, and
  * the message it then gives. */
 struct check {
+    char *id;   /* distinguishes it from the rule's other checks; or NULL */
     char *over; /* a manifest element name, e.g. "field" */
     struct each *each;
     size_t neach;

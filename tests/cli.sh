@@ -196,6 +196,27 @@ cp "$tmp/out" "$tmp/j1.json"
 run check -j 4 --format json "$@"
 check "-j 4 gives the same report as -j 1" 1 cmp -s "$tmp/out" "$tmp/j1.json"
 
+# Fingerprints: as doc/json-report.md computes them by hand, and the same
+# from another working directory with --source-root.
+(cd "$SRCDIR" && "$PRIVCHECK" check --format json \
+    fixtures/violations/SEN-001.xml >"$tmp/fp1.json" 2>/dev/null) || :
+(cd "$tmp" && "$PRIVCHECK" check --format json --source-root "$SRCDIR" \
+    "$SRCDIR/fixtures/violations/SEN-001.xml" >"$tmp/fp2.json" 2>/dev/null) || :
+want=$(printf '%s\0%s\0%s\0%s' SEN-001 practice-web \
+    fixtures/violations/SEN-001.xml 'flow[payout-setup]/field[ssn]' |
+    sha256sum | cut -c1-16)
+status=0
+got1=$(jq -r '.findings[] | select(.id == "SEN-001") | .fingerprint' "$tmp/fp1.json")
+got2=$(jq -r '.findings[] | select(.id == "SEN-001") | .fingerprint' "$tmp/fp2.json")
+check "a fingerprint is the documented hash, from any directory with --source-root" 0 \
+    sh -c '[ "$1" = "$2" ] && [ "$1" = "$3" ] &&
+           [ "$(jq -r ".manifests[0].path" "$4")" = fixtures/violations/SEN-001.xml ]' \
+    sh "$want" "$got1" "$got2" "$tmp/fp2.json"
+
+run check --source-root "$tmp/no-such-dir" "$fx/compliant-telehealth.xml"
+check "a --source-root that is not a directory is a usage error" 2 \
+    has_err "--source-root"
+
 run check --fail-on sometimes "$fx/compliant-telehealth.xml"
 check "an unknown --fail-on is a usage error" 2 has_err "--fail-on"
 
