@@ -141,7 +141,9 @@ pc_status pc_engine_load(const struct pc_paths *paths, pc_diags *d,
 void pc_engine_free(pc_engine *e);
 /* Borrowed for the engine's lifetime. */
 const pc_policy *pc_engine_policy(const pc_engine *e);
-/* SHA-256 over the rules and classifier files, in the order read. */
+/* SHA-256 of the listing `sha256sum classifiers.xml *.rules.xml` prints
+ * in the rules directory (file names sorted bytewise): it depends on the
+ * files' names and contents alone, not on where they are. */
 const char *pc_engine_rules_sha256(const pc_engine *e);
 
 /* A reference to a policy clause; strings borrowed from the engine. */

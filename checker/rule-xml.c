@@ -12,7 +12,6 @@
 #include "map.h"
 #include "pattern.h"
 #include "policy.h"
-#include "sha256.h"
 #include "strbuf.h"
 #include "xml.h"
 
@@ -93,6 +92,7 @@ rules_free(struct ruleset *rs)
     map_free(rs->by_id);
     map_free(rs->by_over);
     strv_free(&rs->wanted_values);
+    free(rs->listing);
     free(rs);
 }
 
@@ -602,7 +602,11 @@ rules_load_file(struct ruleset *rs, const char *path, const char *schema,
 
     if ((st = xml_load(path, schema, d, &L.doc, sha)) != PC_OK)
         return st;
-    if ((st = strbuf_printf(digests, "%s  %s\n", sha, path)) != PC_OK)
+    /* The file's own name, not where it was read from: the digest of the
+     * rules must not depend on the checkout's path. */
+    if ((st = strbuf_printf(digests, "%s  %s\n", sha,
+                            strrchr(path, '/') != NULL ? strrchr(path, '/') + 1
+                                                       : path)) != PC_OK)
         goto out;
     for (const xmlNode *n = xmlDocGetRootElement(L.doc)->children; n != NULL;
          n = n->next) {
@@ -761,7 +765,10 @@ rules_load(const char *dir, const char *schema, const pc_policy *policy,
         goto out;
     if ((st = rules_index(rs)) != PC_OK)
         goto out;
-    sha256_hex(strbuf_str(&digests), digests.len, rs->sha256);
+    if ((rs->listing = strbuf_detach(&digests)) == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
     *out = rs;
     rs = NULL;
 out:

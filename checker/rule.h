@@ -112,7 +112,9 @@ struct ruleset {
     size_t nlists;
     /* Aggregates the checks use: "kind attr" pairs of values(). */
     struct strv wanted_values;
-    char sha256[65];
+    /* "SHA-256  NAME\n" for each rules file, by name: what sha256sum
+     * prints for them, so the digest depends on the files alone. */
+    char *listing;
 };
 
 struct checklist {

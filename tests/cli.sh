@@ -213,6 +213,20 @@ check "a fingerprint is the documented hash, from any directory with --source-ro
            [ "$(jq -r ".manifests[0].path" "$4")" = fixtures/violations/SEN-001.xml ]' \
     sh "$want" "$got1" "$got2" "$tmp/fp2.json"
 
+# The rules hash: the doc's recipe, and the same for a copy of the rules
+# anywhere else.
+mkdir "$tmp/rules-copy"
+cp "$SRCDIR"/rules/*.xml "$SRCDIR"/rules/*.rng "$tmp/rules-copy/"
+want=$(cd "$SRCDIR/rules" && LC_ALL=C sha256sum classifiers.xml *.rules.xml |
+    sha256sum | cut -d' ' -f1)
+run check --format json "$fx/compliant-telehealth.xml"
+cp "$tmp/out" "$tmp/h1.json"
+run --rules "$tmp/rules-copy" check --format json "$fx/compliant-telehealth.xml"
+check "rules.sha256 is the documented recipe, wherever the rules are" 0 \
+    sh -c '[ "$(jq -r .rules.sha256 "$1")" = "$3" ] &&
+           [ "$(jq -r .rules.sha256 "$2")" = "$3" ]' \
+    sh "$tmp/h1.json" "$tmp/out" "$want"
+
 run check --source-root "$tmp/no-such-dir" "$fx/compliant-telehealth.xml"
 check "a --source-root that is not a directory is a usage error" 2 \
     has_err "--source-root"
