@@ -119,16 +119,15 @@ job_run(void *arg)
 }
 
 /* Write the report to c->output through a temporary file in the same
- * directory and a rename, so readers never see half a report. */
+ * directory and a rename (pc_atomic_*), so readers never see half a
+ * report. */
 static pc_status
 cli_write_report(struct cli *c, const pc_engine *e, const pc_results *r)
 {
     struct pc_report_options opt = { false };
-    char tmp[PATH_MAX];
-    const char *slash;
+    pc_atomic *a = NULL;
     FILE *out;
     pc_status st;
-    int fd, n;
 
     if (c->output == NULL || strcmp(c->output, "-") == 0) {
         const char *nc = getenv("NO_COLOR");
@@ -136,42 +135,16 @@ cli_write_report(struct cli *c, const pc_engine *e, const pc_results *r)
         opt.color = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
         return pc_report_write(c->format, e, r, &opt, stdout, c->diags);
     }
-    slash = strrchr(c->output, '/');
-    if (slash != NULL)
-        n = snprintf(tmp, sizeof tmp, "%.*s/.privcheck-XXXXXX",
-                     (int)(slash - c->output), c->output);
-    else
-        n = snprintf(tmp, sizeof tmp, ".privcheck-XXXXXX");
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        return PC_ELIMIT;
-    if ((fd = mkstemp(tmp)) < 0) {
-        fprintf(stderr,
-                "privcheck: error: %s: cannot create a temporary "
-                "file beside it: %s\n",
-                c->output, strerror(errno));
-        return PC_EIO;
-    }
-    if ((out = fdopen(fd, "w")) == NULL) {
-        close(fd);
-        unlink(tmp);
-        return PC_ENOMEM;
-    }
+    if ((st = pc_atomic_open(c->output, c->diags, &a, &out)) != PC_OK)
+        return st;
     st = pc_report_write(c->format, e, r, &opt, out, c->diags);
-    if (fflush(out) != 0 || fsync(fileno(out)) != 0)
-        st = st == PC_OK ? PC_EIO : st;
-    if (fclose(out) != 0 && st == PC_OK)
-        st = PC_EIO;
-    if (st == PC_OK && rename(tmp, c->output) != 0) {
-        fprintf(stderr, "privcheck: error: %s: %s\n", c->output,
-                strerror(errno));
-        st = PC_EIO;
-    }
-    if (st != PC_OK) {
-        unlink(tmp);
-        if (st == PC_EIO)
-            fprintf(stderr, "privcheck: error: %s: report not written\n",
-                    c->output);
-    }
+    if (st == PC_OK)
+        st = pc_atomic_commit(a, c->diags);
+    else
+        pc_atomic_abort(a);
+    if (st == PC_EIO)
+        fprintf(stderr, "privcheck: error: %s: report not written\n",
+                c->output);
     return st;
 }
 

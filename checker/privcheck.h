@@ -81,6 +81,31 @@ void pc_diags_clear(pc_diags *d);
 void pc_diags_print(const pc_diags *d, FILE *out);
 
 /* ------------------------------------------------------------------ */
+/* Replacing a file atomically: whole, or not at all. */
+
+typedef struct pc_atomic pc_atomic;
+
+/* Start replacing (or creating) the file at path: *stream writes to a
+ * temporary file beside it, which will get the mode of the file it
+ * replaces, or else 0666 less the umask. On PC_OK *out is the caller's,
+ * to end with pc_atomic_commit or pc_atomic_abort; the stream is closed
+ * by them, never by the caller. Errors go to d. */
+pc_status pc_atomic_open(const char *path, pc_diags *d, pc_atomic **out,
+                         FILE **stream);
+/* Flush, sync and close the stream, without renaming yet: when several
+ * files must all be written before any replaces its old self, close each
+ * first, then commit each. PC_EIO with a diagnostic when a write
+ * failed. */
+pc_status pc_atomic_close(pc_atomic *a, pc_diags *d);
+/* Close (if not yet), then rename the temporary file over the target.
+ * On failure the temporary file is removed and the target untouched.
+ * Frees a either way; NULL is a no-op. */
+pc_status pc_atomic_commit(pc_atomic *a, pc_diags *d);
+/* Close and remove the temporary file; the target is untouched. Frees a;
+ * NULL is a no-op. */
+void pc_atomic_abort(pc_atomic *a);
+
+/* ------------------------------------------------------------------ */
 /* Where the data lives. */
 
 struct pc_paths {

@@ -179,6 +179,21 @@ check "--output writes the report to the file, not stdout" 1 \
 check "--output leaves no temporary file behind" 1 \
     sh -c '[ -z "$(find "$1" -name ".privcheck-*")" ]' sh "$tmp"
 
+# --output follows the umask, and keeps the mode of a file it replaces.
+(umask 022 && "$PRIVCHECK" check --output "$tmp/m1.txt" \
+    "$fx/compliant-telehealth.xml" >/dev/null 2>&1) || :
+(umask 027 && "$PRIVCHECK" check --output "$tmp/m2.txt" \
+    "$fx/compliant-telehealth.xml" >/dev/null 2>&1) || :
+printf 'old' >"$tmp/m3.txt"
+chmod 0604 "$tmp/m3.txt"
+(umask 077 && "$PRIVCHECK" check --output "$tmp/m3.txt" \
+    "$fx/compliant-telehealth.xml" >/dev/null 2>&1) || :
+status=0
+check "--output follows the umask and keeps an existing file's mode" 0 \
+    sh -c '[ "$(stat -c %a "$1")" = 644 ] && [ "$(stat -c %a "$2")" = 640 ] &&
+           [ "$(stat -c %a "$3")" = 604 ] && grep -q "no findings" "$3"' \
+    sh "$tmp/m1.txt" "$tmp/m2.txt" "$tmp/m3.txt"
+
 run check --output "$tmp/no-such-dir/r.txt" "$fx/compliant-telehealth.xml"
 check "an --output that cannot be written exits 2" 2 \
     sh -c '[ ! -e "$1" ]' sh "$tmp/no-such-dir/r.txt"
