@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "eval.h"
 #include "map.h"
+#include "paths.h"
 #include "policy.h"
 #include "report.h"
 #include "results.h"
@@ -28,7 +29,7 @@ struct pc_engine {
     struct classify_set *classifiers;
     struct ruleset *rules;
     char *manifest_schema;
-    char sha256[65]; /* over the rules and the classifiers */
+    char sha256[65]; /* over the classifiers and the rules files */
 };
 
 void
@@ -79,9 +80,11 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
     if ((st = rules_load(paths->rules_dir, paths->rules_schema, e->policy,
                          e->schema, d, &e->rules)) != PC_OK)
         goto out;
-    if ((st = strbuf_printf(&both, "%s  rules\n%s  %s\n", e->rules->sha256,
-                            classify_sha256(e->classifiers),
-                            CLASSIFIERS_FILE)) != PC_OK)
+    /* What `sha256sum classifiers.xml *.rules.xml` prints in the rules
+     * directory (doc/json-report.md): reproducible from the files. */
+    if ((st =
+             strbuf_printf(&both, "%s  %s\n%s", classify_sha256(e->classifiers),
+                           CLASSIFIERS_FILE, e->rules->listing)) != PC_OK)
         goto out;
     sha256_hex(strbuf_str(&both), both.len, e->sha256);
     *out = e;
@@ -182,19 +185,24 @@ pc_classify_explain(const pc_engine *e, const char *name, const char *context,
 }
 
 pc_status
-pc_audit(const pc_engine *e, const char *manifest, pc_diags *d, pc_results *r)
+pc_audit(const pc_engine *e, const char *manifest,
+         const struct pc_audit_options *opt, pc_diags *d, pc_results *r)
 {
     struct eval_engine ee = { e->policy, e->rules, e->schema, e->classifiers,
                               e->manifest_schema };
     pc_results *scratch = pc_results_new();
     size_t errors = pc_diags_errors(d);
+    char *ident = NULL;
     pc_status st;
 
     if (scratch == NULL)
         return PC_ENOMEM;
     /* Findings land in r only when the whole manifest was audited: a half
      * audit must not look like a clean one, nor like a partial one. */
-    st = eval_manifest(&ee, manifest, d, scratch);
+    st = paths_relative(opt != NULL ? opt->source_root : NULL, manifest, d,
+                        &ident);
+    if (st == PC_OK)
+        st = eval_manifest(&ee, manifest, ident, d, scratch);
     if (st == PC_OK)
         st = pc_results_merge(r, scratch);
     /* Every failure says why, even one no deeper layer described. */
@@ -202,6 +210,7 @@ pc_audit(const pc_engine *e, const char *manifest, pc_diags *d, pc_results *r)
         diag_add(d, PC_SEV_ERROR, diag_loc(d, manifest, 0, 0),
                  "the audit stopped: %s", pc_status_str(st));
     pc_results_free(scratch);
+    free(ident);
     return st;
 }
 

@@ -20,7 +20,8 @@ struct obj {
     struct obj *parent;
     struct obj **kids;
     size_t nkids, capkids;
-    char *key; /* for the object path: id, name, ... */
+    char *key;        /* for the object path: id, name, ...; or NULL */
+    unsigned ordinal; /* 2 for the second sibling with that key, ... */
     bool repeated;
     unsigned first_line;
     /* Fields only, computed once the flow is complete. */
@@ -69,6 +70,7 @@ struct mstate {
     pc_diags *d;
     pc_results *r;
     const char *path;
+    const char *ident; /* path relative to the source root */
     struct obj *stack[64];
     unsigned depth;
     struct obj *root;

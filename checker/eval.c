@@ -921,7 +921,26 @@ eval_render(struct evalctx *c, const struct tpl *t, struct strbuf *b)
     return PC_OK;
 }
 
-/* kind[key]/kind[key]... from below the root down to o. */
+/* A key or a bound value in an object path. The characters that give the
+ * path its shape are percent-encoded, so that no name a manifest chooses
+ * can make one object's path another's ("email#2" as a name is
+ * "email%232", not the second "email"). Ids never need it. */
+static pc_status
+eval_path_put(struct strbuf *b, const char *s)
+{
+    pc_status st = PC_OK;
+
+    for (; *s != '\0' && st == PC_OK; s++) {
+        if (strchr("%[]/#=@", *s) != NULL)
+            st = strbuf_printf(b, "%%%02X", (unsigned char)*s);
+        else
+            st = strbuf_putc(b, *s);
+    }
+    return st;
+}
+
+/* kind[key]/kind[key]... from below the root down to o. The second
+ * sibling of one kind with the same key (or with none) is key#2 (#2). */
 static pc_status
 eval_objpath(const struct obj *o, struct strbuf *b)
 {
@@ -936,9 +955,15 @@ eval_objpath(const struct obj *o, struct strbuf *b)
         return PC_OK;
     if (b->len > 0 && (st = strbuf_putc(b, '/')) != PC_OK)
         return st;
-    if (o->key != NULL)
-        return strbuf_printf(b, "%s[%s]", o->kind, o->key);
-    return strbuf_puts(b, o->kind);
+    if ((st = strbuf_puts(b, o->kind)) != PC_OK)
+        return st;
+    if (o->key == NULL && o->ordinal == 0)
+        return PC_OK;
+    if ((st = strbuf_putc(b, '[')) != PC_OK ||
+        (o->key != NULL && (st = eval_path_put(b, o->key)) != PC_OK) ||
+        (o->ordinal > 0 && (st = strbuf_printf(b, "#%u", o->ordinal)) != PC_OK))
+        return st;
+    return strbuf_putc(b, ']');
 }
 
 static pc_status
@@ -974,12 +999,20 @@ eval_emit(struct evalctx *c, const struct check *k)
     if (st != PC_OK)
         goto out;
     for (size_t i = 0; i < c->nvars; i++)
-        if ((st = strbuf_printf(&path, "[%s=%s]", c->vars[i],
-                                c->vals[i].n ? c->vals[i].v[0] : "")) != PC_OK)
+        if ((st = strbuf_printf(&path, "[%s=", c->vars[i])) != PC_OK ||
+            (st = eval_path_put(&path, c->vals[i].n ? c->vals[i].v[0] : "")) !=
+                PC_OK ||
+            (st = strbuf_putc(&path, ']')) != PC_OK)
             goto out;
-    /* Not the line: moving an element keeps its fingerprint. */
-    if ((st = strbuf_printf(&fp, "%s%c%s%c%s", r->id, 0, app != NULL ? app : "",
-                            0, strbuf_str(&path))) != PC_OK)
+    /* The check, where the rule has several that could meet here. */
+    if (k->id != NULL && (st = strbuf_printf(&path, "@%s", k->id)) != PC_OK)
+        goto out;
+    /* Not the line: moving an element keeps its fingerprint. The path
+     * tells two manifests of one application apart. */
+    if ((st = strbuf_printf(&fp, "%s%c%s%c%s%c%s", r->id, 0,
+                            app != NULL ? app : "", 0,
+                            c->ms->ident != NULL ? c->ms->ident : "", 0,
+                            strbuf_str(&path))) != PC_OK)
         goto out;
     sha256_hex(strbuf_str(&fp), fp.len, sha);
     sha[16] = '\0';
@@ -995,6 +1028,7 @@ eval_emit(struct evalctx *c, const struct check *k)
         .line = at != NULL ? at->line : c->obj->line,
         .object = strbuf_str(&path),
         .application = app,
+        .path = c->ms->ident,
         .fingerprint = sha,
         .group = strbuf_str(&group),
     };
@@ -1228,56 +1262,41 @@ eval_unit_done(struct mstate *ms)
     return PC_OK;
 }
 
-/* Make o's key unique among its siblings of the same kind ("db", "db#2"),
- * so that two elements never share a fingerprint. The first keeps its
- * plain key: adding a twin does not change what is already waived. */
+/* Number o among its siblings of the same kind and key (or with no key:
+ * two <appeal>s), so that two elements never share an object path. The
+ * first keeps its plain path: adding a twin does not change what is
+ * already waived. Flows are streamed, but their parent (<flows>) is kept,
+ * so they are counted like any other element; fields are counted in a
+ * table that is emptied with each flow. */
 static pc_status
 eval_unique_key(struct mstate *ms, struct obj *o)
 {
     struct strbuf b = STRBUF_INIT(0);
-    uintptr_t count = 0;
+    const char *key = o->key != NULL ? o->key : "";
+    uintptr_t count;
+    struct map *m;
+    struct strv *store;
     pc_status st;
-    char *key;
 
-    if (o->key == NULL)
-        return PC_OK;
     if (ms->unit != NULL) {
-        /* A field: its siblings are the flow's fields so far, counted in
-         * a table that is emptied with each flow. */
-        if ((st = strbuf_printf(&b, "%s %s", o->kind, o->key)) != PC_OK)
-            goto out;
-        count = (uintptr_t)map_get(ms->unit_keys, strbuf_str(&b));
-        if ((st = strv_push(&ms->unit_keystore, strbuf_str(&b))) != PC_OK ||
-            (st = map_put(ms->unit_keys,
-                          ms->unit_keystore.v[ms->unit_keystore.n - 1],
-                          (void *)(count + 1))) != PC_OK)
-            goto out;
-    } else if (strcmp(o->kind, KIND_STREAMED) == 0) {
-        /* Flows are not remembered one by one; a repeated id (an
-         * integrity finding) is marked as a second. */
-        count = o->repeated ? 1 : 0;
+        m = ms->unit_keys;
+        store = &ms->unit_keystore;
+        st = strbuf_printf(&b, "%s %c%s", o->kind, o->key != NULL ? '=' : '-',
+                           key);
     } else {
-        if ((st = strbuf_printf(&b, "%p %s %s", (void *)o->parent, o->kind,
-                                o->key)) != PC_OK)
-            goto out;
-        count = (uintptr_t)map_get(ms->siblings, strbuf_str(&b));
-        if ((st = strv_push(&ms->sibkeys, strbuf_str(&b))) != PC_OK ||
-            (st = map_put(ms->siblings, ms->sibkeys.v[ms->sibkeys.n - 1],
-                          (void *)(count + 1))) != PC_OK)
-            goto out;
+        m = ms->siblings;
+        store = &ms->sibkeys;
+        st = strbuf_printf(&b, "%p %s %c%s", (void *)o->parent, o->kind,
+                           o->key != NULL ? '=' : '-', key);
     }
-    st = PC_OK;
-    if (count == 0)
+    if (st != PC_OK)
         goto out;
-    strbuf_reset(&b);
-    if ((st = strbuf_printf(&b, "%s#%lu", o->key, (unsigned long)count + 1)) !=
-            PC_OK ||
-        (key = strbuf_detach(&b)) == NULL) {
-        st = st != PC_OK ? st : PC_ENOMEM;
+    count = (uintptr_t)map_get(m, strbuf_str(&b));
+    if ((st = strv_push(store, strbuf_str(&b))) != PC_OK ||
+        (st = map_put(m, store->v[store->n - 1], (void *)(count + 1))) != PC_OK)
         goto out;
-    }
-    free(o->key);
-    o->key = key;
+    if (count > 0)
+        o->ordinal = (unsigned)count + 1;
 out:
     strbuf_free(&b);
     return st;
@@ -1360,10 +1379,10 @@ eval_visit(void *ctx, const struct manifest_node *n, bool end)
 }
 
 pc_status
-eval_manifest(const struct eval_engine *e, const char *path, pc_diags *d,
-              pc_results *r)
+eval_manifest(const struct eval_engine *e, const char *path, const char *ident,
+              pc_diags *d, pc_results *r)
 {
-    struct mstate ms = { .e = e, .d = d, .r = r, .path = path };
+    struct mstate ms = { .e = e, .d = d, .r = r, .path = path, .ident = ident };
     char sha[65] = "";
     pc_status st;
 
@@ -1407,6 +1426,7 @@ eval_manifest(const struct eval_engine *e, const char *path, pc_diags *d,
         .file = path,
         .application = ms.root != NULL ? obj_attr1(ms.root, ATTR_NAME) : NULL,
         .version = ms.root != NULL ? obj_attr1(ms.root, "version") : NULL,
+        .path = ident,
         .sha256 = sha,
     };
     st = results_add_manifest(r, &info);

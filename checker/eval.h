@@ -67,11 +67,12 @@ struct eval_engine {
     const char *manifest_schema;
 };
 
-/* Audit the manifest at path: stream it, evaluate every check, add the
- * findings and the manifest's record to r. Non-OK: the manifest could not
- * be fully read or evaluated; whatever was added to r must be discarded
- * (pc_audit uses a scratch results for that). */
+/* Audit the manifest at path, known as `ident` (its path relative to the
+ * source root, which fingerprints use): stream it, evaluate every check,
+ * add the findings and the manifest's record to r. Non-OK: the manifest
+ * could not be fully read or evaluated; whatever was added to r must be
+ * discarded (pc_audit uses a scratch results for that). */
 pc_status eval_manifest(const struct eval_engine *e, const char *path,
-                        pc_diags *d, pc_results *r);
+                        const char *ident, pc_diags *d, pc_results *r);
 
 #endif

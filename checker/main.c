@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_FAIL = 2 };
@@ -45,6 +46,9 @@ static const char usage_text[] =
     "                         different tables)\n"
     "  --explain              classify: show every classifier tried, and why\n"
     "                         it matched or not\n"
+    "  --source-root DIR      check: name manifests relative to DIR in\n"
+    "                         fingerprints and SARIF (default: the\n"
+    "                         working directory)\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
     "\n"
@@ -58,6 +62,7 @@ struct cli {
     struct pc_paths paths;
     pc_diags *diags;
     const char *format, *output;
+    const char *source_root;
     pc_severity fail_on;
     bool never_fail;
     unsigned jobs;
@@ -100,6 +105,7 @@ cli_engine(struct cli *c, pc_engine **e)
 
 struct job {
     const pc_engine *engine;
+    const struct pc_audit_options *opt;
     char **manifests;
     size_t n;
     atomic_size_t next;
@@ -115,22 +121,21 @@ job_run(void *arg)
     size_t i;
 
     while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-        j->status[i] =
-            pc_audit(j->engine, j->manifests[i], j->diags[i], j->results[i]);
+        j->status[i] = pc_audit(j->engine, j->manifests[i], j->opt, j->diags[i],
+                                j->results[i]);
     return NULL;
 }
 
 /* Write the report to c->output through a temporary file in the same
- * directory and a rename, so readers never see half a report. */
+ * directory and a rename (pc_atomic_*), so readers never see half a
+ * report. */
 static pc_status
 cli_write_report(struct cli *c, const pc_engine *e, const pc_results *r)
 {
     struct pc_report_options opt = { false };
-    char tmp[PATH_MAX];
-    const char *slash;
+    pc_atomic *a = NULL;
     FILE *out;
     pc_status st;
-    int fd, n;
 
     if (c->output == NULL || strcmp(c->output, "-") == 0) {
         const char *nc = getenv("NO_COLOR");
@@ -138,48 +143,23 @@ cli_write_report(struct cli *c, const pc_engine *e, const pc_results *r)
         opt.color = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
         return pc_report_write(c->format, e, r, &opt, stdout, c->diags);
     }
-    slash = strrchr(c->output, '/');
-    if (slash != NULL)
-        n = snprintf(tmp, sizeof tmp, "%.*s/.privcheck-XXXXXX",
-                     (int)(slash - c->output), c->output);
-    else
-        n = snprintf(tmp, sizeof tmp, ".privcheck-XXXXXX");
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        return PC_ELIMIT;
-    if ((fd = mkstemp(tmp)) < 0) {
-        fprintf(stderr,
-                "privcheck: error: %s: cannot create a temporary "
-                "file beside it: %s\n",
-                c->output, strerror(errno));
-        return PC_EIO;
-    }
-    if ((out = fdopen(fd, "w")) == NULL) {
-        close(fd);
-        unlink(tmp);
-        return PC_ENOMEM;
-    }
+    if ((st = pc_atomic_open(c->output, c->diags, &a, &out)) != PC_OK)
+        return st;
     st = pc_report_write(c->format, e, r, &opt, out, c->diags);
-    if (fflush(out) != 0 || fsync(fileno(out)) != 0)
-        st = st == PC_OK ? PC_EIO : st;
-    if (fclose(out) != 0 && st == PC_OK)
-        st = PC_EIO;
-    if (st == PC_OK && rename(tmp, c->output) != 0) {
-        fprintf(stderr, "privcheck: error: %s: %s\n", c->output,
-                strerror(errno));
-        st = PC_EIO;
-    }
-    if (st != PC_OK) {
-        unlink(tmp);
-        if (st == PC_EIO)
-            fprintf(stderr, "privcheck: error: %s: report not written\n",
-                    c->output);
-    }
+    if (st == PC_OK)
+        st = pc_atomic_commit(a, c->diags);
+    else
+        pc_atomic_abort(a);
+    if (st == PC_EIO)
+        fprintf(stderr, "privcheck: error: %s: report not written\n",
+                c->output);
     return st;
 }
 
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
+    struct pc_audit_options aopt = { .source_root = c->source_root };
     struct job j = { 0 };
     pc_engine *e = NULL;
     pc_results *all = NULL;
@@ -194,6 +174,7 @@ cmd_check(struct cli *c, int argc, char **argv)
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
     j.engine = e;
+    j.opt = &aopt;
     j.manifests = argv;
     j.n = (size_t)argc;
     j.results = calloc(j.n, sizeof *j.results);
@@ -594,6 +575,14 @@ parse_jobs(const char *s, unsigned *out)
     return true;
 }
 
+static bool
+is_dir(const char *p)
+{
+    struct stat sb;
+
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 static int
 set_path(char **slot, const char *value)
 {
@@ -604,7 +593,14 @@ set_path(char **slot, const char *value)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_POLICY = 256, OPT_RULES, OPT_FAIL_ON, OPT_CONTEXT, OPT_EXPLAIN };
+    enum {
+        OPT_POLICY = 256,
+        OPT_RULES,
+        OPT_FAIL_ON,
+        OPT_CONTEXT,
+        OPT_EXPLAIN,
+        OPT_SOURCE_ROOT
+    };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -616,6 +612,7 @@ main(int argc, char **argv)
         { "jobs", required_argument, NULL, 'j' },
         { "context", required_argument, NULL, OPT_CONTEXT },
         { "explain", no_argument, NULL, OPT_EXPLAIN },
+        { "source-root", required_argument, NULL, OPT_SOURCE_ROOT },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .format = "text", .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -660,6 +657,13 @@ main(int argc, char **argv)
                                  optarg);
                 goto out;
             }
+            break;
+        case OPT_SOURCE_ROOT:
+            if (!is_dir(optarg)) {
+                rc = usage_error("--source-root is not a directory", optarg);
+                goto out;
+            }
+            c.source_root = optarg;
             break;
         case 'j':
             if (!parse_jobs(optarg, &c.jobs)) {

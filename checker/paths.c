@@ -1,11 +1,13 @@
-/* paths.c - where the policy, the rules and the manifest schema live:
- * explicit options first, then PRIVCHECK_DATADIR, then the source tree
- * when this binary runs from its build tree, then $(pkgdatadir). */
+/* paths.c - where the policy, the rules and the schemas live: explicit
+ * options first, then PRIVCHECK_DATADIR, then the source tree when this
+ * binary runs from its build tree, then $(pkgdatadir). And how an input
+ * is named relative to the source root, whatever the working directory. */
 #include "config.h"
 
 #include "privcheck.h"
 
 #include "diag.h"
+#include "paths.h"
 #include "strbuf.h"
 
 #include <dirent.h>
@@ -158,4 +160,86 @@ pc_paths_clear(struct pc_paths *p)
     free(p->classifiers_schema);
     free(p->manifest_schema);
     memset(p, 0, sizeof *p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Names relative to the source root. */
+
+/* Append the components of p to the normalised absolute path in b
+ * ("/" alone is the empty string): "." and empty ones are dropped, ".."
+ * removes the last one. Lexical: the caller resolves links if it must. */
+static pc_status
+paths_normalise(struct strbuf *b, const char *p)
+{
+    pc_status st = PC_OK;
+
+    while (*p != '\0' && st == PC_OK) {
+        size_t n = strcspn(p, "/");
+
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            const char *s = strrchr(strbuf_str(b), '/');
+
+            if (s != NULL) {
+                b->len = (size_t)(s - b->ptr);
+                b->ptr[b->len] = '\0';
+            }
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            if ((st = strbuf_putc(b, '/')) == PC_OK)
+                st = strbuf_add(b, p, n);
+        }
+        p += n;
+        p += strspn(p, "/");
+    }
+    return st;
+}
+
+/* abs (normalised, "" for "/") relative to root, or NULL when outside. */
+static const char *
+paths_under(const char *abs, const char *root)
+{
+    size_t n = strlen(root);
+
+    if (strcmp(root, "/") == 0)
+        return abs[0] == '/' ? abs + 1 : NULL;
+    if (strncmp(abs, root, n) != 0)
+        return NULL;
+    if (abs[n] == '\0')
+        return ".";
+    return abs[n] == '/' ? abs + n + 1 : NULL;
+}
+
+pc_status
+paths_relative(const char *root, const char *path, pc_diags *d, char **out)
+{
+    struct strbuf abs = STRBUF_INIT(0);
+    char cwd[PATH_MAX], rroot[PATH_MAX], real[PATH_MAX];
+    const char *rel;
+    pc_status st;
+
+    *out = NULL;
+    if (getcwd(cwd, sizeof cwd) == NULL)
+        return diag_fail(d, PC_EIO, diag_loc(d, path, 0, 0),
+                         "cannot tell the working directory");
+    if (realpath(root != NULL ? root : cwd, rroot) == NULL)
+        return diag_fail(d, PC_EIO,
+                         diag_loc(d, root != NULL ? root : cwd, 0, 0),
+                         "cannot resolve the source root");
+    if ((path[0] != '/' && (st = paths_normalise(&abs, cwd)) != PC_OK) ||
+        (st = paths_normalise(&abs, path)) != PC_OK)
+        goto out;
+    rel = paths_under(strbuf_str(&abs), rroot);
+    /* A link from outside into the root, or a root given through one. */
+    if (rel == NULL && realpath(path, real) != NULL &&
+        paths_under(real, rroot) != NULL) {
+        strbuf_reset(&abs);
+        if ((st = paths_normalise(&abs, real)) != PC_OK)
+            goto out;
+        rel = paths_under(strbuf_str(&abs), rroot);
+    }
+    if (rel == NULL)
+        rel = abs.len > 0 ? strbuf_str(&abs) : "/";
+    st = (*out = strdup(rel)) != NULL ? PC_OK : PC_ENOMEM;
+out:
+    strbuf_free(&abs);
+    return st;
 }

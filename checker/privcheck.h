@@ -81,6 +81,31 @@ void pc_diags_clear(pc_diags *d);
 void pc_diags_print(const pc_diags *d, FILE *out);
 
 /* ------------------------------------------------------------------ */
+/* Replacing a file atomically: whole, or not at all. */
+
+typedef struct pc_atomic pc_atomic;
+
+/* Start replacing (or creating) the file at path: *stream writes to a
+ * temporary file beside it, which will get the mode of the file it
+ * replaces, or else 0666 less the umask. On PC_OK *out is the caller's,
+ * to end with pc_atomic_commit or pc_atomic_abort; the stream is closed
+ * by them, never by the caller. Errors go to d. */
+pc_status pc_atomic_open(const char *path, pc_diags *d, pc_atomic **out,
+                         FILE **stream);
+/* Flush, sync and close the stream, without renaming yet: when several
+ * files must all be written before any replaces its old self, close each
+ * first, then commit each. PC_EIO with a diagnostic when a write
+ * failed. */
+pc_status pc_atomic_close(pc_atomic *a, pc_diags *d);
+/* Close (if not yet), then rename the temporary file over the target.
+ * On failure the temporary file is removed and the target untouched.
+ * Frees a either way; NULL is a no-op. */
+pc_status pc_atomic_commit(pc_atomic *a, pc_diags *d);
+/* Close and remove the temporary file; the target is untouched. Frees a;
+ * NULL is a no-op. */
+void pc_atomic_abort(pc_atomic *a);
+
+/* ------------------------------------------------------------------ */
 /* Where the data lives. */
 
 struct pc_paths {
@@ -141,7 +166,9 @@ pc_status pc_engine_load(const struct pc_paths *paths, pc_diags *d,
 void pc_engine_free(pc_engine *e);
 /* Borrowed for the engine's lifetime. */
 const pc_policy *pc_engine_policy(const pc_engine *e);
-/* SHA-256 over the rules and classifier files, in the order read. */
+/* SHA-256 of the listing `sha256sum classifiers.xml *.rules.xml` prints
+ * in the rules directory (file names sorted bytewise): it depends on the
+ * files' names and contents alone, not on where they are. */
 const char *pc_engine_rules_sha256(const pc_engine *e);
 
 /* A reference to a policy clause; strings borrowed from the engine. */
@@ -251,16 +278,22 @@ struct pc_finding {
     unsigned line;
     const char *object;      /* e.g. "flow[signup]/field[email]" */
     const char *application; /* the manifest's application name */
-    const char *fingerprint; /* stable: rule + application + object */
+    /* The manifest relative to the source root, normalised: what tells
+     * two manifests with one application name apart. */
+    const char *path;
+    /* Stable: rule + application + path + object, not the line. */
+    const char *fingerprint;
     /* The manifest element the finding is about, as a group: a flow for
      * its own findings and its fields' ("flow[signup]"), a store, a
      * handler, "application". Reports group findings that share it. */
     const char *group;
 };
 
-/* A manifest that was audited. */
+/* A manifest that was audited: as named on the command line, its
+ * application's name and version, its path relative to the source root
+ * (pc_finding.path) and the SHA-256 of its bytes. */
 struct pc_manifest_info {
-    const char *file, *application, *version, *sha256;
+    const char *file, *application, *version, *path, *sha256;
 };
 
 typedef struct pc_results pc_results;
@@ -268,11 +301,19 @@ typedef struct pc_results pc_results;
 pc_results *pc_results_new(void);
 void pc_results_free(pc_results *r);
 
-/* Audit one manifest and add its findings to r. Returns PC_OK when the
- * manifest was read and fully audited, findings or not; anything else
- * means it could not be (and it must not count as a pass). Thread-safe
- * for distinct r. */
-pc_status pc_audit(const pc_engine *e, const char *manifest, pc_diags *d,
+/* How an audit names what it read. */
+struct pc_audit_options {
+    /* Manifests are named relative to this directory in fingerprints
+     * (pc_finding.path); NULL: the working directory. */
+    const char *source_root;
+};
+
+/* Audit one manifest and add its findings to r. opt NULL means the
+ * defaults. Returns PC_OK when the manifest was read and fully audited,
+ * findings or not; anything else means it could not be (and it must not
+ * count as a pass). Thread-safe for distinct r. */
+pc_status pc_audit(const pc_engine *e, const char *manifest,
+                   const struct pc_audit_options *opt, pc_diags *d,
                    pc_results *r);
 
 /* Move everything from src into dst (src is left empty). */

@@ -133,6 +133,7 @@ report_json_head(struct report *r, struct report_json *s)
         report_json_put_str(&p, o, "file", mi->file);
         report_json_put_str(&p, o, "application", mi->application);
         report_json_put_str(&p, o, "version", mi->version);
+        report_json_put_str(&p, o, "path", mi->path);
         report_json_put_str(&p, o, "sha256", mi->sha256);
     }
 

@@ -23,6 +23,7 @@ results_finding_free(struct pc_finding *f)
     free((char *)f->file);
     free((char *)f->object);
     free((char *)f->application);
+    free((char *)f->path);
     free((char *)f->fingerprint);
     free((char *)f->group);
 }
@@ -33,6 +34,7 @@ results_manifest_free(struct pc_manifest_info *m)
     free((char *)m->file);
     free((char *)m->application);
     free((char *)m->version);
+    free((char *)m->path);
     free((char *)m->sha256);
 }
 
@@ -87,6 +89,7 @@ results_add(pc_results *r, const struct pc_finding *f)
     c->file = results_dup(f->file, &ok);
     c->object = results_dup(f->object, &ok);
     c->application = results_dup(f->application, &ok);
+    c->path = results_dup(f->path, &ok);
     c->fingerprint = results_dup(f->fingerprint, &ok);
     c->group = results_dup(f->group, &ok);
     if (!ok) {
@@ -116,6 +119,7 @@ results_add_manifest(pc_results *r, const struct pc_manifest_info *m)
     c->file = results_dup(m->file, &ok);
     c->application = results_dup(m->application, &ok);
     c->version = results_dup(m->version, &ok);
+    c->path = results_dup(m->path, &ok);
     c->sha256 = results_dup(m->sha256, &ok);
     if (!ok) {
         results_manifest_free(c);

@@ -12,7 +12,6 @@
 #include "map.h"
 #include "pattern.h"
 #include "policy.h"
-#include "sha256.h"
 #include "strbuf.h"
 #include "xml.h"
 
@@ -43,6 +42,7 @@ rule_cond_free(struct cond *c)
 static void
 rule_check_free(struct check *k)
 {
+    free(k->id);
     free(k->over);
     free(k->at);
     for (size_t i = 0; i < k->neach; i++) {
@@ -92,6 +92,7 @@ rules_free(struct ruleset *rs)
     map_free(rs->by_id);
     map_free(rs->by_over);
     strv_free(&rs->wanted_values);
+    free(rs->listing);
     free(rs);
 }
 
@@ -297,6 +298,7 @@ rule_check(struct rload *L, const xmlNode *n, struct check *k)
     pc_status st = PC_OK;
 
     k->line = xml_loc(L->d, L->doc, n).line;
+    k->id = xml_attr(n, "id");
     k->over = xml_attr(n, "over");
     k->at = xml_attr(n, "at");
     if (k->over == NULL || !schema_attrs_has_kind(L->sa, k->over)) {
@@ -416,6 +418,52 @@ out:
     return st;
 }
 
+/* Do checks a and b bind the same variables, in the same order? Then
+ * their findings on one element would have one object path. */
+static bool
+rule_same_bindings(const struct check *a, const struct check *b)
+{
+    if (a->neach != b->neach)
+        return false;
+    for (size_t i = 0; i < a->neach; i++)
+        if (strcmp(a->each[i].var, b->each[i].var) != 0)
+            return false;
+    return true;
+}
+
+/* Every finding has its own identity: two checks of one rule that range
+ * over the same element with the same bindings must be told apart by
+ * their ids (one of them may have none). Reported at the later check. */
+static pc_status
+rule_distinct_checks(struct rload *L, const xmlNode *n, const struct rule *r)
+{
+    pc_status st = PC_OK;
+
+    for (size_t j = 1; j < r->nchecks; j++) {
+        const struct check *b = &r->checks[j];
+
+        for (size_t i = 0; i < j; i++) {
+            const struct check *a = &r->checks[i];
+
+            if (strcmp(a->over, b->over) != 0 || !rule_same_bindings(a, b))
+                continue;
+            if ((a->id == NULL && b->id == NULL) ||
+                (a->id != NULL && b->id != NULL && strcmp(a->id, b->id) == 0)) {
+                st = rload_fail(
+                    L, n,
+                    "the checks at lines %u and %u both range over <%s> "
+                    "with the same bindings and %s: give them distinct id= "
+                    "attributes, so that their findings have distinct "
+                    "object paths and fingerprints",
+                    a->line, b->line, b->over,
+                    b->id != NULL ? "the same id" : "no id");
+                break;
+            }
+        }
+    }
+    return st;
+}
+
 static pc_status
 rule_parse(struct rload *L, const xmlNode *n, const char *file,
            struct rule **out)
@@ -494,6 +542,8 @@ rule_parse(struct rload *L, const xmlNode *n, const char *file,
     }
     if (st == PC_OK && r->nchecks == 0)
         st = rload_fail(L, n, "a rule needs at least one <check>");
+    if (st == PC_OK)
+        st = rule_distinct_checks(L, n, r);
     if (st != PC_OK)
         goto out;
     for (size_t i = 0; i < r->nchecks; i++) {
@@ -552,7 +602,11 @@ rules_load_file(struct ruleset *rs, const char *path, const char *schema,
 
     if ((st = xml_load(path, schema, d, &L.doc, sha)) != PC_OK)
         return st;
-    if ((st = strbuf_printf(digests, "%s  %s\n", sha, path)) != PC_OK)
+    /* The file's own name, not where it was read from: the digest of the
+     * rules must not depend on the checkout's path. */
+    if ((st = strbuf_printf(digests, "%s  %s\n", sha,
+                            strrchr(path, '/') != NULL ? strrchr(path, '/') + 1
+                                                       : path)) != PC_OK)
         goto out;
     for (const xmlNode *n = xmlDocGetRootElement(L.doc)->children; n != NULL;
          n = n->next) {
@@ -711,7 +765,10 @@ rules_load(const char *dir, const char *schema, const pc_policy *policy,
         goto out;
     if ((st = rules_index(rs)) != PC_OK)
         goto out;
-    sha256_hex(strbuf_str(&digests), digests.len, rs->sha256);
+    if ((rs->listing = strbuf_detach(&digests)) == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
     *out = rs;
     rs = NULL;
 out:

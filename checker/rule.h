@@ -73,6 +73,7 @@ struct each {
 /* One way a rule can fire: what it ranges over, bindings, a condition, and
  * the message it then gives. */
 struct check {
+    char *id;   /* distinguishes it from the rule's other checks; or NULL */
     char *over; /* a manifest element name, e.g. "field" */
     struct each *each;
     size_t neach;
@@ -111,7 +112,9 @@ struct ruleset {
     size_t nlists;
     /* Aggregates the checks use: "kind attr" pairs of values(). */
     struct strv wanted_values;
-    char sha256[65];
+    /* "SHA-256  NAME\n" for each rules file, by name: what sha256sum
+     * prints for them, so the digest depends on the files alone. */
+    char *listing;
 };
 
 struct checklist {

@@ -103,6 +103,7 @@ static const struct pc_manifest_info manifest_web = {
     .file = "fixtures/serene-web.xml",
     .application = "serene-web",
     .version = "5.1.0",
+    .path = "fixtures/serene-web.xml",
     .sha256 =
         "3333333333333333333333333333333333333333333333333333333333333333",
 };
@@ -493,7 +494,7 @@ START_TEST(test_json_fields)
         "manifests",      "findings", "counts",
     };
     static const char *const manifest_keys[] = { "file", "application",
-                                                 "version", "sha256" };
+                                                 "version", "path", "sha256" };
     pc_results *r = sample_results();
     char *out = render_ok("json", r, true); /* colour never applies */
     json_t *j = parse(out), *o, *list;
@@ -524,11 +525,13 @@ START_TEST(test_json_fields)
     assert_str(o, "file", manifest_web.file);
     assert_str(o, "application", "serene-web");
     assert_str(o, "version", "5.1.0");
+    assert_str(o, "path", "fixtures/serene-web.xml");
     assert_str(o, "sha256", manifest_web.sha256);
     o = json_array_get(list, 1);
     assert_keys(o, manifest_keys, NELEM(manifest_keys));
     assert_str(o, "file", "fixtures/other.xml");
     assert_str(o, "version", NULL);
+    assert_str(o, "path", NULL);
     assert_str(o, "sha256", NULL);
 
     /* Same order as the text report: results order. The hostile message

@@ -156,7 +156,7 @@ audit_ok(const pc_engine *e, const char *path)
 {
     pc_diags *d = pc_diags_new();
     pc_results *r = pc_results_new();
-    pc_status st = pc_audit(e, path, d, r);
+    pc_status st = pc_audit(e, path, NULL, d, r);
 
     ck_assert_msg(st == PC_OK, "%s was not audited (%s):\n%s", path,
                   pc_status_str(st), DIAGS(d));
@@ -1119,9 +1119,9 @@ START_TEST(test_ops_two_manifests)
     pc_results *r = pc_results_new();
     size_t n;
 
-    ck_assert_int_eq(pc_audit(e, a, d, r), PC_OK);
+    ck_assert_int_eq(pc_audit(e, a, NULL, d, r), PC_OK);
     n = pc_results_count(r);
-    ck_assert_int_eq(pc_audit(e, b, d, r), PC_OK);
+    ck_assert_int_eq(pc_audit(e, b, NULL, d, r), PC_OK);
     ck_assert_uint_gt(pc_results_count(r), n);
     ck_assert_uint_eq(pc_results_manifest_count(r), 2);
     ck_assert_str_eq(pc_results_manifest(r, 0)->application, "ops-app");
@@ -1419,13 +1419,34 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Fingerprints */
 
+/* Audit the manifest `name` of $TESTDATA/rules/manifests as if it were
+ * the file at `as`: fingerprints name the manifest by its path, so edits
+ * to one file are compared at one path. */
+static pc_results *
+audit_as(const pc_engine *e, const char *name, const char *as)
+{
+    char *src = manifest_path(name);
+    size_t len;
+    char *text = tu_read(src, &len);
+    FILE *f = fopen(as, "wb");
+    pc_results *r;
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+    r = audit_ok(e, as);
+    free(text);
+    free(src);
+    return r;
+}
+
 START_TEST(test_fingerprint_stable)
 {
     pc_engine *e = engine_load("rules/ops");
-    char *pa = manifest_path("fp-a"), *pm = manifest_path("fp-moved"),
-         *pr = manifest_path("fp-renamed");
-    pc_results *a = audit_ok(e, pa), *m = audit_ok(e, pm),
-               *rn = audit_ok(e, pr);
+    char *pa = manifest_path("fp-a"), *pm = manifest_path("fp-moved");
+    char *at = tu_tmpfile_str(".xml", "");
+    pc_results *a = audit_as(e, "fp-a", at), *m = audit_as(e, "fp-moved", at),
+               *rn = audit_as(e, "fp-renamed", at);
     size_t moved_lines = 0;
 
     ck_assert_uint_gt(pc_results_count(a), 0);
@@ -1475,9 +1496,10 @@ START_TEST(test_fingerprint_stable)
     /* Two rules on one object differ. */
     ck_assert_str_ne(finding_of(a, "OPS-001", "flow[signup]")->fingerprint,
                      finding_of(a, "OPS-004", "flow[signup]")->fingerprint);
+    unlink(at);
+    free(at);
     free(pa);
     free(pm);
-    free(pr);
     pc_results_free(a);
     pc_results_free(m);
     pc_results_free(rn);
@@ -1485,7 +1507,8 @@ START_TEST(test_fingerprint_stable)
 }
 END_TEST
 
-/* The application's name is part of the fingerprint. */
+/* The application's name is part of the fingerprint: the same file, with
+ * only the name changed, gives other fingerprints. */
 START_TEST(test_fingerprint_application)
 {
     pc_engine *e = engine_load("rules/ops");
@@ -1493,11 +1516,15 @@ START_TEST(test_fingerprint_application)
     char *text = tu_read(pa, NULL), *p = strstr(text, "name=\"fp-app\"");
     char *tmp;
     pc_results *a, *b;
+    FILE *f;
 
     ck_assert_ptr_nonnull(p);
-    memcpy(p, "name=\"fp-xyz\"", 13);
     tmp = tu_tmpfile_str(".xml", text);
-    a = audit_ok(e, pa);
+    a = audit_ok(e, tmp);
+    memcpy(p, "name=\"fp-xyz\"", 13);
+    ck_assert_ptr_nonnull(f = fopen(tmp, "wb"));
+    ck_assert_int_ge(fputs(text, f), 0);
+    ck_assert_int_eq(fclose(f), 0);
     b = audit_ok(e, tmp);
     ck_assert_str_ne(finding_of(a, "OPS-001", "flow[signup]")->fingerprint,
                      finding_of(b, "OPS-001", "flow[signup]")->fingerprint);
@@ -1510,6 +1537,144 @@ START_TEST(test_fingerprint_application)
     pc_results_free(a);
     pc_results_free(b);
     pc_engine_free(e);
+}
+END_TEST
+
+/* Two manifests with one application name and the same elements are two
+ * manifests: their findings differ by path, and so do their fingerprints.
+ * The path is relative to the source root, whatever the working
+ * directory, and "./x" is "x". */
+START_TEST(test_fingerprint_path)
+{
+    pc_engine *e = engine_load("rules/ops");
+    char *pa = manifest_path("fp-a");
+    char *dir = strdup("/tmp/privcheck-fp-XXXXXX");
+    char one[256], two[256], cwd[4096];
+    struct pc_audit_options root = { NULL };
+    pc_results *a, *b, *c, *d1;
+    pc_diags *d = pc_diags_new();
+    size_t len;
+    char *text = tu_read(pa, &len);
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(one, sizeof one, "%s/one.xml", dir);
+    snprintf(two, sizeof two, "%s/two.xml", dir);
+    ck_assert_ptr_nonnull(f = fopen(one, "wb"));
+    ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_ptr_nonnull(f = fopen(two, "wb"));
+    ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+
+    a = audit_ok(e, one);
+    b = audit_ok(e, two);
+    ck_assert_str_eq(finding_of(a, "OPS-001", "flow[signup]")->application,
+                     finding_of(b, "OPS-001", "flow[signup]")->application);
+    ck_assert_str_ne(finding_of(a, "OPS-001", "flow[signup]")->fingerprint,
+                     finding_of(b, "OPS-001", "flow[signup]")->fingerprint);
+    ck_assert_str_eq(finding_of(a, "OPS-001", "flow[signup]")->path, one);
+
+    /* The same file from the directory itself, and as ./one.xml against
+     * the directory as source root from elsewhere. */
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    ck_assert_int_eq(chdir(dir), 0);
+    c = audit_ok(e, "./one.xml");
+    ck_assert_int_eq(chdir(cwd), 0);
+    root.source_root = dir;
+    d1 = pc_results_new();
+    ck_assert_int_eq(pc_audit(e, one, &root, d, d1), PC_OK);
+    pc_results_sort(d1);
+    ck_assert_str_eq(finding_of(c, "OPS-001", "flow[signup]")->path, "one.xml");
+    ck_assert_str_eq(finding_of(d1, "OPS-001", "flow[signup]")->path,
+                     "one.xml");
+    ck_assert_str_eq(pc_results_manifest(d1, 0)->path, "one.xml");
+    ck_assert_str_eq(finding_of(c, "OPS-001", "flow[signup]")->fingerprint,
+                     finding_of(d1, "OPS-001", "flow[signup]")->fingerprint);
+
+    unlink(one);
+    unlink(two);
+    rmdir(dir);
+    free(dir);
+    free(text);
+    free(pa);
+    pc_results_free(a);
+    pc_results_free(b);
+    pc_results_free(c);
+    pc_results_free(d1);
+    pc_diags_free(d);
+    pc_engine_free(e);
+}
+END_TEST
+
+/* Elements whose natural names collide (repeated ids and names, names
+ * that look like the path's own syntax, two checks of one rule on one
+ * element) still get one object path, and one fingerprint, each. */
+START_TEST(test_object_paths_unique)
+{
+    static const char *const want[] = {
+        "flow[f]@first",
+        "flow[f]@second",
+        "flow[f#2]@first",
+        "flow[f#3]@second",
+        "flow[f]/field[email]",
+        "flow[f]/field[email#2]",
+        "flow[f]/field[email%232]",
+        "flow[f]/field[email%25232]",
+        "flow[f]/field[a%5D%2Ffield%5Bb]",
+        "flow[f]/field[email#2][p=account]",
+        "flow[f#3]/field[b][p=p%3Dx%5D]",
+        "store[db#2]",
+        "keep[db#2]",
+    };
+    pc_engine *e = engine_load("rules/twins");
+    char *m = manifest_path("twins");
+    pc_results *r = audit_ok(e, m);
+    size_t n = pc_results_count(r);
+
+    ck_assert_uint_eq(n, 26);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            const struct pc_finding *x = pc_results_get(r, i);
+            const struct pc_finding *y = pc_results_get(r, j);
+
+            ck_assert_msg(strcmp(x->object, y->object) != 0 ||
+                              strcmp(x->rule, y->rule) != 0,
+                          "two %s findings at %s", x->rule, x->object);
+            ck_assert_str_ne(x->fingerprint, y->fingerprint);
+        }
+    for (size_t i = 0; i < NELEM(want); i++) {
+        bool found = false;
+
+        for (size_t k = 0; k < n && !found; k++)
+            found = strcmp(pc_results_get(r, k)->object, want[i]) == 0;
+        ck_assert_msg(found, "no finding at %s:\n%s", want[i],
+                      findings_text(r));
+    }
+    free(m);
+    pc_results_free(r);
+    pc_engine_free(e);
+}
+END_TEST
+
+/* Two checks of one rule that could meet on one element must be told
+ * apart by their ids: the rules do not load otherwise. */
+START_TEST(test_compile_indistinct_checks)
+{
+    pc_diags *d = pc_diags_new();
+    char *f = rules_file("bad-checks", "bad.rules.xml");
+
+    ck_assert_int_eq(engine_load_fail("rules/bad-checks", d), PC_EINVALID);
+    ck_assert_uint_eq(pc_diags_errors(d), 2);
+    ck_assert_msg(tu_diag_find(d, "rule BAD-001: the checks at lines") != NULL,
+                  "%s", DIAGS(d));
+    ck_assert_uint_eq(tu_diag_find(d, "rule BAD-001")->loc.line,
+                      tu_line_of(f, "\"BAD-001\""));
+    ck_assert_ptr_nonnull(tu_diag_find(d, "rule BAD-002: the checks at lines"));
+    ck_assert_ptr_nonnull(tu_diag_find(d, "the same id"));
+    ck_assert_ptr_null(tu_diag_find(d, "BAD-003"));
+    free(f);
+    pc_diags_free(d);
 }
 END_TEST
 
@@ -1535,7 +1700,7 @@ START_TEST(test_fail_closed_invalid_manifest)
     size_t before = pc_results_count(r);
     char *m = manifest_path("invalid");
     pc_diags *d = pc_diags_new();
-    pc_status st = pc_audit(e, m, d, r);
+    pc_status st = pc_audit(e, m, NULL, d, r);
 
     ck_assert_int_ne(st, PC_OK);
     /* Its flow fired rules before the bad element was read; none of them
@@ -1566,7 +1731,7 @@ START_TEST(test_fail_closed_missing_manifest)
     char *m = manifest_path("no-such-manifest");
     pc_diags *d = pc_diags_new();
 
-    ck_assert_int_ne(pc_audit(e, m, d, r), PC_OK);
+    ck_assert_int_ne(pc_audit(e, m, NULL, d, r), PC_OK);
     ck_assert_uint_eq(pc_results_count(r), before);
     ck_assert_uint_eq(pc_results_manifest_count(r), 1);
     ck_assert_uint_gt(pc_diags_errors(d), 0);
@@ -1584,7 +1749,7 @@ START_TEST(test_fail_closed_pattern_limit)
     char *m = manifest_path("catastrophic");
     char *rules = rules_file("catastrophic", "catastrophic.rules.xml");
     pc_diags *d = pc_diags_new();
-    pc_status st = pc_audit(e, m, d, r);
+    pc_status st = pc_audit(e, m, NULL, d, r);
     const struct pc_diag *g;
 
     ck_assert_msg(st == PC_ELIMIT, "%s", pc_status_str(st));
@@ -1850,6 +2015,7 @@ rules_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_compile_unknown_clause);
     tcase_add_test(tc, test_compile_unknown_over);
+    tcase_add_test(tc, test_compile_indistinct_checks);
     tcase_add_test(tc, test_compile_bad_pattern);
     tcase_add_test(tc, test_compile_every_error);
     tcase_add_test(tc, test_compile_duplicate_id);
@@ -1861,6 +2027,8 @@ rules_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_fingerprint_stable);
     tcase_add_test(tc, test_fingerprint_application);
+    tcase_add_test(tc, test_fingerprint_path);
+    tcase_add_test(tc, test_object_paths_unique);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("fail-closed");

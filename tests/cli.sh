@@ -182,6 +182,21 @@ check "--output writes the report to the file, not stdout" 1 \
 check "--output leaves no temporary file behind" 1 \
     sh -c '[ -z "$(find "$1" -name ".privcheck-*")" ]' sh "$tmp"
 
+# --output follows the umask, and keeps the mode of a file it replaces.
+(umask 022 && "$PRIVCHECK" check --output "$tmp/m1.txt" \
+    "$fx/compliant-telehealth.xml" >/dev/null 2>&1) || :
+(umask 027 && "$PRIVCHECK" check --output "$tmp/m2.txt" \
+    "$fx/compliant-telehealth.xml" >/dev/null 2>&1) || :
+printf 'old' >"$tmp/m3.txt"
+chmod 0604 "$tmp/m3.txt"
+(umask 077 && "$PRIVCHECK" check --output "$tmp/m3.txt" \
+    "$fx/compliant-telehealth.xml" >/dev/null 2>&1) || :
+status=0
+check "--output follows the umask and keeps an existing file's mode" 0 \
+    sh -c '[ "$(stat -c %a "$1")" = 644 ] && [ "$(stat -c %a "$2")" = 640 ] &&
+           [ "$(stat -c %a "$3")" = 604 ] && grep -q "no findings" "$3"' \
+    sh "$tmp/m1.txt" "$tmp/m2.txt" "$tmp/m3.txt"
+
 run check --output "$tmp/no-such-dir/r.txt" "$fx/compliant-telehealth.xml"
 check "an --output that cannot be written exits 2" 2 \
     sh -c '[ ! -e "$1" ]' sh "$tmp/no-such-dir/r.txt"
@@ -198,6 +213,41 @@ run check -j 1 --format json "$@"
 cp "$tmp/out" "$tmp/j1.json"
 run check -j 4 --format json "$@"
 check "-j 4 gives the same report as -j 1" 1 cmp -s "$tmp/out" "$tmp/j1.json"
+
+# Fingerprints: as doc/json-report.md computes them by hand, and the same
+# from another working directory with --source-root.
+(cd "$SRCDIR" && "$PRIVCHECK" check --format json \
+    fixtures/violations/SEN-001.xml >"$tmp/fp1.json" 2>/dev/null) || :
+(cd "$tmp" && "$PRIVCHECK" check --format json --source-root "$SRCDIR" \
+    "$SRCDIR/fixtures/violations/SEN-001.xml" >"$tmp/fp2.json" 2>/dev/null) || :
+want=$(printf '%s\0%s\0%s\0%s' SEN-001 practice-web \
+    fixtures/violations/SEN-001.xml 'flow[payout-setup]/field[ssn]' |
+    sha256sum | cut -c1-16)
+status=0
+got1=$(jq -r '.findings[] | select(.id == "SEN-001") | .fingerprint' "$tmp/fp1.json")
+got2=$(jq -r '.findings[] | select(.id == "SEN-001") | .fingerprint' "$tmp/fp2.json")
+check "a fingerprint is the documented hash, from any directory with --source-root" 0 \
+    sh -c '[ "$1" = "$2" ] && [ "$1" = "$3" ] &&
+           [ "$(jq -r ".manifests[0].path" "$4")" = fixtures/violations/SEN-001.xml ]' \
+    sh "$want" "$got1" "$got2" "$tmp/fp2.json"
+
+# The rules hash: the doc's recipe, and the same for a copy of the rules
+# anywhere else.
+mkdir "$tmp/rules-copy"
+cp "$SRCDIR"/rules/*.xml "$SRCDIR"/rules/*.rng "$tmp/rules-copy/"
+want=$(cd "$SRCDIR/rules" && LC_ALL=C sha256sum classifiers.xml *.rules.xml |
+    sha256sum | cut -d' ' -f1)
+run check --format json "$fx/compliant-telehealth.xml"
+cp "$tmp/out" "$tmp/h1.json"
+run --rules "$tmp/rules-copy" check --format json "$fx/compliant-telehealth.xml"
+check "rules.sha256 is the documented recipe, wherever the rules are" 0 \
+    sh -c '[ "$(jq -r .rules.sha256 "$1")" = "$3" ] &&
+           [ "$(jq -r .rules.sha256 "$2")" = "$3" ]' \
+    sh "$tmp/h1.json" "$tmp/out" "$want"
+
+run check --source-root "$tmp/no-such-dir" "$fx/compliant-telehealth.xml"
+check "a --source-root that is not a directory is a usage error" 2 \
+    has_err "--source-root"
 
 run check --fail-on sometimes "$fx/compliant-telehealth.xml"
 check "an unknown --fail-on is a usage error" 2 has_err "--fail-on"

@@ -104,6 +104,31 @@ done
 [ "$count" -ge 2 ] && ok "at least two compliant manifests ($count)" ||
     nok "compliant manifests" "only $count"
 
+# Identities: over every fixture, audited in one run, no two findings
+# share a fingerprint, and no rule reports one object of one manifest
+# twice. Many fixtures share an application name: their paths tell them
+# apart.
+status=0
+"$PRIVCHECK" check --fail-on never --format json "$fx"/*.xml "$fx"/*/*.xml \
+    >"$tmp/all.json" 2>"$tmp/err" || status=$?
+if [ "$status" -ne 0 ]; then
+    nok "fingerprints over every fixture" "exit status $status"
+else
+    total=$(jq '.findings | length' "$tmp/all.json")
+    fps=$(jq '[.findings[].fingerprint] | unique | length' "$tmp/all.json")
+    objs=$(jq '[.findings[] | [.file, .id, .object]] | unique | length' \
+        "$tmp/all.json")
+    apps=$(jq '[.manifests[].application] | unique | length' "$tmp/all.json")
+    nman=$(jq '.manifests | length' "$tmp/all.json")
+    if [ "$total" -ge "$(ls "$fx"/violations/*.xml | wc -l)" ] &&
+        [ "$fps" -eq "$total" ] &&
+        [ "$objs" -eq "$total" ] && [ "$apps" -lt "$nman" ]; then
+        ok "$total findings over $nman fixtures ($apps application names): every fingerprint and object path unique"
+    else
+        nok "fingerprints over every fixture" "$total findings, $fps fingerprints, $objs objects, $apps names for $nman manifests; shared: $(jq -c '[.findings | group_by(.fingerprint)[] | select(length > 1) | map([.file, .id, .object])]' "$tmp/all.json")"
+    fi
+fi
+
 # No fixture is left behind for a rule that no longer exists.
 for f in "$fx"/violations/*.xml "$fx"/near-misses/*.xml; do
     [ -f "$f" ] || continue

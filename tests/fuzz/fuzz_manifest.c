@@ -55,7 +55,7 @@ fuzz_manifest_warm_up(void)
 
     if (r == NULL || d == NULL)
         FUZZ_DIE("out of memory");
-    (void)pc_audit(engine, path, d, r);
+    (void)pc_audit(engine, path, NULL, d, r);
     pc_results_free(r);
     pc_diags_free(d);
 }
@@ -131,7 +131,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (r == NULL || d == NULL)
         FUZZ_DIE("out of memory");
 
-    st = pc_audit(engine, path, d, r);
+    st = pc_audit(engine, path, NULL, d, r);
     fuzz_maybe_print(d);
     fuzz_check_diags(d);
     fuzz_check_diags_print(d);
