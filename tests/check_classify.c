@@ -321,7 +321,8 @@ static const struct {
     { "passphrase", "identifiers.password", true },
     { "pin", "identifiers.password", true },
     { "user.password", "identifiers.password", true },
-    { "password_reset_token", "identifiers.password", true },
+    /* A reset token is a login credential, not the password. */
+    { "password_reset_token", "sensitive.login", true },
     { "credentials", "sensitive.login", true },
     { "login_credentials", "sensitive.login", true },
     { "access_token", "sensitive.login", true },
@@ -631,6 +632,8 @@ static const struct {
     { "code", "gnuhealth.healthprofessional", "professional.license" },
     { "title", "hs_hr_emp_work_experience", "professional.business-info" },
     { "phone", "emergency_contacts", "identifiers.phone" },
+    { "textSearchStoringDisabled", "Preferences", "profile.preferences" },
+    { "actionDate", "CampaignLogRecord", "internet.interactions" },
 };
 
 START_TEST(test_ctx_positive)
