@@ -321,7 +321,8 @@ static const struct {
     { "passphrase", "identifiers.password", true },
     { "pin", "identifiers.password", true },
     { "user.password", "identifiers.password", true },
-    { "password_reset_token", "identifiers.password", true },
+    /* A reset token is a login credential, not the password. */
+    { "password_reset_token", "sensitive.login", true },
     { "credentials", "sensitive.login", true },
     { "login_credentials", "sensitive.login", true },
     { "access_token", "sensitive.login", true },
@@ -382,7 +383,9 @@ static const struct {
     { "device_type", "internet.log", false },
     { "device_id", "internet.log", false },
     { "device_fingerprint", "internet.log", false },
-    { "session_id", "internet.log", false },
+    /* A session id is the bearer credential of a logged-in session. */
+    { "session_id", "sensitive.login", true },
+    { "sid", "internet.log", false },
     { "mac_address", "internet.log", false },
     { "idfa", "internet.log", false },
     { "access_log", "internet.log", false },
@@ -436,7 +439,9 @@ static const struct {
     { "login", "identifiers.username", false },
     { "screen_name", "identifiers.username", false },
     { "display_name", "identifiers.username", false },
-    { "nickname", "identifiers.username", false },
+    /* A nickname is what a person is called; a handle is a login. */
+    { "nickname", "identifiers.name", false },
+    { "nick", "identifiers.username", false },
     { "twitter_handle", "identifiers.username", false },
     { "handle", "identifiers.username", false },
     { "google_id", "identifiers.username", false },
@@ -589,6 +594,66 @@ static const struct {
     { "client_address", "identifiers.mailing-address", false },
 };
 
+/* True positives that depend on the context the name is read in. */
+static const struct {
+    const char *name, *context, *element;
+} ctx_positives[] = {
+    { "phone", "organizations", "professional.business-info" },
+    { "city", "spree_stock_locations", "professional.business-info" },
+    { "city", "users", "identifiers.mailing-address" },
+    { "coded_allergen", "allergy", "health.condition" },
+    { "temperature", "gnuhealth.patient.evaluation", "health.condition" },
+    { "value_numeric", "obs", "health.condition" },
+    { "amount", "invoice_items", "commercial.purchases" },
+    { "item_total", "spree_orders", "commercial.purchases" },
+    { "start_datetime", "appointments", "professional.scheduling" },
+    { "notes", "appointments", "professional.scheduling" },
+    { "dateFormat", "Preferences", "profile.preferences" },
+    { "user_notify_pm", "users", "profile.preferences" },
+    { "token", "AuthToken", "sensitive.login" },
+    { "code", "TwoFactorCode", "sensitive.login" },
+    { "description", "calendar_event", "calendar.events" },
+    { "provider", "insurance_data", "billing.insurance" },
+    { "GroupNum", "InsPlan", "billing.insurance" },
+    { "name", "organizations", "professional.business-name" },
+    { "name", "users", "identifiers.name" },
+    { "displayName", "messageParticipant", "identifiers.name" },
+    { "handle", "connectedAccount", "identifiers.email" },
+    { "body", "thread_entry", "communications.content" },
+    { "name", "Email", "communications.content" },
+    { "external_key", "accounts", "identifiers.username" },
+    { "identifier", "patient_identifier", "identifiers.username" },
+    { "code", "gnuhealth.birth_certificate", "identifiers.government-id" },
+    { "bedrooms", "households", "profile.characteristics" },
+    { "mark_time", "topics_track", "internet.browsing" },
+    { "fingerprint", "user_devices", "internet.log" },
+    { "host", "sessions", "identifiers.ip-address" },
+    { "variant", "gnuhealth.patient.genetic.risk", "genetic.data" },
+    { "code", "gnuhealth.healthprofessional", "professional.license" },
+    { "title", "hs_hr_emp_work_experience", "professional.business-info" },
+    { "phone", "emergency_contacts", "identifiers.phone" },
+    { "textSearchStoringDisabled", "Preferences", "profile.preferences" },
+    { "actionDate", "CampaignLogRecord", "internet.interactions" },
+};
+
+START_TEST(test_ctx_positive)
+{
+    pc_diags *d = pc_diags_new();
+    struct classify_result r;
+
+    ck_assert_int_eq(classify_name(cs, ctx_positives[_i].name,
+                                   ctx_positives[_i].context, d,
+                                   (struct pc_loc){ 0 }, &r),
+                     PC_OK);
+    ck_assert_msg(r.element != NULL &&
+                      strcmp(r.element, ctx_positives[_i].element) == 0,
+                  "\"%s\" in %s -> %s (classifier %s); expected %s",
+                  ctx_positives[_i].name, ctx_positives[_i].context, r.element,
+                  r.classifier, ctx_positives[_i].element);
+    pc_diags_free(d);
+}
+END_TEST
+
 START_TEST(test_positive)
 {
     pc_diags *d = pc_diags_new();
@@ -686,7 +751,8 @@ START_TEST(test_not_sensitive)
 }
 END_TEST
 
-/* Every classifier is exercised by at least one true positive. */
+/* Every classifier is exercised by at least one true positive, with or
+ * without a context. */
 START_TEST(test_every_classifier_tested)
 {
     pc_diags *d = pc_diags_new();
@@ -698,6 +764,17 @@ START_TEST(test_every_classifier_tested)
         struct classify_result r;
 
         ck_assert_int_eq(classify_name(cs, positives[i].name, NULL, d,
+                                       (struct pc_loc){ 0 }, &r),
+                         PC_OK);
+        for (size_t k = 0; k < n && r.classifier != NULL; k++)
+            if (strcmp(classify_get(cs, k)->id, r.classifier) == 0)
+                seen[k] = true;
+    }
+    for (size_t i = 0; i < NELEM(ctx_positives); i++) {
+        struct classify_result r;
+
+        ck_assert_int_eq(classify_name(cs, ctx_positives[i].name,
+                                       ctx_positives[i].context, d,
                                        (struct pc_loc){ 0 }, &r),
                          PC_OK);
         for (size_t k = 0; k < n && r.classifier != NULL; k++)
@@ -2023,6 +2100,7 @@ classify_suite(void)
     tcase_add_unchecked_fixture(tc, load_set, free_set);
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_positive, 0, NELEM(positives));
+    tcase_add_loop_test(tc, test_ctx_positive, 0, NELEM(ctx_positives));
     tcase_add_loop_test(tc, test_negative, 0, NELEM(negatives));
     tcase_add_loop_test(tc, test_not_sensitive, 0, NELEM(not_sensitive));
     tcase_add_test(tc, test_every_classifier_tested);

@@ -336,14 +336,14 @@ run --rules "$ctxrules" classify --explain --context users name
 check "explain: a <not> that does not count in this context" 0 \
     has_out '^    person: <not> 1 matched the name but does not veto: its context=".*" does not match the context$'
 
-run classify --explain email_verified email
+run classify --explain email_verified gender
 check "explain with the real classifiers: every classifier until one is chosen" 0 sh -c '
     n=$(grep -c "^    [a-z0-9-]*: no <name> matched\$" "$1")
     [ "$n" -gt 40 ] &&
     grep -q "^    email: vetoed by <not> 1: " "$1" &&
     grep -qx "  context used: none; it did not matter (the answer is the same in every context)" "$1" &&
-    grep -q "^    email: chosen (identifiers.email, line [0-9]*)\$" "$1" &&
-    grep -q "^  element: identifiers.email (classifier email, pattern " "$1"' \
+    grep -q "^    gender: chosen (person.gender, line [0-9]*)\$" "$1" &&
+    grep -q "^  element: person.gender, NOT declared by the policy (classifier gender, pattern " "$1"' \
     sh "$tmp/out"
 
 run classify --context calendar_event description name
