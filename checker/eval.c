@@ -470,6 +470,10 @@ field_classify(struct mstate *ms, const struct obj *f, const char *name,
     struct strbuf ctx = STRBUF_INIT(0);
     pc_status st = PC_OK;
 
+    /* A source that is a declared store names infrastructure ("warehouse",
+     * "backups"), not what the data is about: it is no context. */
+    if (source != NULL && map_get(ms->stores, source) != NULL)
+        source = NULL;
     if (table == NULL)
         st = strbuf_printf(&ctx, "%s %s", id != NULL ? id : "",
                            source != NULL ? source : "");
