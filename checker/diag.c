@@ -217,6 +217,12 @@ diag_put_escaped(FILE *out, const char *str)
 }
 
 void
+pc_put_escaped(FILE *out, const char *s)
+{
+    diag_put_escaped(out, s != NULL ? s : "");
+}
+
+void
 pc_diags_print(const pc_diags *d, FILE *out)
 {
     for (size_t i = 0; i < d->n; i++) {

@@ -70,11 +70,47 @@ struct cli {
     bool explain;        /* classify --explain */
 };
 
+/* s escaped for printing (pc_put_escaped), in one of a few rotating
+ * buffers: valid until ESC_SLOTS more calls, enough for one printf. Every
+ * string that came from the command line or an input goes through it. */
+#define ESC_SLOTS 8
+static char *esc_slots[ESC_SLOTS];
+static unsigned esc_next;
+
+static const char *
+esc(const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    if (f == NULL)
+        return "(out of memory)";
+    pc_put_escaped(f, s);
+    if (fclose(f) != 0 || buf == NULL) {
+        free(buf);
+        return "(out of memory)";
+    }
+    free(esc_slots[esc_next]);
+    esc_slots[esc_next] = buf;
+    esc_next = (esc_next + 1) % ESC_SLOTS;
+    return buf;
+}
+
+static void
+esc_free(void)
+{
+    for (unsigned i = 0; i < ESC_SLOTS; i++) {
+        free(esc_slots[i]);
+        esc_slots[i] = NULL;
+    }
+}
+
 static int
 usage_error(const char *what, const char *arg)
 {
     fprintf(stderr, "privcheck: %s%s%s\nTry 'privcheck --help'.\n", what,
-            arg != NULL ? ": " : "", arg != NULL ? arg : "");
+            arg != NULL ? ": " : "", arg != NULL ? esc(arg) : "");
     return EXIT_FAIL;
 }
 
@@ -201,7 +237,7 @@ cmd_check(struct cli *c, int argc, char **argv)
         pc_diags_print(j.diags[i], stderr);
         if (j.status[i] != PC_OK) {
             failed = true;
-            fprintf(stderr, "%s: error: not audited\n", argv[i]);
+            fprintf(stderr, "%s: error: not audited\n", esc(argv[i]));
         } else if (pc_results_merge(all, j.results[i]) != PC_OK) {
             goto nomem;
         }
@@ -254,7 +290,7 @@ cmd_validate(struct cli *c, int argc, char **argv)
         pc_status st = pc_validate_file(&c->paths, argv[i], c->diags);
 
         if (st == PC_OK)
-            printf("%s: valid\n", argv[i]);
+            printf("%s: valid\n", esc(argv[i]));
         else
             worst = st;
         pc_diags_print(c->diags, stderr);
@@ -287,7 +323,7 @@ cmd_explain(struct cli *c, int argc, char **argv)
         fprintf(stderr,
                 "privcheck: error: no rule '%s'; 'privcheck rules' "
                 "lists them\n",
-                argv[0]);
+                esc(argv[0]));
         pc_engine_free(e);
         return EXIT_FAIL;
     }
@@ -357,9 +393,10 @@ explain_step(void *arg, const struct pc_classify_step *st)
     switch (st->event) {
     case PC_CLASSIFY_START:
         snprintf(x->context, sizeof x->context, "%s", st->context);
-        printf("  normalised name: %s\n", st->name[0] ? st->name : "(empty)");
+        printf("  normalised name: %s\n",
+               st->name[0] ? esc(st->name) : "(empty)");
         printf("  normalised context: %s\n",
-               st->context[0] ? st->context : "(none)");
+               st->context[0] ? esc(st->context) : "(none)");
         printf("  classifiers, in file order:\n");
         break;
     case PC_CLASSIFY_NO_NAME:
@@ -423,11 +460,12 @@ print_classification(const char *name, const char *context,
     if (cl->element == NULL) {
         printf("%s%s%s: not recognised by any classifier (a field named "
                "so needs a category)\n",
-               name, in, ctx);
+               esc(name), in, esc(ctx));
         return;
     }
-    printf("%s%s%s: %s%s%s\n    classifier %s, pattern %s\n", name, in, ctx,
-           cl->element, cl->declared ? "" : " (NOT declared by the policy)",
+    printf("%s%s%s: %s%s%s\n    classifier %s, pattern %s\n", esc(name), in,
+           esc(ctx), cl->element,
+           cl->declared ? "" : " (NOT declared by the policy)",
            cl->sensitive ? ", sensitive" : "", cl->classifier, cl->pattern);
 }
 
@@ -452,14 +490,15 @@ cmd_classify(struct cli *c, int argc, char **argv)
             continue;
         }
         if (c->context != NULL)
-            printf("%s (context %s):\n", argv[i], c->context);
+            printf("%s (context %s):\n", esc(argv[i]), esc(c->context));
         else
-            printf("%s:\n", argv[i]);
+            printf("%s:\n", esc(argv[i]));
         st = pc_classify_explain(e, argv[i], c->context, c->diags, explain_step,
                                  &x, &cl);
         if (st != PC_OK)
             break;
-        printf("  context used: %s; %s\n", x.context[0] ? x.context : "none",
+        printf("  context used: %s; %s\n",
+               x.context[0] ? esc(x.context) : "none",
                x.by_context ? "it decided the answer (a pattern that matched "
                               "the name has a context condition)"
                             : "it did not matter (the answer is the same in "
@@ -619,8 +658,11 @@ main(int argc, char **argv)
     const struct command *cmd = NULL;
     int opt, rc = EXIT_FAIL;
 
+    /* getopt's own messages name argv[0] (a build path under libtool)
+     * and echo the option raw: ours name privcheck and escape it. */
+    opterr = 0;
     /* The command may come before or after the options. */
-    while ((opt = getopt_long(argc, argv, "hVf:o:j:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":hVf:o:j:", opts, NULL)) != -1) {
         switch (opt) {
         case 'h':
             printf(usage_text, pc_report_formats());
@@ -678,11 +720,13 @@ main(int argc, char **argv)
         case OPT_EXPLAIN:
             c.explain = true;
             break;
+        case ':':
+            rc = usage_error("this option needs a value", argv[optind - 1]);
+            goto out;
         default:
-            /* getopt has said which option it did not understand. */
-            fputs("Usage: privcheck [--policy FILE] [--rules DIR] COMMAND "
-                  "[OPTION]... [ARG]...\nTry 'privcheck --help'.\n",
-                  stderr);
+            rc = usage_error("unrecognised option",
+                             optopt != 0 ? (char[]){ '-', (char)optopt, '\0' }
+                                         : argv[optind - 1]);
             goto out;
         }
     }
@@ -715,5 +759,6 @@ main(int argc, char **argv)
 out:
     pc_paths_clear(&c.paths);
     pc_diags_free(c.diags);
+    esc_free();
     return rc;
 }

@@ -79,6 +79,11 @@ void pc_diags_clear(pc_diags *d);
 /* Print every diagnostic as `file:line:col: severity: message`, with
  * control bytes escaped. */
 void pc_diags_print(const pc_diags *d, FILE *out);
+/* Write s with control bytes, C1 controls, bidi overrides and invalid
+ * UTF-8 escaped as \xNN: the one printer for text that came from input
+ * (a file name, an id, a field name), so none can drive a terminal or
+ * forge a line of CI output. */
+void pc_put_escaped(FILE *out, const char *s);
 
 /* ------------------------------------------------------------------ */
 /* Replacing a file atomically: whole, or not at all. */

@@ -363,10 +363,11 @@ check "classify options may come before the command" 0 \
 
 run classify --frobnicate email
 check "classify: an unknown option is a usage error" 2 sh -c '
-    grep -q "unrecognized option" "$1" && grep -q "^Usage: privcheck" "$1"' \
+    grep -q "^privcheck: unrecognised option: --frobnicate" "$1" &&
+    grep -q "^Try .privcheck --help." "$1"' \
     sh "$tmp/err"
 run classify --context
-check "classify: --context needs a value" 2 has_err "requires an argument"
+check "classify: --context needs a value" 2 has_err "this option needs a value: --context"
 run check --context users "$fx/compliant-telehealth.xml"
 check "--context is for classify only" 2 \
     has_err "--context is an option of classify, not of: check"
@@ -379,6 +380,42 @@ check "rules lists the catalog" 0 has_out '^[0-9][0-9]* rules$'
 run --rules "$tmp" check "$fx/compliant-telehealth.xml"
 check "a rules directory without rules fails closed" 2 \
     has_err "nothing was checked"
+
+# ------------------------------------------------ echoed input is escaped
+# Nothing a user or a pull request controls reaches the terminal or the
+# CI log raw: no ESC or BEL byte, and no newline that could start a forged
+# workflow command.
+esc=$(printf '\033')
+bel=$(printf '\007')
+nl='
+'
+raw_free() {
+    ! grep -q -e "$esc" -e "$bel" "$tmp/out" "$tmp/err" &&
+        ! grep -q '^::error' "$tmp/out" "$tmp/err"
+}
+run explain "SEN${esc}[2J${nl}::error file=x::forged"
+check "explain escapes an unknown id" 2 sh -c '
+    grep -q -F "no rule '"'"'SEN\x1b[2J\x0a::error file=x::forged'"'"'" "$1"' \
+    sh "$tmp/err"
+raw_free || nok "explain echoes nothing raw" "raw bytes in the output"
+run classify "na${bel}me${nl}::error::x"
+check "classify escapes the name" 0 has_out 'na\\x07me\\x0a::error::x'
+raw_free || nok "classify echoes nothing raw" "raw bytes in the output"
+run "cmd${esc}[31m"
+check "an unknown command is escaped" 2 has_err 'unknown command: cmd\x1b[31m'
+raw_free || nok "unknown command echoes nothing raw" "raw bytes"
+run --bogus
+check "an unknown option names privcheck, not a build path" 2 sh -c '
+    grep -q -F "privcheck: unrecognised option: --bogus" "$1" &&
+    ! grep -q "libs\|lt-" "$1"' sh "$tmp/err"
+bad="$tmp/evil${esc}]0;x${bel}${nl}::error file=y::forged.xml"
+printf 'not xml' >"$bad"
+run check "$bad"
+check "a manifest's file name is escaped in every line" 2 has_err 'evil\x1b]0;x\x07\x0a::error file=y::forged.xml: error: not audited'
+raw_free || nok "check echoes no file name raw" "raw bytes in the output"
+run validate "$bad"
+check "validate escapes the file name" 2
+raw_free || nok "validate echoes no file name raw" "raw bytes in the output"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
