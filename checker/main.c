@@ -54,6 +54,7 @@ static const char usage_text[] =
 
 struct cli {
     struct pc_paths paths;
+    struct pc_run_info run;
     pc_diags *diags;
     const char *format, *output;
     const char *source_root;
@@ -79,6 +80,24 @@ cli_finish(struct cli *c, pc_status st)
     if (st == PC_ENOMEM)
         fputs("privcheck: error: out of memory\n", stderr);
     return st == PC_OK ? EXIT_CLEAN : EXIT_FAIL;
+}
+
+/* Now, or SOURCE_DATE_EPOCH when it is set (reproducible reports: the
+ * tests pin it). */
+static time_t
+cli_now(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long t;
+
+    if (s != NULL && *s != '\0') {
+        errno = 0;
+        t = strtoll(s, &end, 10);
+        if (errno == 0 && *end == '\0' && t >= 0)
+            return (time_t)t;
+    }
+    return time(NULL);
 }
 
 static pc_status
@@ -124,7 +143,7 @@ job_run(void *arg)
 static pc_status
 cli_write_report(struct cli *c, const pc_engine *e, const pc_results *r)
 {
-    struct pc_report_options opt = { false };
+    struct pc_report_options opt = { .color = false, .run = &c->run };
     pc_atomic *a = NULL;
     FILE *out;
     pc_status st;
@@ -163,6 +182,9 @@ cmd_check(struct cli *c, int argc, char **argv)
 
     if (argc < 1)
         return usage_error("check needs at least one MANIFEST", NULL);
+    c->run.start = cli_now();
+    c->run.fail_on = c->fail_on;
+    c->run.never_fail = c->never_fail;
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
     j.engine = e;
@@ -206,13 +228,18 @@ cmd_check(struct cli *c, int argc, char **argv)
         goto out;
     }
     pc_results_sort(all);
+    /* The exit status is known before the reports are written (SARIF
+     * records it); a report that cannot be written makes it 2. */
+    c->run.exit_code =
+        !c->never_fail && pc_results_at_least(all, c->fail_on) > 0
+            ? EXIT_FINDINGS
+            : EXIT_CLEAN;
+    c->run.end = cli_now();
     if ((st = cli_write_report(c, e, all)) != PC_OK) {
         rc = cli_finish(c, st);
         goto out;
     }
-    rc = !c->never_fail && pc_results_at_least(all, c->fail_on) > 0
-             ? EXIT_FINDINGS
-             : EXIT_CLEAN;
+    rc = c->run.exit_code;
     goto out;
 nomem:
     fputs("privcheck: error: out of memory\n", stderr);
