@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "diag.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 #include <stdlib.h>
@@ -175,51 +176,64 @@ diag_is_format_char(const unsigned char *s, size_t n)
     return false;
 }
 
+size_t
+diag_scan(const char *str, size_t avail, bool *unsafe)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t n = utf8_len(s, avail);
+
+    if (n == 0) {
+        *unsafe = true; /* not UTF-8: one byte at a time */
+        return 1;
+    }
+    /* C0 controls but tab, DEL; C1 controls (a raw CSI drives some
+     * terminals) and bidi overrides (they reorder what a reviewer sees). */
+    *unsafe = (n == 1 && (*s < 0x20 || *s == 0x7f) && *s != '\t') ||
+              diag_is_format_char(s, n);
+    return n;
+}
+
 void
 diag_put_escaped(FILE *out, const char *str)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    const unsigned char *end = s + strlen(str);
-    const unsigned char *run = s; /* safe bytes not yet written */
+    const char *end = str + strlen(str);
 
-    /* Safe bytes go out in runs: one fwrite per run, not per character,
-     * since a report is mostly plain text. */
-    while (s < end) {
-        size_t n;
+    while (str < end) {
+        bool unsafe;
+        size_t n = diag_scan(str, (size_t)(end - str), &unsafe);
 
-        if (*s >= 0x20 && *s < 0x7f) {
-            s++;
-            continue;
-        }
-        n = utf8_len(s, (size_t)(end - s));
-        if (n == 1 && *s == '\t') {
-            s++;
-            continue;
-        }
-        if (n > 1 && !diag_is_format_char(s, n)) {
-            s += n;
-            continue;
-        }
-        if (s > run)
-            fwrite(run, 1, (size_t)(s - run), out);
-        /* A control byte, C1 controls (a raw CSI drives some terminals),
-         * bidi overrides (they reorder what a reviewer sees) and invalid
-         * UTF-8, byte by byte. */
-        if (n == 0)
-            n = 1;
-        for (size_t i = 0; i < n; i++)
-            fprintf(out, "\\x%02x", s[i]);
-        s += n;
-        run = s;
+        if (unsafe)
+            for (size_t i = 0; i < n; i++)
+                fprintf(out, "\\x%02x", (unsigned char)str[i]);
+        else
+            fwrite(str, 1, n, out);
+        str += n;
     }
-    if (s > run)
-        fwrite(run, 1, (size_t)(s - run), out);
 }
 
 void
 pc_put_escaped(FILE *out, const char *s)
 {
     diag_put_escaped(out, s != NULL ? s : "");
+}
+
+pc_status
+diag_escape(struct strbuf *b, const char *str)
+{
+    const char *end = str + strlen(str);
+    pc_status st = PC_OK;
+
+    while (str < end && st == PC_OK) {
+        bool unsafe;
+        size_t n = diag_scan(str, (size_t)(end - str), &unsafe);
+
+        for (size_t i = 0; unsafe && i < n && st == PC_OK; i++)
+            st = strbuf_printf(b, "\\x%02x", (unsigned char)str[i]);
+        if (!unsafe)
+            st = strbuf_add(b, str, n);
+        str += n;
+    }
+    return st;
 }
 
 void

@@ -28,4 +28,13 @@ pc_status diag_fail(pc_diags *d, pc_status st, struct pc_loc loc,
  * so hostile input cannot drive the terminal. */
 void diag_put_escaped(FILE *out, const char *s);
 
+struct strbuf;
+/* The same escaping, appended to b. */
+pc_status diag_escape(struct strbuf *b, const char *s);
+/* The length of the UTF-8 sequence at s (avail bytes readable, at least
+ * 1), and whether it is unsafe to show raw: a control character but tab,
+ * a C1 control, a bidi override, or a byte that is not UTF-8 (then the
+ * length is 1). Reports that escape in their own way use it. */
+size_t diag_scan(const char *s, size_t avail, bool *unsafe);
+
 #endif

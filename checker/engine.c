@@ -218,15 +218,27 @@ pc_status
 pc_report_write(const char *format, const pc_engine *e, const pc_results *r,
                 const struct pc_report_options *opt, FILE *out, pc_diags *d)
 {
+    const struct pc_rule_info **rules =
+        calloc(e->rules->nrules + 1, sizeof *rules);
+    pc_status st;
     struct report_meta meta = {
         .tool = PACKAGE_NAME,
         .tool_version = pc_version(),
+        .tool_uri = PC_INFO_URI[0] != '\0' ? PC_INFO_URI : NULL,
         .policy_id = pc_policy_id(e->policy),
         .policy_version = pc_policy_version(e->policy),
         .policy_title = pc_policy_title(e->policy),
         .policy_sha256 = pc_policy_sha256(e->policy),
         .rules_sha256 = e->sha256,
+        .rules = rules,
+        .nrules = e->rules->nrules,
     };
 
-    return report_write(format, &meta, r, opt, out, d);
+    if (rules == NULL)
+        return PC_ENOMEM;
+    for (size_t i = 0; i < e->rules->nrules; i++)
+        rules[i] = &e->rules->rules[i]->info;
+    st = report_write(format, &meta, r, opt, out, d);
+    free(rules);
+    return st;
 }

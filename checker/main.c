@@ -36,8 +36,11 @@ static const char usage_text[] =
     "Options:\n"
     "  --policy FILE          the policy (default: the installed one)\n"
     "  --rules DIR            the rules directory (default: installed)\n"
-    "  -f, --format FORMAT    check: report format (%s; default text)\n"
-    "  -o, --output FILE      check: write the report to FILE, atomically\n"
+    "  -f, --format FORMAT    check: report format (%s; default text);\n"
+    "                         give several for several reports\n"
+    "  -o, --output FILE      check: write the report of the --format before\n"
+    "                         it to FILE, atomically (without one: standard\n"
+    "                         output)\n"
     "  --fail-on LEVEL        check: exit 1 on findings at or above LEVEL\n"
     "                         (error, warning, note, never; default error)\n"
     "  -j, --jobs N           check: audit N manifests in parallel\n"
@@ -58,10 +61,18 @@ static const char usage_text[] =
     "found; NO_COLOR turns colour off.\n"
     "See privcheck(1).\n";
 
+#define MAX_REPORTS 16
+
 struct cli {
     struct pc_paths paths;
+    struct pc_run_info run;
     pc_diags *diags;
-    const char *format, *output;
+    /* --format X [--output F] pairs, in order; output NULL: stdout. */
+    struct {
+        const char *format, *output;
+    } reports[MAX_REPORTS];
+    size_t nreports;
+    const char *pending_output; /* an --output before any --format */
     const char *source_root;
     pc_severity fail_on;
     bool never_fail;
@@ -125,6 +136,24 @@ cli_finish(struct cli *c, pc_status st)
     return st == PC_OK ? EXIT_CLEAN : EXIT_FAIL;
 }
 
+/* Now, or SOURCE_DATE_EPOCH when it is set (reproducible reports: the
+ * tests pin it). */
+static time_t
+cli_now(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long t;
+
+    if (s != NULL && *s != '\0') {
+        errno = 0;
+        t = strtoll(s, &end, 10);
+        if (errno == 0 && *end == '\0' && t >= 0)
+            return (time_t)t;
+    }
+    return time(NULL);
+}
+
 static pc_status
 cli_engine(struct cli *c, pc_engine **e)
 {
@@ -162,33 +191,54 @@ job_run(void *arg)
     return NULL;
 }
 
-/* Write the report to c->output through a temporary file in the same
- * directory and a rename (pc_atomic_*), so readers never see half a
- * report. */
+/* Write every report: those with an --output each to a temporary file
+ * beside it (pc_atomic_*), the one without to standard output. Only when
+ * every one was written whole are the files renamed into place; if any
+ * fails, none replaces anything, and the run exits 2. */
 static pc_status
-cli_write_report(struct cli *c, const pc_engine *e, const pc_results *r)
+cli_write_reports(struct cli *c, const pc_engine *e, const pc_results *r)
 {
-    struct pc_report_options opt = { false };
-    pc_atomic *a = NULL;
-    FILE *out;
-    pc_status st;
+    struct pc_report_options opt = { .color = false, .run = &c->run };
+    pc_atomic *a[MAX_REPORTS] = { NULL };
+    pc_status st = PC_OK;
+    size_t i;
 
-    if (c->output == NULL || strcmp(c->output, "-") == 0) {
-        const char *nc = getenv("NO_COLOR");
+    for (i = 0; i < c->nreports && st == PC_OK; i++) {
+        FILE *out;
 
-        opt.color = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
-        return pc_report_write(c->format, e, r, &opt, stdout, c->diags);
+        if (c->reports[i].output == NULL)
+            continue;
+        if ((st = pc_atomic_open(c->reports[i].output, c->diags, &a[i],
+                                 &out)) != PC_OK)
+            break;
+        if ((st = pc_report_write(c->reports[i].format, e, r, &opt, out,
+                                  c->diags)) == PC_OK)
+            st = pc_atomic_close(a[i], c->diags);
     }
-    if ((st = pc_atomic_open(c->output, c->diags, &a, &out)) != PC_OK)
-        return st;
-    st = pc_report_write(c->format, e, r, &opt, out, c->diags);
-    if (st == PC_OK)
-        st = pc_atomic_commit(a, c->diags);
-    else
-        pc_atomic_abort(a);
-    if (st == PC_EIO)
-        fprintf(stderr, "privcheck: error: %s: report not written\n",
-                c->output);
+    for (i = 0; i < c->nreports && st == PC_OK; i++) {
+        const char *nc = getenv("NO_COLOR");
+        struct pc_report_options tty = opt;
+
+        if (c->reports[i].output != NULL)
+            continue;
+        tty.color = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+        st =
+            pc_report_write(c->reports[i].format, e, r, &tty, stdout, c->diags);
+    }
+    for (i = 0; i < c->nreports; i++) {
+        if (a[i] == NULL)
+            continue;
+        if (st == PC_OK) {
+            pc_status cst = pc_atomic_commit(a[i], c->diags);
+
+            if (cst != PC_OK)
+                st = cst;
+        } else {
+            pc_atomic_abort(a[i]);
+            fprintf(stderr, "privcheck: error: %s: report not written\n",
+                    c->reports[i].output);
+        }
+    }
     return st;
 }
 
@@ -207,6 +257,9 @@ cmd_check(struct cli *c, int argc, char **argv)
 
     if (argc < 1)
         return usage_error("check needs at least one MANIFEST", NULL);
+    c->run.start = cli_now();
+    c->run.fail_on = c->fail_on;
+    c->run.never_fail = c->never_fail;
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
     j.engine = e;
@@ -250,13 +303,18 @@ cmd_check(struct cli *c, int argc, char **argv)
         goto out;
     }
     pc_results_sort(all);
-    if ((st = cli_write_report(c, e, all)) != PC_OK) {
+    /* The exit status is known before the reports are written (SARIF
+     * records it); a report that cannot be written makes it 2. */
+    c->run.exit_code =
+        !c->never_fail && pc_results_at_least(all, c->fail_on) > 0
+            ? EXIT_FINDINGS
+            : EXIT_CLEAN;
+    c->run.end = cli_now();
+    if ((st = cli_write_reports(c, e, all)) != PC_OK) {
         rc = cli_finish(c, st);
         goto out;
     }
-    rc = !c->never_fail && pc_results_at_least(all, c->fail_on) > 0
-             ? EXIT_FINDINGS
-             : EXIT_CLEAN;
+    rc = c->run.exit_code;
     goto out;
 nomem:
     fputs("privcheck: error: out of memory\n", stderr);
@@ -614,6 +672,37 @@ parse_jobs(const char *s, unsigned *out)
     return true;
 }
 
+/* The reports, settled: an --output left over is the text report's
+ * (`--output r.txt` alone); none at all is text on standard output; "-"
+ * is standard output; at most one report goes there, and no file gets
+ * two. */
+static int
+cli_check_reports(struct cli *c)
+{
+    size_t tostdout = 0;
+
+    if (c->pending_output != NULL || c->nreports == 0) {
+        c->reports[c->nreports].format = "text";
+        c->reports[c->nreports++].output = c->pending_output;
+        c->pending_output = NULL;
+    }
+    for (size_t i = 0; i < c->nreports; i++) {
+        const char *o = c->reports[i].output;
+
+        if (o != NULL && strcmp(o, "-") == 0)
+            c->reports[i].output = o = NULL;
+        if (o == NULL && ++tostdout > 1)
+            return usage_error("only one report can go to standard output; "
+                               "give the others an --output",
+                               c->reports[i].format);
+        for (size_t j = 0; o != NULL && j < i; j++)
+            if (c->reports[j].output != NULL &&
+                strcmp(c->reports[j].output, o) == 0)
+                return usage_error("two reports to one --output", o);
+    }
+    return EXIT_CLEAN;
+}
+
 static bool
 is_dir(const char *p)
 {
@@ -654,7 +743,7 @@ main(int argc, char **argv)
         { "source-root", required_argument, NULL, OPT_SOURCE_ROOT },
         { NULL, 0, NULL, 0 },
     };
-    struct cli c = { .format = "text", .fail_on = PC_SEV_ERROR, .jobs = 1 };
+    struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
     const struct command *cmd = NULL;
     int opt, rc = EXIT_FAIL;
 
@@ -685,10 +774,26 @@ main(int argc, char **argv)
                 rc = usage_error("unknown --format", optarg);
                 goto out;
             }
-            c.format = optarg;
+            if (c.nreports == MAX_REPORTS) {
+                rc = usage_error("too many reports in one run", NULL);
+                goto out;
+            }
+            c.reports[c.nreports].format = optarg;
+            c.reports[c.nreports++].output = c.pending_output;
+            c.pending_output = NULL;
             break;
         case 'o':
-            c.output = optarg;
+            /* It binds to the --format before it, or else to the next. */
+            if (c.nreports > 0 && c.reports[c.nreports - 1].output == NULL &&
+                c.pending_output == NULL)
+                c.reports[c.nreports - 1].output = optarg;
+            else if (c.pending_output == NULL)
+                c.pending_output = optarg;
+            else {
+                rc = usage_error("--output without a --format of its own",
+                                 optarg);
+                goto out;
+            }
             break;
         case OPT_FAIL_ON:
             if (strcmp(optarg, "never") == 0) {
@@ -734,6 +839,9 @@ main(int argc, char **argv)
         fprintf(stderr, usage_text, pc_report_formats());
         goto out;
     }
+    if ((rc = cli_check_reports(&c)) != EXIT_CLEAN)
+        goto out;
+    rc = EXIT_FAIL;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[optind], commands[i].name) == 0)
             cmd = &commands[i];

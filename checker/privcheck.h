@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -336,8 +337,20 @@ size_t pc_results_at_least(const pc_results *r, pc_severity sev);
 /* ------------------------------------------------------------------ */
 /* Reports. */
 
+/* What the run did, for the reports that record it: SARIF's invocation,
+ * the Markdown verdict, which JUnit findings fail. */
+struct pc_run_info {
+    int exit_code;       /* the status privcheck exits with */
+    time_t start, end;   /* when it started, when it wrote the reports */
+    pc_severity fail_on; /* --fail-on */
+    bool never_fail;     /* --fail-on never */
+};
+
 struct pc_report_options {
     bool color; /* ANSI colour (text format only) */
+    /* NULL: not known; a report then states no verdict and no times, and
+     * takes errors to fail (the default --fail-on). */
+    const struct pc_run_info *run;
 };
 
 /* Is `format` a report format ("text", "json", ...)? */

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "map.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -15,8 +16,8 @@
 
 /* A new format: a report-NAME.c with its descriptor, a line here. */
 static const struct report_format *const formats[] = {
-    &report_text,
-    &report_json,
+    &report_text,  &report_json,   &report_sarif,
+    &report_junit, &report_github, &report_markdown,
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])
@@ -97,6 +98,58 @@ report_after(struct report *r, const char *format, pc_status st)
     if (st == PC_EIO || (st == PC_OK && ferror(r->out)))
         return report_io_fail(r, format, err);
     return st;
+}
+
+bool
+report_fails(const struct report *r, const struct pc_finding *f)
+{
+    const struct pc_run_info *run = r->opt->run;
+
+    if (run != NULL && run->never_fail)
+        return false;
+    return report_severity(f->severity) >=
+           (run != NULL ? run->fail_on : PC_SEV_ERROR);
+}
+
+pc_status
+report_md(struct strbuf *b, const char *s)
+{
+    const char *end = s + strlen(s);
+    pc_status st = PC_OK;
+
+    while (s < end && st == PC_OK) {
+        bool unsafe;
+        size_t n = diag_scan(s, (size_t)(end - s), &unsafe);
+
+        if (*s == '\n')
+            st = strbuf_puts(b, "<br>");
+        else if (unsafe)
+            for (size_t i = 0; i < n && st == PC_OK; i++)
+                st = strbuf_printf(b, "\\\\x%02x", (unsigned char)s[i]);
+        else if (*s == '<')
+            st = strbuf_puts(b, "&lt;");
+        else if (*s == '>')
+            st = strbuf_puts(b, "&gt;");
+        else if (*s == '&')
+            st = strbuf_puts(b, "&amp;");
+        else if (*s == '|')
+            st = strbuf_puts(b, "&#124;");
+        else if (strchr("\\`*_[]#~", *s) != NULL)
+            st = strbuf_printf(b, "\\%c", *s);
+        else
+            st = strbuf_add(b, s, n);
+        s += n;
+    }
+    return st;
+}
+
+bool
+report_time(time_t t, char buf[32])
+{
+    struct tm tm;
+
+    return gmtime_r(&t, &tm) != NULL &&
+           strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
 }
 
 size_t

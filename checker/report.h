@@ -11,8 +11,13 @@
  * JSON writes null). */
 struct report_meta {
     const char *tool, *tool_version;
+    const char *tool_uri; /* where to read about it; NULL: unknown */
     const char *policy_id, *policy_version, *policy_title, *policy_sha256;
     const char *rules_sha256;
+    /* The rule catalog, sorted by id (SARIF lists it, JUnit has a test
+     * case per rule); borrowed. */
+    const struct pc_rule_info *const *rules;
+    size_t nrules;
 };
 
 /* One report being written. Everything but state is set by report_write
@@ -57,8 +62,12 @@ struct report_format {
     void (*cleanup)(struct report *r);
 };
 
-extern const struct report_format report_text; /* report-text.c */
-extern const struct report_format report_json; /* report-json.c */
+extern const struct report_format report_text;     /* report-text.c */
+extern const struct report_format report_json;     /* report-json.c */
+extern const struct report_format report_sarif;    /* report-sarif.c */
+extern const struct report_format report_junit;    /* report-junit.c */
+extern const struct report_format report_github;   /* report-github.c */
+extern const struct report_format report_markdown; /* report-markdown.c */
 
 /* The format called `name`, or NULL. Borrowed (static). */
 const struct report_format *report_format_find(const char *name);
@@ -76,5 +85,20 @@ pc_status report_write(const char *format, const struct report_meta *meta,
 /* The severity a finding is reported with: out-of-range values are
  * errors, so a corrupt severity never hides a finding. */
 pc_severity report_severity(pc_severity sev);
+
+/* Does f make the run fail (at or above --fail-on)? */
+bool report_fails(const struct report *r, const struct pc_finding *f);
+
+struct strbuf;
+/* Append s to b as Markdown text that shows exactly s: the characters
+ * Markdown (and GitHub's flavour) gives meaning to are backslash-escaped,
+ * < > & | are entities, a newline is <br>, and what must not be shown
+ * raw (control characters, bidi overrides, bytes that are not UTF-8) is
+ * written \xNN. Safe inside a table cell and a quote. */
+pc_status report_md(struct strbuf *b, const char *s);
+
+/* t as ISO 8601 UTC, "2024-05-01T12:00:00Z", into buf; false when t is
+ * out of range. */
+bool report_time(time_t t, char buf[32]);
 
 #endif

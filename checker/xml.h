@@ -82,4 +82,19 @@ pc_status xml_root_ns(const char *path, pc_diags *d, char **out);
 /* Free cached schemas (for leak checkers). */
 void xml_cleanup(void);
 
+/* Writing XML (write-xml.c): elements, attributes and text escaped by
+ * libxml2, with what XML cannot carry written as \xNN. Calls after a
+ * failure do nothing; xml_writer_close says whether everything was
+ * written (PC_EIO, PC_ENOMEM) and frees w. NULL values are skipped. */
+struct xml_writer;
+pc_status xml_writer_open(FILE *out, struct xml_writer **w);
+void xml_writer_start(struct xml_writer *w, const char *name);
+void xml_writer_attr(struct xml_writer *w, const char *name, const char *value);
+void xml_writer_attr_uint(struct xml_writer *w, const char *name, size_t n);
+void xml_writer_text(struct xml_writer *w, const char *text);
+/* </name> always; or <name/> when nothing was written inside. */
+void xml_writer_end(struct xml_writer *w);
+void xml_writer_end_empty(struct xml_writer *w);
+pc_status xml_writer_close(struct xml_writer *w);
+
 #endif

@@ -11,24 +11,14 @@
 #include <check.h>
 #include <errno.h>
 #include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ------------------------------------------------------------ fixture */
-
-static const struct report_meta meta = {
-    .tool = "privcheck",
-    .tool_version = "0.1.0",
-    .policy_id = "serenepractice",
-    .policy_version = "2023-11-02",
-    .policy_title = "SerenePractice Privacy Policy",
-    .policy_sha256 =
-        "1111111111111111111111111111111111111111111111111111111111111111",
-    .rules_sha256 =
-        "2222222222222222222222222222222222222222222222222222222222222222",
-};
 
 static const struct pc_clause_ref clauses_ssn[] = {
     { "s2.ssn-billing", "2",
@@ -53,6 +43,62 @@ static const struct pc_clause_ref clauses_tls[] = {
 #define HOSTILE_TEXT                                                           \
     "flow 'x\\x1b[2J' uses \"tls1.0\" \\ caf\xc3\xa9 \xe2\x98\x95\\x0a"        \
     "fake.xml:1: error: forged"
+
+/* What a manifest can say, in every field a report prints: markup,
+ * quotes, CDATA ends, percent signs and the workflow-command syntax,
+ * table pipes, Markdown emphasis, a newline that forges a line, an ESC
+ * that drives a terminal, a bidi override that reorders text. */
+#define EVIL                                                                   \
+    "<script>alert(\"x\")</script> ]]> 100% ::error file=x,line=1::forged "    \
+    "| *b* `c` [l](u) &amp; \033[2J \xe2\x80\xae\nfake.xml:1: error: forged"
+
+static const struct pc_clause_ref clauses_evil[] = {
+    { "s9.evil", "9", EVIL },
+};
+
+static const struct pc_rule_info rule_evil = {
+    .id = "EVL-001",
+    .severity = PC_SEV_ERROR,
+    .title = EVIL,
+    .message = EVIL,
+    .fix = EVIL,
+    .over = "flow",
+    .clauses = clauses_evil,
+    .nclauses = 1,
+};
+
+static const struct pc_finding finding_evil = {
+    .rule = "EVL-001",
+    .severity = PC_SEV_ERROR,
+    .title = EVIL,
+    .message = EVIL,
+    .fix = EVIL,
+    .clauses = clauses_evil,
+    .nclauses = 1,
+    .file = "dir/a b:c%,d.xml",
+    .path = "dir/a b:c%,d.xml",
+    .line = 3,
+    .object = "flow[" EVIL "]",
+    .group = "flow[" EVIL "]",
+    .application = EVIL,
+    .fingerprint = "0123456789abcdef",
+};
+
+static const struct pc_rule_info *const meta_rules[] = { &rule_evil };
+
+static const struct report_meta meta = {
+    .tool = "privcheck",
+    .rules = meta_rules,
+    .nrules = 1,
+    .tool_version = "0.1.0",
+    .policy_id = "serenepractice",
+    .policy_version = "2023-11-02",
+    .policy_title = "SerenePractice Privacy Policy",
+    .policy_sha256 =
+        "1111111111111111111111111111111111111111111111111111111111111111",
+    .rules_sha256 =
+        "2222222222222222222222222222222222222222222222222222222222222222",
+};
 
 static const struct pc_finding finding_ssn = {
     .rule = "SEN-001",
@@ -171,12 +217,14 @@ START_TEST(test_formats_known)
     ck_assert(!pc_report_format_known(""));
     ck_assert(!pc_report_format_known("yaml"));
     ck_assert(!pc_report_format_known(NULL));
-    ck_assert_str_eq(pc_report_formats(), "text, json");
+    ck_assert_str_eq(pc_report_formats(),
+                     "text, json, sarif, junit, github, markdown");
     /* Stable static storage. */
     ck_assert_ptr_eq(pc_report_formats(), pc_report_formats());
     ck_assert_str_eq(report_format_find("json")->name, "json");
     ck_assert_ptr_nonnull(report_format_find("text")->description);
-    ck_assert_ptr_null(report_format_find("sarif"));
+    ck_assert_str_eq(report_format_find("sarif")->name, "sarif");
+    ck_assert_ptr_null(report_format_find("html"));
 }
 END_TEST
 
@@ -193,8 +241,9 @@ START_TEST(test_unknown_format)
         ck_assert_int_eq(st, PC_EINVALID);
         ck_assert_str_eq(out, ""); /* nothing written */
         ck_assert_uint_eq(pc_diags_errors(d), 1);
-        ck_assert_ptr_nonnull(
-            strstr(pc_diags_get(d, 0)->message, "known: text, json"));
+        ck_assert_ptr_nonnull(strstr(pc_diags_get(d, 0)->message,
+                                     "known: text, json, sarif, junit, "
+                                     "github, markdown"));
         free(out);
         pc_diags_free(d);
     }
@@ -772,7 +821,8 @@ END_TEST
 
 /* ------------------------------------------------------------ write errors */
 
-static const char *const all_formats[] = { "text", "json" };
+static const char *const all_formats[] = { "text",  "json",   "sarif",
+                                           "junit", "github", "markdown" };
 
 static void
 assert_eio(const char *format, const pc_results *r, const char *why)
@@ -827,6 +877,184 @@ START_TEST(test_write_readonly)
     ck_assert_uint_eq(pc_diags_errors(d), 1);
     fclose(f);
     pc_diags_free(d);
+    pc_results_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------ hostile */
+
+static pc_results *
+evil_results(void)
+{
+    static const struct pc_manifest_info mi = {
+        .file = "dir/a b:c%,d.xml",
+        .application = EVIL,
+        .version = EVIL,
+        .path = "dir/a b:c%,d.xml",
+    };
+    pc_results *r = pc_results_new();
+    struct pc_finding second = finding_evil;
+
+    ck_assert_ptr_nonnull(r);
+    second.fingerprint = "fedcba9876543210";
+    second.line = 4;
+    ck_assert_int_eq(results_add_manifest(r, &mi), PC_OK);
+    ck_assert_int_eq(results_add(r, &finding_evil), PC_OK);
+    ck_assert_int_eq(results_add(r, &second), PC_OK);
+    pc_results_sort(r);
+    return r;
+}
+
+/* No format lets the raw ESC or bidi override through, nor the newline
+ * that starts a forged line. */
+static void
+assert_no_raw(const char *out)
+{
+    ck_assert_ptr_null(strchr(out, '\033'));
+    ck_assert_ptr_null(strstr(out, "\xe2\x80\xae"));
+    ck_assert_ptr_null(strstr(out, "\nfake.xml:1: error: forged"));
+}
+
+/* SARIF: JSON escapes, so every string comes back byte for byte. */
+START_TEST(test_sarif_hostile)
+{
+    pc_results *r = evil_results();
+    char *out = render_ok("sarif", r, false);
+    json_error_t err;
+    json_t *j = json_loads(out, 0, &err), *res, *loc;
+
+    ck_assert_msg(j != NULL, "not JSON: %s", err.text);
+    assert_no_raw(out);
+    res = json_array_get(
+        json_object_get(json_array_get(json_object_get(j, "runs"), 0),
+                        "results"),
+        0);
+    ck_assert_str_eq(json_string_value(json_object_get(
+                         json_object_get(res, "message"), "text")),
+                     EVIL);
+    loc = json_object_get(
+        json_object_get(json_array_get(json_object_get(res, "locations"), 0),
+                        "physicalLocation"),
+        "artifactLocation");
+    /* A URI reference: the space, ':', '%' and ',' are percent-encoded. */
+    ck_assert_str_eq(json_string_value(json_object_get(loc, "uri")),
+                     "dir/a%20b%3Ac%25%2Cd.xml");
+    ck_assert_str_eq(json_string_value(json_object_get(loc, "uriBaseId")),
+                     "%SRCROOT%");
+    /* The rule's Markdown help cannot inject HTML (the plain texts are
+     * text, and consumers show them as such). */
+    {
+        json_t *rule = json_array_get(
+            json_object_get(
+                json_object_get(
+                    json_object_get(
+                        json_array_get(json_object_get(j, "runs"), 0), "tool"),
+                    "driver"),
+                "rules"),
+            0);
+        const char *md = json_string_value(
+            json_object_get(json_object_get(rule, "help"), "markdown"));
+
+        ck_assert_ptr_nonnull(md);
+        ck_assert_ptr_null(strstr(md, "<script>"));
+        ck_assert_ptr_nonnull(strstr(md, "&lt;script&gt;"));
+        ck_assert_ptr_null(strstr(md, "\n\nfake.xml"));
+    }
+    json_decref(j);
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* JUnit: well-formed XML whatever the strings; what XML cannot carry is
+ * \xNN, the rest comes back as written. */
+START_TEST(test_junit_hostile)
+{
+    pc_results *r = evil_results();
+    char *out = render_ok("junit", r, false);
+    xmlDoc *doc = xmlReadMemory(out, (int)strlen(out), "junit.xml", "UTF-8",
+                                XML_PARSE_NONET | XML_PARSE_NOERROR);
+    xmlNode *root, *suite, *tc, *fl;
+    xmlChar *msg;
+
+    ck_assert_msg(doc != NULL, "not well-formed XML:\n%s", out);
+    assert_no_raw(out);
+    ck_assert_ptr_null(strstr(out, "<script>"));
+    root = xmlDocGetRootElement(doc);
+    ck_assert_str_eq((const char *)root->name, "testsuites");
+    suite = xmlFirstElementChild(root);
+    ck_assert_str_eq((const char *)suite->name, "testsuite");
+    tc = xmlLastElementChild(suite);
+    ck_assert_str_eq((const char *)tc->name, "testcase");
+    fl = xmlFirstElementChild(tc);
+    ck_assert_str_eq((const char *)fl->name, "failure");
+    msg = xmlGetProp(fl, BAD_CAST "message");
+    /* The newline and the bidi override as the text report shows them:
+     * a log viewer must not start a forged line. */
+    ck_assert_str_eq((const char *)msg,
+                     "<script>alert(\"x\")</script> ]]> 100% ::error "
+                     "file=x,line=1::forged | *b* `c` [l](u) &amp; "
+                     "\\x1b[2J \\xe2\\x80\\xae\\x0afake.xml:1: error: forged");
+    xmlFree(msg);
+    xmlFreeDoc(doc);
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* GitHub: one command per line, each a command; the message's newline,
+ * '%' and the property separators are encoded, so the forged ::error
+ * stays inside the message. */
+START_TEST(test_github_hostile)
+{
+    pc_results *r = evil_results();
+    char *out = render_ok("github", r, false);
+    size_t lines = 0;
+
+    assert_no_raw(out);
+    for (const char *p = out; *p != '\0'; p = strchr(p, '\n') + 1) {
+        ck_assert_msg(strncmp(p, "::error ", 8) == 0 ||
+                          strncmp(p, "::notice ", 9) == 0,
+                      "not a command: %.60s", p);
+        lines++;
+    }
+    ck_assert_uint_eq(lines, 3);
+    /* The file property: ':' and ',' and '%' encoded. */
+    ck_assert_ptr_nonnull(
+        strstr(out, "::error file=dir/a b%3Ac%25%2Cd.xml,line=3,title="));
+    /* In the title, the forged command's separators are encoded... */
+    ck_assert_ptr_nonnull(strstr(out, "100%25 %3A%3Aerror file=x%2Cline=1%3A%3A"
+                                      "forged"));
+    /* ... and in the message the newline is. */
+    ck_assert_ptr_nonnull(strstr(out, "\\xe2\\x80\\xae%0Afake.xml:1: error"));
+    ck_assert_ptr_nonnull(strstr(out, "\\x1b[2J"));
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* Markdown: no HTML, no table break, no emphasis, no raw control. */
+START_TEST(test_markdown_hostile)
+{
+    pc_results *r = evil_results();
+    char *out = render_ok("markdown", r, false);
+    const char *row;
+    size_t pipes = 0;
+
+    assert_no_raw(out);
+    ck_assert_ptr_null(strstr(out, "<script>"));
+    ck_assert_ptr_null(strstr(out, "*b*"));
+    ck_assert_ptr_null(strstr(out, "[l]("));
+    ck_assert_ptr_nonnull(strstr(out, "&lt;script&gt;"));
+    ck_assert_ptr_nonnull(strstr(out, "&#124; \\*b\\* \\`c\\` \\[l\\](u) "
+                                      "&amp;amp; \\\\x1b\\[2J"));
+    /* Each finding is one table row of six cells. */
+    row = strstr(out, "\n| flow");
+    ck_assert_ptr_nonnull(row);
+    for (const char *p = row + 1; *p != '\n'; p++)
+        pipes += *p == '|';
+    ck_assert_uint_eq(pipes, 7);
+    free(out);
     pc_results_free(r);
 }
 END_TEST
@@ -959,6 +1187,10 @@ report_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("io");
+    tcase_add_test(tc, test_sarif_hostile);
+    tcase_add_test(tc, test_junit_hostile);
+    tcase_add_test(tc, test_github_hostile);
+    tcase_add_test(tc, test_markdown_hostile);
     tcase_add_loop_test(tc, test_write_full_short, 0, NELEM(all_formats));
     tcase_add_loop_test(tc, test_write_full_long, 0, NELEM(all_formats));
     tcase_add_loop_test(tc, test_write_readonly, 0, NELEM(all_formats));

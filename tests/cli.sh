@@ -207,6 +207,46 @@ run check --output "$tmp/keep.txt" "$fx/compliant-telehealth.xml" \
 check "a failed audit leaves an existing --output untouched" 2 \
     sh -c '[ "$(cat "$1")" = stale ]' sh "$tmp/keep.txt"
 
+# Several reports in one run: each --output binds to the --format before
+# it, the text report goes to the terminal.
+mkdir "$tmp/multi"
+run check --format sarif --output "$tmp/multi/r.sarif" \
+    --format markdown --output "$tmp/multi/summary.md" --format text \
+    "$fx/violations/SEN-001.xml"
+check "sarif, markdown to files and text to stdout in one run" 1 \
+    sh -c 'jq -e ".runs[0].results[0].ruleId == \"SEN-001\"" "$1" >/dev/null &&
+           grep -q "privcheck: failed" "$2" &&
+           grep -q "^privcheck: 1 manifest, 1 error" "$3" &&
+           [ -z "$(find "$4" -name ".privcheck-*")" ]' \
+    sh "$tmp/multi/r.sarif" "$tmp/multi/summary.md" "$tmp/out" "$tmp/multi"
+
+run check --output "$tmp/multi/first.json" --format json \
+    "$fx/compliant-telehealth.xml"
+check "an --output before its --format binds to it" 0 \
+    sh -c 'jq -e ".findings == []" "$1" >/dev/null && [ ! -s "$2" ]' \
+    sh "$tmp/multi/first.json" "$tmp/out"
+
+# One report that cannot be written: exit 2, and no file is written or
+# replaced, not even the ones that could have been.
+printf 'old sarif' >"$tmp/multi/keep.sarif"
+run check --format sarif --output "$tmp/multi/keep.sarif" \
+    --format junit --output "$tmp/multi/new.xml" \
+    --format markdown --output "$tmp/no-such-dir/s.md" \
+    "$fx/violations/SEN-001.xml"
+check "a report that cannot be written fails the run, and writes none" 2 \
+    sh -c '[ "$(cat "$1")" = "old sarif" ] && [ ! -e "$2" ] &&
+           [ -z "$(find "$3" -name ".privcheck-*")" ] &&
+           grep -q "no-such-dir/s.md" "$4"' \
+    sh "$tmp/multi/keep.sarif" "$tmp/multi/new.xml" "$tmp/multi" "$tmp/err"
+
+run check --format json --format sarif "$fx/compliant-telehealth.xml"
+check "two reports to standard output is a usage error" 2 \
+    has_err "only one report can go to standard output"
+run check --format json --output "$tmp/multi/x" --format sarif \
+    --output "$tmp/multi/x" "$fx/compliant-telehealth.xml"
+check "two reports to one file is a usage error" 2 \
+    has_err "two reports to one --output"
+
 # -j: the report does not depend on how many manifests run at once.
 set -- "$fx"/violations/*.xml
 run check -j 1 --format json "$@"

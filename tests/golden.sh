@@ -4,6 +4,11 @@
 # source tree, where the case runs), and the expected `stdout`, `stderr`
 # and `status`. With UPDATE=1 the expected files are rewritten from what
 # privcheck prints: read the diff before committing it.
+#
+# Reports are made reproducible: SOURCE_DATE_EPOCH fixes the times SARIF
+# records, and every SHA-256 (64 hex digits) in stdout reads <sha256>, so
+# that an edit to the policy or a rule does not rewrite every golden file
+# (tests/cli.sh and tests/formats.sh check the real hashes).
 set -eu
 
 : "${PRIVCHECK:?set PRIVCHECK to the privcheck binary (run make check)}"
@@ -20,8 +25,10 @@ for dir in "$SRCDIR"/tests/golden/*/; do
     name=$(basename "$dir")
     status=0
     # shellcheck disable=SC2046 # args are words by design
-    (cd "$SRCDIR" && NO_COLOR=1 exec "$PRIVCHECK" $(cat "$dir/args")) \
-        >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
+    (cd "$SRCDIR" && NO_COLOR=1 SOURCE_DATE_EPOCH=1700000000 \
+        exec "$PRIVCHECK" $(cat "$dir/args")) \
+        >"$tmp/raw" 2>"$tmp/stderr" || status=$?
+    sed -E 's/[0-9a-f]{64}/<sha256>/g' "$tmp/raw" >"$tmp/stdout"
     echo "$status" >"$tmp/status"
     if [ "${UPDATE:-}" = 1 ]; then
         cp "$tmp/stdout" "$tmp/stderr" "$tmp/status" "$dir"

@@ -1,0 +1,455 @@
+/* report-sarif.c - SARIF 2.1.0 for code scanning (GitHub's upload-sarif
+ * and any other SARIF consumer): one run, the rule catalog as the
+ * driver's rules, one result per finding with its location relative to
+ * the source root (%SRCROOT%), its fingerprint, and the other findings
+ * about the same element as related locations. Built with jansson, like
+ * the JSON report; tests/sarif.sh validates it against the official
+ * schema. */
+#include "config.h"
+
+#include "report.h"
+
+#include "jbuild.h"
+#include "map.h"
+#include "strbuf.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SARIF_SCHEMA                                                           \
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"      \
+    "sarif-schema-2.1.0.json"
+#define SARIF_SRCROOT "%SRCROOT%"
+/* partialFingerprints key: ours, versioned as fingerprints are. */
+#define SARIF_FP_KEY "privcheck/v1"
+
+struct report_sarif {
+    json_t *doc;
+    json_t *run, *results;  /* borrowed from doc */
+    struct map *rule_index; /* rule id -> index + 1 */
+    struct map *artifacts;  /* path -> index + 1 */
+    struct strbuf scratch;
+};
+
+static void
+report_sarif_cleanup(struct report *r)
+{
+    struct report_sarif *s = r->state;
+
+    if (s == NULL)
+        return;
+    json_decref(s->doc);
+    map_free(s->rule_index);
+    map_free(s->artifacts);
+    strbuf_free(&s->scratch);
+    free(s);
+    r->state = NULL;
+}
+
+static const char *
+report_sarif_level(pc_severity sev)
+{
+    switch (report_severity(sev)) {
+    case PC_SEV_NOTE:
+        return "note";
+    case PC_SEV_WARNING:
+        return "warning";
+    default:
+        return "error";
+    }
+}
+
+/* A path as a URI reference: relative paths stay relative (to
+ * %SRCROOT%), absolute ones become file: URIs; every byte but the
+ * unreserved ones and '/' is percent-encoded (a ':' in a relative path
+ * would read as a scheme). */
+static pc_status
+report_sarif_uri(struct strbuf *b, const char *path, bool *relative)
+{
+    pc_status st = PC_OK;
+
+    strbuf_reset(b);
+    *relative = path[0] != '/';
+    if (!*relative)
+        st = strbuf_puts(b, "file://");
+    for (const unsigned char *p = (const unsigned char *)path;
+         *p != '\0' && st == PC_OK; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+            (*p >= '0' && *p <= '9') || strchr("-._~/", *p) != NULL)
+            st = strbuf_putc(b, (char)*p);
+        else
+            st = strbuf_printf(b, "%%%02X", *p);
+    }
+    return st;
+}
+
+/* {"uri": ..., "uriBaseId": "%SRCROOT%", "index": i} for a file. */
+static json_t *
+report_sarif_artifact_location(struct jbuild *p, struct report_sarif *s,
+                               const char *path, bool with_index)
+{
+    json_t *loc = json_object();
+    bool relative;
+    pc_status st;
+
+    if (loc == NULL) {
+        p->st = PC_ENOMEM;
+        return NULL;
+    }
+    if ((st = report_sarif_uri(&s->scratch, path, &relative)) != PC_OK) {
+        p->st = st;
+        json_decref(loc);
+        return NULL;
+    }
+    jbuild_str(p, loc, "uri", strbuf_str(&s->scratch));
+    if (relative)
+        jbuild_str(p, loc, "uriBaseId", SARIF_SRCROOT);
+    if (with_index) {
+        uintptr_t i = (uintptr_t)map_get(s->artifacts, path);
+
+        if (i > 0)
+            jbuild_int(p, loc, "index", i - 1);
+    }
+    return loc;
+}
+
+/* A rule's name for people who read ids poorly: its title in
+ * PascalCase ("Old TLS for a flow" is "OldTlsForAFlow"). */
+static pc_status
+report_sarif_rule_name(struct strbuf *b, const char *title)
+{
+    bool start = true;
+    pc_status st = PC_OK;
+
+    strbuf_reset(b);
+    for (const char *p = title; *p != '\0' && st == PC_OK; p++) {
+        char c = *p;
+        bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                     (c >= '0' && c <= '9');
+
+        if (!alnum) {
+            start = true;
+            continue;
+        }
+        if (start && c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        else if (!start && c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        start = false;
+        st = strbuf_putc(b, c);
+    }
+    return st;
+}
+
+/* One reportingDescriptor. */
+static void
+report_sarif_rule(struct jbuild *p, struct report_sarif *s, json_t *list,
+                  const struct pc_rule_info *ri)
+{
+    struct strbuf text = STRBUF_INIT(0), md = STRBUF_INIT(0);
+    json_t *o, *m, *props, *a;
+    pc_status st = PC_OK;
+
+    o = jbuild_put(p, list, NULL, json_object());
+    jbuild_str(p, o, "id", ri->id);
+    if (p->st == PC_OK &&
+        (st = report_sarif_rule_name(
+             &s->scratch, ri->title != NULL ? ri->title : ri->id)) != PC_OK)
+        p->st = st;
+    jbuild_str(p, o, "name", strbuf_str(&s->scratch));
+    m = jbuild_put(p, o, "shortDescription", json_object());
+    jbuild_str(p, m, "text", ri->title != NULL ? ri->title : ri->id);
+    /* The clauses it enforces, quoted: what the finding is measured by. */
+    for (size_t i = 0; i < ri->nclauses && st == PC_OK; i++)
+        st = strbuf_printf(&text, "%s\xc2\xa7%s: \"%s\"", i > 0 ? " " : "",
+                           ri->clauses[i].section, ri->clauses[i].text);
+    if (st == PC_OK && ri->nclauses == 0)
+        st = strbuf_puts(&text, "The manifest format itself (no policy "
+                                "clause).");
+    m = jbuild_put(p, o, "fullDescription", json_object());
+    jbuild_str(p, m, "text", strbuf_str(&text));
+    /* help: the fix, and in Markdown the fix with the clauses quoted. */
+    if (st == PC_OK)
+        st = strbuf_puts(&md, "**How to fix:** ");
+    if (st == PC_OK)
+        st = report_md(&md, ri->fix != NULL ? ri->fix : "");
+    for (size_t i = 0; i < ri->nclauses && st == PC_OK; i++) {
+        st = strbuf_printf(&md, "\n\n> Policy \xc2\xa7%s (`%s`): ",
+                           ri->clauses[i].section, ri->clauses[i].id);
+        if (st == PC_OK)
+            st = report_md(&md, ri->clauses[i].text);
+    }
+    if (st != PC_OK && p->st == PC_OK)
+        p->st = st;
+    m = jbuild_put(p, o, "help", json_object());
+    jbuild_str(p, m, "text", ri->fix != NULL ? ri->fix : "");
+    jbuild_str(p, m, "markdown", strbuf_str(&md));
+    m = jbuild_put(p, o, "defaultConfiguration", json_object());
+    jbuild_str(p, m, "level", report_sarif_level(ri->severity));
+    props = jbuild_put(p, o, "properties", json_object());
+    a = jbuild_put(p, props, "sections", json_array());
+    for (size_t i = 0; i < ri->nclauses; i++) {
+        bool seen = false;
+
+        for (size_t k = 0; k < i; k++)
+            seen |= strcmp(ri->clauses[k].section, ri->clauses[i].section) == 0;
+        if (!seen)
+            jbuild_str(p, a, NULL, ri->clauses[i].section);
+    }
+    a = jbuild_put(p, props, "clauses", json_array());
+    for (size_t i = 0; i < ri->nclauses; i++)
+        jbuild_str(p, a, NULL, ri->clauses[i].id);
+    a = jbuild_put(p, props, "tags", json_array());
+    jbuild_str(p, a, NULL, "privacy");
+    jbuild_str(p, a, NULL, "compliance");
+    if (ri->subjects != NULL)
+        jbuild_str(p, props, "subjects", ri->subjects);
+    strbuf_free(&text);
+    strbuf_free(&md);
+}
+
+/* An artifact for each file the findings are in, with its hash when it
+ * is a manifest the run read. */
+static void
+report_sarif_artifacts(struct jbuild *p, struct report *r,
+                       struct report_sarif *s)
+{
+    const pc_results *res = r->results;
+    json_t *list = jbuild_put(p, s->run, "artifacts", json_array());
+    size_t n = 0;
+    pc_status st;
+
+    for (size_t i = 0; i < pc_results_manifest_count(res) && p->st == PC_OK;
+         i++) {
+        const struct pc_manifest_info *mi = pc_results_manifest(res, i);
+        const char *path = mi->path != NULL ? mi->path : mi->file;
+        json_t *a, *h;
+
+        if (path == NULL || map_get(s->artifacts, path) != NULL)
+            continue;
+        if ((st = map_put(s->artifacts, path, (void *)(uintptr_t)++n)) !=
+            PC_OK) {
+            p->st = st;
+            return;
+        }
+        a = jbuild_put(p, list, NULL, json_object());
+        jbuild_put(p, a, "location",
+                   report_sarif_artifact_location(p, s, path, false));
+        if (mi->sha256 != NULL) {
+            h = jbuild_put(p, a, "hashes", json_object());
+            jbuild_str(p, h, "sha-256", mi->sha256);
+        }
+    }
+}
+
+static void
+report_sarif_properties(struct jbuild *p, struct report *r,
+                        struct report_sarif *s)
+{
+    const struct report_meta *m = r->meta;
+    json_t *props = jbuild_put(p, s->run, "properties", json_object());
+    json_t *o, *list;
+
+    o = jbuild_put(p, props, "policy", json_object());
+    jbuild_str_opt(p, o, "id", m->policy_id);
+    jbuild_str_opt(p, o, "version", m->policy_version);
+    jbuild_str_opt(p, o, "title", m->policy_title);
+    jbuild_str_opt(p, o, "sha256", m->policy_sha256);
+    o = jbuild_put(p, props, "rules", json_object());
+    jbuild_str_opt(p, o, "sha256", m->rules_sha256);
+    list = jbuild_put(p, props, "manifests", json_array());
+    for (size_t i = 0; i < pc_results_manifest_count(r->results); i++) {
+        const struct pc_manifest_info *mi = pc_results_manifest(r->results, i);
+
+        p->loc.file = mi->file;
+        o = jbuild_put(p, list, NULL, json_object());
+        jbuild_str_opt(p, o, "file", mi->file);
+        jbuild_str_opt(p, o, "application", mi->application);
+        jbuild_str_opt(p, o, "version", mi->version);
+        jbuild_str_opt(p, o, "path", mi->path);
+        jbuild_str_opt(p, o, "sha256", mi->sha256);
+    }
+    p->loc.file = NULL;
+}
+
+static void
+report_sarif_invocation(struct jbuild *p, struct report *r,
+                        struct report_sarif *s)
+{
+    const struct pc_run_info *run = r->opt->run;
+    json_t *list = jbuild_put(p, s->run, "invocations", json_array());
+    json_t *inv = jbuild_put(p, list, NULL, json_object());
+    char t[32];
+
+    /* The report exists, so the run read and audited everything: exit
+     * status 0 or 1. */
+    jbuild_bool(p, inv, "executionSuccessful", true);
+    if (run == NULL)
+        return;
+    jbuild_put(p, inv, "exitCode", json_integer(run->exit_code));
+    if (run->start != (time_t)-1 && report_time(run->start, t))
+        jbuild_str(p, inv, "startTimeUtc", t);
+    if (run->end != (time_t)-1 && report_time(run->end, t))
+        jbuild_str(p, inv, "endTimeUtc", t);
+}
+
+static pc_status
+report_sarif_head(struct report *r, struct report_sarif *s)
+{
+    const struct report_meta *m = r->meta;
+    struct jbuild p = { r->d, { NULL, 0, 0 }, "the SARIF report", PC_OK };
+    json_t *runs, *tool, *driver, *rules;
+
+    jbuild_str(&p, s->doc, "$schema", SARIF_SCHEMA);
+    jbuild_str(&p, s->doc, "version", "2.1.0");
+    runs = jbuild_put(&p, s->doc, "runs", json_array());
+    s->run = jbuild_put(&p, runs, NULL, json_object());
+    tool = jbuild_put(&p, s->run, "tool", json_object());
+    driver = jbuild_put(&p, tool, "driver", json_object());
+    jbuild_str(&p, driver, "name", m->tool != NULL ? m->tool : "privcheck");
+    jbuild_str_opt(&p, driver, "version", m->tool_version);
+    jbuild_str_opt(&p, driver, "semanticVersion", m->tool_version);
+    jbuild_str_opt(&p, driver, "informationUri", m->tool_uri);
+    rules = jbuild_put(&p, driver, "rules", json_array());
+    for (size_t i = 0; i < m->nrules && p.st == PC_OK; i++) {
+        report_sarif_rule(&p, s, rules, m->rules[i]);
+        if (p.st == PC_OK)
+            p.st = map_put(s->rule_index, m->rules[i]->id,
+                           (void *)(uintptr_t)(i + 1));
+    }
+    report_sarif_invocation(&p, r, s);
+    report_sarif_artifacts(&p, r, s);
+    s->results = jbuild_put(&p, s->run, "results", json_array());
+    return p.st;
+}
+
+static pc_status
+report_sarif_begin(struct report *r)
+{
+    struct report_sarif *s = calloc(1, sizeof *s);
+    pc_status st;
+
+    if (s == NULL)
+        return PC_ENOMEM;
+    r->state = s;
+    s->scratch.max = 1u << 24;
+    if ((s->doc = json_object()) == NULL ||
+        (s->rule_index = map_new()) == NULL ||
+        (s->artifacts = map_new()) == NULL)
+        st = PC_ENOMEM;
+    else
+        st = report_sarif_head(r, s);
+    if (st != PC_OK)
+        report_sarif_cleanup(r);
+    return st;
+}
+
+/* {"physicalLocation": {"artifactLocation": ..., "region": ...}}. */
+static json_t *
+report_sarif_location(struct jbuild *p, struct report_sarif *s,
+                      const struct pc_finding *f)
+{
+    json_t *loc = json_object(), *phys, *region;
+    const char *path = f->path != NULL ? f->path : f->file;
+
+    if (loc == NULL) {
+        p->st = PC_ENOMEM;
+        return NULL;
+    }
+    if (path == NULL)
+        return loc;
+    phys = jbuild_put(p, loc, "physicalLocation", json_object());
+    jbuild_put(p, phys, "artifactLocation",
+               report_sarif_artifact_location(p, s, path, true));
+    if (f->line > 0) {
+        region = jbuild_put(p, phys, "region", json_object());
+        jbuild_int(p, region, "startLine", f->line);
+    }
+    return loc;
+}
+
+static pc_status
+report_sarif_finding(struct report *r, const struct pc_finding *f)
+{
+    struct report_sarif *s = r->state;
+    struct jbuild p = {
+        r->d, { f->file, f->line, 0 }, "the SARIF report", PC_OK
+    };
+    uintptr_t index = (uintptr_t)map_get(s->rule_index, f->rule);
+    json_t *o, *m, *list, *loc, *logical, *props;
+    size_t i = report_index(r, f);
+
+    o = jbuild_put(&p, s->results, NULL, json_object());
+    jbuild_str(&p, o, "ruleId", f->rule != NULL ? f->rule : "?");
+    if (index > 0)
+        jbuild_int(&p, o, "ruleIndex", index - 1);
+    jbuild_str(&p, o, "level", report_sarif_level(f->severity));
+    m = jbuild_put(&p, o, "message", json_object());
+    jbuild_str(&p, m, "text", f->message != NULL ? f->message : f->title);
+    list = jbuild_put(&p, o, "locations", json_array());
+    loc = jbuild_put(&p, list, NULL, report_sarif_location(&p, s, f));
+    if (f->object != NULL) {
+        list = jbuild_put(&p, loc, "logicalLocations", json_array());
+        logical = jbuild_put(&p, list, NULL, json_object());
+        jbuild_str(&p, logical, "fullyQualifiedName", f->object);
+        jbuild_str(&p, logical, "kind", "object");
+    }
+    if (f->fingerprint != NULL) {
+        m = jbuild_put(&p, o, "partialFingerprints", json_object());
+        jbuild_str(&p, m, SARIF_FP_KEY, f->fingerprint);
+    }
+    /* The other findings about the same element: each is its own result
+     * too, and here a related location that says which. */
+    if (r->leader != NULL && (r->leader[i] != i || r->next[i] != REPORT_NONE)) {
+        size_t id = 0;
+
+        list = jbuild_put(&p, o, "relatedLocations", json_array());
+        for (size_t j = r->leader[i]; j != REPORT_NONE; j = r->next[j]) {
+            const struct pc_finding *g = pc_results_get(r->results, j);
+            struct strbuf text = STRBUF_INIT(1u << 20);
+            json_t *rel;
+            pc_status st;
+
+            if (j == i)
+                continue;
+            rel = jbuild_put(&p, list, NULL, report_sarif_location(&p, s, g));
+            jbuild_int(&p, rel, "id", ++id);
+            st = strbuf_printf(&text, "also %s: %s",
+                               g->rule != NULL ? g->rule : "?",
+                               g->message != NULL ? g->message : "");
+            if (st != PC_OK && p.st == PC_OK)
+                p.st = st;
+            m = jbuild_put(&p, rel, "message", json_object());
+            jbuild_str(&p, m, "text", strbuf_str(&text));
+            strbuf_free(&text);
+        }
+    }
+    props = jbuild_put(&p, o, "properties", json_object());
+    jbuild_str_opt(&p, props, "object", f->object);
+    jbuild_str_opt(&p, props, "application", f->application);
+    return p.st;
+}
+
+static pc_status
+report_sarif_end(struct report *r)
+{
+    struct report_sarif *s = r->state;
+    struct jbuild p = { r->d, { NULL, 0, 0 }, "the SARIF report", PC_OK };
+
+    report_sarif_properties(&p, r, s);
+    if (p.st != PC_OK)
+        return p.st;
+    /* ASCII: SARIF is rendered by web interfaces, and a raw bidi
+     * override in a message would reorder what a reviewer reads. */
+    return jbuild_dump(s->doc, r->out, true);
+}
+
+const struct report_format report_sarif = {
+    .name = "sarif",
+    .description = "SARIF 2.1.0, for code scanning (GitHub upload-sarif)",
+    .begin = report_sarif_begin,
+    .finding = report_sarif_finding,
+    .end = report_sarif_end,
+    .cleanup = report_sarif_cleanup,
+};

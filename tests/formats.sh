@@ -1,0 +1,231 @@
+#!/bin/sh
+# formats.sh - every report format on every compliant and violating
+# fixture, checked by its real consumer's schema and read back:
+#   sarif     validated against the official SARIF 2.1.0 JSON schema
+#             (tests/schemas/sarif-schema-2.1.0.json) with
+#             python3-jsonschema, and GitHub code scanning's upload rules
+#   junit     validated against the Jenkins xunit plugin's junit-10.xsd
+#             (tests/schemas/junit-10.xsd) with xmllint (libxml2)
+#   github    workflow commands, one per finding, none forged
+#   markdown  verdict, counts, one table row per finding
+# Each is compared with the JSON report of the same run. Run by
+# `make check`, which sets PRIVCHECK and SRCDIR.
+set -eu
+
+: "${PRIVCHECK:?set PRIVCHECK to the privcheck binary (run make check)}"
+: "${SRCDIR:?set SRCDIR to the source tree (run make check)}"
+for tool in jq xmllint python3; do
+    command -v "$tool" >/dev/null || {
+        echo "FAIL: $tool is needed (see .ci/run)"
+        exit 2
+    }
+done
+
+fx=$SRCDIR/fixtures
+schemas=$SRCDIR/tests/schemas
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/privcheck-formats.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
+
+ok() { pass=$((pass + 1)); echo "PASS: $1"; }
+nok() {
+    fail=$((fail + 1))
+    echo "FAIL: $1: $2"
+    return 0
+}
+
+# report FORMAT OUT MANIFEST...: run from the source tree (relative
+# paths, as CI does); sets status.
+report() {
+    format=$1
+    out=$2
+    shift 2
+    status=0
+    (cd "$SRCDIR" && "$PRIVCHECK" check --format "$format" "$@") \
+        >"$out" 2>"$tmp/err" || status=$?
+}
+
+cd "$SRCDIR"
+set -- fixtures/compliant-*.xml fixtures/violations/*.xml
+nman=$#
+n=0
+sarifs=
+junits=
+for m in "$@"; do
+    n=$((n + 1))
+    base=$(basename "$m" .xml)
+    report json "$tmp/$n.json" "$m"
+    jstatus=$status
+    for f in sarif junit github markdown; do
+        report "$f" "$tmp/$n.$f" "$m"
+        if [ "$status" -ne "$jstatus" ]; then
+            nok "$base $f" "exit $status, but $jstatus with --format json"
+        fi
+    done
+    sarifs="$sarifs $tmp/$n.sarif"
+    junits="$junits $tmp/$n.junit"
+    echo "$m" >"$tmp/$n.name"
+done
+
+# ------------------------------------------------------------ SARIF
+# shellcheck disable=SC2086 # lists of paths without spaces
+if python3 "$SRCDIR/tests/validate-sarif.py" \
+    "$schemas/sarif-schema-2.1.0.json" $sarifs >"$tmp/verdicts" 2>&1; then
+    ok "SARIF of all $nman fixtures valid against the official SARIF 2.1.0 schema ($(grep -c '^VALID' "$tmp/verdicts") verdicts VALID)"
+else
+    nok "SARIF schema validation" "$(grep -v '^VALID' "$tmp/verdicts" | head -n 20)"
+fi
+
+bad=
+i=0
+while [ "$i" -lt "$n" ]; do
+    i=$((i + 1))
+    # One run; a ruleId on every result whose ruleIndex names that rule;
+    # the results are the JSON findings, in order, with their
+    # fingerprints and lines; relative URIs under %SRCROOT%; the exit
+    # status recorded.
+    if ! jq -e -n --slurpfile s "$tmp/$i.sarif" --slurpfile j "$tmp/$i.json" \
+        --argjson rc "$(jq 'if .counts.error > 0 then 1 else 0 end' "$tmp/$i.json")" '
+        ($s[0].runs | length == 1) and
+        ($s[0].runs[0] as $run
+         | ($run.results | length) == ($j[0].findings | length)
+         and all($run.results[]; (.ruleId | type == "string")
+                 and $run.tool.driver.rules[.ruleIndex].id == .ruleId
+                 and (.locations[0].physicalLocation.artifactLocation
+                      | .uriBaseId == "%SRCROOT%" and (.uri | startswith("/") | not))
+                 and .message.text != "")
+         and ([$run.results[] | [.ruleId, .partialFingerprints["privcheck/v1"],
+                                 .locations[0].physicalLocation.region.startLine]]
+              == [$j[0].findings[] | [.id, .fingerprint, .line]])
+         and ($run.tool.driver.rules | length) > 40
+         and all($run.tool.driver.rules[]; .shortDescription.text != ""
+                 and .help.text != "" and .help.markdown != ""
+                 and (.defaultConfiguration.level | IN("error","warning","note")))
+         and $run.invocations[0].exitCode == $rc
+         and $run.properties.policy.sha256 == $j[0].policy.sha256
+         and $run.properties.rules.sha256 == $j[0].rules.sha256
+         and $run.properties.manifests[0].sha256 == $j[0].manifests[0].sha256)
+    ' >/dev/null; then
+        bad="$bad $(cat "$tmp/$i.name")"
+    fi
+done
+[ -z "$bad" ] && ok "SARIF results are the JSON findings, with ruleIndex, fingerprints, lines, %SRCROOT% URIs, the exit status and the input hashes" ||
+    nok "SARIF content" "differs from the JSON report for:$bad"
+
+# Grouped findings: each result lists the others about its element.
+report sarif "$tmp/g.sarif" fixtures/violations/INT-002.xml
+if jq -e '[.runs[0].results[] | select(.ruleId == "INT-002" or .ruleId == "PUR-002")
+           | (.relatedLocations | length)] == [2, 2, 2]
+          and all(.runs[0].results[].relatedLocations[]?;
+                  (.message.text | startswith("also ")) and (.id | type == "number"))' \
+    "$tmp/g.sarif" >/dev/null; then
+    ok "SARIF relatedLocations: the three findings on one field each relate the other two"
+else
+    nok "SARIF relatedLocations" "$(jq -c '[.runs[0].results[] | [.ruleId, (.relatedLocations // [] | length)]]' "$tmp/g.sarif")"
+fi
+
+# The issue's acceptance line, verbatim.
+rm -f "$tmp/r.sarif"
+status=0
+"$PRIVCHECK" check --format sarif --output "$tmp/r.sarif" \
+    fixtures/violations/SEN-001.xml >/dev/null 2>&1 || status=$?
+if [ "$status" -eq 1 ] && python3 "$SRCDIR/tests/validate-sarif.py" \
+    "$schemas/sarif-schema-2.1.0.json" "$tmp/r.sarif" >"$tmp/v1" 2>&1; then
+    ok "check --format sarif --output r.sarif fixtures/violations/SEN-001.xml: exit 1, $(cat "$tmp/v1")"
+else
+    nok "SARIF of SEN-001 to a file" "exit $status; $(cat "$tmp/v1" 2>/dev/null)"
+fi
+
+# ------------------------------------------------------------ JUnit
+# shellcheck disable=SC2086
+if xmllint --noout --schema "$schemas/junit-10.xsd" $junits \
+    >"$tmp/xverdicts" 2>&1; then
+    ok "JUnit of all $nman fixtures valid against junit-10.xsd ($(grep -c ' validates$' "$tmp/xverdicts") files validate)"
+else
+    nok "JUnit schema validation" "$(grep -v ' validates$' "$tmp/xverdicts" | head -n 20)"
+fi
+
+nrules=$("$PRIVCHECK" rules | tail -n 1 | cut -d' ' -f1)
+bad=
+i=0
+while [ "$i" -lt "$n" ]; do
+    i=$((i + 1))
+    errors=$(jq '[.findings[] | select(.severity == "error")] | length' "$tmp/$i.json")
+    cases=$(grep -c '<testcase ' "$tmp/$i.junit" || :)
+    failures=$(grep -c '<failure ' "$tmp/$i.junit" || :)
+    suites=$(grep -c '<testsuite ' "$tmp/$i.junit" || :)
+    lines=$(jq -r '.findings[] | select(.severity == "error") | "\(.file):\(.line): error: [\(.id)]"' "$tmp/$i.json")
+    missing=$(printf '%s\n' "$lines" | while read -r l; do
+        [ -z "$l" ] || grep -qF "$l" "$tmp/$i.junit" || echo "$l"
+    done)
+    if [ "$suites" -ne 1 ] || [ "$cases" -ne "$nrules" ] ||
+        [ "$failures" -ne "$errors" ] || [ -n "$missing" ]; then
+        bad="$bad $(cat "$tmp/$i.name")($suites suites, $cases cases, $failures failures for $errors errors${missing:+, missing $missing})"
+    fi
+done
+[ -z "$bad" ] && ok "JUnit: one suite per manifest, a test case per rule ($nrules), a failure with file:line per error" ||
+    nok "JUnit content" "$bad"
+
+report junit "$tmp/two.junit" fixtures/compliant-telehealth.xml \
+    fixtures/violations/SEN-001.xml
+if [ "$(grep -c '<testsuite ' "$tmp/two.junit")" -eq 2 ] &&
+    grep -q 'testsuite name="fixtures/violations/SEN-001.xml" tests="[0-9]*" failures="1"' "$tmp/two.junit" &&
+    grep -q 'policy §2 \[s2.ssn-billing\]: &quot;Your social security number' "$tmp/two.junit"; then
+    ok "JUnit: two manifests are two suites; the failure quotes the clause"
+else
+    nok "JUnit two manifests" "$(grep '<testsuite ' "$tmp/two.junit")"
+fi
+
+# ------------------------------------------------------------ GitHub
+bad=
+i=0
+while [ "$i" -lt "$n" ]; do
+    i=$((i + 1))
+    total=$(jq '.findings | length' "$tmp/$i.json")
+    cmds=$(grep -c '^::\(error\|warning\|notice\) ' "$tmp/$i.github" || :)
+    all=$(wc -l <"$tmp/$i.github")
+    want=$(jq -r '.findings[] | "::\(if .severity == "note" then "notice" else .severity end) file=\(.file),line=\(.line),title=\(.id) "' "$tmp/$i.json")
+    missing=$(printf '%s\n' "$want" | while read -r l; do
+        [ -z "$l" ] || grep -qF "$l" "$tmp/$i.github" || echo "$l"
+    done)
+    if [ "$cmds" -ne $((total + 1)) ] || [ "$all" -ne "$cmds" ] ||
+        [ -n "$missing" ] || ! tail -n 1 "$tmp/$i.github" | grep -q '^::notice title=privcheck::'; then
+        bad="$bad $(cat "$tmp/$i.name")"
+    fi
+done
+[ -z "$bad" ] && ok "GitHub: one annotation per finding at its file and line, then the totals; nothing else" ||
+    nok "GitHub content" "$bad"
+
+# ------------------------------------------------------------ Markdown
+bad=
+i=0
+while [ "$i" -lt "$n" ]; do
+    i=$((i + 1))
+    total=$(jq '.findings | length' "$tmp/$i.json")
+    rows=$(grep -cE '^\| .* \| [0-9]* \| (error|warning|note) \| [A-Z][A-Z0-9]*-[0-9]{3} \| ' \
+        "$tmp/$i.markdown" || :)
+    errors=$(jq '.counts.error' "$tmp/$i.json")
+    verdict=passed
+    [ "$errors" -gt 0 ] && verdict=failed
+    if [ "$rows" -ne "$total" ] ||
+        ! head -n 1 "$tmp/$i.markdown" | grep -q "privcheck: $verdict\$" ||
+        ! grep -q "^\*\*$errors error" "$tmp/$i.markdown"; then
+        bad="$bad $(cat "$tmp/$i.name")($rows rows for $total)"
+    fi
+done
+[ -z "$bad" ] && ok "Markdown: the verdict, the counts, one row per finding" ||
+    nok "Markdown content" "$bad"
+
+# Grouped by element: the element is named once, on its group's first row.
+report markdown "$tmp/g.md" fixtures/violations/INT-002.xml
+if [ "$(grep -c '^| flow\\\[calendar-reminders\\\] |' "$tmp/g.md")" -eq 1 ] &&
+    [ "$(grep -c '^|  | 21 | error | ' "$tmp/g.md")" -eq 2 ]; then
+    ok "Markdown groups the three findings on one field under its flow"
+else
+    nok "Markdown grouping" "$(grep '^|' "$tmp/g.md")"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
