@@ -15,6 +15,8 @@
 #define SGR_DIM "\033[2m"
 #define SGR_FIX "\033[32m"
 
+#define REPORT_TEXT_ALSO_MAX 8 /* grouped findings named on an also: line */
+
 static const char *const report_text_sev_sgr[] = {
     [PC_SEV_NOTE] = "\033[1;36m",
     [PC_SEV_WARNING] = "\033[1;35m",
@@ -64,6 +66,7 @@ static void
 report_text_also(struct report *r, size_t i)
 {
     const struct pc_finding *lead = pc_results_get(r->results, i);
+    size_t shown = 0, rest = 0;
 
     if (r->next == NULL || r->next[i] == REPORT_NONE)
         return;
@@ -74,6 +77,13 @@ report_text_also(struct report *r, size_t i)
     for (size_t j = r->next[i]; j != REPORT_NONE; j = r->next[j]) {
         const struct pc_finding *f = pc_results_get(r->results, j);
 
+        /* A flow of a hundred fields must not make a line of a hundred
+         * messages: the JSON report has every one. */
+        if (shown == REPORT_TEXT_ALSO_MAX) {
+            rest++;
+            continue;
+        }
+        shown++;
         fputs(j == r->next[i] ? " " : ", ", r->out);
         report_text_put(r, f->rule != NULL ? f->rule : "?");
         if (f->line != lead->line)
@@ -82,6 +92,8 @@ report_text_also(struct report *r, size_t i)
         report_text_put(r, f->message != NULL ? f->message : f->title);
         fputc(']', r->out);
     }
+    if (rest > 0)
+        fprintf(r->out, ", and %zu more (--format json lists them)", rest);
     fputc('\n', r->out);
 }
 

@@ -1123,6 +1123,43 @@ START_TEST(test_text_groups)
 }
 END_TEST
 
+/* One element with twelve findings: the also: line names eight and
+ * counts the rest. */
+START_TEST(test_text_groups_capped)
+{
+    pc_results *r = pc_results_new();
+    char rules[12][8], *out;
+
+    ck_assert_ptr_nonnull(r);
+    for (int i = 0; i < 12; i++) {
+        struct pc_finding f = {
+            .severity = PC_SEV_ERROR,
+            .title = "t",
+            .message = "m",
+            .file = "a.xml",
+            .line = 3,
+            .object = "flow[x]",
+            .group = "flow[x]",
+            .fingerprint = "fp",
+        };
+
+        snprintf(rules[i], sizeof rules[i], "R-%03d", i);
+        f.rule = rules[i];
+        ck_assert_int_eq(results_add(r, &f), PC_OK);
+    }
+    pc_results_sort(r);
+    out = render_ok("text", r, false);
+    ck_assert_str_eq(out, "a.xml:3: error: [R-000] m\n"
+                          "    also: R-001 [m], R-002 [m], R-003 [m], R-004 "
+                          "[m], R-005 [m], R-006 [m], R-007 [m], R-008 [m], "
+                          "and 3 more (--format json lists them)\n"
+                          "privcheck: 0 manifests, 12 errors, 0 warnings, 0 "
+                          "notes\n");
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
 START_TEST(test_json_related)
 {
     pc_results *r = grouped_results();
@@ -1173,6 +1210,7 @@ report_suite(void)
     tcase_add_test(tc, test_text_escapes_everything);
     tcase_add_test(tc, test_text_missing_fields);
     tcase_add_test(tc, test_text_groups);
+    tcase_add_test(tc, test_text_groups_capped);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("json");
