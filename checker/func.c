@@ -881,6 +881,26 @@ fn_attr(struct evalctx *c, const struct val *a, size_t n, struct val *out)
     return st != PC_OK ? st : uniq_done(&u);
 }
 
+/* Every element id the classifiers can name: the policy's and the ones
+ * outside it (undeclared personal data), each once. */
+static pc_status
+fn_classifier_elements(struct evalctx *c, const struct val *a, size_t n,
+                       struct val *out)
+{
+    const struct classify_set *cs = c->ms->e->classifiers;
+    size_t count = cs != NULL ? classify_count(cs) : 0;
+    pc_status st;
+
+    (void)a;
+    (void)n;
+    if ((st = val_alloc(c, count, out)) != PC_OK)
+        return st;
+    struct uniq u = { out, NULL, PC_OK };
+    for (size_t i = 0; i < count; i++)
+        uniq_add(&u, classify_get(cs, i)->element);
+    return uniq_done(&u);
+}
+
 /* attr-where('kind', 'attr', values, 'name'): attribute `name` of the
  * elements of a kind whose `attr` takes one of the values - attr() for
  * elements without an id (a store's retention settings). */
@@ -1376,6 +1396,8 @@ static const struct func funcs[] = {
       "whose attribute takes one of the values" },
     { "attr", 3, 3, 0, fn_attr,
       "attr('kind', id, 'name'): an attribute of the element with that id" },
+    { "classifier-elements", 0, 0, 0, fn_classifier_elements,
+      "every element id the classifiers can name, the policy's and others" },
     { "attr-where", 4, 4, FUNC_AGGREGATE, fn_attr_where,
       "attr-where('kind', 'attr', values, 'name'): attribute name of the "
       "elements of that kind whose attr takes one of the values" },
