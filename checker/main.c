@@ -26,7 +26,8 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  check MANIFEST...      audit manifests; exit 1 on findings\n"
-    "  validate FILE...       schema-check a policy, rules file or manifest\n"
+    "  validate FILE...       schema-check a policy, rules, manifest or "
+    "waivers\n"
     "  explain ID             a rule, the policy clauses it enforces, the fix\n"
     "  classify NAME...       which policy element a field name maps to\n"
     "  rules                  list the rule catalog\n"
@@ -43,6 +44,9 @@ static const char usage_text[] =
     "  --fail-on LEVEL        check: exit 1 on findings at or above LEVEL\n"
     "                         (error, warning, note, never; default error)\n"
     "  -j, --jobs N           check: audit N manifests in parallel\n"
+    "  --waivers FILE         check: apply the waivers in FILE (repeatable)\n"
+    "  --today YYYY-MM-DD     check: the date waivers expire against\n"
+    "                         (default: today, UTC)\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
     "                         fingerprints and SARIF (default: the\n"
     "                         working directory)\n"
@@ -56,6 +60,7 @@ static const char usage_text[] =
     "See privcheck(1).\n";
 
 #define MAX_REPORTS 16
+#define MAX_WAIVERS 64
 
 struct cli {
     struct pc_paths paths;
@@ -67,6 +72,9 @@ struct cli {
     } reports[MAX_REPORTS];
     size_t nreports;
     const char *pending_output; /* an --output before any --format */
+    const char *waivers[MAX_WAIVERS];
+    size_t nwaivers;
+    char today[11]; /* --today, or today's UTC date */
     const char *source_root;
     pc_severity fail_on;
     bool never_fail;
@@ -198,6 +206,31 @@ cli_write_reports(struct cli *c, const pc_engine *e, const pc_results *r)
     return st;
 }
 
+static pc_status
+cli_waivers(struct cli *c, const pc_engine *e,
+            const struct pc_audit_options *aopt, pc_results *all)
+{
+    pc_waivers *w = pc_waivers_new();
+    pc_status st = w != NULL ? PC_OK : PC_ENOMEM, worst = PC_OK;
+
+    /* Every file is read, to report every problem. */
+    for (size_t i = 0; i < c->nwaivers && st != PC_ENOMEM; i++)
+        if ((st = pc_waivers_load(e, w, c->waivers[i], c->diags)) != PC_OK)
+            worst = st;
+    if (st != PC_ENOMEM && worst != PC_OK) {
+        st = worst;
+        pc_diags_print(c->diags, stderr);
+        pc_diags_clear(c->diags);
+        fputs("privcheck: error: a waivers file could not be read; no report "
+              "written\n",
+              stderr);
+    } else if (st == PC_OK) {
+        st = pc_waivers_apply(e, w, c->today, aopt, all, c->diags);
+    }
+    pc_waivers_free(w);
+    return st;
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
@@ -256,6 +289,13 @@ cmd_check(struct cli *c, int argc, char **argv)
         fputs("privcheck: error: some manifests could not be audited; no "
               "report written\n",
               stderr);
+        goto out;
+    }
+    /* Waivers: a file that cannot be read fails the run, like a
+     * manifest; then what they suppress, and what the rules say about
+     * them, are part of the results. */
+    if (c->nwaivers > 0 && (st = cli_waivers(c, e, &aopt, all)) != PC_OK) {
+        rc = cli_finish(c, st);
         goto out;
     }
     pc_results_sort(all);
@@ -352,7 +392,7 @@ cmd_explain(struct cli *c, int argc, char **argv)
     printf("  enforces:\n");
     print_clauses(r->clauses, r->nclauses);
     if (r->nclauses == 0)
-        printf("    the manifest format itself (no policy clause)\n");
+        printf("    no policy clause: it protects the checking itself\n");
     printf("  how to fix:\n    %s\n", r->fix);
     /* The file's own name: the directory depends on the installation. */
     slash = strrchr(r->file, '/');
@@ -538,7 +578,14 @@ set_path(char **slot, const char *value)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_POLICY = 256, OPT_RULES, OPT_FAIL_ON, OPT_SOURCE_ROOT };
+    enum {
+        OPT_POLICY = 256,
+        OPT_RULES,
+        OPT_FAIL_ON,
+        OPT_SOURCE_ROOT,
+        OPT_WAIVERS,
+        OPT_TODAY,
+    };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -549,6 +596,8 @@ main(int argc, char **argv)
         { "fail-on", required_argument, NULL, OPT_FAIL_ON },
         { "jobs", required_argument, NULL, 'j' },
         { "source-root", required_argument, NULL, OPT_SOURCE_ROOT },
+        { "waivers", required_argument, NULL, OPT_WAIVERS },
+        { "today", required_argument, NULL, OPT_TODAY },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -610,6 +659,21 @@ main(int argc, char **argv)
                 goto out;
             }
             break;
+        case OPT_WAIVERS:
+            if (c.nwaivers == MAX_WAIVERS) {
+                rc = usage_error("too many --waivers files", optarg);
+                goto out;
+            }
+            c.waivers[c.nwaivers++] = optarg;
+            break;
+        case OPT_TODAY:
+            if (!pc_date_valid(optarg)) {
+                rc =
+                    usage_error("--today takes a date YYYY-MM-DD, not", optarg);
+                goto out;
+            }
+            snprintf(c.today, sizeof c.today, "%s", optarg);
+            break;
         case OPT_SOURCE_ROOT:
             if (!is_dir(optarg)) {
                 rc = usage_error("--source-root is not a directory", optarg);
@@ -635,6 +699,8 @@ main(int argc, char **argv)
     }
     if ((rc = cli_check_reports(&c)) != EXIT_CLEAN)
         goto out;
+    if (c.today[0] == '\0')
+        pc_date_today(c.today);
     rc = EXIT_FAIL;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[optind], commands[i].name) == 0)

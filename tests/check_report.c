@@ -504,8 +504,9 @@ static void
 assert_finding(json_t *j, const struct pc_finding *f)
 {
     static const char *const keys[] = {
-        "id",   "severity", "title",       "message", "clauses",     "file",
-        "line", "object",   "application", "fix",     "fingerprint", "related",
+        "id",          "severity", "title",      "message",     "clauses",
+        "file",        "line",     "object",     "application", "fix",
+        "fingerprint", "related",  "suppressed", "suppression", "baseline",
     };
     static const char *const clause_keys[] = { "id", "section", "text" };
     json_t *clauses = json_object_get(j, "clauses");
@@ -539,8 +540,8 @@ assert_finding(json_t *j, const struct pc_finding *f)
 START_TEST(test_json_fields)
 {
     static const char *const top[] = {
-        "report_version", "tool",     "policy", "rules",
-        "manifests",      "findings", "counts",
+        "report_version", "tool",    "policy",   "rules",
+        "manifests",      "waivers", "findings", "counts",
     };
     static const char *const manifest_keys[] = { "file", "application",
                                                  "version", "path", "sha256" };
@@ -595,8 +596,9 @@ START_TEST(test_json_fields)
     assert_int(o, "error", 1);
     assert_int(o, "warning", 1);
     assert_int(o, "note", 1);
+    assert_int(o, "suppressed", 0);
     assert_int(o, "total", 3);
-    ck_assert_uint_eq(json_object_size(o), 4);
+    ck_assert_uint_eq(json_object_size(o), 5);
 
     /* Escaped in the bytes, not raw: the JSON is safe to cat. */
     ck_assert_ptr_null(strchr(out, '\033'));
@@ -877,6 +879,158 @@ START_TEST(test_write_readonly)
     ck_assert_uint_eq(pc_diags_errors(d), 1);
     fclose(f);
     pc_diags_free(d);
+    pc_results_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------ suppressed */
+
+/* Two findings, one of them waived and one known from a baseline, and a
+ * third that counts. */
+static pc_results *
+suppressed_results(void)
+{
+    static const struct pc_suppression waiver = {
+        .kind = "waiver",
+        .reason = "moves to Billing Settings in PAY-212",
+        .approved_by = "dana@example.com",
+        .expires = "2027-03-31",
+        .file = "waivers.xml",
+        .line = 3,
+    };
+    static const struct pc_suppression known = { .kind = "baseline" };
+    pc_results *r = sample_results();
+
+    for (size_t i = 0; i < pc_results_count(r); i++) {
+        const char *rule = pc_results_get(r, i)->rule;
+
+        if (strcmp(rule, "SEN-001") == 0)
+            ck_assert_int_eq(results_suppress(r, i, &waiver), PC_OK);
+        if (strcmp(rule, "APP-009") == 0)
+            ck_assert_int_eq(results_suppress(r, i, &known), PC_OK);
+    }
+    /* A second reason does not replace the first. */
+    for (size_t i = 0; i < pc_results_count(r); i++)
+        if (strcmp(pc_results_get(r, i)->rule, "SEN-001") == 0)
+            ck_assert_int_eq(results_suppress(r, i, &known), PC_OK);
+    return r;
+}
+
+START_TEST(test_suppressed_counts)
+{
+    pc_results *r = suppressed_results();
+
+    /* Neither counts towards --fail-on. */
+    ck_assert_uint_eq(pc_results_at_least(r, PC_SEV_NOTE), 1);
+    ck_assert_uint_eq(pc_results_at_least(r, PC_SEV_ERROR), 0);
+    pc_results_free(r);
+}
+END_TEST
+
+START_TEST(test_suppressed_json)
+{
+    static const char *const sup_keys[] = { "kind",    "reason", "approved_by",
+                                            "expires", "file",   "line" };
+    pc_results *r = suppressed_results();
+    char *out = render_ok("json", r, false);
+    json_t *j = parse(out), *list = json_object_get(j, "findings"), *counts;
+    size_t seen = 0;
+
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        json_t *f = json_array_get(list, i), *s;
+        const char *id = json_string_value(json_object_get(f, "id"));
+
+        s = json_object_get(f, "suppression");
+        if (strcmp(id, "SEN-001") == 0) {
+            ck_assert(json_is_true(json_object_get(f, "suppressed")));
+            assert_keys(s, sup_keys, NELEM(sup_keys));
+            assert_str(s, "kind", "waiver");
+            assert_str(s, "reason", "moves to Billing Settings in PAY-212");
+            assert_str(s, "approved_by", "dana@example.com");
+            assert_str(s, "expires", "2027-03-31");
+            assert_str(s, "file", "waivers.xml");
+            assert_int(s, "line", 3);
+            seen++;
+        } else if (strcmp(id, "APP-009") == 0) {
+            ck_assert(json_is_true(json_object_get(f, "suppressed")));
+            assert_str(s, "kind", "baseline");
+            assert_str(s, "reason", NULL);
+            ck_assert(json_is_null(json_object_get(s, "line")));
+            seen++;
+        } else {
+            ck_assert(json_is_false(json_object_get(f, "suppressed")));
+            ck_assert(json_is_null(s));
+        }
+    }
+    ck_assert_uint_eq(seen, 2);
+    counts = json_object_get(j, "counts");
+    assert_int(counts, "error", 0);
+    assert_int(counts, "warning", 1);
+    assert_int(counts, "note", 0);
+    assert_int(counts, "suppressed", 2);
+    assert_int(counts, "total", 3);
+    json_decref(j);
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* Text: the suppressed ones are one line each, not in the compiler's
+ * format, with why; the summary counts what counts. */
+START_TEST(test_suppressed_text)
+{
+    pc_results *r = suppressed_results();
+    char *out = render_ok("text", r, false);
+
+    ck_assert_ptr_nonnull(
+        strstr(out, "fixtures/serene-web.xml:14: waived: [SEN-001] (error) "
+                    "SSN collected by flow 'signup'"));
+    ck_assert_ptr_nonnull(
+        strstr(out, "    waiver: \"moves to Billing Settings in PAY-212\", "
+                    "approved by dana@example.com, until 2027-03-31 "
+                    "(waivers.xml:3)\n"));
+    ck_assert_ptr_nonnull(
+        strstr(out, "fixtures/other.xml: known: [APP-009] (note) "));
+    ck_assert_ptr_null(strstr(out, ": error: [SEN-001]"));
+    ck_assert_ptr_nonnull(strstr(out, "privcheck: 2 manifests, 0 errors, 1 "
+                                      "warning, 0 notes, 1 waived\n"));
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* Every other format says so too. */
+START_TEST(test_suppressed_formats)
+{
+    pc_results *r = suppressed_results();
+    char *sarif = render_ok("sarif", r, false);
+    char *junit = render_ok("junit", r, false);
+    char *gh = render_ok("github", r, false);
+    char *md = render_ok("markdown", r, false);
+
+    ck_assert_ptr_nonnull(strstr(sarif, "\"suppressions\": ["));
+    ck_assert_ptr_nonnull(strstr(sarif, "\"kind\": \"external\""));
+    ck_assert_ptr_nonnull(
+        strstr(sarif, "\"justification\": \"moves to Billing Settings"));
+    ck_assert_ptr_nonnull(
+        strstr(sarif, "\"approvedBy\": \"dana@example.com\""));
+    ck_assert_ptr_nonnull(
+        strstr(junit, "<skipped message=\"waived until 2027-03-31, approved by "
+                      "dana@example.com: moves to Billing Settings"));
+    ck_assert_ptr_nonnull(
+        strstr(junit, "<skipped message=\"known: in the baseline"));
+    ck_assert_ptr_nonnull(strstr(gh, "::notice file=fixtures/serene-web.xml,"
+                                     "line=14,title=waived%3A SEN-001 "));
+    ck_assert_ptr_null(strstr(gh, "APP-009"));
+    ck_assert_ptr_nonnull(strstr(gh, ", 1 waived, 1 known from the baseline"));
+    ck_assert_ptr_nonnull(strstr(md, "<details><summary>1 suppressed finding"));
+    ck_assert_ptr_nonnull(strstr(md, "**Waived** until 2027-03-31"));
+    ck_assert_ptr_nonnull(strstr(md, "**Known**: in the baseline"));
+    ck_assert_ptr_nonnull(strstr(md, "## \xe2\x9c\x85 privcheck: passed"));
+    free(sarif);
+    free(junit);
+    free(gh);
+    free(md);
     pc_results_free(r);
 }
 END_TEST
@@ -1187,6 +1341,10 @@ report_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("io");
+    tcase_add_test(tc, test_suppressed_counts);
+    tcase_add_test(tc, test_suppressed_json);
+    tcase_add_test(tc, test_suppressed_text);
+    tcase_add_test(tc, test_suppressed_formats);
     tcase_add_test(tc, test_sarif_hostile);
     tcase_add_test(tc, test_junit_hostile);
     tcase_add_test(tc, test_github_hostile);
