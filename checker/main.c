@@ -18,6 +18,7 @@
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_FAIL = 2 };
 
 #define MAX_JOBS 64
+#define DEFAULT_WAIVERS "waivers.xml"
 
 static const char usage_text[] =
     "Usage: privcheck [--policy FILE] [--rules DIR] COMMAND [OPTION]... "
@@ -31,6 +32,10 @@ static const char usage_text[] =
     "  explain ID             a rule, the policy clauses it enforces, the fix\n"
     "  classify NAME...       which policy element a field name maps to\n"
     "  rules                  list the rule catalog\n"
+    "  waive FINGERPRINT|RULE:OBJECT --reason TEXT --approved-by WHO\n"
+    "        --expires YYYY-MM-DD [--application NAME] [--waivers FILE]\n"
+    "                         append a waiver to FILE (default " DEFAULT_WAIVERS
+    ")\n"
     "  policy render          the policy as Markdown, clause by clause\n"
     "\n"
     "Options:\n"
@@ -75,6 +80,7 @@ struct cli {
     const char *waivers[MAX_WAIVERS];
     size_t nwaivers;
     char today[11]; /* --today, or today's UTC date */
+    const char *reason, *approved_by, *expires, *application; /* waive */
     const char *source_root;
     pc_severity fail_on;
     bool never_fail;
@@ -331,6 +337,112 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* waive */
+
+/* Does s hold anything a waivers file should not: a control character,
+ * a bidi override, a byte that is not UTF-8? */
+static bool
+has_unsafe(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+    return false;
+}
+
+static bool
+is_fingerprint(const char *s)
+{
+    size_t n = strspn(s, "0123456789abcdef");
+
+    return n == 16 && s[n] == '\0';
+}
+
+static int
+cmd_waive(struct cli *c, int argc, char **argv)
+{
+    struct pc_waiver_spec w = { .reason = c->reason,
+                                .approved_by = c->approved_by,
+                                .expires = c->expires,
+                                .application = c->application };
+    const char *file = c->nwaivers > 0 ? c->waivers[0] : DEFAULT_WAIVERS;
+    pc_results *r = NULL;
+    pc_engine *e = NULL;
+    char *rule = NULL;
+    bool refused = false;
+    pc_status st;
+    int rc = EXIT_FAIL;
+
+    if (argc != 1)
+        return usage_error("waive needs one FINGERPRINT or RULE:OBJECT", NULL);
+    if (c->reason == NULL || c->approved_by == NULL || c->expires == NULL)
+        return usage_error("waive needs --reason, --approved-by and --expires",
+                           NULL);
+    if (c->nwaivers > 1)
+        return usage_error("waive writes to one --waivers file", NULL);
+    if (!pc_date_valid(c->expires))
+        return usage_error("--expires takes a date YYYY-MM-DD, not",
+                           c->expires);
+    if (has_unsafe(c->reason) || has_unsafe(c->approved_by) ||
+        has_unsafe(argv[0]) ||
+        (c->application != NULL && has_unsafe(c->application)))
+        return usage_error("a waiver's text may not hold control characters",
+                           NULL);
+    if (is_fingerprint(argv[0])) {
+        w.fingerprint = argv[0];
+    } else {
+        const char *colon = strchr(argv[0], ':');
+
+        if (colon == NULL || colon == argv[0] || colon[1] == '\0')
+            return usage_error("waive takes a fingerprint (16 hex digits) or "
+                               "RULE:OBJECT, not",
+                               argv[0]);
+        if ((rule = strndup(argv[0], (size_t)(colon - argv[0]))) == NULL)
+            goto nomem;
+        w.rule = rule;
+        w.object = colon + 1;
+    }
+    if ((st = cli_engine(c, &e)) != PC_OK) {
+        rc = cli_finish(c, st);
+        goto out;
+    }
+    /* The rules over waivers judge it first: one they call an error (it
+     * has already expired, or expires beyond the horizon) is refused. */
+    if ((r = pc_results_new()) == NULL)
+        goto nomem;
+    if ((st = pc_waiver_judge(e, &w, c->today, file, c->diags, r)) != PC_OK) {
+        rc = cli_finish(c, st);
+        goto out;
+    }
+    for (size_t i = 0; i < pc_results_count(r); i++) {
+        const struct pc_finding *f = pc_results_get(r, i);
+
+        fprintf(stderr, "%s: %s: [%s] %s\n", file, pc_severity_str(f->severity),
+                f->rule, f->message);
+        refused |= f->severity >= PC_SEV_ERROR;
+    }
+    if (refused) {
+        fprintf(stderr, "privcheck: error: %s: waiver not added\n", file);
+        goto out;
+    }
+    if ((st = pc_waiver_append(e, file, &w, c->diags)) != PC_OK) {
+        rc = cli_finish(c, st);
+        fprintf(stderr, "privcheck: error: %s: waiver not added\n", file);
+        goto out;
+    }
+    printf("%s: waiver added for %s, until %s\n", file, argv[0], c->expires);
+    rc = EXIT_CLEAN;
+    goto out;
+nomem:
+    fputs("privcheck: error: out of memory\n", stderr);
+out:
+    free(rule);
+    pc_results_free(r);
+    pc_engine_free(e);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* validate, explain, classify, rules, policy */
 
 static int
@@ -511,6 +623,7 @@ static const struct command {
     { "check", cmd_check },     { "validate", cmd_validate },
     { "explain", cmd_explain }, { "classify", cmd_classify },
     { "rules", cmd_rules },     { "policy", cmd_policy },
+    { "waive", cmd_waive },
 };
 
 /* ------------------------------------------------------------------ */
@@ -585,6 +698,10 @@ main(int argc, char **argv)
         OPT_SOURCE_ROOT,
         OPT_WAIVERS,
         OPT_TODAY,
+        OPT_REASON,
+        OPT_APPROVED_BY,
+        OPT_EXPIRES,
+        OPT_APPLICATION,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -598,6 +715,10 @@ main(int argc, char **argv)
         { "source-root", required_argument, NULL, OPT_SOURCE_ROOT },
         { "waivers", required_argument, NULL, OPT_WAIVERS },
         { "today", required_argument, NULL, OPT_TODAY },
+        { "reason", required_argument, NULL, OPT_REASON },
+        { "approved-by", required_argument, NULL, OPT_APPROVED_BY },
+        { "expires", required_argument, NULL, OPT_EXPIRES },
+        { "application", required_argument, NULL, OPT_APPLICATION },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -673,6 +794,18 @@ main(int argc, char **argv)
                 goto out;
             }
             snprintf(c.today, sizeof c.today, "%s", optarg);
+            break;
+        case OPT_REASON:
+            c.reason = optarg;
+            break;
+        case OPT_APPROVED_BY:
+            c.approved_by = optarg;
+            break;
+        case OPT_EXPIRES:
+            c.expires = optarg;
+            break;
+        case OPT_APPLICATION:
+            c.application = optarg;
             break;
         case OPT_SOURCE_ROOT:
             if (!is_dir(optarg)) {

@@ -331,6 +331,28 @@ pc_status pc_waivers_apply(const pc_engine *e, const pc_waivers *w,
                            const struct pc_audit_options *opt, pc_results *r,
                            pc_diags *d);
 
+/* One waiver, as `privcheck waive` proposes it: a fingerprint, or a rule
+ * and an object (and an application, or NULL for any); the reason, the
+ * approver and the last day it holds (YYYY-MM-DD). */
+struct pc_waiver_spec {
+    const char *fingerprint, *rule, *object, *application;
+    const char *reason, *approved_by, *expires;
+};
+
+/* Judge w with the rules over waivers as of today, as if it were in
+ * `file`: their findings (an expiry already past, or beyond the
+ * horizon) go to r. Whether it matches a finding is not known, so no rule
+ * that asks is told. */
+pc_status pc_waiver_judge(const pc_engine *e, const struct pc_waiver_spec *w,
+                          const char *today, const char *file, pc_diags *d,
+                          pc_results *r);
+/* Append w to the waivers file at path, creating it if there is none. A
+ * file that is there must read as a check reads it, and the result must
+ * validate; it replaces the file atomically, keeping its mode. On any
+ * failure the file is unchanged and d says why. */
+pc_status pc_waiver_append(const pc_engine *e, const char *path,
+                           const struct pc_waiver_spec *w, pc_diags *d);
+
 /* Is s a date that exists, written YYYY-MM-DD? */
 bool pc_date_valid(const char *s);
 /* Today's date in UTC, YYYY-MM-DD, into buf. */

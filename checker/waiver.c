@@ -1,6 +1,5 @@
 /* waiver.c - waivers (DESIGN §6a): approved exceptions for one finding
- * each, until an expiry. The files come from pull requests, so they are
- * read through xml.c like manifests and checked against their schema. A
+ * each, until an expiry (waiver-xml.c reads and writes the files). A
  * waiver matches by fingerprint, or by rule and object (and application,
  * when it names one); one that has not expired suppresses what it
  * matches. What makes a waiver itself wrong (expired, matching nothing,
@@ -19,41 +18,26 @@
 #include "results.h"
 #include "rule.h"
 #include "strbuf.h"
-#include "xml.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define WAIVERS_NS "urn:privcheck:waivers:1"
-#define WAIVERS_ROOT "waivers"
-#define WAIVERS_MAX 10000 /* per file */
-
-/* The attributes of a waiver, as the schema names them. */
-static const char *const waiver_attrs[] = {
+const char *const waiver_attrs[] = {
     "rule",   "application", "object",  "fingerprint",
     "reason", "approved-by", "expires",
 };
-enum { W_RULE, W_APP, W_OBJECT, W_FP, W_REASON, W_BY, W_EXPIRES, W_NATTRS };
 
-struct waiver {
-    char *a[W_NATTRS]; /* NULL when not written */
-    unsigned line;
-    long expires; /* days since 1970-01-01 */
-};
-
-struct waiver_file {
-    char *path; /* as given */
-    char sha256[65];
-    size_t first, n; /* its waivers in pc_waivers.v */
-};
-
-struct pc_waivers {
-    struct waiver *v;
-    size_t n, cap;
-    struct waiver_file *files;
-    size_t nfiles;
-};
+void
+waivers_truncate(pc_waivers *w, size_t n)
+{
+    while (w->n > n) {
+        w->n--;
+        for (size_t k = 0; k < W_NATTRS; k++)
+            free(w->v[w->n].a[k]);
+    }
+}
 
 pc_status
 waiver_extend_schema(struct schema_attrs *sa)
@@ -161,97 +145,6 @@ size_t
 pc_waivers_count(const pc_waivers *w)
 {
     return w->n;
-}
-
-/* Forget the waivers from index n on (a file that failed half way). */
-static void
-waivers_truncate(pc_waivers *w, size_t n)
-{
-    while (w->n > n) {
-        w->n--;
-        for (size_t k = 0; k < W_NATTRS; k++)
-            free(w->v[w->n].a[k]);
-    }
-}
-
-static pc_status
-waivers_read(pc_waivers *w, xmlDoc *doc, pc_diags *d, size_t *count)
-{
-    const xmlNode *root = xmlDocGetRootElement(doc);
-
-    *count = 0;
-    for (const xmlNode *n = root->children; n != NULL; n = n->next) {
-        struct waiver *x;
-
-        if (!xml_is(n, WAIVERS_NS, "waiver"))
-            continue; /* the schema admits nothing else */
-        if (++*count > WAIVERS_MAX)
-            return diag_fail(d, PC_ELIMIT, xml_loc(d, doc, n),
-                             "more than %d waivers in one file", WAIVERS_MAX);
-        if (w->n == w->cap) {
-            size_t cap = w->cap ? w->cap * 2 : 16;
-            struct waiver *v = realloc(w->v, cap * sizeof *v);
-
-            if (v == NULL)
-                return PC_ENOMEM;
-            w->v = v;
-            w->cap = cap;
-        }
-        x = &w->v[w->n++];
-        memset(x, 0, sizeof *x);
-        x->line = xml_loc(d, doc, n).line;
-        for (size_t k = 0; k < W_NATTRS; k++)
-            if ((x->a[k] = xml_attr(n, waiver_attrs[k])) == NULL &&
-                xmlHasProp((xmlNode *)n, BAD_CAST waiver_attrs[k]) != NULL)
-                return PC_ENOMEM;
-        /* The schema checks the shape; whether the day exists is ours. */
-        if (!waiver_date(x->a[W_EXPIRES], &x->expires))
-            return diag_fail(d, PC_EINVALID, xml_loc(d, doc, n),
-                             "expires=\"%s\" is not a date (YYYY-MM-DD)",
-                             x->a[W_EXPIRES] != NULL ? x->a[W_EXPIRES] : "");
-    }
-    return PC_OK;
-}
-
-pc_status
-pc_waivers_load(const pc_engine *e, pc_waivers *w, const char *path,
-                pc_diags *d)
-{
-    const char *schema = engine_waivers_schema(e);
-    struct waiver_file *f;
-    xmlDoc *doc = NULL;
-    size_t before = w->n, count;
-    char sha[65];
-    pc_status st;
-
-    if (schema == NULL)
-        return diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
-                         "no waivers schema: waivers cannot be read");
-    xml_init();
-    if ((st = xml_load(path, schema, d, &doc, sha)) != PC_OK)
-        return st;
-    f = realloc(w->files, (w->nfiles + 1) * sizeof *f);
-    if (f == NULL) {
-        st = PC_ENOMEM;
-        goto out;
-    }
-    w->files = f;
-    if ((st = waivers_read(w, doc, d, &count)) != PC_OK)
-        goto out;
-    f = &w->files[w->nfiles];
-    if ((f->path = strdup(path)) == NULL) {
-        st = PC_ENOMEM;
-        goto out;
-    }
-    memcpy(f->sha256, sha, sizeof sha);
-    f->first = before;
-    f->n = count;
-    w->nfiles++;
-out:
-    if (st != PC_OK)
-        waivers_truncate(w, before);
-    xmlFreeDoc(doc);
-    return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -490,8 +383,8 @@ out:
 }
 
 pc_status
-waiver_judge(const pc_engine *e, const struct waiver_proposal *p,
-             const char *today, const char *file, pc_diags *d, pc_results *r)
+pc_waiver_judge(const pc_engine *e, const struct pc_waiver_spec *p,
+                const char *today, const char *file, pc_diags *d, pc_results *r)
 {
     struct waiver x = { .line = 0 };
     int matched = -1;

@@ -7,6 +7,38 @@
 
 struct schema_attrs;
 
+/* The model, shared by waiver.c (matching, judging) and waiver-xml.c
+ * (reading and appending files). */
+#define WAIVERS_NS "urn:privcheck:waivers:1"
+#define WAIVERS_ROOT "waivers"
+#define WAIVERS_MAX 10000 /* per file */
+
+/* The attributes of a waiver, as the schema names them, in this order. */
+extern const char *const waiver_attrs[];
+enum { W_RULE, W_APP, W_OBJECT, W_FP, W_REASON, W_BY, W_EXPIRES, W_NATTRS };
+
+struct waiver {
+    char *a[W_NATTRS]; /* NULL when not written */
+    unsigned line;
+    long expires; /* days since 1970-01-01 */
+};
+
+struct waiver_file {
+    char *path; /* as given */
+    char sha256[65];
+    size_t first, n; /* its waivers in pc_waivers.v */
+};
+
+struct pc_waivers {
+    struct waiver *v;
+    size_t n, cap;
+    struct waiver_file *files;
+    size_t nfiles;
+};
+
+/* Forget the waivers from index n on (a file that failed half way). */
+void waivers_truncate(pc_waivers *w, size_t n);
+
 /* The element the rules range over, and what waiver.c computes for each
  * one (beside what the file says): `expired` ('true' when its expiry is
  * before today), `days-left` (from today to the expiry; absent once
@@ -21,16 +53,5 @@ pc_status waiver_extend_schema(struct schema_attrs *sa);
 /* Days since 1970-01-01 of a date written YYYY-MM-DD; false when s is not
  * one (2027-02-30 is not). */
 bool waiver_date(const char *s, long *days);
-
-/* One waiver as `privcheck waive` proposes it, judged by the rules over
- * waivers without a run (no `matched`): their findings go to r, at
- * `file`. */
-struct waiver_proposal {
-    const char *rule, *application, *object, *fingerprint;
-    const char *reason, *approved_by, *expires;
-};
-pc_status waiver_judge(const pc_engine *e, const struct waiver_proposal *w,
-                       const char *today, const char *file, pc_diags *d,
-                       pc_results *r);
 
 #endif

@@ -208,5 +208,92 @@ else
     nok "validate a bad waivers file" "exit $status"
 fi
 
+# ------------------------------------------------------------ waive
+# privcheck waive appends a waiver the rules accept, atomically, and it
+# then suppresses its finding.
+evil='PAY-212: <script>alert(1)</script> ]]> 100% "quoted" & more'
+run waive --today 2026-06-01 --waivers new.xml "SEN-001:$obj" \
+    --application practice-web --reason "$evil" --approved-by dana@example.com \
+    --expires 2026-09-30
+if [ "$status" -eq 0 ] && grep -q '^new.xml: waiver added' "$tmp/out" &&
+    (cd "$tmp" && "$PRIVCHECK" validate new.xml) >/dev/null 2>&1; then
+    ok "waive creates a valid waivers file"
+else
+    nok "waive creates a file" "exit $status"
+fi
+run check --format json --today 2026-06-01 --waivers new.xml web/app.xml
+if [ "$status" -eq 0 ] && jq -e --arg r "$evil" "[$sen | .suppression.reason] == [\$r]" \
+    "$tmp/out" >/dev/null; then
+    ok "the waiver it wrote suppresses the finding, its reason intact"
+else
+    nok "the waiver waive wrote" "exit $status"
+fi
+
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<!-- kept -->\n<waivers xmlns="urn:privcheck:waivers:1">\n  <waiver rule="RET-005" object="keep[backups]" reason="r" approved-by="a" expires="2026-08-01"/>\n</waivers>\n' \
+    >"$tmp/keep.xml"
+chmod 0640 "$tmp/keep.xml"
+run waive --today 2026-06-01 --waivers keep.xml "$fpweb" --reason r \
+    --approved-by a --expires 2026-08-01
+if [ "$status" -eq 0 ] && grep -q '<!-- kept -->' "$tmp/keep.xml" &&
+    [ "$(grep -c '<waiver ' "$tmp/keep.xml")" -eq 2 ] &&
+    grep -q "^  <waiver fingerprint=\"$fpweb\" " "$tmp/keep.xml" &&
+    [ "$(stat -c %a "$tmp/keep.xml")" = 640 ] &&
+    [ -z "$(find "$tmp" -name '.privcheck-*')" ]; then
+    ok "waive appends to an existing file: comments, mode, one line per waiver"
+else
+    nok "waive appends" "exit $status: $(cat "$tmp/keep.xml")"
+fi
+
+cp "$tmp/keep.xml" "$tmp/before.xml"
+run waive --today 2026-06-01 --waivers keep.xml "$fpweb" --reason r \
+    --approved-by a --expires 2026-11-29
+if [ "$status" -eq 2 ] && grep -q 'WVR-003' "$tmp/err" &&
+    cmp -s "$tmp/keep.xml" "$tmp/before.xml"; then
+    ok "waive refuses an expiry beyond the horizon, and leaves the file alone"
+else
+    nok "waive beyond the horizon" "exit $status"
+fi
+run waive --today 2026-06-01 --waivers keep.xml "$fpweb" --reason r \
+    --approved-by a --expires 2026-05-31
+if [ "$status" -eq 2 ] && grep -q 'WVR-001' "$tmp/err" &&
+    cmp -s "$tmp/keep.xml" "$tmp/before.xml"; then
+    ok "waive refuses an expiry already past"
+else
+    nok "waive in the past" "exit $status"
+fi
+run waive --today 2026-06-01 --waivers keep.xml "$fpweb" --reason r \
+    --approved-by a --expires 2026-11-28
+expect "waive takes the horizon itself" 0
+
+printf '<waivers xmlns="urn:privcheck:waivers:1"><waiver rule="X" reason="r"/></waivers>\n' \
+    >"$tmp/broken.xml"
+cp "$tmp/broken.xml" "$tmp/before.xml"
+run waive --today 2026-06-01 --waivers broken.xml "$fpweb" --reason r \
+    --approved-by a --expires 2026-08-01
+if [ "$status" -eq 2 ] && grep -q '^broken.xml:1' "$tmp/err" &&
+    cmp -s "$tmp/broken.xml" "$tmp/before.xml"; then
+    ok "waive does not touch a waivers file that is not valid"
+else
+    nok "waive on a broken file" "exit $status"
+fi
+
+for args in "SEN-001" "SEN001:flow[x]" ":flow[x]" "SEN-001:"; do
+    run waive --today 2026-06-01 --waivers x.xml "$args" --reason r \
+        --approved-by a --expires 2026-08-01
+    if [ "$status" -eq 2 ] && [ ! -e "$tmp/x.xml" ]; then
+        ok "waive '$args' is refused, nothing written"
+    else
+        nok "waive '$args'" "exit $status"
+    fi
+done
+run waive --waivers x.xml "$fpweb" --approved-by a --expires 2026-08-01
+expect "waive without --reason is a usage error" 2
+run waive --waivers x.xml "$fpweb" --reason "$(printf 'a\033[2Jb')" \
+    --approved-by a --expires 2026-08-01
+expect "waive refuses control characters" 2
+run waive --waivers x.xml "$fpweb" --reason r --approved-by a \
+    --expires 2026-02-30
+expect "waive refuses a date that does not exist" 2
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
