@@ -50,6 +50,8 @@ static const char usage_text[] =
     "                         (error, warning, note, never; default error)\n"
     "  -j, --jobs N           check: audit N manifests in parallel\n"
     "  --waivers FILE         check: apply the waivers in FILE (repeatable)\n"
+    "  --baseline PRIOR.json  check: what PRIOR.json (a JSON report) has is\n"
+    "                         known and does not count; only new findings\n"
     "  --today YYYY-MM-DD     check: the date waivers expire against\n"
     "                         (default: today, UTC)\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
@@ -81,6 +83,7 @@ struct cli {
     size_t nwaivers;
     char today[11]; /* --today, or today's UTC date */
     const char *reason, *approved_by, *expires, *application; /* waive */
+    const char *baseline;
     const char *source_root;
     pc_severity fail_on;
     bool never_fail;
@@ -237,6 +240,30 @@ cli_waivers(struct cli *c, const pc_engine *e,
     return st;
 }
 
+static pc_status
+cli_baseline(struct cli *c, const pc_engine *e, pc_results *all)
+{
+    pc_baseline *b = NULL;
+    pc_status st = pc_baseline_load(c->baseline, c->diags, &b);
+
+    if (st == PC_OK) {
+        st = pc_baseline_apply(e, b, all, c->diags);
+    } else {
+        pc_diags_print(c->diags, stderr);
+        pc_diags_clear(c->diags);
+        fputs("privcheck: error: the baseline could not be read; no report "
+              "written\n",
+              stderr);
+    }
+    pc_baseline_free(b);
+    /* Its warnings (another policy, other rules) are said now. */
+    if (st == PC_OK) {
+        pc_diags_print(c->diags, stderr);
+        pc_diags_clear(c->diags);
+    }
+    return st;
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
@@ -301,6 +328,12 @@ cmd_check(struct cli *c, int argc, char **argv)
      * manifest; then what they suppress, and what the rules say about
      * them, are part of the results. */
     if (c->nwaivers > 0 && (st = cli_waivers(c, e, &aopt, all)) != PC_OK) {
+        rc = cli_finish(c, st);
+        goto out;
+    }
+    /* A baseline: what it knows does not count. Read after the waivers,
+     * so their findings are compared too. */
+    if (c->baseline != NULL && (st = cli_baseline(c, e, all)) != PC_OK) {
         rc = cli_finish(c, st);
         goto out;
     }
@@ -702,6 +735,7 @@ main(int argc, char **argv)
         OPT_APPROVED_BY,
         OPT_EXPIRES,
         OPT_APPLICATION,
+        OPT_BASELINE,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -719,6 +753,7 @@ main(int argc, char **argv)
         { "approved-by", required_argument, NULL, OPT_APPROVED_BY },
         { "expires", required_argument, NULL, OPT_EXPIRES },
         { "application", required_argument, NULL, OPT_APPLICATION },
+        { "baseline", required_argument, NULL, OPT_BASELINE },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -806,6 +841,9 @@ main(int argc, char **argv)
             break;
         case OPT_APPLICATION:
             c.application = optarg;
+            break;
+        case OPT_BASELINE:
+            c.baseline = optarg;
             break;
         case OPT_SOURCE_ROOT:
             if (!is_dir(optarg)) {

@@ -303,6 +303,40 @@ size_t pc_results_input_count(const pc_results *r);
 const struct pc_manifest_info *pc_results_input(const pc_results *r, size_t i);
 
 /* ------------------------------------------------------------------ */
+/* Baselines (DESIGN §6b): the JSON report of an earlier run. */
+
+typedef struct pc_baseline pc_baseline;
+
+/* Read the JSON report at path (with jansson, within a size cap). Not a
+ * privcheck JSON report, or not readable: a diagnostic (file:line where
+ * the JSON is broken) and a non-OK status. On PC_OK *out is the caller's
+ * (pc_baseline_free; NULL is a no-op). */
+pc_status pc_baseline_load(const char *path, pc_diags *d, pc_baseline **out);
+void pc_baseline_free(pc_baseline *b);
+
+/* Compare the findings of r with the baseline: each is "new" or
+ * "unchanged" (pc_finding.baseline), an unchanged one is suppressed (kind
+ * "baseline") unless already waived, and the baseline's findings that no
+ * longer occur are recorded as absent. A baseline made under another
+ * policy or rules (their SHA-256 differ from e's) is used all the same,
+ * with a warning in d. */
+pc_status pc_baseline_apply(const pc_engine *e, const pc_baseline *b,
+                            pc_results *r, pc_diags *d);
+
+/* What a run compared itself with, or NULL when it had no baseline. */
+struct pc_baseline_info {
+    const char *file, *sha256;
+    const char *policy_sha256, *rules_sha256; /* the baseline's */
+    bool same_policy, same_rules;
+    size_t nnew, nunchanged;
+};
+const struct pc_baseline_info *pc_results_baseline(const pc_results *r);
+/* The baseline's findings that no longer occur, in its order (no
+ * clauses; strings owned by r). */
+size_t pc_results_absent_count(const pc_results *r);
+const struct pc_finding *pc_results_absent(const pc_results *r, size_t i);
+
+/* ------------------------------------------------------------------ */
 /* Waivers (DESIGN §6a): approved exceptions, each for one finding until
  * its expiry. */
 

@@ -147,6 +147,9 @@ report_github_end(struct report *r)
     if (r->nknown > 0)
         fprintf(r->out, ", %zu known from the baseline (not annotated)",
                 r->nknown);
+    if (r->baseline != NULL)
+        fprintf(r->out, "; %zu new, %zu unchanged, %zu fixed", r->nnew,
+                r->nunchanged, r->nabsent);
     fputc('\n', r->out);
     return PC_OK;
 }

@@ -69,6 +69,11 @@ md_verdict(struct md *m)
     if (r->nknown > 0 && m->st == PC_OK)
         m->st =
             strbuf_printf(&m->b, ", %zu known from the baseline", r->nknown);
+    if (r->baseline != NULL && m->st == PC_OK)
+        m->st = strbuf_printf(&m->b,
+                              ".\n\nSince the baseline: **%zu new**, %zu "
+                              "unchanged, %zu fixed",
+                              r->nnew, r->nunchanged, r->nabsent);
     if (run != NULL && run->never_fail)
         md_puts(m, "; findings do not fail the run (`--fail-on never`)");
     else if (m->st == PC_OK && failing > 0)
@@ -271,6 +276,33 @@ md_file(struct md *m, const char *file, size_t lo, size_t hi)
     }
 }
 
+/* What the baseline had that this run does not. */
+static void
+md_absent(struct md *m)
+{
+    const struct report *r = m->r;
+
+    if (r->nabsent == 0)
+        return;
+    md_puts(m, "### Fixed since the baseline\n\n");
+    md_puts(m, "| file | line | rule | finding |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < r->nabsent; i++) {
+        const struct pc_finding *f = pc_results_absent(r->results, i);
+
+        md_puts(m, "| ");
+        md_text(m, f->file);
+        md_puts(m, " | ");
+        if (f->line > 0 && m->st == PC_OK)
+            m->st = strbuf_printf(&m->b, "%u", f->line);
+        md_puts(m, " | ");
+        md_text(m, f->rule);
+        md_puts(m, " | ");
+        md_text(m, f->message);
+        md_puts(m, " |\n");
+    }
+    md_puts(m, "\n");
+}
+
 static pc_status
 report_markdown_end(struct report *r)
 {
@@ -292,6 +324,7 @@ report_markdown_end(struct report *r)
         }
         md_file(&m, file != NULL ? file : "(no file)", lo, hi);
     }
+    md_absent(&m);
     md_inputs(&m);
     if (m.st == PC_OK && fputs(strbuf_str(&m.b), r->out) == EOF)
         m.st = PC_EIO;

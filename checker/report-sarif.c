@@ -465,10 +465,40 @@ report_sarif_finding(struct report *r, const struct pc_finding *f)
         jbuild_str_opt(&p, sprops, "approvedBy", sp->approved_by);
         jbuild_str_opt(&p, sprops, "expires", sp->expires);
     }
+    if (f->baseline != NULL)
+        jbuild_str(&p, o, "baselineState",
+                   strcmp(f->baseline, "unchanged") == 0 ? "unchanged" : "new");
     props = jbuild_put(&p, o, "properties", json_object());
     jbuild_str_opt(&p, props, "object", f->object);
     jbuild_str_opt(&p, props, "application", f->application);
     return p.st;
+}
+
+/* The baseline's results that no longer occur: SARIF's "absent" state,
+ * each a result that now passes (kind pass, level none). */
+static void
+report_sarif_absent(struct jbuild *p, struct report *r, struct report_sarif *s)
+{
+    for (size_t i = 0; i < r->nabsent && p->st == PC_OK; i++) {
+        const struct pc_finding *f = pc_results_absent(r->results, i);
+        uintptr_t index = (uintptr_t)map_get(s->rule_index, f->rule);
+        json_t *o = jbuild_put(p, s->results, NULL, json_object()), *m, *list;
+
+        p->loc.file = f->file;
+        jbuild_str(p, o, "ruleId", f->rule != NULL ? f->rule : "?");
+        if (index > 0)
+            jbuild_int(p, o, "ruleIndex", index - 1);
+        jbuild_str(p, o, "kind", "pass");
+        jbuild_str(p, o, "level", "none");
+        m = jbuild_put(p, o, "message", json_object());
+        jbuild_str(p, m, "text", f->message != NULL ? f->message : "");
+        list = jbuild_put(p, o, "locations", json_array());
+        jbuild_put(p, list, NULL, report_sarif_location(p, s, f));
+        m = jbuild_put(p, o, "partialFingerprints", json_object());
+        jbuild_str(p, m, SARIF_FP_KEY, f->fingerprint);
+        jbuild_str(p, o, "baselineState", "absent");
+    }
+    p->loc.file = NULL;
 }
 
 static pc_status
@@ -477,6 +507,7 @@ report_sarif_end(struct report *r)
     struct report_sarif *s = r->state;
     struct jbuild p = { r->d, { NULL, 0, 0 }, "the SARIF report", PC_OK };
 
+    report_sarif_absent(&p, r, s);
     report_sarif_properties(&p, r, s);
     if (p.st != PC_OK)
         return p.st;

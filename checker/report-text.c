@@ -136,8 +136,14 @@ report_text_suppressed(struct report *r, const struct pc_finding *f)
     report_text_put(r, f->rule != NULL ? f->rule : "?");
     fprintf(r->out, "] (%s) ", pc_severity_str(report_severity(f->severity)));
     report_text_put(r, f->message != NULL ? f->message : f->title);
+    if (!waived) {
+        /* Known from the baseline: this line says all. */
+        report_text_sgr(r, SGR_RESET);
+        fputc('\n', r->out);
+        return;
+    }
     fputc('\n', r->out);
-    if (waived) {
+    {
         fputs("    waiver: \"", r->out);
         report_text_put(r, s->reason != NULL ? s->reason : "");
         fputs("\", approved by ", r->out);
@@ -149,11 +155,9 @@ report_text_suppressed(struct report *r, const struct pc_finding *f)
             report_text_put(r, s->file);
             fprintf(r->out, ":%u)", s->line);
         }
-    } else {
-        fputs("    known: in the baseline, unchanged", r->out);
+        report_text_sgr(r, SGR_RESET);
+        fputc('\n', r->out);
     }
-    report_text_sgr(r, SGR_RESET);
-    fputc('\n', r->out);
 }
 
 static pc_status
@@ -213,12 +217,15 @@ report_text_count(struct report *r, size_t n, const char *noun)
 /* `privcheck: 2 manifests, 3 errors, 1 warning, 0 notes`, or
  * `privcheck: 2 manifests, no findings`; `, 2 waived` when waivers
  * suppressed some. The counts are of the findings that count. */
+static void report_text_absent(struct report *r);
+
 static pc_status
 report_text_end(struct report *r)
 {
     size_t total = r->counts[PC_SEV_ERROR] + r->counts[PC_SEV_WARNING] +
                    r->counts[PC_SEV_NOTE];
 
+    report_text_absent(r);
     report_text_put(r, r->meta->tool != NULL ? r->meta->tool : "privcheck");
     fputs(": ", r->out);
     report_text_count(r, pc_results_manifest_count(r->results), "manifest");
@@ -234,8 +241,31 @@ report_text_end(struct report *r)
     }
     if (r->nwaived > 0)
         fprintf(r->out, ", %zu waived", r->nwaived);
+    if (r->baseline != NULL)
+        fprintf(r->out, "; %zu new, %zu unchanged, %zu fixed", r->nnew,
+                r->nunchanged, r->nabsent);
     fputc('\n', r->out);
     return PC_OK;
+}
+
+/* `fixed: file:15: [ID] message`: what the baseline had and this run
+ * does not, before the summary. */
+static void
+report_text_absent(struct report *r)
+{
+    for (size_t i = 0; i < r->nabsent; i++) {
+        const struct pc_finding *f = pc_results_absent(r->results, i);
+
+        report_text_sgr(r, SGR_DIM);
+        fputs("fixed: ", r->out);
+        report_text_where(r, f);
+        fputs(" [", r->out);
+        report_text_put(r, f->rule != NULL ? f->rule : "?");
+        fputs("] ", r->out);
+        report_text_put(r, f->message != NULL ? f->message : "");
+        report_text_sgr(r, SGR_RESET);
+        fputc('\n', r->out);
+    }
 }
 
 const struct report_format report_text = {

@@ -244,9 +244,15 @@ report_write(const char *format, const struct report_meta *meta,
 
     size_t *leader = NULL, *next = NULL;
 
+    r.baseline = pc_results_baseline(res);
+    r.nabsent = pc_results_absent_count(res);
     for (size_t i = 0; i < n; i++) {
         const struct pc_finding *f = pc_results_get(res, i);
 
+        if (f->baseline != NULL && strcmp(f->baseline, "unchanged") == 0)
+            r.nunchanged++;
+        else if (f->baseline != NULL)
+            r.nnew++;
         if (!f->suppressed)
             r.counts[report_severity(f->severity)]++;
         else if (f->suppression.kind != NULL &&

@@ -35,6 +35,10 @@ struct report {
     size_t counts[PC_SEV_ERROR + 1]; /* of the findings not suppressed */
     size_t nwaived;                  /* suppressed by a waiver */
     size_t nknown; /* suppressed because the baseline has them */
+    /* With a baseline (results have one): new and unchanged findings, and
+     * the baseline's that are gone (fixed). */
+    const struct pc_baseline_info *baseline;
+    size_t nnew, nunchanged, nabsent;
     /* Findings about one element of one manifest form a group (DESIGN §5:
      * overlap is a presentation matter). leader[i] is the index of the
      * first finding of i's group in results order; next[i] the next

@@ -45,6 +45,18 @@ results_manifest_free(struct pc_manifest_info *m)
     free((char *)m->kind);
 }
 
+static void
+results_baseline_free(struct pc_baseline_info *b)
+{
+    if (b == NULL)
+        return;
+    free((char *)b->file);
+    free((char *)b->sha256);
+    free((char *)b->policy_sha256);
+    free((char *)b->rules_sha256);
+    free(b);
+}
+
 void
 pc_results_free(pc_results *r)
 {
@@ -56,9 +68,13 @@ pc_results_free(pc_results *r)
         results_manifest_free(&r->manifests[i]);
     for (size_t i = 0; i < r->ninputs; i++)
         results_manifest_free(&r->inputs[i]);
+    for (size_t i = 0; i < r->nabsent; i++)
+        results_finding_free(&r->absent[i]);
+    results_baseline_free(r->baseline);
     free(r->findings);
     free(r->manifests);
     free(r->inputs);
+    free(r->absent);
     free(r);
 }
 
@@ -75,22 +91,24 @@ results_dup(const char *s, bool *ok)
     return c;
 }
 
-pc_status
-results_add(pc_results *r, const struct pc_finding *f)
+/* Append a copy of f to the list v (n used, cap allocated). */
+static pc_status
+results_push(struct pc_finding **v, size_t *n, size_t *cap,
+             const struct pc_finding *f)
 {
     struct pc_finding *c;
     bool ok = true;
 
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        struct pc_finding *v = realloc(r->findings, cap * sizeof *v);
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        struct pc_finding *nv = realloc(*v, ncap * sizeof *nv);
 
-        if (v == NULL)
+        if (nv == NULL)
             return PC_ENOMEM;
-        r->findings = v;
-        r->cap = cap;
+        *v = nv;
+        *cap = ncap;
     }
-    c = &r->findings[r->n];
+    c = &(*v)[*n];
     *c = *f;
     c->rule = results_dup(f->rule, &ok);
     c->title = results_dup(f->title, &ok);
@@ -112,7 +130,55 @@ results_add(pc_results *r, const struct pc_finding *f)
         results_finding_free(c);
         return PC_ENOMEM;
     }
-    r->n++;
+    (*n)++;
+    return PC_OK;
+}
+
+pc_status
+results_add(pc_results *r, const struct pc_finding *f)
+{
+    return results_push(&r->findings, &r->n, &r->cap, f);
+}
+
+pc_status
+results_add_absent(pc_results *r, const struct pc_finding *f)
+{
+    return results_push(&r->absent, &r->nabsent, &r->capabsent, f);
+}
+
+pc_status
+results_set_baseline(pc_results *r, const struct pc_baseline_info *b)
+{
+    struct pc_baseline_info *c = calloc(1, sizeof *c);
+    bool ok = c != NULL;
+
+    if (c == NULL)
+        return PC_ENOMEM;
+    *c = *b;
+    c->file = results_dup(b->file, &ok);
+    c->sha256 = results_dup(b->sha256, &ok);
+    c->policy_sha256 = results_dup(b->policy_sha256, &ok);
+    c->rules_sha256 = results_dup(b->rules_sha256, &ok);
+    if (!ok) {
+        results_baseline_free(c);
+        return PC_ENOMEM;
+    }
+    results_baseline_free(r->baseline);
+    r->baseline = c;
+    return PC_OK;
+}
+
+pc_status
+results_mark(pc_results *r, size_t i, const char *state)
+{
+    char *c;
+
+    if (i >= r->n)
+        return PC_OK;
+    if ((c = strdup(state)) == NULL)
+        return PC_ENOMEM;
+    free((char *)r->findings[i].baseline);
+    r->findings[i].baseline = c;
     return PC_OK;
 }
 
@@ -295,6 +361,24 @@ pc_results_at_least(const pc_results *r, pc_severity sev)
         if (!r->findings[i].suppressed && r->findings[i].severity >= sev)
             n++;
     return n;
+}
+
+const struct pc_baseline_info *
+pc_results_baseline(const pc_results *r)
+{
+    return r->baseline;
+}
+
+size_t
+pc_results_absent_count(const pc_results *r)
+{
+    return r->nabsent;
+}
+
+const struct pc_finding *
+pc_results_absent(const pc_results *r, size_t i)
+{
+    return i < r->nabsent ? &r->absent[i] : NULL;
 }
 
 size_t

@@ -540,8 +540,8 @@ assert_finding(json_t *j, const struct pc_finding *f)
 START_TEST(test_json_fields)
 {
     static const char *const top[] = {
-        "report_version", "tool",    "policy",   "rules",
-        "manifests",      "waivers", "findings", "counts",
+        "report_version", "tool",     "policy",   "rules",  "manifests",
+        "waivers",        "baseline", "findings", "absent", "counts",
     };
     static const char *const manifest_keys[] = { "file", "application",
                                                  "version", "path", "sha256" };
@@ -1035,6 +1035,105 @@ START_TEST(test_suppressed_formats)
 }
 END_TEST
 
+/* ------------------------------------------------------------ baseline */
+
+/* The sample with a baseline: SEN-001 known, SEC-002 and APP-009 new, and
+ * one finding of the baseline gone. */
+static pc_results *
+baseline_results(void)
+{
+    static const struct pc_baseline_info info = {
+        .file = "prior.json",
+        .sha256 =
+            "4444444444444444444444444444444444444444444444444444444444444444",
+        .policy_sha256 =
+            "1111111111111111111111111111111111111111111111111111111111111111",
+        .rules_sha256 =
+            "5555555555555555555555555555555555555555555555555555555555555555",
+        .same_policy = true,
+        .same_rules = false,
+    };
+    static const struct pc_suppression known = { .kind = "baseline" };
+    struct pc_finding gone = {
+        .rule = "RET-002",
+        .severity = PC_SEV_ERROR,
+        .title = "Indefinite retention",
+        .message = "store 'logs' keeps data \033[2J indefinitely",
+        .file = "fixtures/serene-web.xml",
+        .line = 30,
+        .object = "keep[logs]",
+        .application = "serene-web",
+        .fingerprint = "00000000000000aa",
+    };
+    pc_results *r = sample_results();
+
+    for (size_t i = 0; i < pc_results_count(r); i++) {
+        bool seen = strcmp(pc_results_get(r, i)->rule, "SEN-001") == 0;
+
+        ck_assert_int_eq(results_mark(r, i, seen ? "unchanged" : "new"), PC_OK);
+        if (seen)
+            ck_assert_int_eq(results_suppress(r, i, &known), PC_OK);
+    }
+    ck_assert_int_eq(results_add_absent(r, &gone), PC_OK);
+    ck_assert_int_eq(results_set_baseline(r, &info), PC_OK);
+    return r;
+}
+
+START_TEST(test_baseline_formats)
+{
+    pc_results *r = baseline_results();
+    char *text = render_ok("text", r, false);
+    char *json = render_ok("json", r, false);
+    char *sarif = render_ok("sarif", r, false);
+    char *md = render_ok("markdown", r, false);
+    json_t *j = parse(json), *b = json_object_get(j, "baseline"), *a;
+
+    /* Text: the summary, the fixed one, escaped. */
+    ck_assert_ptr_nonnull(strstr(text, "; 2 new, 1 unchanged, 1 fixed\n"));
+    ck_assert_ptr_nonnull(
+        strstr(text, "fixed: fixtures/serene-web.xml:30: [RET-002] store "
+                     "'logs' keeps data \\x1b[2J indefinitely\n"));
+    ck_assert_ptr_nonnull(strstr(text, ":14: known: [SEN-001] (error) "));
+    /* JSON: the baseline object, the states, the absent list. */
+    assert_str(b, "file", "prior.json");
+    ck_assert(json_is_true(json_object_get(b, "same_policy")));
+    ck_assert(json_is_false(json_object_get(b, "same_rules")));
+    assert_int(b, "new", 2);
+    assert_int(b, "unchanged", 1);
+    assert_int(b, "absent", 1);
+    a = json_array_get(json_object_get(j, "absent"), 0);
+    assert_str(a, "id", "RET-002");
+    assert_str(a, "fingerprint", "00000000000000aa");
+    assert_int(a, "line", 30);
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "absent")), 1);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *f = json_array_get(json_object_get(j, "findings"), i);
+        bool seen =
+            strcmp(json_string_value(json_object_get(f, "id")), "SEN-001") == 0;
+
+        assert_str(f, "baseline", seen ? "unchanged" : "new");
+        ck_assert(json_is_true(json_object_get(f, "suppressed")) == seen);
+    }
+    /* SARIF: baselineState, and the absent one passes now. */
+    ck_assert_ptr_nonnull(strstr(sarif, "\"baselineState\": \"unchanged\""));
+    ck_assert_ptr_nonnull(strstr(sarif, "\"baselineState\": \"new\""));
+    ck_assert_ptr_nonnull(strstr(sarif, "\"baselineState\": \"absent\""));
+    ck_assert_ptr_nonnull(strstr(sarif, "\"kind\": \"pass\""));
+    /* Markdown: the counts and the fixed one. */
+    ck_assert_ptr_nonnull(strstr(md, "Since the baseline: **2 new**, 1 "
+                                     "unchanged, 1 fixed"));
+    ck_assert_ptr_nonnull(strstr(md, "### Fixed since the baseline"));
+    ck_assert_ptr_nonnull(strstr(md, "| RET-002 | store 'logs' keeps data "
+                                     "\\\\x1b\\[2J indefinitely |"));
+    json_decref(j);
+    free(text);
+    free(json);
+    free(sarif);
+    free(md);
+    pc_results_free(r);
+}
+END_TEST
+
 /* ------------------------------------------------------------ hostile */
 
 static pc_results *
@@ -1345,6 +1444,7 @@ report_suite(void)
     tcase_add_test(tc, test_suppressed_json);
     tcase_add_test(tc, test_suppressed_text);
     tcase_add_test(tc, test_suppressed_formats);
+    tcase_add_test(tc, test_baseline_formats);
     tcase_add_test(tc, test_sarif_hostile);
     tcase_add_test(tc, test_junit_hostile);
     tcase_add_test(tc, test_github_hostile);
