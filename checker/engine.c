@@ -7,6 +7,7 @@
 
 #include "classify.h"
 #include "diag.h"
+#include "engine.h"
 #include "eval.h"
 #include "map.h"
 #include "paths.h"
@@ -16,6 +17,7 @@
 #include "rule.h"
 #include "sha256.h"
 #include "strbuf.h"
+#include "waiver.h"
 #include "xml.h"
 
 #include <stdlib.h>
@@ -28,7 +30,7 @@ struct pc_engine {
     struct schema_attrs *schema;
     struct classify_set *classifiers;
     struct ruleset *rules;
-    char *manifest_schema;
+    char *manifest_schema, *waivers_schema;
     char sha256[65]; /* over the classifiers and the rules files */
 };
 
@@ -42,6 +44,7 @@ pc_engine_free(pc_engine *e)
     schema_attrs_free(e->schema);
     pc_policy_free(e->policy);
     free(e->manifest_schema);
+    free(e->waivers_schema);
     free(e);
 }
 
@@ -73,6 +76,17 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
         worst = st;
         goto out;
     }
+    /* Rules may range over waivers too: the waivers' elements, and what
+     * waiver.c computes about each. */
+    if (paths->waivers_schema != NULL &&
+        ((e->waivers_schema = strdup(paths->waivers_schema)) == NULL ||
+         (st = schema_attrs_load_more(e->schema, paths->waivers_schema, d)) !=
+             PC_OK ||
+         (st = waiver_extend_schema(e->schema)) != PC_OK)) {
+        st = st != PC_OK ? st : PC_ENOMEM;
+        worst = st;
+        goto out;
+    }
     if (worst != PC_OK) {
         st = worst;
         goto out;
@@ -94,6 +108,21 @@ out:
     strbuf_free(&both);
     pc_engine_free(e);
     return st;
+}
+
+void
+engine_eval_engine(const pc_engine *e, struct eval_engine *out)
+{
+    struct eval_engine ee = { e->policy, e->rules, e->schema, e->classifiers,
+                              e->manifest_schema };
+
+    *out = ee;
+}
+
+const char *
+engine_waivers_schema(const pc_engine *e)
+{
+    return e->waivers_schema;
 }
 
 const pc_policy *

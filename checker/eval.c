@@ -143,7 +143,10 @@ obj_new(const struct schema_attrs *sa, const struct manifest_node *n,
         struct obj *parent, struct obj **out)
 {
     struct obj *o = calloc(1, sizeof *o);
-    static const char *const keys[] = { ATTR_ID, ATTR_NAME, "right", "store" };
+    /* What names an element in its object path, first found first. A
+     * waiver is named by what it waives. */
+    static const char *const keys[] = { ATTR_ID, ATTR_NAME,     "right",
+                                        "store", "fingerprint", "rule" };
 
     if (o == NULL || (o->kind = strdup(n->kind)) == NULL)
         goto nomem;
@@ -1382,16 +1385,60 @@ eval_visit(void *ctx, const struct manifest_node *n, bool end)
     return PC_OK;
 }
 
-pc_status
-eval_manifest(const struct eval_engine *e, const char *path, const char *ident,
-              pc_diags *d, pc_results *r)
+/* Where a document's elements come from: the streamed manifest, or a
+ * list another module built (waiver.c). Calls visit as manifest_read
+ * does. */
+typedef pc_status (*eval_source_fn)(void *src, struct mstate *ms, char sha[65]);
+
+static pc_status
+eval_from_manifest(void *src, struct mstate *ms, char sha[65])
+{
+    (void)src;
+    return manifest_read(ms->path, ms->e->manifest_schema, ms->d, eval_visit,
+                         ms, sha);
+}
+
+struct eval_node_list {
+    const struct manifest_node *v;
+    size_t n;
+};
+
+/* Each node opens; it closes before the next one at its depth or above. */
+static pc_status
+eval_from_nodes(void *src, struct mstate *ms, char sha[65])
+{
+    const struct eval_node_list *l = src;
+    struct manifest_node end = { 0 };
+    pc_status st = PC_OK;
+
+    (void)sha;
+    for (size_t i = 0; i <= l->n && st == PC_OK; i++) {
+        unsigned depth = i < l->n ? l->v[i].depth : 0;
+
+        while (st == PC_OK && ms->depth > depth) {
+            end.kind = ms->stack[ms->depth - 1]->kind;
+            st = eval_visit(ms, &end, true);
+        }
+        if (i < l->n && st == PC_OK)
+            st = eval_visit(ms, &l->v[i], false);
+    }
+    return st;
+}
+
+/* Read a document from src and evaluate every check on it; the manifest's
+ * record goes to r when `record`. */
+static pc_status
+eval_document(const struct eval_engine *e, const char *path, const char *ident,
+              eval_source_fn source, void *src, bool record, pc_diags *d,
+              pc_results *r)
 {
     struct mstate ms = { .e = e, .d = d, .r = r, .path = path, .ident = ident };
     char sha[65] = "";
     pc_status st;
 
     ms.arena.max = EVAL_ARENA_MAX;
-    if ((ms.kinds = map_new()) == NULL || (ms.ids = map_new()) == NULL ||
+    if ((ms.path = diag_intern(d, path)) == NULL ||
+        (ms.kinds = map_new()) == NULL || (ms.ids = map_new()) == NULL ||
         (ms.stores = map_new()) == NULL || (ms.wanted = map_new()) == NULL ||
         (ms.siblings = map_new()) == NULL ||
         (ms.unit_keys = map_new()) == NULL) {
@@ -1415,16 +1462,15 @@ eval_manifest(const struct eval_engine *e, const char *path, const char *ident,
                           v[ms.nwanted++])) != PC_OK)
             goto out;
     }
-    st = manifest_read(path, e->manifest_schema, d, eval_visit, &ms, sha);
-    if (st != PC_OK)
+    if ((st = source(src, &ms, sha)) != PC_OK)
         goto out;
-    /* The whole manifest is known: the declarations, then the flows whose
-     * checks needed all of it. */
+    /* The whole document is known: the declarations, then the flows
+     * whose checks needed all of it. */
     for (size_t i = 0; i < ms.all.n && st == PC_OK; i++)
         st = eval_object(&ms, ms.all.v[i], PASS_ALL);
     for (size_t i = 0; i < ms.retained.n && st == PC_OK; i++)
         st = eval_unit(&ms, ms.retained.v[i], PASS_DEFERRED);
-    if (st != PC_OK)
+    if (st != PC_OK || !record)
         goto out;
     struct pc_manifest_info info = {
         .file = path,
@@ -1432,9 +1478,27 @@ eval_manifest(const struct eval_engine *e, const char *path, const char *ident,
         .version = ms.root != NULL ? obj_attr1(ms.root, "version") : NULL,
         .path = ident,
         .sha256 = sha,
+        .kind = ms.root != NULL ? ms.root->kind : NULL,
     };
     st = results_add_manifest(r, &info);
 out:
     mstate_free(&ms);
     return st;
+}
+
+pc_status
+eval_manifest(const struct eval_engine *e, const char *path, const char *ident,
+              pc_diags *d, pc_results *r)
+{
+    return eval_document(e, path, ident, eval_from_manifest, NULL, true, d, r);
+}
+
+pc_status
+eval_nodes(const struct eval_engine *e, const char *path, const char *ident,
+           const struct manifest_node *nodes, size_t n, pc_diags *d,
+           pc_results *r)
+{
+    struct eval_node_list l = { nodes, n };
+
+    return eval_document(e, path, ident, eval_from_nodes, &l, false, d, r);
 }

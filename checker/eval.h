@@ -75,4 +75,15 @@ struct eval_engine {
 pc_status eval_manifest(const struct eval_engine *e, const char *path,
                         const char *ident, pc_diags *d, pc_results *r);
 
+struct manifest_node;
+/* Evaluate every check on a document another module read and built
+ * (waiver.c: the waivers, with the attributes it computes), given as its
+ * elements in document order, each with its depth (0 for the root); an
+ * element ends before the next one at its depth or above. Findings go to
+ * r, at `path`, named `ident` in fingerprints; nothing else is recorded.
+ * Non-OK: discard what was added to r. */
+pc_status eval_nodes(const struct eval_engine *e, const char *path,
+                     const char *ident, const struct manifest_node *nodes,
+                     size_t n, pc_diags *d, pc_results *r);
+
 #endif

@@ -18,6 +18,7 @@
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_FAIL = 2 };
 
 #define MAX_JOBS 64
+#define DEFAULT_WAIVERS "waivers.xml"
 
 static const char usage_text[] =
     "Usage: privcheck [--policy FILE] [--rules DIR] COMMAND [OPTION]... "
@@ -26,11 +27,16 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  check MANIFEST...      audit manifests; exit 1 on findings\n"
-    "  validate FILE...       schema-check a policy, rules file or manifest\n"
+    "  validate FILE...       schema-check a policy, rules, manifest or "
+    "waivers\n"
     "  explain ID             a rule, the policy clauses it enforces, the fix\n"
     "  classify NAME...       which policy element a field name maps to\n"
     "                         (--context TABLE, --explain)\n"
     "  rules                  list the rule catalog\n"
+    "  waive FINGERPRINT|RULE:OBJECT --reason TEXT --approved-by WHO\n"
+    "        --expires YYYY-MM-DD [--application NAME] [--waivers FILE]\n"
+    "                         append a waiver to FILE (default " DEFAULT_WAIVERS
+    ")\n"
     "  policy render          the policy as Markdown, clause by clause\n"
     "\n"
     "Options:\n"
@@ -49,6 +55,11 @@ static const char usage_text[] =
     "                         different tables)\n"
     "  --explain              classify: show every classifier tried, and why\n"
     "                         it matched or not\n"
+    "  --waivers FILE         check: apply the waivers in FILE (repeatable)\n"
+    "  --baseline PRIOR.json  check: what PRIOR.json (a JSON report) has is\n"
+    "                         known and does not count; only new findings\n"
+    "  --today YYYY-MM-DD     check: the date waivers expire against\n"
+    "                         (default: today, UTC)\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
     "                         fingerprints and SARIF (default: the\n"
     "                         working directory)\n"
@@ -62,6 +73,7 @@ static const char usage_text[] =
     "See privcheck(1).\n";
 
 #define MAX_REPORTS 16
+#define MAX_WAIVERS 64
 
 struct cli {
     struct pc_paths paths;
@@ -73,6 +85,11 @@ struct cli {
     } reports[MAX_REPORTS];
     size_t nreports;
     const char *pending_output; /* an --output before any --format */
+    const char *waivers[MAX_WAIVERS];
+    size_t nwaivers;
+    char today[11]; /* --today, or today's UTC date */
+    const char *reason, *approved_by, *expires, *application; /* waive */
+    const char *baseline;
     const char *source_root;
     pc_severity fail_on;
     bool never_fail;
@@ -242,6 +259,55 @@ cli_write_reports(struct cli *c, const pc_engine *e, const pc_results *r)
     return st;
 }
 
+static pc_status
+cli_waivers(struct cli *c, const pc_engine *e,
+            const struct pc_audit_options *aopt, pc_results *all)
+{
+    pc_waivers *w = pc_waivers_new();
+    pc_status st = w != NULL ? PC_OK : PC_ENOMEM, worst = PC_OK;
+
+    /* Every file is read, to report every problem. */
+    for (size_t i = 0; i < c->nwaivers && st != PC_ENOMEM; i++)
+        if ((st = pc_waivers_load(e, w, c->waivers[i], c->diags)) != PC_OK)
+            worst = st;
+    if (st != PC_ENOMEM && worst != PC_OK) {
+        st = worst;
+        pc_diags_print(c->diags, stderr);
+        pc_diags_clear(c->diags);
+        fputs("privcheck: error: a waivers file could not be read; no report "
+              "written\n",
+              stderr);
+    } else if (st == PC_OK) {
+        st = pc_waivers_apply(e, w, c->today, aopt, all, c->diags);
+    }
+    pc_waivers_free(w);
+    return st;
+}
+
+static pc_status
+cli_baseline(struct cli *c, const pc_engine *e, pc_results *all)
+{
+    pc_baseline *b = NULL;
+    pc_status st = pc_baseline_load(c->baseline, c->diags, &b);
+
+    if (st == PC_OK) {
+        st = pc_baseline_apply(e, b, all, c->diags);
+    } else {
+        pc_diags_print(c->diags, stderr);
+        pc_diags_clear(c->diags);
+        fputs("privcheck: error: the baseline could not be read; no report "
+              "written\n",
+              stderr);
+    }
+    pc_baseline_free(b);
+    /* Its warnings (another policy, other rules) are said now. */
+    if (st == PC_OK) {
+        pc_diags_print(c->diags, stderr);
+        pc_diags_clear(c->diags);
+    }
+    return st;
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
@@ -302,6 +368,19 @@ cmd_check(struct cli *c, int argc, char **argv)
               stderr);
         goto out;
     }
+    /* Waivers: a file that cannot be read fails the run, like a
+     * manifest; then what they suppress, and what the rules say about
+     * them, are part of the results. */
+    if (c->nwaivers > 0 && (st = cli_waivers(c, e, &aopt, all)) != PC_OK) {
+        rc = cli_finish(c, st);
+        goto out;
+    }
+    /* A baseline: what it knows does not count. Read after the waivers,
+     * so their findings are compared too. */
+    if (c->baseline != NULL && (st = cli_baseline(c, e, all)) != PC_OK) {
+        rc = cli_finish(c, st);
+        goto out;
+    }
     pc_results_sort(all);
     /* The exit status is known before the reports are written (SARIF
      * records it); a report that cannot be written makes it 2. */
@@ -330,6 +409,112 @@ out:
     free(j.diags);
     free(j.status);
     pc_results_free(all);
+    pc_engine_free(e);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* waive */
+
+/* Does s hold anything a waivers file should not: a control character,
+ * a bidi override, a byte that is not UTF-8? */
+static bool
+has_unsafe(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+    return false;
+}
+
+static bool
+is_fingerprint(const char *s)
+{
+    size_t n = strspn(s, "0123456789abcdef");
+
+    return n == 16 && s[n] == '\0';
+}
+
+static int
+cmd_waive(struct cli *c, int argc, char **argv)
+{
+    struct pc_waiver_spec w = { .reason = c->reason,
+                                .approved_by = c->approved_by,
+                                .expires = c->expires,
+                                .application = c->application };
+    const char *file = c->nwaivers > 0 ? c->waivers[0] : DEFAULT_WAIVERS;
+    pc_results *r = NULL;
+    pc_engine *e = NULL;
+    char *rule = NULL;
+    bool refused = false;
+    pc_status st;
+    int rc = EXIT_FAIL;
+
+    if (argc != 1)
+        return usage_error("waive needs one FINGERPRINT or RULE:OBJECT", NULL);
+    if (c->reason == NULL || c->approved_by == NULL || c->expires == NULL)
+        return usage_error("waive needs --reason, --approved-by and --expires",
+                           NULL);
+    if (c->nwaivers > 1)
+        return usage_error("waive writes to one --waivers file", NULL);
+    if (!pc_date_valid(c->expires))
+        return usage_error("--expires takes a date YYYY-MM-DD, not",
+                           c->expires);
+    if (has_unsafe(c->reason) || has_unsafe(c->approved_by) ||
+        has_unsafe(argv[0]) ||
+        (c->application != NULL && has_unsafe(c->application)))
+        return usage_error("a waiver's text may not hold control characters",
+                           NULL);
+    if (is_fingerprint(argv[0])) {
+        w.fingerprint = argv[0];
+    } else {
+        const char *colon = strchr(argv[0], ':');
+
+        if (colon == NULL || colon == argv[0] || colon[1] == '\0')
+            return usage_error("waive takes a fingerprint (16 hex digits) or "
+                               "RULE:OBJECT, not",
+                               argv[0]);
+        if ((rule = strndup(argv[0], (size_t)(colon - argv[0]))) == NULL)
+            goto nomem;
+        w.rule = rule;
+        w.object = colon + 1;
+    }
+    if ((st = cli_engine(c, &e)) != PC_OK) {
+        rc = cli_finish(c, st);
+        goto out;
+    }
+    /* The rules over waivers judge it first: one they call an error (it
+     * has already expired, or expires beyond the horizon) is refused. */
+    if ((r = pc_results_new()) == NULL)
+        goto nomem;
+    if ((st = pc_waiver_judge(e, &w, c->today, file, c->diags, r)) != PC_OK) {
+        rc = cli_finish(c, st);
+        goto out;
+    }
+    for (size_t i = 0; i < pc_results_count(r); i++) {
+        const struct pc_finding *f = pc_results_get(r, i);
+
+        fprintf(stderr, "%s: %s: [%s] %s\n", file, pc_severity_str(f->severity),
+                f->rule, f->message);
+        refused |= f->severity >= PC_SEV_ERROR;
+    }
+    if (refused) {
+        fprintf(stderr, "privcheck: error: %s: waiver not added\n", file);
+        goto out;
+    }
+    if ((st = pc_waiver_append(e, file, &w, c->diags)) != PC_OK) {
+        rc = cli_finish(c, st);
+        fprintf(stderr, "privcheck: error: %s: waiver not added\n", file);
+        goto out;
+    }
+    printf("%s: waiver added for %s, until %s\n", file, argv[0], c->expires);
+    rc = EXIT_CLEAN;
+    goto out;
+nomem:
+    fputs("privcheck: error: out of memory\n", stderr);
+out:
+    free(rule);
+    pc_results_free(r);
     pc_engine_free(e);
     return rc;
 }
@@ -396,7 +581,7 @@ cmd_explain(struct cli *c, int argc, char **argv)
     printf("  enforces:\n");
     print_clauses(r->clauses, r->nclauses);
     if (r->nclauses == 0)
-        printf("    the manifest format itself (no policy clause)\n");
+        printf("    no policy clause: it protects the checking itself\n");
     printf("  how to fix:\n    %s\n", r->fix);
     /* The file's own name: the directory depends on the installation. */
     slash = strrchr(r->file, '/');
@@ -654,6 +839,7 @@ static const struct command {
     { "check", cmd_check },     { "validate", cmd_validate },
     { "explain", cmd_explain }, { "classify", cmd_classify },
     { "rules", cmd_rules },     { "policy", cmd_policy },
+    { "waive", cmd_waive },
 };
 
 /* ------------------------------------------------------------------ */
@@ -727,7 +913,14 @@ main(int argc, char **argv)
         OPT_FAIL_ON,
         OPT_CONTEXT,
         OPT_EXPLAIN,
-        OPT_SOURCE_ROOT
+        OPT_SOURCE_ROOT,
+        OPT_WAIVERS,
+        OPT_TODAY,
+        OPT_REASON,
+        OPT_APPROVED_BY,
+        OPT_EXPIRES,
+        OPT_APPLICATION,
+        OPT_BASELINE,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -741,6 +934,13 @@ main(int argc, char **argv)
         { "context", required_argument, NULL, OPT_CONTEXT },
         { "explain", no_argument, NULL, OPT_EXPLAIN },
         { "source-root", required_argument, NULL, OPT_SOURCE_ROOT },
+        { "waivers", required_argument, NULL, OPT_WAIVERS },
+        { "today", required_argument, NULL, OPT_TODAY },
+        { "reason", required_argument, NULL, OPT_REASON },
+        { "approved-by", required_argument, NULL, OPT_APPROVED_BY },
+        { "expires", required_argument, NULL, OPT_EXPIRES },
+        { "application", required_argument, NULL, OPT_APPLICATION },
+        { "baseline", required_argument, NULL, OPT_BASELINE },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -805,6 +1005,36 @@ main(int argc, char **argv)
                 goto out;
             }
             break;
+        case OPT_WAIVERS:
+            if (c.nwaivers == MAX_WAIVERS) {
+                rc = usage_error("too many --waivers files", optarg);
+                goto out;
+            }
+            c.waivers[c.nwaivers++] = optarg;
+            break;
+        case OPT_TODAY:
+            if (!pc_date_valid(optarg)) {
+                rc =
+                    usage_error("--today takes a date YYYY-MM-DD, not", optarg);
+                goto out;
+            }
+            snprintf(c.today, sizeof c.today, "%s", optarg);
+            break;
+        case OPT_REASON:
+            c.reason = optarg;
+            break;
+        case OPT_APPROVED_BY:
+            c.approved_by = optarg;
+            break;
+        case OPT_EXPIRES:
+            c.expires = optarg;
+            break;
+        case OPT_APPLICATION:
+            c.application = optarg;
+            break;
+        case OPT_BASELINE:
+            c.baseline = optarg;
+            break;
         case OPT_SOURCE_ROOT:
             if (!is_dir(optarg)) {
                 rc = usage_error("--source-root is not a directory", optarg);
@@ -841,6 +1071,8 @@ main(int argc, char **argv)
     }
     if ((rc = cli_check_reports(&c)) != EXIT_CLEAN)
         goto out;
+    if (c.today[0] == '\0')
+        pc_date_today(c.today);
     rc = EXIT_FAIL;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[optind], commands[i].name) == 0)

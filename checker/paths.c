@@ -139,7 +139,9 @@ pc_paths_resolve(struct pc_paths *p, pc_diags *d)
         (st = paths_default(&p->classifiers_schema, root, "rules",
                             "classifiers.rng")) != PC_OK ||
         (st = paths_default(&p->manifest_schema, root, schemas,
-                            "manifest.rng")) != PC_OK)
+                            "manifest.rng")) != PC_OK ||
+        (st = paths_default(&p->waivers_schema, root, schemas,
+                            "waivers.rng")) != PC_OK)
         return st;
     if (p->policy == NULL) {
         if ((dir = paths_join(root, "policy")) == NULL)
@@ -159,6 +161,7 @@ pc_paths_clear(struct pc_paths *p)
     free(p->rules_schema);
     free(p->classifiers_schema);
     free(p->manifest_schema);
+    free(p->waivers_schema);
     memset(p, 0, sizeof *p);
 }
 

@@ -734,7 +734,7 @@ ld_settings(struct ld *ld, xmlNode *n)
         s->type = ld_attr(ld, c, "type", true);
         s->value = ld_attr(ld, c, "value", true);
         s->organisation = ld_bool(ld, c, "organisation", true, false);
-        ld_list(ld, c, "clauses", true, &s->clauses);
+        ld_list(ld, c, "clauses", false, &s->clauses);
         s->why = ld_text(ld, c);
         LD_INDEX(ld, by_setting, struct policy_setting, s, "setting", c);
     }

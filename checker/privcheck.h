@@ -118,8 +118,10 @@ struct pc_paths {
     char *policy;    /* the policy file */
     char *rules_dir; /* the directory of *.rules.xml and classifiers.xml */
     /* The schemas always come from privcheck's own data, whatever policy
-     * and rules are chosen. */
+     * and rules are chosen. Without a waivers schema (NULL), an engine
+     * reads no waivers, and rules over them do not load. */
     char *policy_schema, *rules_schema, *classifiers_schema, *manifest_schema;
+    char *waivers_schema;
 };
 
 /* Fill in the defaults for every member left NULL: PRIVCHECK_DATADIR if
@@ -188,6 +190,9 @@ struct pc_rule_info {
     pc_severity severity;
     const char *title, *message, *fix;
     const char *over; /* the elements it ranges over: "flow, keep" */
+    /* The root element of the document those are in: "application" for
+     * a manifest's, "waivers" for a waivers file's. */
+    const char *input;
     /* Whose data it judges, "customer client"; NULL: every subject's. */
     const char *subjects;
     const struct pc_clause_ref *clauses;
@@ -272,6 +277,15 @@ pc_status pc_classify_explain(const pc_engine *e, const char *name,
 /* ------------------------------------------------------------------ */
 /* Audits and their results. */
 
+/* Why a finding does not count: a waiver (DESIGN §6a) or the baseline
+ * (§6b). For a baseline, only kind is set. */
+struct pc_suppression {
+    const char *kind; /* "waiver" or "baseline"; NULL: not suppressed */
+    const char *reason, *approved_by, *expires;
+    const char *file; /* the waivers file and the waiver's line */
+    unsigned line;
+};
+
 /* One finding. Strings are owned by the results; clauses are borrowed from
  * the engine, which must outlive the results. */
 struct pc_finding {
@@ -293,6 +307,12 @@ struct pc_finding {
      * its own findings and its fields' ("flow[signup]"), a store, a
      * handler, "application". Reports group findings that share it. */
     const char *group;
+    /* A suppressed finding is still reported, and does not count
+     * towards --fail-on. */
+    bool suppressed;
+    struct pc_suppression suppression;
+    /* With a baseline: "new" or "unchanged"; NULL without one. */
+    const char *baseline;
 };
 
 /* A manifest that was audited: as named on the command line, its
@@ -300,6 +320,7 @@ struct pc_finding {
  * (pc_finding.path) and the SHA-256 of its bytes. */
 struct pc_manifest_info {
     const char *file, *application, *version, *path, *sha256;
+    const char *kind; /* its root element: "application", "waivers" */
 };
 
 typedef struct pc_results pc_results;
@@ -331,8 +352,102 @@ const struct pc_finding *pc_results_get(const pc_results *r, size_t i);
 size_t pc_results_manifest_count(const pc_results *r);
 const struct pc_manifest_info *pc_results_manifest(const pc_results *r,
                                                    size_t i);
-/* Number of findings with severity >= sev. */
+/* Number of findings with severity >= sev that are not suppressed. */
 size_t pc_results_at_least(const pc_results *r, pc_severity sev);
+/* Files besides the manifests that were read and judged by rules (the
+ * waivers files), in the order read; application and version NULL. */
+size_t pc_results_input_count(const pc_results *r);
+const struct pc_manifest_info *pc_results_input(const pc_results *r, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Baselines (DESIGN §6b): the JSON report of an earlier run. */
+
+typedef struct pc_baseline pc_baseline;
+
+/* Read the JSON report at path (with jansson, within a size cap). Not a
+ * privcheck JSON report, or not readable: a diagnostic (file:line where
+ * the JSON is broken) and a non-OK status. On PC_OK *out is the caller's
+ * (pc_baseline_free; NULL is a no-op). */
+pc_status pc_baseline_load(const char *path, pc_diags *d, pc_baseline **out);
+void pc_baseline_free(pc_baseline *b);
+
+/* Compare the findings of r with the baseline: each is "new" or
+ * "unchanged" (pc_finding.baseline), an unchanged one is suppressed (kind
+ * "baseline") unless already waived, and the baseline's findings that no
+ * longer occur are recorded as absent. A baseline made under another
+ * policy or rules (their SHA-256 differ from e's) is used all the same,
+ * with a warning in d. */
+pc_status pc_baseline_apply(const pc_engine *e, const pc_baseline *b,
+                            pc_results *r, pc_diags *d);
+
+/* What a run compared itself with, or NULL when it had no baseline. */
+struct pc_baseline_info {
+    const char *file, *sha256;
+    const char *policy_sha256, *rules_sha256; /* the baseline's */
+    bool same_policy, same_rules;
+    size_t nnew, nunchanged;
+};
+const struct pc_baseline_info *pc_results_baseline(const pc_results *r);
+/* The baseline's findings that no longer occur, in its order (no
+ * clauses; strings owned by r). */
+size_t pc_results_absent_count(const pc_results *r);
+const struct pc_finding *pc_results_absent(const pc_results *r, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Waivers (DESIGN §6a): approved exceptions, each for one finding until
+ * its expiry. */
+
+typedef struct pc_waivers pc_waivers;
+
+/* An empty set; NULL when out of memory. pc_waivers_free(NULL) is a
+ * no-op. */
+pc_waivers *pc_waivers_new(void);
+void pc_waivers_free(pc_waivers *w);
+/* Read the waivers file at path (hardened and schema-checked like a
+ * manifest) and add its waivers to w. Any problem is a diagnostic with
+ * file:line and a non-OK status; w is then unchanged. */
+pc_status pc_waivers_load(const pc_engine *e, pc_waivers *w, const char *path,
+                          pc_diags *d);
+size_t pc_waivers_count(const pc_waivers *w);
+
+/* Apply w to the findings of r as of `today` (YYYY-MM-DD): a finding a
+ * waiver matches is suppressed (with the waiver's reason, approver,
+ * expiry and place) unless the waiver expired before today. Then the
+ * rules that range over waivers judge each one, told whether it expired,
+ * how many days it has left and whether it matched any finding; their
+ * findings are added to r, and each waivers file is recorded as an input
+ * of r. opt names the files as pc_audit does. */
+pc_status pc_waivers_apply(const pc_engine *e, const pc_waivers *w,
+                           const char *today,
+                           const struct pc_audit_options *opt, pc_results *r,
+                           pc_diags *d);
+
+/* One waiver, as `privcheck waive` proposes it: a fingerprint, or a rule
+ * and an object (and an application, or NULL for any); the reason, the
+ * approver and the last day it holds (YYYY-MM-DD). */
+struct pc_waiver_spec {
+    const char *fingerprint, *rule, *object, *application;
+    const char *reason, *approved_by, *expires;
+};
+
+/* Judge w with the rules over waivers as of today, as if it were in
+ * `file`: their findings (an expiry already past, or beyond the
+ * horizon) go to r. Whether it matches a finding is not known, so no rule
+ * that asks is told. */
+pc_status pc_waiver_judge(const pc_engine *e, const struct pc_waiver_spec *w,
+                          const char *today, const char *file, pc_diags *d,
+                          pc_results *r);
+/* Append w to the waivers file at path, creating it if there is none. A
+ * file that is there must read as a check reads it, and the result must
+ * validate; it replaces the file atomically, keeping its mode. On any
+ * failure the file is unchanged and d says why. */
+pc_status pc_waiver_append(const pc_engine *e, const char *path,
+                           const struct pc_waiver_spec *w, pc_diags *d);
+
+/* Is s a date that exists, written YYYY-MM-DD? */
+bool pc_date_valid(const char *s);
+/* Today's date in UTC, YYYY-MM-DD, into buf. */
+void pc_date_today(char buf[11]);
 
 /* ------------------------------------------------------------------ */
 /* Reports. */

@@ -76,14 +76,23 @@ github_body(struct strbuf *text, const struct pc_finding *f)
     return st;
 }
 
+/* A waived finding is a notice that says so; one the baseline knows is
+ * not annotated again (the totals count it): a pull request shows what
+ * it changes. */
 static pc_status
 report_github_finding(struct report *r, const struct pc_finding *f)
 {
     struct strbuf line = STRBUF_INIT(1u << 24), text = STRBUF_INIT(1u << 24);
     const char *file = f->path != NULL ? f->path : f->file;
+    const struct pc_suppression *sp = &f->suppression;
+    bool waived =
+        f->suppressed && sp->kind != NULL && strcmp(sp->kind, "waiver") == 0;
     pc_status st;
 
-    st = strbuf_printf(&line, "::%s ", github_command(f->severity));
+    if (f->suppressed && !waived)
+        return PC_OK;
+    st = strbuf_printf(&line, "::%s ",
+                       waived ? "notice" : github_command(f->severity));
     if (st == PC_OK && file != NULL) {
         st = strbuf_puts(&line, "file=");
         if (st == PC_OK)
@@ -94,7 +103,8 @@ report_github_finding(struct report *r, const struct pc_finding *f)
             st = strbuf_putc(&line, ',');
     }
     if (st == PC_OK)
-        st = strbuf_printf(&text, "%s %s", f->rule != NULL ? f->rule : "?",
+        st = strbuf_printf(&text, "%s%s %s", waived ? "waived: " : "",
+                           f->rule != NULL ? f->rule : "?",
                            f->title != NULL ? f->title : "");
     if (st == PC_OK)
         st = strbuf_puts(&line, "title=");
@@ -105,6 +115,11 @@ report_github_finding(struct report *r, const struct pc_finding *f)
     strbuf_reset(&text);
     if (st == PC_OK)
         st = github_body(&text, f);
+    if (st == PC_OK && waived)
+        st = strbuf_printf(&text, "\nwaived until %s, approved by %s: %s",
+                           sp->expires != NULL ? sp->expires : "?",
+                           sp->approved_by != NULL ? sp->approved_by : "?",
+                           sp->reason != NULL ? sp->reason : "");
     if (st == PC_OK)
         st = github_put(&line, strbuf_str(&text), false);
     if (st == PC_OK && fprintf(r->out, "%s\n", strbuf_str(&line)) < 0)
@@ -122,11 +137,20 @@ report_github_end(struct report *r)
 
     fprintf(r->out,
             "::notice title=privcheck::%zu manifest%s, %zu error%s, %zu "
-            "warning%s, %zu note%s\n",
+            "warning%s, %zu note%s",
             m, m == 1 ? "" : "s", n[PC_SEV_ERROR],
             n[PC_SEV_ERROR] == 1 ? "" : "s", n[PC_SEV_WARNING],
             n[PC_SEV_WARNING] == 1 ? "" : "s", n[PC_SEV_NOTE],
             n[PC_SEV_NOTE] == 1 ? "" : "s");
+    if (r->nwaived > 0)
+        fprintf(r->out, ", %zu waived", r->nwaived);
+    if (r->nknown > 0)
+        fprintf(r->out, ", %zu known from the baseline (not annotated)",
+                r->nknown);
+    if (r->baseline != NULL)
+        fprintf(r->out, "; %zu new, %zu unchanged, %zu fixed", r->nnew,
+                r->nunchanged, r->nabsent);
+    fputc('\n', r->out);
     return PC_OK;
 }
 

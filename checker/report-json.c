@@ -68,6 +68,36 @@ report_json_head(struct report *r, struct report_json *s)
         jbuild_str(&p, o, "sha256", mi->sha256);
     }
 
+    /* The other files rules judged: the waivers. */
+    list = jbuild_put(&p, doc, "waivers", json_array());
+    for (size_t i = 0; i < pc_results_input_count(r->results); i++) {
+        const struct pc_manifest_info *mi = pc_results_input(r->results, i);
+
+        p.loc.file = mi->file;
+        o = jbuild_put(&p, list, NULL, json_object());
+        jbuild_str(&p, o, "file", mi->file);
+        jbuild_str(&p, o, "path", mi->path);
+        jbuild_str(&p, o, "sha256", mi->sha256);
+    }
+
+    /* The baseline compared with (DESIGN §6b), or null. */
+    if (r->baseline == NULL) {
+        jbuild_put(&p, doc, "baseline", json_null());
+    } else {
+        const struct pc_baseline_info *b = r->baseline;
+
+        o = jbuild_put(&p, doc, "baseline", json_object());
+        jbuild_str(&p, o, "file", b->file);
+        jbuild_str(&p, o, "sha256", b->sha256);
+        jbuild_str(&p, o, "policy_sha256", b->policy_sha256);
+        jbuild_str(&p, o, "rules_sha256", b->rules_sha256);
+        jbuild_bool(&p, o, "same_policy", b->same_policy);
+        jbuild_bool(&p, o, "same_rules", b->same_rules);
+        jbuild_int(&p, o, "new", r->nnew);
+        jbuild_int(&p, o, "unchanged", r->nunchanged);
+        jbuild_int(&p, o, "absent", r->nabsent);
+    }
+
     s->findings = jbuild_put(&p, doc, "findings", json_array());
     return p.st;
 }
@@ -133,6 +163,25 @@ report_json_finding(struct report *r, const struct pc_finding *f)
                 jbuild_str(&p, related, NULL,
                            pc_results_get(r->results, j)->fingerprint);
     }
+    /* Suppressed: still reported, not counted (DESIGN §6a, §6b). */
+    jbuild_bool(&p, o, "suppressed", f->suppressed);
+    if (!f->suppressed) {
+        jbuild_put(&p, o, "suppression", json_null());
+    } else {
+        const struct pc_suppression *sp = &f->suppression;
+        json_t *so = jbuild_put(&p, o, "suppression", json_object());
+
+        jbuild_str(&p, so, "kind", sp->kind);
+        jbuild_str(&p, so, "reason", sp->reason);
+        jbuild_str(&p, so, "approved_by", sp->approved_by);
+        jbuild_str(&p, so, "expires", sp->expires);
+        jbuild_str(&p, so, "file", sp->file);
+        if (sp->line > 0)
+            jbuild_int(&p, so, "line", sp->line);
+        else
+            jbuild_put(&p, so, "line", json_null());
+    }
+    jbuild_str(&p, o, "baseline", f->baseline);
     return p.st;
 }
 
@@ -144,12 +193,35 @@ report_json_end(struct report *r)
     const size_t *n = r->counts;
     json_t *o;
 
+    /* The baseline's findings that no longer occur. */
+    json_t *absent = jbuild_put(&p, s->doc, "absent", json_array());
+
+    for (size_t i = 0; i < r->nabsent; i++) {
+        const struct pc_finding *f = pc_results_absent(r->results, i);
+        json_t *a = jbuild_put(&p, absent, NULL, json_object());
+
+        p.loc.file = f->file;
+        jbuild_str(&p, a, "id", f->rule);
+        jbuild_str(&p, a, "severity",
+                   pc_severity_str(report_severity(f->severity)));
+        jbuild_str(&p, a, "title", f->title);
+        jbuild_str(&p, a, "message", f->message);
+        jbuild_str(&p, a, "file", f->file);
+        if (f->line > 0)
+            jbuild_int(&p, a, "line", f->line);
+        else
+            jbuild_put(&p, a, "line", json_null());
+        jbuild_str(&p, a, "object", f->object);
+        jbuild_str(&p, a, "application", f->application);
+        jbuild_str(&p, a, "fingerprint", f->fingerprint);
+    }
+    p.loc.file = NULL;
     o = jbuild_put(&p, s->doc, "counts", json_object());
     jbuild_int(&p, o, "error", n[PC_SEV_ERROR]);
     jbuild_int(&p, o, "warning", n[PC_SEV_WARNING]);
     jbuild_int(&p, o, "note", n[PC_SEV_NOTE]);
-    jbuild_int(&p, o, "total",
-               n[PC_SEV_ERROR] + n[PC_SEV_WARNING] + n[PC_SEV_NOTE]);
+    jbuild_int(&p, o, "suppressed", r->nwaived + r->nknown);
+    jbuild_int(&p, o, "total", pc_results_count(r->results));
     if (p.st != PC_OK)
         return p.st;
     return jbuild_dump(s->doc, r->out, false);

@@ -36,7 +36,8 @@ junit_same(const char *a, const char *b)
 static pc_status
 junit_suites(const pc_results *res, struct junit_suite **out, size_t *n)
 {
-    size_t cap = pc_results_manifest_count(res) + pc_results_count(res) + 1;
+    size_t cap = pc_results_manifest_count(res) + pc_results_input_count(res) +
+                 pc_results_count(res) + 1;
     struct junit_suite *v = calloc(cap, sizeof *v);
     size_t k = 0;
 
@@ -44,6 +45,11 @@ junit_suites(const pc_results *res, struct junit_suite **out, size_t *n)
         return PC_ENOMEM;
     for (size_t i = 0; i < pc_results_manifest_count(res); i++) {
         v[k].manifest = pc_results_manifest(res, i);
+        v[k].file = v[k].manifest->file;
+        k++;
+    }
+    for (size_t i = 0; i < pc_results_input_count(res); i++) {
+        v[k].manifest = pc_results_input(res, i);
         v[k].file = v[k].manifest->file;
         k++;
     }
@@ -141,7 +147,7 @@ junit_detail(struct strbuf *b, const struct pc_finding *f)
 
 /* What one rule did on one suite's file. */
 struct junit_case {
-    size_t failures, quiet;
+    size_t failures, quiet, suppressed;
 };
 
 static void
@@ -154,7 +160,9 @@ junit_tally(const struct report *r, const struct junit_suite *s,
 
         if (!junit_same(f->rule, rule))
             continue;
-        if (report_fails(r, f))
+        if (f->suppressed)
+            c->suppressed++;
+        else if (report_fails(r, f))
             c->failures++;
         else
             c->quiet++;
@@ -185,6 +193,25 @@ junit_case(struct report *r, struct xml_writer *w, const struct junit_suite *s,
             continue;
         if ((st = junit_detail(b, f)) != PC_OK)
             break;
+        if (f->suppressed) {
+            /* Waived or known: a skipped test that says why. */
+            const struct pc_suppression *sp = &f->suppression;
+
+            strbuf_reset(&msg);
+            if (sp->kind != NULL && strcmp(sp->kind, "waiver") == 0)
+                st = strbuf_printf(&msg, "waived until %s, approved by %s: %s",
+                                   sp->expires != NULL ? sp->expires : "?",
+                                   sp->approved_by != NULL ? sp->approved_by
+                                                           : "?",
+                                   sp->reason != NULL ? sp->reason : "");
+            else
+                st = strbuf_puts(&msg, "known: in the baseline, unchanged");
+            xml_writer_start(w, "skipped");
+            xml_writer_attr(w, "message", strbuf_str(&msg));
+            xml_writer_text(w, strbuf_str(b));
+            xml_writer_end(w);
+            continue;
+        }
         if (!report_fails(r, f)) {
             st = strbuf_puts(&out, strbuf_str(b));
             continue;
@@ -212,6 +239,71 @@ junit_case(struct report *r, struct xml_writer *w, const struct junit_suite *s,
     return st;
 }
 
+/* Is the rule evaluated on the suite's file: does it range over that
+ * kind of document? (A file only findings name: every rule.) */
+static bool
+junit_applies(const struct junit_suite *s, const struct pc_rule_info *ri)
+{
+    return s->manifest == NULL || s->manifest->kind == NULL ||
+           ri->input == NULL || strcmp(s->manifest->kind, ri->input) == 0;
+}
+
+/* Is finding i of suite s the first of a rule the catalog does not list
+ * (results made by hand, or by another catalog)? It gets a case of its
+ * own: no finding goes unreported. */
+static bool
+junit_uncatalogued(const struct report *r, const struct junit_suite *s,
+                   size_t i, struct pc_rule_info *out)
+{
+    const struct pc_finding *f = pc_results_get(r->results, i);
+
+    for (size_t k = 0; k < r->meta->nrules; k++)
+        if (junit_same(r->meta->rules[k]->id, f->rule))
+            return false;
+    for (size_t j = s->lo; j < i; j++)
+        if (junit_same(pc_results_get(r->results, j)->rule, f->rule))
+            return false;
+    memset(out, 0, sizeof *out);
+    out->id = f->rule != NULL ? f->rule : "?";
+    out->title = f->title;
+    return true;
+}
+
+/* Every case of suite s: the catalog's rules for its kind of file, then
+ * the uncatalogued ones. Counts into *tests, *failures, *skipped; writes
+ * them when w is not NULL. */
+static pc_status
+junit_cases(struct report *r, struct xml_writer *w, const struct junit_suite *s,
+            struct strbuf *b, size_t *tests, size_t *failures, size_t *skipped)
+{
+    const struct report_meta *m = r->meta;
+    pc_status st = PC_OK;
+    size_t n = m->nrules + (s->hi - s->lo);
+
+    for (size_t i = 0; i < n && st == PC_OK; i++) {
+        struct pc_rule_info extra;
+        const struct pc_rule_info *ri;
+        struct junit_case c;
+
+        if (i < m->nrules) {
+            if (!junit_applies(s, m->rules[i]))
+                continue;
+            ri = m->rules[i];
+        } else if (junit_uncatalogued(r, s, s->lo + i - m->nrules, &extra)) {
+            ri = &extra;
+        } else {
+            continue;
+        }
+        junit_tally(r, s, ri->id, &c);
+        (*tests)++;
+        *failures += c.failures > 0;
+        *skipped += c.failures == 0 && c.quiet == 0 && c.suppressed > 0;
+        if (w != NULL)
+            st = junit_case(r, w, s, ri, b);
+    }
+    return st;
+}
+
 static void
 junit_property(struct xml_writer *w, const char *name, const char *value)
 {
@@ -228,21 +320,16 @@ junit_suite(struct report *r, struct xml_writer *w, const struct junit_suite *s,
             struct strbuf *b)
 {
     const struct report_meta *m = r->meta;
-    size_t failures = 0;
-    pc_status st = PC_OK;
+    size_t failures = 0, skipped = 0, tests = 0;
+    pc_status st;
 
-    for (size_t i = 0; i < m->nrules; i++) {
-        struct junit_case c;
-
-        junit_tally(r, s, m->rules[i]->id, &c);
-        failures += c.failures > 0;
-    }
+    junit_cases(r, NULL, s, b, &tests, &failures, &skipped);
     xml_writer_start(w, "testsuite");
     xml_writer_attr(w, "name", s->file != NULL ? s->file : "privcheck");
-    xml_writer_attr_uint(w, "tests", m->nrules);
+    xml_writer_attr_uint(w, "tests", tests);
     xml_writer_attr_uint(w, "failures", failures);
     xml_writer_attr_uint(w, "errors", 0);
-    xml_writer_attr_uint(w, "skipped", 0);
+    xml_writer_attr_uint(w, "skipped", skipped);
     xml_writer_attr(w, "file", s->file);
     xml_writer_start(w, "properties");
     if (s->manifest != NULL) {
@@ -257,8 +344,7 @@ junit_suite(struct report *r, struct xml_writer *w, const struct junit_suite *s,
     junit_property(w, "rules.sha256", m->rules_sha256);
     junit_property(w, "tool.version", m->tool_version);
     xml_writer_end(w);
-    for (size_t i = 0; i < m->nrules && st == PC_OK; i++)
-        st = junit_case(r, w, s, m->rules[i], b);
+    st = junit_cases(r, w, s, b, &tests, &failures, &skipped);
     xml_writer_end(w);
     return st;
 }
@@ -269,7 +355,7 @@ report_junit_end(struct report *r)
     struct junit_suite *suites = NULL;
     struct xml_writer *w = NULL;
     struct strbuf b = STRBUF_INIT(1u << 24);
-    size_t nsuites = 0, failures = 0;
+    size_t nsuites = 0, failures = 0, tests = 0;
     pc_status st, wst;
 
     if ((st = junit_suites(r->results, &suites, &nsuites)) != PC_OK)
@@ -278,17 +364,15 @@ report_junit_end(struct report *r)
         free(suites);
         return st;
     }
-    for (size_t k = 0; k < nsuites; k++)
-        for (size_t i = 0; i < r->meta->nrules; i++) {
-            struct junit_case c;
+    for (size_t k = 0; k < nsuites; k++) {
+        size_t skipped = 0;
 
-            junit_tally(r, &suites[k], r->meta->rules[i]->id, &c);
-            failures += c.failures > 0;
-        }
+        junit_cases(r, NULL, &suites[k], &b, &tests, &failures, &skipped);
+    }
     xml_writer_start(w, "testsuites");
     xml_writer_attr(w, "name",
                     r->meta->tool != NULL ? r->meta->tool : "privcheck");
-    xml_writer_attr_uint(w, "tests", nsuites * r->meta->nrules);
+    xml_writer_attr_uint(w, "tests", tests);
     xml_writer_attr_uint(w, "failures", failures);
     xml_writer_attr_uint(w, "errors", 0);
     for (size_t k = 0; k < nsuites && st == PC_OK; k++)

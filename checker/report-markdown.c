@@ -64,6 +64,16 @@ md_verdict(struct md *m)
     md_count(m, r->counts[PC_SEV_NOTE], "note");
     md_puts(m, "** in ");
     md_count(m, pc_results_manifest_count(r->results), "manifest");
+    if (r->nwaived > 0 && m->st == PC_OK)
+        m->st = strbuf_printf(&m->b, ", %zu waived", r->nwaived);
+    if (r->nknown > 0 && m->st == PC_OK)
+        m->st =
+            strbuf_printf(&m->b, ", %zu known from the baseline", r->nknown);
+    if (r->baseline != NULL && m->st == PC_OK)
+        m->st = strbuf_printf(&m->b,
+                              ".\n\nSince the baseline: **%zu new**, %zu "
+                              "unchanged, %zu fixed",
+                              r->nnew, r->nunchanged, r->nabsent);
     if (run != NULL && run->never_fail)
         md_puts(m, "; findings do not fail the run (`--fail-on never`)");
     else if (m->st == PC_OK && failing > 0)
@@ -109,6 +119,17 @@ md_inputs(struct md *m)
         md_text(m, mi->sha256);
         md_puts(m, " |\n");
     }
+    for (size_t i = 0; i < pc_results_input_count(res); i++) {
+        const struct pc_manifest_info *mi = pc_results_input(res, i);
+
+        md_puts(m, "| ");
+        md_text(m, mi->file);
+        md_puts(m, " | ");
+        md_text(m, mi->kind);
+        md_puts(m, " | | ");
+        md_text(m, mi->sha256);
+        md_puts(m, " |\n");
+    }
     md_puts(m, "\n");
     md_text(m, meta->tool);
     md_puts(m, " ");
@@ -131,6 +152,20 @@ md_row(struct md *m, const struct pc_finding *f, bool first)
     md_text(m, f->rule);
     md_puts(m, " | ");
     md_text(m, f->message != NULL ? f->message : f->title);
+    if (f->suppressed) {
+        const struct pc_suppression *sp = &f->suppression;
+
+        if (sp->kind != NULL && strcmp(sp->kind, "waiver") == 0) {
+            md_puts(m, "<br>**Waived** until ");
+            md_text(m, sp->expires);
+            md_puts(m, ", approved by ");
+            md_text(m, sp->approved_by);
+            md_puts(m, ": ");
+            md_text(m, sp->reason);
+        } else {
+            md_puts(m, "<br>**Known**: in the baseline, unchanged");
+        }
+    }
     if (f->object != NULL && f->group != NULL &&
         strcmp(f->object, f->group) != 0) {
         md_puts(m, "<br>at ");
@@ -157,12 +192,51 @@ md_row(struct md *m, const struct pc_finding *f, bool first)
     "| element | line | severity | rule | finding | policy |\n"                \
     "|---|---|---|---|---|---|\n"
 
-/* The findings of one file, lo..hi in results order, grouped by element:
- * each group's rows together, in the order of its first finding. */
+/* Does the row go in the main table (want false) or the folded one of
+ * suppressed findings (want true)? */
+static bool
+md_wanted(const struct pc_finding *f, bool suppressed)
+{
+    return f->suppressed == suppressed;
+}
+
+/* The rows of one file's findings, grouped by element: each group's rows
+ * together, in the order of its first wanted finding; the element named
+ * on the group's first row. */
+static void
+md_rows(struct md *m, size_t lo, size_t hi, bool suppressed)
+{
+    const struct report *r = m->r;
+
+    for (size_t i = lo; i < hi; i++) {
+        bool first = true, earlier = false;
+
+        if (!md_wanted(pc_results_get(r->results, i), suppressed))
+            continue;
+        /* Only from the group's first wanted finding. */
+        for (size_t j = r->leader != NULL ? r->leader[i] : i; j != i;
+             j = r->next[j])
+            earlier |= md_wanted(pc_results_get(r->results, j), suppressed);
+        if (earlier)
+            continue;
+        for (size_t j = i; j != REPORT_NONE;
+             j = r->next != NULL ? r->next[j] : REPORT_NONE) {
+            const struct pc_finding *f = pc_results_get(r->results, j);
+
+            if (!md_wanted(f, suppressed))
+                continue;
+            md_row(m, f, first);
+            first = false;
+        }
+    }
+}
+
+/* The findings of one file, lo..hi in results order. */
 static void
 md_file(struct md *m, const char *file, size_t lo, size_t hi)
 {
     const struct report *r = m->r;
+    size_t shown = 0, hidden = 0;
 
     const struct pc_manifest_info *mi = NULL;
 
@@ -181,13 +255,50 @@ md_file(struct md *m, const char *file, size_t lo, size_t hi)
         md_puts(m, ")");
     }
     md_puts(m, "\n\n");
-    md_puts(m, MD_TABLE);
     for (size_t i = lo; i < hi; i++) {
-        if (r->leader != NULL && r->leader[i] != i)
-            continue;
-        for (size_t j = i; j != REPORT_NONE;
-             j = r->next != NULL ? r->next[j] : REPORT_NONE)
-            md_row(m, pc_results_get(r->results, j), j == i);
+        if (pc_results_get(r->results, i)->suppressed)
+            hidden++;
+        else
+            shown++;
+    }
+    if (shown > 0) {
+        md_puts(m, MD_TABLE);
+        md_rows(m, lo, hi, false);
+        md_puts(m, "\n");
+    }
+    if (hidden > 0) {
+        md_puts(m, "<details><summary>");
+        md_count(m, hidden, "suppressed finding");
+        md_puts(m, " (waived, or known from the baseline)</summary>\n\n");
+        md_puts(m, MD_TABLE);
+        md_rows(m, lo, hi, true);
+        md_puts(m, "\n</details>\n\n");
+    }
+}
+
+/* What the baseline had that this run does not. */
+static void
+md_absent(struct md *m)
+{
+    const struct report *r = m->r;
+
+    if (r->nabsent == 0)
+        return;
+    md_puts(m, "### Fixed since the baseline\n\n");
+    md_puts(m, "| file | line | rule | finding |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < r->nabsent; i++) {
+        const struct pc_finding *f = pc_results_absent(r->results, i);
+
+        md_puts(m, "| ");
+        md_text(m, f->file);
+        md_puts(m, " | ");
+        if (f->line > 0 && m->st == PC_OK)
+            m->st = strbuf_printf(&m->b, "%u", f->line);
+        md_puts(m, " | ");
+        md_text(m, f->rule);
+        md_puts(m, " | ");
+        md_text(m, f->message);
+        md_puts(m, " |\n");
     }
     md_puts(m, "\n");
 }
@@ -213,6 +324,7 @@ report_markdown_end(struct report *r)
         }
         md_file(&m, file != NULL ? file : "(no file)", lo, hi);
     }
+    md_absent(&m);
     md_inputs(&m);
     if (m.st == PC_OK && fputs(strbuf_str(&m.b), r->out) == EOF)
         m.st = PC_EIO;

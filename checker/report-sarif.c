@@ -165,8 +165,8 @@ report_sarif_rule(struct jbuild *p, struct report_sarif *s, json_t *list,
         st = strbuf_printf(&text, "%s\xc2\xa7%s: \"%s\"", i > 0 ? " " : "",
                            ri->clauses[i].section, ri->clauses[i].text);
     if (st == PC_OK && ri->nclauses == 0)
-        st = strbuf_puts(&text, "The manifest format itself (no policy "
-                                "clause).");
+        st = strbuf_puts(&text, "No policy clause: the rule protects the "
+                                "checking itself.");
     m = jbuild_put(p, o, "fullDescription", json_object());
     jbuild_str(p, m, "text", strbuf_str(&text));
     /* help: the fix, and in Markdown the fix with the clauses quoted. */
@@ -220,9 +220,14 @@ report_sarif_artifacts(struct jbuild *p, struct report *r,
     size_t n = 0;
     pc_status st;
 
-    for (size_t i = 0; i < pc_results_manifest_count(res) && p->st == PC_OK;
+    size_t nm = pc_results_manifest_count(res);
+
+    /* The manifests, then the other inputs (waivers files). */
+    for (size_t i = 0; i < nm + pc_results_input_count(res) && p->st == PC_OK;
          i++) {
-        const struct pc_manifest_info *mi = pc_results_manifest(res, i);
+        const struct pc_manifest_info *mi = i < nm
+                                                ? pc_results_manifest(res, i)
+                                                : pc_results_input(res, i - nm);
         const char *path = mi->path != NULL ? mi->path : mi->file;
         json_t *a, *h;
 
@@ -267,6 +272,15 @@ report_sarif_properties(struct jbuild *p, struct report *r,
         jbuild_str_opt(p, o, "file", mi->file);
         jbuild_str_opt(p, o, "application", mi->application);
         jbuild_str_opt(p, o, "version", mi->version);
+        jbuild_str_opt(p, o, "path", mi->path);
+        jbuild_str_opt(p, o, "sha256", mi->sha256);
+    }
+    list = jbuild_put(p, props, "waivers", json_array());
+    for (size_t i = 0; i < pc_results_input_count(r->results); i++) {
+        const struct pc_manifest_info *mi = pc_results_input(r->results, i);
+
+        o = jbuild_put(p, list, NULL, json_object());
+        jbuild_str_opt(p, o, "file", mi->file);
         jbuild_str_opt(p, o, "path", mi->path);
         jbuild_str_opt(p, o, "sha256", mi->sha256);
     }
@@ -425,10 +439,66 @@ report_sarif_finding(struct report *r, const struct pc_finding *f)
             strbuf_free(&text);
         }
     }
+    /* A waived finding: suppressed outside the tool's own analysis, by an
+     * approved exception (code scanning hides it). */
+    if (f->suppressed && f->suppression.kind != NULL &&
+        strcmp(f->suppression.kind, "waiver") == 0) {
+        const struct pc_suppression *sp = &f->suppression;
+        json_t *sup, *sprops;
+
+        list = jbuild_put(&p, o, "suppressions", json_array());
+        sup = jbuild_put(&p, list, NULL, json_object());
+        jbuild_str(&p, sup, "kind", "external");
+        jbuild_str(&p, sup, "status", "accepted");
+        jbuild_str_opt(&p, sup, "justification", sp->reason);
+        if (sp->file != NULL) {
+            struct pc_finding at = { .file = sp->file, .line = sp->line };
+
+            /* Named as the waivers file is, relative to the root. */
+            for (size_t k = 0; k < pc_results_input_count(r->results); k++)
+                if (strcmp(pc_results_input(r->results, k)->file, sp->file) ==
+                    0)
+                    at.path = pc_results_input(r->results, k)->path;
+            jbuild_put(&p, sup, "location", report_sarif_location(&p, s, &at));
+        }
+        sprops = jbuild_put(&p, sup, "properties", json_object());
+        jbuild_str_opt(&p, sprops, "approvedBy", sp->approved_by);
+        jbuild_str_opt(&p, sprops, "expires", sp->expires);
+    }
+    if (f->baseline != NULL)
+        jbuild_str(&p, o, "baselineState",
+                   strcmp(f->baseline, "unchanged") == 0 ? "unchanged" : "new");
     props = jbuild_put(&p, o, "properties", json_object());
     jbuild_str_opt(&p, props, "object", f->object);
     jbuild_str_opt(&p, props, "application", f->application);
     return p.st;
+}
+
+/* The baseline's results that no longer occur: SARIF's "absent" state,
+ * each a result that now passes (kind pass, level none). */
+static void
+report_sarif_absent(struct jbuild *p, struct report *r, struct report_sarif *s)
+{
+    for (size_t i = 0; i < r->nabsent && p->st == PC_OK; i++) {
+        const struct pc_finding *f = pc_results_absent(r->results, i);
+        uintptr_t index = (uintptr_t)map_get(s->rule_index, f->rule);
+        json_t *o = jbuild_put(p, s->results, NULL, json_object()), *m, *list;
+
+        p->loc.file = f->file;
+        jbuild_str(p, o, "ruleId", f->rule != NULL ? f->rule : "?");
+        if (index > 0)
+            jbuild_int(p, o, "ruleIndex", index - 1);
+        jbuild_str(p, o, "kind", "pass");
+        jbuild_str(p, o, "level", "none");
+        m = jbuild_put(p, o, "message", json_object());
+        jbuild_str(p, m, "text", f->message != NULL ? f->message : "");
+        list = jbuild_put(p, o, "locations", json_array());
+        jbuild_put(p, list, NULL, report_sarif_location(p, s, f));
+        m = jbuild_put(p, o, "partialFingerprints", json_object());
+        jbuild_str(p, m, SARIF_FP_KEY, f->fingerprint);
+        jbuild_str(p, o, "baselineState", "absent");
+    }
+    p->loc.file = NULL;
 }
 
 static pc_status
@@ -437,6 +507,7 @@ report_sarif_end(struct report *r)
     struct report_sarif *s = r->state;
     struct jbuild p = { r->d, { NULL, 0, 0 }, "the SARIF report", PC_OK };
 
+    report_sarif_absent(&p, r, s);
     report_sarif_properties(&p, r, s);
     if (p.st != PC_OK)
         return p.st;

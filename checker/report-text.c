@@ -9,6 +9,8 @@
 
 #include "diag.h"
 
+#include <string.h>
+
 /* ANSI SGR, the colours compilers use. */
 #define SGR_RESET "\033[0m"
 #define SGR_BOLD "\033[1m"
@@ -66,17 +68,17 @@ static void
 report_text_also(struct report *r, size_t i)
 {
     const struct pc_finding *lead = pc_results_get(r->results, i);
+    bool first = true;
     size_t shown = 0, rest = 0;
 
-    if (r->next == NULL || r->next[i] == REPORT_NONE)
+    if (r->next == NULL)
         return;
-    fputs("    ", r->out);
-    report_text_sgr(r, SGR_BOLD);
-    fputs("also:", r->out);
-    report_text_sgr(r, SGR_RESET);
     for (size_t j = r->next[i]; j != REPORT_NONE; j = r->next[j]) {
         const struct pc_finding *f = pc_results_get(r->results, j);
 
+        /* Suppressed ones have lines of their own. */
+        if (f->suppressed)
+            continue;
         /* A flow of a hundred fields must not make a line of a hundred
          * messages: the JSON report has every one. */
         if (shown == REPORT_TEXT_ALSO_MAX) {
@@ -84,7 +86,14 @@ report_text_also(struct report *r, size_t i)
             continue;
         }
         shown++;
-        fputs(j == r->next[i] ? " " : ", ", r->out);
+        if (first) {
+            fputs("    ", r->out);
+            report_text_sgr(r, SGR_BOLD);
+            fputs("also:", r->out);
+            report_text_sgr(r, SGR_RESET);
+        }
+        fputs(first ? " " : ", ", r->out);
+        first = false;
         report_text_put(r, f->rule != NULL ? f->rule : "?");
         if (f->line != lead->line)
             fprintf(r->out, " at line %u", f->line);
@@ -94,7 +103,73 @@ report_text_also(struct report *r, size_t i)
     }
     if (rest > 0)
         fprintf(r->out, ", and %zu more (--format json lists them)", rest);
+    if (!first)
+        fputc('\n', r->out);
+}
+
+/* Is i the first of its group that is not suppressed? The others are on
+ * its also: line. */
+static bool
+report_text_leads(const struct report *r, size_t i)
+{
+    if (r->leader == NULL)
+        return true;
+    for (size_t j = r->leader[i]; j != i && j != REPORT_NONE; j = r->next[j])
+        if (!pc_results_get(r->results, j)->suppressed)
+            return false;
+    return true;
+}
+
+static void
+report_text_where(struct report *r, const struct pc_finding *f)
+{
+    if (f->file != NULL) {
+        report_text_put(r, f->file);
+        if (f->line > 0)
+            fprintf(r->out, ":%u", f->line);
+    } else {
+        report_text_put(r, r->meta->tool != NULL ? r->meta->tool : "privcheck");
+    }
+    fputc(':', r->out);
+}
+
+/* A suppressed finding: one line, not in the compiler's format (a
+ * problem matcher must not take it for an error), and why.
+ * `file:15: waived: [ID] message` or `file:15: known: [ID] message`. */
+static void
+report_text_suppressed(struct report *r, const struct pc_finding *f)
+{
+    const struct pc_suppression *s = &f->suppression;
+    bool waived = s->kind != NULL && strcmp(s->kind, "waiver") == 0;
+
+    report_text_sgr(r, SGR_DIM);
+    report_text_where(r, f);
+    fprintf(r->out, " %s: [", waived ? "waived" : "known");
+    report_text_put(r, f->rule != NULL ? f->rule : "?");
+    fprintf(r->out, "] (%s) ", pc_severity_str(report_severity(f->severity)));
+    report_text_put(r, f->message != NULL ? f->message : f->title);
+    if (!waived) {
+        /* Known from the baseline: this line says all. */
+        report_text_sgr(r, SGR_RESET);
+        fputc('\n', r->out);
+        return;
+    }
     fputc('\n', r->out);
+    {
+        fputs("    waiver: \"", r->out);
+        report_text_put(r, s->reason != NULL ? s->reason : "");
+        fputs("\", approved by ", r->out);
+        report_text_put(r, s->approved_by != NULL ? s->approved_by : "?");
+        fputs(", until ", r->out);
+        report_text_put(r, s->expires != NULL ? s->expires : "?");
+        if (s->file != NULL) {
+            fputs(" (", r->out);
+            report_text_put(r, s->file);
+            fprintf(r->out, ":%u)", s->line);
+        }
+        report_text_sgr(r, SGR_RESET);
+        fputc('\n', r->out);
+    }
 }
 
 static pc_status
@@ -104,19 +179,16 @@ report_text_finding(struct report *r, const struct pc_finding *f)
     const char *msg = f->message != NULL ? f->message : f->title;
     size_t i = report_index(r, f);
 
+    if (f->suppressed) {
+        report_text_suppressed(r, f);
+        return PC_OK;
+    }
     /* Shown under the first finding of its group. */
-    if (r->leader != NULL && r->leader[i] != i)
+    if (!report_text_leads(r, i))
         return PC_OK;
 
     report_text_sgr(r, SGR_BOLD);
-    if (f->file != NULL) {
-        report_text_put(r, f->file);
-        if (f->line > 0)
-            fprintf(r->out, ":%u", f->line);
-    } else {
-        report_text_put(r, r->meta->tool != NULL ? r->meta->tool : "privcheck");
-    }
-    fputc(':', r->out);
+    report_text_where(r, f);
     report_text_sgr(r, SGR_RESET);
     fputc(' ', r->out);
     report_text_sgr(r, report_text_sev_sgr[sev]);
@@ -155,28 +227,57 @@ report_text_count(struct report *r, size_t n, const char *noun)
 }
 
 /* `privcheck: 2 manifests, 3 errors, 1 warning, 0 notes`, or
- * `privcheck: 2 manifests, no findings`. */
+ * `privcheck: 2 manifests, no findings`; `, 2 waived` when waivers
+ * suppressed some. The counts are of the findings that count. */
+static void report_text_absent(struct report *r);
+
 static pc_status
 report_text_end(struct report *r)
 {
     size_t total = r->counts[PC_SEV_ERROR] + r->counts[PC_SEV_WARNING] +
                    r->counts[PC_SEV_NOTE];
 
+    report_text_absent(r);
     report_text_put(r, r->meta->tool != NULL ? r->meta->tool : "privcheck");
     fputs(": ", r->out);
     report_text_count(r, pc_results_manifest_count(r->results), "manifest");
     if (total == 0) {
-        fputs(", no findings\n", r->out);
-        return PC_OK;
+        fputs(", no findings", r->out);
+    } else {
+        fputs(", ", r->out);
+        report_text_count(r, r->counts[PC_SEV_ERROR], "error");
+        fputs(", ", r->out);
+        report_text_count(r, r->counts[PC_SEV_WARNING], "warning");
+        fputs(", ", r->out);
+        report_text_count(r, r->counts[PC_SEV_NOTE], "note");
     }
-    fputs(", ", r->out);
-    report_text_count(r, r->counts[PC_SEV_ERROR], "error");
-    fputs(", ", r->out);
-    report_text_count(r, r->counts[PC_SEV_WARNING], "warning");
-    fputs(", ", r->out);
-    report_text_count(r, r->counts[PC_SEV_NOTE], "note");
+    if (r->nwaived > 0)
+        fprintf(r->out, ", %zu waived", r->nwaived);
+    if (r->baseline != NULL)
+        fprintf(r->out, "; %zu new, %zu unchanged, %zu fixed", r->nnew,
+                r->nunchanged, r->nabsent);
     fputc('\n', r->out);
     return PC_OK;
+}
+
+/* `fixed: file:15: [ID] message`: what the baseline had and this run
+ * does not, before the summary. */
+static void
+report_text_absent(struct report *r)
+{
+    for (size_t i = 0; i < r->nabsent; i++) {
+        const struct pc_finding *f = pc_results_absent(r->results, i);
+
+        report_text_sgr(r, SGR_DIM);
+        fputs("fixed: ", r->out);
+        report_text_where(r, f);
+        fputs(" [", r->out);
+        report_text_put(r, f->rule != NULL ? f->rule : "?");
+        fputs("] ", r->out);
+        report_text_put(r, f->message != NULL ? f->message : "");
+        report_text_sgr(r, SGR_RESET);
+        fputc('\n', r->out);
+    }
 }
 
 const struct report_format report_text = {

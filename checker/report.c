@@ -105,7 +105,7 @@ report_fails(const struct report *r, const struct pc_finding *f)
 {
     const struct pc_run_info *run = r->opt->run;
 
-    if (run != NULL && run->never_fail)
+    if (f->suppressed || (run != NULL && run->never_fail))
         return false;
     return report_severity(f->severity) >=
            (run != NULL ? run->fail_on : PC_SEV_ERROR);
@@ -244,8 +244,23 @@ report_write(const char *format, const struct report_meta *meta,
 
     size_t *leader = NULL, *next = NULL;
 
-    for (size_t i = 0; i < n; i++)
-        r.counts[report_severity(pc_results_get(res, i)->severity)]++;
+    r.baseline = pc_results_baseline(res);
+    r.nabsent = pc_results_absent_count(res);
+    for (size_t i = 0; i < n; i++) {
+        const struct pc_finding *f = pc_results_get(res, i);
+
+        if (f->baseline != NULL && strcmp(f->baseline, "unchanged") == 0)
+            r.nunchanged++;
+        else if (f->baseline != NULL)
+            r.nnew++;
+        if (!f->suppressed)
+            r.counts[report_severity(f->severity)]++;
+        else if (f->suppression.kind != NULL &&
+                 strcmp(f->suppression.kind, "waiver") == 0)
+            r.nwaived++;
+        else
+            r.nknown++;
+    }
     if ((st = report_groups(res, &leader, &next)) != PC_OK)
         return st;
     r.leader = leader;

@@ -32,7 +32,13 @@ struct report {
     /* Findings per pc_severity (out-of-range severities count as errors,
      * as pc_severity_str names them). Complete before begin, so a format
      * can put totals up front (JUnit, Markdown). */
-    size_t counts[PC_SEV_ERROR + 1];
+    size_t counts[PC_SEV_ERROR + 1]; /* of the findings not suppressed */
+    size_t nwaived;                  /* suppressed by a waiver */
+    size_t nknown; /* suppressed because the baseline has them */
+    /* With a baseline (results have one): new and unchanged findings, and
+     * the baseline's that are gone (fixed). */
+    const struct pc_baseline_info *baseline;
+    size_t nnew, nunchanged, nabsent;
     /* Findings about one element of one manifest form a group (DESIGN §5:
      * overlap is a presentation matter). leader[i] is the index of the
      * first finding of i's group in results order; next[i] the next
@@ -86,7 +92,7 @@ pc_status report_write(const char *format, const struct report_meta *meta,
  * errors, so a corrupt severity never hides a finding. */
 pc_severity report_severity(pc_severity sev);
 
-/* Does f make the run fail (at or above --fail-on)? */
+/* Does f make the run fail (at or above --fail-on, not suppressed)? */
 bool report_fails(const struct report *r, const struct pc_finding *f);
 
 struct strbuf;

@@ -26,6 +26,12 @@ results_finding_free(struct pc_finding *f)
     free((char *)f->path);
     free((char *)f->fingerprint);
     free((char *)f->group);
+    free((char *)f->suppression.kind);
+    free((char *)f->suppression.reason);
+    free((char *)f->suppression.approved_by);
+    free((char *)f->suppression.expires);
+    free((char *)f->suppression.file);
+    free((char *)f->baseline);
 }
 
 static void
@@ -36,6 +42,19 @@ results_manifest_free(struct pc_manifest_info *m)
     free((char *)m->version);
     free((char *)m->path);
     free((char *)m->sha256);
+    free((char *)m->kind);
+}
+
+static void
+results_baseline_free(struct pc_baseline_info *b)
+{
+    if (b == NULL)
+        return;
+    free((char *)b->file);
+    free((char *)b->sha256);
+    free((char *)b->policy_sha256);
+    free((char *)b->rules_sha256);
+    free(b);
 }
 
 void
@@ -47,8 +66,15 @@ pc_results_free(pc_results *r)
         results_finding_free(&r->findings[i]);
     for (size_t i = 0; i < r->nmanifests; i++)
         results_manifest_free(&r->manifests[i]);
+    for (size_t i = 0; i < r->ninputs; i++)
+        results_manifest_free(&r->inputs[i]);
+    for (size_t i = 0; i < r->nabsent; i++)
+        results_finding_free(&r->absent[i]);
+    results_baseline_free(r->baseline);
     free(r->findings);
     free(r->manifests);
+    free(r->inputs);
+    free(r->absent);
     free(r);
 }
 
@@ -65,22 +91,24 @@ results_dup(const char *s, bool *ok)
     return c;
 }
 
-pc_status
-results_add(pc_results *r, const struct pc_finding *f)
+/* Append a copy of f to the list v (n used, cap allocated). */
+static pc_status
+results_push(struct pc_finding **v, size_t *n, size_t *cap,
+             const struct pc_finding *f)
 {
     struct pc_finding *c;
     bool ok = true;
 
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        struct pc_finding *v = realloc(r->findings, cap * sizeof *v);
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        struct pc_finding *nv = realloc(*v, ncap * sizeof *nv);
 
-        if (v == NULL)
+        if (nv == NULL)
             return PC_ENOMEM;
-        r->findings = v;
-        r->cap = cap;
+        *v = nv;
+        *cap = ncap;
     }
-    c = &r->findings[r->n];
+    c = &(*v)[*n];
     *c = *f;
     c->rule = results_dup(f->rule, &ok);
     c->title = results_dup(f->title, &ok);
@@ -92,40 +120,139 @@ results_add(pc_results *r, const struct pc_finding *f)
     c->path = results_dup(f->path, &ok);
     c->fingerprint = results_dup(f->fingerprint, &ok);
     c->group = results_dup(f->group, &ok);
+    c->suppression.kind = results_dup(f->suppression.kind, &ok);
+    c->suppression.reason = results_dup(f->suppression.reason, &ok);
+    c->suppression.approved_by = results_dup(f->suppression.approved_by, &ok);
+    c->suppression.expires = results_dup(f->suppression.expires, &ok);
+    c->suppression.file = results_dup(f->suppression.file, &ok);
+    c->baseline = results_dup(f->baseline, &ok);
     if (!ok) {
         results_finding_free(c);
         return PC_ENOMEM;
     }
-    r->n++;
+    (*n)++;
+    return PC_OK;
+}
+
+pc_status
+results_add(pc_results *r, const struct pc_finding *f)
+{
+    return results_push(&r->findings, &r->n, &r->cap, f);
+}
+
+pc_status
+results_add_absent(pc_results *r, const struct pc_finding *f)
+{
+    return results_push(&r->absent, &r->nabsent, &r->capabsent, f);
+}
+
+pc_status
+results_set_baseline(pc_results *r, const struct pc_baseline_info *b)
+{
+    struct pc_baseline_info *c = calloc(1, sizeof *c);
+    bool ok = c != NULL;
+
+    if (c == NULL)
+        return PC_ENOMEM;
+    *c = *b;
+    c->file = results_dup(b->file, &ok);
+    c->sha256 = results_dup(b->sha256, &ok);
+    c->policy_sha256 = results_dup(b->policy_sha256, &ok);
+    c->rules_sha256 = results_dup(b->rules_sha256, &ok);
+    if (!ok) {
+        results_baseline_free(c);
+        return PC_ENOMEM;
+    }
+    results_baseline_free(r->baseline);
+    r->baseline = c;
+    return PC_OK;
+}
+
+pc_status
+results_mark(pc_results *r, size_t i, const char *state)
+{
+    char *c;
+
+    if (i >= r->n)
+        return PC_OK;
+    if ((c = strdup(state)) == NULL)
+        return PC_ENOMEM;
+    free((char *)r->findings[i].baseline);
+    r->findings[i].baseline = c;
+    return PC_OK;
+}
+
+/* Append a copy of m to the list v (n used, cap allocated). */
+static pc_status
+results_push_info(struct pc_manifest_info **v, size_t *n, size_t *cap,
+                  const struct pc_manifest_info *m)
+{
+    struct pc_manifest_info *c;
+    bool ok = true;
+
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 4;
+        struct pc_manifest_info *nv = realloc(*v, ncap * sizeof *nv);
+
+        if (nv == NULL)
+            return PC_ENOMEM;
+        *v = nv;
+        *cap = ncap;
+    }
+    c = &(*v)[*n];
+    c->file = results_dup(m->file, &ok);
+    c->application = results_dup(m->application, &ok);
+    c->version = results_dup(m->version, &ok);
+    c->path = results_dup(m->path, &ok);
+    c->sha256 = results_dup(m->sha256, &ok);
+    c->kind = results_dup(m->kind, &ok);
+    if (!ok) {
+        results_manifest_free(c);
+        return PC_ENOMEM;
+    }
+    (*n)++;
     return PC_OK;
 }
 
 pc_status
 results_add_manifest(pc_results *r, const struct pc_manifest_info *m)
 {
-    struct pc_manifest_info *c;
+    return results_push_info(&r->manifests, &r->nmanifests, &r->capmanifests,
+                             m);
+}
+
+pc_status
+results_add_input(pc_results *r, const struct pc_manifest_info *m)
+{
+    return results_push_info(&r->inputs, &r->ninputs, &r->capinputs, m);
+}
+
+pc_status
+results_suppress(pc_results *r, size_t i, const struct pc_suppression *s)
+{
+    struct pc_suppression c = { NULL };
+    struct pc_finding *f;
     bool ok = true;
 
-    if (r->nmanifests == r->capmanifests) {
-        size_t cap = r->capmanifests ? r->capmanifests * 2 : 4;
-        struct pc_manifest_info *v = realloc(r->manifests, cap * sizeof *v);
-
-        if (v == NULL)
-            return PC_ENOMEM;
-        r->manifests = v;
-        r->capmanifests = cap;
-    }
-    c = &r->manifests[r->nmanifests];
-    c->file = results_dup(m->file, &ok);
-    c->application = results_dup(m->application, &ok);
-    c->version = results_dup(m->version, &ok);
-    c->path = results_dup(m->path, &ok);
-    c->sha256 = results_dup(m->sha256, &ok);
+    if (i >= r->n || r->findings[i].suppressed)
+        return PC_OK;
+    f = &r->findings[i];
+    c.kind = results_dup(s->kind, &ok);
+    c.reason = results_dup(s->reason, &ok);
+    c.approved_by = results_dup(s->approved_by, &ok);
+    c.expires = results_dup(s->expires, &ok);
+    c.file = results_dup(s->file, &ok);
+    c.line = s->line;
     if (!ok) {
-        results_manifest_free(c);
+        free((char *)c.kind);
+        free((char *)c.reason);
+        free((char *)c.approved_by);
+        free((char *)c.expires);
+        free((char *)c.file);
         return PC_ENOMEM;
     }
-    r->nmanifests++;
+    f->suppression = c;
+    f->suppressed = true;
     return PC_OK;
 }
 
@@ -164,6 +291,10 @@ pc_results_merge(pc_results *dst, pc_results *src)
         dst->nmanifests = need;
         src->nmanifests = 0;
     }
+    for (size_t i = 0; i < src->ninputs; i++)
+        if (results_push_info(&dst->inputs, &dst->ninputs, &dst->capinputs,
+                              &src->inputs[i]) != PC_OK)
+            return PC_ENOMEM;
     return PC_OK;
 }
 
@@ -227,7 +358,37 @@ pc_results_at_least(const pc_results *r, pc_severity sev)
     size_t n = 0;
 
     for (size_t i = 0; i < r->n; i++)
-        if (r->findings[i].severity >= sev)
+        if (!r->findings[i].suppressed && r->findings[i].severity >= sev)
             n++;
     return n;
+}
+
+const struct pc_baseline_info *
+pc_results_baseline(const pc_results *r)
+{
+    return r->baseline;
+}
+
+size_t
+pc_results_absent_count(const pc_results *r)
+{
+    return r->nabsent;
+}
+
+const struct pc_finding *
+pc_results_absent(const pc_results *r, size_t i)
+{
+    return i < r->nabsent ? &r->absent[i] : NULL;
+}
+
+size_t
+pc_results_input_count(const pc_results *r)
+{
+    return r->ninputs;
+}
+
+const struct pc_manifest_info *
+pc_results_input(const pc_results *r, size_t i)
+{
+    return i < r->ninputs ? &r->inputs[i] : NULL;
 }

@@ -9,6 +9,11 @@ struct pc_results {
     size_t n, cap;
     struct pc_manifest_info *manifests;
     size_t nmanifests, capmanifests;
+    struct pc_manifest_info *inputs; /* other files judged: waivers */
+    size_t ninputs, capinputs;
+    struct pc_finding *absent; /* of the baseline, gone now */
+    size_t nabsent, capabsent;
+    struct pc_baseline_info *baseline; /* NULL: none */
 };
 
 /* Add a finding; every string is copied (NULL stays NULL), clauses are
@@ -16,5 +21,17 @@ struct pc_results {
 pc_status results_add(pc_results *r, const struct pc_finding *f);
 /* Record an audited manifest; strings copied. */
 pc_status results_add_manifest(pc_results *r, const struct pc_manifest_info *m);
+/* Record another input that rules judged (a waivers file). */
+pc_status results_add_input(pc_results *r, const struct pc_manifest_info *m);
+/* Record a finding of the baseline that no longer occurs (copied). */
+pc_status results_add_absent(pc_results *r, const struct pc_finding *f);
+/* Record the baseline compared with (copied); replaces any before. */
+pc_status results_set_baseline(pc_results *r, const struct pc_baseline_info *b);
+/* Set the i-th finding's baseline state, "new" or "unchanged". */
+pc_status results_mark(pc_results *r, size_t i, const char *state);
+/* Suppress the i-th finding for the reason s (strings copied). A finding
+ * already suppressed keeps its first reason. */
+pc_status results_suppress(pc_results *r, size_t i,
+                           const struct pc_suppression *s);
 
 #endif

@@ -376,6 +376,15 @@ rule_check(struct rload *L, const xmlNode *n, struct check *k)
         st = rule_cond_kinds(k->when, &k->kinds);
     if (st == PC_OK && k->at != NULL)
         st = strv_add_unique(&k->kinds, k->at);
+    /* One document at a time: a check over a waiver sees no manifest. */
+    for (size_t i = 0; i < k->kinds.n && st == PC_OK; i++)
+        if (schema_attrs_document(L->sa, k->kinds.v[i]) != NULL &&
+            strcmp(schema_attrs_document(L->sa, k->kinds.v[i]),
+                   schema_attrs_document(L->sa, k->over)) != 0)
+            st = rload_fail(L, n,
+                            "a check over <%s> cannot read <%s>: it is in "
+                            "another kind of document",
+                            k->over, k->kinds.v[i]);
 out:
     free(msg);
     strv_free(&vars);
@@ -544,6 +553,13 @@ rule_parse(struct rload *L, const xmlNode *n, const char *file,
         st = rload_fail(L, n, "a rule needs at least one <check>");
     if (st == PC_OK)
         st = rule_distinct_checks(L, n, r);
+    for (size_t i = 1; i < r->nchecks && st == PC_OK; i++)
+        if (strcmp(schema_attrs_document(L->sa, r->checks[i].over),
+                   schema_attrs_document(L->sa, r->checks[0].over)) != 0)
+            st = rload_fail(L, n,
+                            "its checks range over <%s> and <%s>, which are "
+                            "in different kinds of document",
+                            r->checks[0].over, r->checks[i].over);
     if (st != PC_OK)
         goto out;
     for (size_t i = 0; i < r->nchecks; i++) {
@@ -561,6 +577,7 @@ rule_parse(struct rload *L, const xmlNode *n, const char *file,
     r->info.fix = r->fix;
     r->info.message = r->checks[0].message_src;
     r->info.over = r->over;
+    r->info.input = schema_attrs_document(L->sa, r->checks[0].over);
     r->info.subjects = r->subjects_text;
     r->info.clauses = r->clauses;
     r->info.nclauses = r->nclauses;

@@ -148,6 +148,19 @@ pc_status rulec_expr_wanted(const struct expr *e, struct strv *wanted);
 /* Read element -> attribute names from the manifest schema. */
 pc_status schema_attrs_load(const char *rng, pc_diags *d,
                             struct schema_attrs **out);
+/* Add the elements of another document's schema (the waivers'): rules may
+ * range over them too. Their names must differ from those already read. */
+pc_status schema_attrs_load_more(struct schema_attrs *sa, const char *rng,
+                                 pc_diags *d);
+/* Let rules read attribute attr of kind, which privcheck computes (a
+ * waiver's `expired`) rather than the document carries. PC_EINVALID when
+ * there is no such kind. */
+pc_status schema_attrs_add_computed(struct schema_attrs *sa, const char *kind,
+                                    const char *attr);
+/* The root element of the document kind belongs to ("application" for a
+ * manifest's elements); NULL for no such kind. Borrowed. */
+const char *schema_attrs_document(const struct schema_attrs *sa,
+                                  const char *kind);
 void schema_attrs_free(struct schema_attrs *sa);
 /* Does the schema make attr of kind a whitespace-separated list? */
 bool schema_attrs_is_list(const struct schema_attrs *sa, const char *kind,

@@ -31,11 +31,19 @@ struct kind_attrs {
     struct strv attrs, lists;
     struct attr_info *info; /* parallel to attrs */
     size_t ninfo, capinfo;
+    size_t doc; /* which schema it comes from */
+};
+
+/* The schema of one kind of document. */
+struct schema_doc {
+    xmlDoc *doc;      /* owns the strings of its kinds */
+    const char *root; /* its root element's name */
 };
 
 struct schema_attrs {
-    xmlDoc *doc;         /* owns every string below */
-    struct map *defines; /* define name -> xmlNode */
+    struct schema_doc *docs; /* the manifest's first */
+    size_t ndocs;
+    struct map *defines; /* define name -> xmlNode, while one is read */
     struct map *kinds;   /* element name -> struct kind_attrs * */
     struct kind_attrs **all;
     size_t nall;
@@ -59,7 +67,9 @@ schema_attrs_free(struct schema_attrs *sa)
     strv_free(&sa->order);
     map_free(sa->defines);
     map_free(sa->kinds);
-    xmlFreeDoc(sa->doc);
+    for (size_t i = 0; i < sa->ndocs; i++)
+        xmlFreeDoc(sa->docs[i].doc);
+    free(sa->docs);
     free(sa);
 }
 
@@ -231,6 +241,10 @@ schema_walk(struct schema_attrs *sa, const xmlNode *n, bool defines_pass)
                    name != NULL) {
             struct kind_attrs *ka = map_get(sa->kinds, name);
 
+            /* Kinds are one namespace for the rules: a second document
+             * may not reuse a name. */
+            if (ka != NULL && ka->doc != sa->ndocs - 1)
+                return PC_EINVALID;
             if (ka == NULL) {
                 struct kind_attrs **v =
                     realloc(sa->all, (sa->nall + 1) * sizeof *v);
@@ -241,6 +255,7 @@ schema_walk(struct schema_attrs *sa, const xmlNode *n, bool defines_pass)
                 if ((ka = calloc(1, sizeof *ka)) == NULL)
                     return PC_ENOMEM;
                 sa->all[sa->nall++] = ka;
+                ka->doc = sa->ndocs - 1;
                 if ((st = map_put(sa->kinds, name, ka)) != PC_OK)
                     return st;
             }
@@ -288,6 +303,48 @@ schema_order(struct schema_attrs *sa, const xmlNode *n, struct strv *seen,
     return PC_OK;
 }
 
+/* Read the schema at rng into sa as its next document. */
+static pc_status
+schema_attrs_read(struct schema_attrs *sa, const char *rng, pc_diags *d)
+{
+    struct schema_doc *v = realloc(sa->docs, (sa->ndocs + 1) * sizeof *v);
+    size_t first = sa->order.n;
+    xmlDoc *doc = NULL;
+    pc_status st;
+
+    if (v == NULL)
+        return PC_ENOMEM;
+    sa->docs = v;
+    if ((st = xml_load(rng, NULL, d, &doc, NULL)) != PC_OK)
+        return st;
+    sa->docs[sa->ndocs].doc = doc;
+    sa->docs[sa->ndocs].root = NULL;
+    sa->ndocs++;
+    map_clear(sa->defines);
+    st = schema_walk(sa, xmlDocGetRootElement(doc), true);
+    if (st == PC_OK)
+        st = schema_walk(sa, xmlDocGetRootElement(doc), false);
+    if (st == PC_EINVALID)
+        return diag_fail(d, st, diag_loc(d, rng, 0, 0),
+                         "an element of this schema has the name of one of "
+                         "another schema");
+    for (const xmlNode *c = xmlDocGetRootElement(doc)->children;
+         c != NULL && st == PC_OK; c = c->next)
+        if (xml_is(c, RNG_NS, "start")) {
+            struct strv seen = STRV_INIT;
+
+            st = schema_order(sa, c, &seen, 0);
+            strv_free(&seen);
+        }
+    if (st != PC_OK)
+        return st;
+    if (sa->order.n == first)
+        return diag_fail(d, PC_EINVALID, diag_loc(d, rng, 0, 0),
+                         "no elements found in the schema");
+    sa->docs[sa->ndocs - 1].root = sa->order.v[first];
+    return PC_OK;
+}
+
 pc_status
 schema_attrs_load(const char *rng, pc_diags *d, struct schema_attrs **out)
 {
@@ -296,35 +353,42 @@ schema_attrs_load(const char *rng, pc_diags *d, struct schema_attrs **out)
 
     if (sa == NULL)
         return PC_ENOMEM;
-    if ((st = xml_load(rng, NULL, d, &sa->doc, NULL)) != PC_OK)
-        goto fail;
     if ((sa->defines = map_new()) == NULL || (sa->kinds = map_new()) == NULL) {
         st = PC_ENOMEM;
         goto fail;
     }
-    if ((st = schema_walk(sa, xmlDocGetRootElement(sa->doc), true)) != PC_OK ||
-        (st = schema_walk(sa, xmlDocGetRootElement(sa->doc), false)) != PC_OK)
+    if ((st = schema_attrs_read(sa, rng, d)) != PC_OK)
         goto fail;
-    for (const xmlNode *c = xmlDocGetRootElement(sa->doc)->children; c != NULL;
-         c = c->next)
-        if (xml_is(c, RNG_NS, "start")) {
-            struct strv seen = STRV_INIT;
-
-            st = schema_order(sa, c, &seen, 0);
-            strv_free(&seen);
-            if (st != PC_OK)
-                goto fail;
-        }
-    if (map_count(sa->kinds) == 0) {
-        st = diag_fail(d, PC_EINVALID, diag_loc(d, rng, 0, 0),
-                       "no elements found in the manifest schema");
-        goto fail;
-    }
     *out = sa;
     return PC_OK;
 fail:
     schema_attrs_free(sa);
     return st;
+}
+
+pc_status
+schema_attrs_load_more(struct schema_attrs *sa, const char *rng, pc_diags *d)
+{
+    return schema_attrs_read(sa, rng, d);
+}
+
+pc_status
+schema_attrs_add_computed(struct schema_attrs *sa, const char *kind,
+                          const char *attr)
+{
+    struct kind_attrs *ka = map_get(sa->kinds, kind);
+
+    if (ka == NULL)
+        return PC_EINVALID;
+    return strv_add_unique(&ka->attrs, attr);
+}
+
+const char *
+schema_attrs_document(const struct schema_attrs *sa, const char *kind)
+{
+    const struct kind_attrs *ka = map_get(sa->kinds, kind);
+
+    return ka != NULL ? sa->docs[ka->doc].root : NULL;
 }
 
 bool

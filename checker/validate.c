@@ -56,6 +56,21 @@ validate_policy(const struct pc_paths *paths, const char *path, pc_diags *d)
     return st;
 }
 
+/* A waivers file is read as a check would read it (its dates too). */
+static pc_status
+validate_waivers(const struct pc_paths *paths, const char *path, pc_diags *d)
+{
+    pc_engine *e = NULL;
+    pc_waivers *w = pc_waivers_new();
+    pc_status st = w != NULL ? pc_engine_load(paths, d, &e) : PC_ENOMEM;
+
+    if (st == PC_OK)
+        st = pc_waivers_load(e, w, path, d);
+    pc_waivers_free(w);
+    pc_engine_free(e);
+    return st;
+}
+
 static pc_status
 validate_manifest(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
@@ -82,6 +97,8 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
           offsetof(struct pc_paths, classifiers_schema), validate_classifiers },
         { NS_PREFIX "manifest:1", "manifest",
           offsetof(struct pc_paths, manifest_schema), validate_manifest },
+        { NS_PREFIX "waivers:1", "waivers",
+          offsetof(struct pc_paths, waivers_schema), validate_waivers },
     };
     char *ns = NULL;
     pc_status st;
@@ -101,10 +118,11 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
                              schema != NULL ? schema : "no path");
         return kinds[i].check(paths, path, d);
     }
-    st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
-                   "not a privcheck file: root namespace is \"%s\"; expected "
-                   "%spolicy:1, rules:1, classifiers:1 or manifest:1",
-                   ns, NS_PREFIX);
+    st =
+        diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
+                  "not a privcheck file: root namespace is \"%s\"; expected "
+                  "%spolicy:1, rules:1, classifiers:1, manifest:1 or waivers:1",
+                  ns, NS_PREFIX);
     free(ns);
     return st;
 }

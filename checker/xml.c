@@ -7,6 +7,7 @@
 #include "xml.h"
 
 #include "diag.h"
+#include "file.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -69,75 +70,12 @@ pc_status
 xml_read_file(const char *path, const struct xml_limits *lim, pc_diags *d,
               char **bufp, size_t *lenp)
 {
-    struct pc_loc loc = diag_loc(d, path, 0, 0);
-    struct stat sb;
     char *buf = NULL;
     size_t len = 0;
-    pc_status st = PC_OK;
-    int fd;
+    pc_status st = file_read(path, lim->max_bytes, d, &buf, &len);
 
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
-        return diag_fail(d, PC_EIO, loc, "cannot open: %s", strerror(errno));
-    if (fstat(fd, &sb) != 0) {
-        st = diag_fail(d, PC_EIO, loc, "cannot stat: %s", strerror(errno));
-        goto out;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        st = diag_fail(d, PC_EIO, loc, "not a regular file");
-        goto out;
-    }
-    if ((unsigned long long)sb.st_size > lim->max_bytes) {
-        st =
-            diag_fail(d, PC_ELIMIT, loc, "file is %lld bytes; the limit is %zu",
-                      (long long)sb.st_size, lim->max_bytes);
-        goto out;
-    }
-    /* Size the buffer from fstat, plus one byte to notice a file that grew
-     * since (it is then read again up to the cap). */
-    size_t cap = (size_t)sb.st_size + 2;
-    buf = malloc(cap);
-    if (buf == NULL) {
-        st = PC_ENOMEM;
-        goto out;
-    }
-    for (;;) {
-        ssize_t n;
-
-        if (len + 1 == cap) {
-            size_t ncap =
-                cap * 2 > lim->max_bytes + 2 ? lim->max_bytes + 2 : cap * 2;
-            char *nb = realloc(buf, ncap);
-
-            if (nb == NULL) {
-                st = PC_ENOMEM;
-                goto out;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        n = read(fd, buf + len, cap - 1 - len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            st = diag_fail(d, PC_EIO, loc, "read error: %s", strerror(errno));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len > lim->max_bytes) {
-            st = diag_fail(d, PC_ELIMIT, loc,
-                           "file exceeds the limit of %zu bytes",
-                           lim->max_bytes);
-            goto out;
-        }
-    }
-    buf[len] = '\0';
-    st = xml_prescan(path, buf, len, lim, d);
-out:
-    close(fd);
+    if (st == PC_OK)
+        st = xml_prescan(path, buf, len, lim, d);
     if (st != PC_OK) {
         free(buf);
         return st;

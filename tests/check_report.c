@@ -504,8 +504,9 @@ static void
 assert_finding(json_t *j, const struct pc_finding *f)
 {
     static const char *const keys[] = {
-        "id",   "severity", "title",       "message", "clauses",     "file",
-        "line", "object",   "application", "fix",     "fingerprint", "related",
+        "id",          "severity", "title",      "message",     "clauses",
+        "file",        "line",     "object",     "application", "fix",
+        "fingerprint", "related",  "suppressed", "suppression", "baseline",
     };
     static const char *const clause_keys[] = { "id", "section", "text" };
     json_t *clauses = json_object_get(j, "clauses");
@@ -539,8 +540,8 @@ assert_finding(json_t *j, const struct pc_finding *f)
 START_TEST(test_json_fields)
 {
     static const char *const top[] = {
-        "report_version", "tool",     "policy", "rules",
-        "manifests",      "findings", "counts",
+        "report_version", "tool",     "policy",   "rules",  "manifests",
+        "waivers",        "baseline", "findings", "absent", "counts",
     };
     static const char *const manifest_keys[] = { "file", "application",
                                                  "version", "path", "sha256" };
@@ -595,8 +596,9 @@ START_TEST(test_json_fields)
     assert_int(o, "error", 1);
     assert_int(o, "warning", 1);
     assert_int(o, "note", 1);
+    assert_int(o, "suppressed", 0);
     assert_int(o, "total", 3);
-    ck_assert_uint_eq(json_object_size(o), 4);
+    ck_assert_uint_eq(json_object_size(o), 5);
 
     /* Escaped in the bytes, not raw: the JSON is safe to cat. */
     ck_assert_ptr_null(strchr(out, '\033'));
@@ -877,6 +879,257 @@ START_TEST(test_write_readonly)
     ck_assert_uint_eq(pc_diags_errors(d), 1);
     fclose(f);
     pc_diags_free(d);
+    pc_results_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------ suppressed */
+
+/* Two findings, one of them waived and one known from a baseline, and a
+ * third that counts. */
+static pc_results *
+suppressed_results(void)
+{
+    static const struct pc_suppression waiver = {
+        .kind = "waiver",
+        .reason = "moves to Billing Settings in PAY-212",
+        .approved_by = "dana@example.com",
+        .expires = "2027-03-31",
+        .file = "waivers.xml",
+        .line = 3,
+    };
+    static const struct pc_suppression known = { .kind = "baseline" };
+    pc_results *r = sample_results();
+
+    for (size_t i = 0; i < pc_results_count(r); i++) {
+        const char *rule = pc_results_get(r, i)->rule;
+
+        if (strcmp(rule, "SEN-001") == 0)
+            ck_assert_int_eq(results_suppress(r, i, &waiver), PC_OK);
+        if (strcmp(rule, "APP-009") == 0)
+            ck_assert_int_eq(results_suppress(r, i, &known), PC_OK);
+    }
+    /* A second reason does not replace the first. */
+    for (size_t i = 0; i < pc_results_count(r); i++)
+        if (strcmp(pc_results_get(r, i)->rule, "SEN-001") == 0)
+            ck_assert_int_eq(results_suppress(r, i, &known), PC_OK);
+    return r;
+}
+
+START_TEST(test_suppressed_counts)
+{
+    pc_results *r = suppressed_results();
+
+    /* Neither counts towards --fail-on. */
+    ck_assert_uint_eq(pc_results_at_least(r, PC_SEV_NOTE), 1);
+    ck_assert_uint_eq(pc_results_at_least(r, PC_SEV_ERROR), 0);
+    pc_results_free(r);
+}
+END_TEST
+
+START_TEST(test_suppressed_json)
+{
+    static const char *const sup_keys[] = { "kind",    "reason", "approved_by",
+                                            "expires", "file",   "line" };
+    pc_results *r = suppressed_results();
+    char *out = render_ok("json", r, false);
+    json_t *j = parse(out), *list = json_object_get(j, "findings"), *counts;
+    size_t seen = 0;
+
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        json_t *f = json_array_get(list, i), *s;
+        const char *id = json_string_value(json_object_get(f, "id"));
+
+        s = json_object_get(f, "suppression");
+        if (strcmp(id, "SEN-001") == 0) {
+            ck_assert(json_is_true(json_object_get(f, "suppressed")));
+            assert_keys(s, sup_keys, NELEM(sup_keys));
+            assert_str(s, "kind", "waiver");
+            assert_str(s, "reason", "moves to Billing Settings in PAY-212");
+            assert_str(s, "approved_by", "dana@example.com");
+            assert_str(s, "expires", "2027-03-31");
+            assert_str(s, "file", "waivers.xml");
+            assert_int(s, "line", 3);
+            seen++;
+        } else if (strcmp(id, "APP-009") == 0) {
+            ck_assert(json_is_true(json_object_get(f, "suppressed")));
+            assert_str(s, "kind", "baseline");
+            assert_str(s, "reason", NULL);
+            ck_assert(json_is_null(json_object_get(s, "line")));
+            seen++;
+        } else {
+            ck_assert(json_is_false(json_object_get(f, "suppressed")));
+            ck_assert(json_is_null(s));
+        }
+    }
+    ck_assert_uint_eq(seen, 2);
+    counts = json_object_get(j, "counts");
+    assert_int(counts, "error", 0);
+    assert_int(counts, "warning", 1);
+    assert_int(counts, "note", 0);
+    assert_int(counts, "suppressed", 2);
+    assert_int(counts, "total", 3);
+    json_decref(j);
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* Text: the suppressed ones are one line each, not in the compiler's
+ * format, with why; the summary counts what counts. */
+START_TEST(test_suppressed_text)
+{
+    pc_results *r = suppressed_results();
+    char *out = render_ok("text", r, false);
+
+    ck_assert_ptr_nonnull(
+        strstr(out, "fixtures/serene-web.xml:14: waived: [SEN-001] (error) "
+                    "SSN collected by flow 'signup'"));
+    ck_assert_ptr_nonnull(
+        strstr(out, "    waiver: \"moves to Billing Settings in PAY-212\", "
+                    "approved by dana@example.com, until 2027-03-31 "
+                    "(waivers.xml:3)\n"));
+    ck_assert_ptr_nonnull(
+        strstr(out, "fixtures/other.xml: known: [APP-009] (note) "));
+    ck_assert_ptr_null(strstr(out, ": error: [SEN-001]"));
+    ck_assert_ptr_nonnull(strstr(out, "privcheck: 2 manifests, 0 errors, 1 "
+                                      "warning, 0 notes, 1 waived\n"));
+    free(out);
+    pc_results_free(r);
+}
+END_TEST
+
+/* Every other format says so too. */
+START_TEST(test_suppressed_formats)
+{
+    pc_results *r = suppressed_results();
+    char *sarif = render_ok("sarif", r, false);
+    char *junit = render_ok("junit", r, false);
+    char *gh = render_ok("github", r, false);
+    char *md = render_ok("markdown", r, false);
+
+    ck_assert_ptr_nonnull(strstr(sarif, "\"suppressions\": ["));
+    ck_assert_ptr_nonnull(strstr(sarif, "\"kind\": \"external\""));
+    ck_assert_ptr_nonnull(
+        strstr(sarif, "\"justification\": \"moves to Billing Settings"));
+    ck_assert_ptr_nonnull(
+        strstr(sarif, "\"approvedBy\": \"dana@example.com\""));
+    ck_assert_ptr_nonnull(
+        strstr(junit, "<skipped message=\"waived until 2027-03-31, approved by "
+                      "dana@example.com: moves to Billing Settings"));
+    ck_assert_ptr_nonnull(
+        strstr(junit, "<skipped message=\"known: in the baseline"));
+    ck_assert_ptr_nonnull(strstr(gh, "::notice file=fixtures/serene-web.xml,"
+                                     "line=14,title=waived%3A SEN-001 "));
+    ck_assert_ptr_null(strstr(gh, "APP-009"));
+    ck_assert_ptr_nonnull(strstr(gh, ", 1 waived, 1 known from the baseline"));
+    ck_assert_ptr_nonnull(strstr(md, "<details><summary>1 suppressed finding"));
+    ck_assert_ptr_nonnull(strstr(md, "**Waived** until 2027-03-31"));
+    ck_assert_ptr_nonnull(strstr(md, "**Known**: in the baseline"));
+    ck_assert_ptr_nonnull(strstr(md, "## \xe2\x9c\x85 privcheck: passed"));
+    free(sarif);
+    free(junit);
+    free(gh);
+    free(md);
+    pc_results_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------ baseline */
+
+/* The sample with a baseline: SEN-001 known, SEC-002 and APP-009 new, and
+ * one finding of the baseline gone. */
+static pc_results *
+baseline_results(void)
+{
+    static const struct pc_baseline_info info = {
+        .file = "prior.json",
+        .sha256 =
+            "4444444444444444444444444444444444444444444444444444444444444444",
+        .policy_sha256 =
+            "1111111111111111111111111111111111111111111111111111111111111111",
+        .rules_sha256 =
+            "5555555555555555555555555555555555555555555555555555555555555555",
+        .same_policy = true,
+        .same_rules = false,
+    };
+    static const struct pc_suppression known = { .kind = "baseline" };
+    struct pc_finding gone = {
+        .rule = "RET-002",
+        .severity = PC_SEV_ERROR,
+        .title = "Indefinite retention",
+        .message = "store 'logs' keeps data \033[2J indefinitely",
+        .file = "fixtures/serene-web.xml",
+        .line = 30,
+        .object = "keep[logs]",
+        .application = "serene-web",
+        .fingerprint = "00000000000000aa",
+    };
+    pc_results *r = sample_results();
+
+    for (size_t i = 0; i < pc_results_count(r); i++) {
+        bool seen = strcmp(pc_results_get(r, i)->rule, "SEN-001") == 0;
+
+        ck_assert_int_eq(results_mark(r, i, seen ? "unchanged" : "new"), PC_OK);
+        if (seen)
+            ck_assert_int_eq(results_suppress(r, i, &known), PC_OK);
+    }
+    ck_assert_int_eq(results_add_absent(r, &gone), PC_OK);
+    ck_assert_int_eq(results_set_baseline(r, &info), PC_OK);
+    return r;
+}
+
+START_TEST(test_baseline_formats)
+{
+    pc_results *r = baseline_results();
+    char *text = render_ok("text", r, false);
+    char *json = render_ok("json", r, false);
+    char *sarif = render_ok("sarif", r, false);
+    char *md = render_ok("markdown", r, false);
+    json_t *j = parse(json), *b = json_object_get(j, "baseline"), *a;
+
+    /* Text: the summary, the fixed one, escaped. */
+    ck_assert_ptr_nonnull(strstr(text, "; 2 new, 1 unchanged, 1 fixed\n"));
+    ck_assert_ptr_nonnull(
+        strstr(text, "fixed: fixtures/serene-web.xml:30: [RET-002] store "
+                     "'logs' keeps data \\x1b[2J indefinitely\n"));
+    ck_assert_ptr_nonnull(strstr(text, ":14: known: [SEN-001] (error) "));
+    /* JSON: the baseline object, the states, the absent list. */
+    assert_str(b, "file", "prior.json");
+    ck_assert(json_is_true(json_object_get(b, "same_policy")));
+    ck_assert(json_is_false(json_object_get(b, "same_rules")));
+    assert_int(b, "new", 2);
+    assert_int(b, "unchanged", 1);
+    assert_int(b, "absent", 1);
+    a = json_array_get(json_object_get(j, "absent"), 0);
+    assert_str(a, "id", "RET-002");
+    assert_str(a, "fingerprint", "00000000000000aa");
+    assert_int(a, "line", 30);
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "absent")), 1);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *f = json_array_get(json_object_get(j, "findings"), i);
+        bool seen =
+            strcmp(json_string_value(json_object_get(f, "id")), "SEN-001") == 0;
+
+        assert_str(f, "baseline", seen ? "unchanged" : "new");
+        ck_assert(json_is_true(json_object_get(f, "suppressed")) == seen);
+    }
+    /* SARIF: baselineState, and the absent one passes now. */
+    ck_assert_ptr_nonnull(strstr(sarif, "\"baselineState\": \"unchanged\""));
+    ck_assert_ptr_nonnull(strstr(sarif, "\"baselineState\": \"new\""));
+    ck_assert_ptr_nonnull(strstr(sarif, "\"baselineState\": \"absent\""));
+    ck_assert_ptr_nonnull(strstr(sarif, "\"kind\": \"pass\""));
+    /* Markdown: the counts and the fixed one. */
+    ck_assert_ptr_nonnull(strstr(md, "Since the baseline: **2 new**, 1 "
+                                     "unchanged, 1 fixed"));
+    ck_assert_ptr_nonnull(strstr(md, "### Fixed since the baseline"));
+    ck_assert_ptr_nonnull(strstr(md, "| RET-002 | store 'logs' keeps data "
+                                     "\\\\x1b\\[2J indefinitely |"));
+    json_decref(j);
+    free(text);
+    free(json);
+    free(sarif);
+    free(md);
     pc_results_free(r);
 }
 END_TEST
@@ -1225,6 +1478,11 @@ report_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("io");
+    tcase_add_test(tc, test_suppressed_counts);
+    tcase_add_test(tc, test_suppressed_json);
+    tcase_add_test(tc, test_suppressed_text);
+    tcase_add_test(tc, test_suppressed_formats);
+    tcase_add_test(tc, test_baseline_formats);
     tcase_add_test(tc, test_sarif_hostile);
     tcase_add_test(tc, test_junit_hostile);
     tcase_add_test(tc, test_github_hostile);

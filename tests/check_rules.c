@@ -101,6 +101,7 @@ paths_fill(struct pc_paths *p, const char *policy, bool policy_in_testdata,
     p->rules_schema = tu_path("SRCDIR", "rules/rules.rng");
     p->classifiers_schema = tu_path("SRCDIR", "rules/classifiers.rng");
     p->manifest_schema = tu_path("SRCDIR", "checker/manifest.rng");
+    p->waivers_schema = tu_path("SRCDIR", "checker/waivers.rng");
 }
 
 #define SERENE "policy/serenepractice.xml"

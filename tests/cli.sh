@@ -248,7 +248,8 @@ check "two reports to one file is a usage error" 2 \
     has_err "two reports to one --output"
 
 # -j: the report does not depend on how many manifests run at once.
-set -- "$fx"/violations/*.xml
+# shellcheck disable=SC2046 # fixture paths have no spaces
+set -- $(grep -L 'urn:privcheck:waivers:1' "$fx"/violations/*.xml)
 run check -j 1 --format json "$@"
 cp "$tmp/out" "$tmp/j1.json"
 run check -j 4 --format json "$@"

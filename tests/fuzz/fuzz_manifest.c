@@ -29,6 +29,7 @@ fuzz_manifest_init(void)
     paths.rules_schema = fuzz_path("rules/rules.rng");
     paths.classifiers_schema = fuzz_path("rules/classifiers.rng");
     paths.manifest_schema = fuzz_path("checker/manifest.rng");
+    paths.waivers_schema = fuzz_path("checker/waivers.rng");
     if (pc_engine_load(&paths, d, &engine) != PC_OK) {
         pc_diags_print(d, stderr);
         FUZZ_DIE("cannot load the engine from %s (set FUZZ_SRCDIR)",
