@@ -258,20 +258,20 @@ pc_baseline_apply(const pc_engine *e, const pc_baseline *b, pc_results *r,
 
     /* Fingerprints mean the same only under the same rules; say so, and
      * compare all the same (DESIGN §6b). */
+    /* The baseline's hash is said; this run's is in its own report. */
     if (st == PC_OK && !info.same_policy)
         st = diag_add(d, PC_SEV_WARNING, diag_loc(d, b->path, 0, 0),
-                      "this baseline was made with another policy (SHA-256 "
-                      "%.12s..., now %.12s...); its findings are compared "
-                      "all the same",
-                      b->policy_sha256 != NULL ? b->policy_sha256 : "unknown",
-                      policy);
+                      "this baseline was made with another policy (it "
+                      "recorded %.12s%s); its findings are compared all the "
+                      "same",
+                      b->policy_sha256 != NULL ? b->policy_sha256 : "no hash",
+                      b->policy_sha256 != NULL ? "..." : "");
     if (st == PC_OK && !info.same_rules)
         st = diag_add(d, PC_SEV_WARNING, diag_loc(d, b->path, 0, 0),
-                      "this baseline was made with other rules (SHA-256 "
-                      "%.12s..., now %.12s...); its findings are compared "
-                      "all the same",
-                      b->rules_sha256 != NULL ? b->rules_sha256 : "unknown",
-                      rules);
+                      "this baseline was made with other rules (it recorded "
+                      "%.12s%s); its findings are compared all the same",
+                      b->rules_sha256 != NULL ? b->rules_sha256 : "no hash",
+                      b->rules_sha256 != NULL ? "..." : "");
     for (size_t i = 0; i < pc_results_count(r) && st == PC_OK; i++) {
         const struct pc_finding *f = pc_results_get(r, i);
         bool seen =

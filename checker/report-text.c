@@ -241,7 +241,8 @@ report_text_end(struct report *r)
     report_text_put(r, r->meta->tool != NULL ? r->meta->tool : "privcheck");
     fputs(": ", r->out);
     report_text_count(r, pc_results_manifest_count(r->results), "manifest");
-    if (total == 0) {
+    /* "no findings" only when there are none, suppressed ones too. */
+    if (total + r->nwaived + r->nknown == 0) {
         fputs(", no findings", r->out);
     } else {
         fputs(", ", r->out);

@@ -246,5 +246,63 @@ else
     nok "Markdown grouping" "$(grep '^|' "$tmp/g.md")"
 fi
 
+# ------------------------------------------------------------ hostile
+# A manifest whose field names (tokens: anything but white space) and a
+# waiver reason carry markup, CDATA ends, percent signs, a forged workflow
+# command and table pipes, through every format: each stays what its
+# consumer accepts, and shows the strings as text.
+mkdir -p "$tmp/h"
+cat >"$tmp/h/evil.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<application xmlns="urn:privcheck:manifest:1" name="evil-app" version="&lt;b&gt;1&amp;2&lt;/b&gt;">
+  <audience jurisdictions="US-UT" min-age="18"/>
+  <stores>
+    <store id="db" kind="database" region="US" encrypted-at-rest="true"/>
+  </stores>
+  <flows>
+    <flow id="f" subject="customer" source="signup-form" collection="direct" purpose="account" to="db" transport="tls1.3">
+      <field name="&lt;script&gt;alert(1)&lt;/script&gt;]]&gt;%0A::error::x|*y*"/>
+      <field name="a,b:c%25d"/>
+    </flow>
+  </flows>
+  <retention>
+    <keep store="db" categories="*" while="account-active" after-closure="P30D"/>
+  </retention>
+</application>
+XML
+printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
+    '<waivers xmlns="urn:privcheck:waivers:1">' \
+    '  <waiver rule="COL-002" object="flow[f]/field[a,b:c%2525d]" reason="&lt;/summary&gt;&lt;script&gt;x&lt;/script&gt; ]]&gt; 100% | ::warning::y" approved-by="x&amp;y" expires="2026-09-30"/>' \
+    '</waivers>' >"$tmp/h/w.xml"
+hbad=
+for f in json sarif junit github markdown text; do
+    status=0
+    (cd "$tmp/h" && "$PRIVCHECK" check --fail-on never --today 2026-06-01 \
+        --waivers w.xml --format "$f" evil.xml) >"$tmp/h/out.$f" 2>"$tmp/err" ||
+        status=$?
+    [ "$status" -eq 0 ] || hbad="$hbad $f(exit $status)"
+done
+# The waiver names the field by its object path, where '%' is %25.
+jq -e '[.findings[] | select(.id == "COL-002") | .suppressed] == [false, true]
+       and ([.findings[] | select(.suppressed)][0].suppression.reason
+            | startswith("</summary><script>"))' \
+    "$tmp/h/out.json" >/dev/null || hbad="$hbad json-content"
+python3 "$SRCDIR/tests/validate-sarif.py" "$schemas/sarif-schema-2.1.0.json" \
+    "$tmp/h/out.sarif" >/dev/null 2>&1 || hbad="$hbad sarif-schema"
+xmllint --noout --schema "$schemas/junit-10.xsd" "$tmp/h/out.junit" \
+    >/dev/null 2>&1 || hbad="$hbad junit-schema"
+grep -q '<script>' "$tmp/h/out.junit" && hbad="$hbad junit-raw-markup"
+grep -q '<script>' "$tmp/h/out.markdown" && hbad="$hbad markdown-raw-markup"
+grep -v '^::\(error\|warning\|notice\) ' "$tmp/h/out.github" | grep -q . &&
+    hbad="$hbad github-forged-line"
+# In the message '%' is encoded, so the name's "%0A" is not a newline;
+# in the title property ':' and ',' are too.
+grep -q "field '<script>alert(1)</script>]]>%250A::error::x|\\*y\\*'" \
+    "$tmp/h/out.github" || hbad="$hbad github-message"
+grep -q 'title=waived%3A COL-002 ' "$tmp/h/out.github" || hbad="$hbad github-title"
+[ "$(grep -c '^| ' "$tmp/h/out.markdown")" -ge 4 ] || hbad="$hbad markdown-rows"
+[ -z "$hbad" ] && ok "hostile names and a hostile waiver through every format: schemas hold, nothing raw, nothing forged" ||
+    nok "hostile strings" "$hbad"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -17,7 +17,8 @@ SANITIZE=${SANITIZE:-fuzzer,address,undefined}
 lib_san=$(printf '%s' "$SANITIZE" | sed 's/fuzzer/fuzzer-no-link/')
 
 # The library is every checker/*.c but main.c (the CLI), as in Makefile.am.
-targets="fuzz_manifest fuzz_rule_expr fuzz_classify fuzz_policy"
+targets="fuzz_manifest fuzz_rule_expr fuzz_classify fuzz_policy fuzz_waivers \
+    fuzz_baseline"
 
 deps="libxml-2.0 libpcre2-8 jansson nettle"
 # shellcheck disable=SC2086
@@ -33,6 +34,7 @@ mkdir -p "$out/obj"
 cat >"$out/config.h" <<EOC
 #define PACKAGE_NAME "privcheck"
 #define PACKAGE_VERSION "${version:-0}"
+#define PC_INFO_URI ""
 EOC
 
 # One compiler call with the shared flags; "$@" adds the rest. The data

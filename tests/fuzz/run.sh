@@ -4,7 +4,8 @@
 #
 #   tests/fuzz/run.sh TARGET [SECONDS [libFuzzer options...]]
 #
-# TARGET is manifest, rule_expr, classify or policy; SECONDS defaults to
+# TARGET is manifest, rule_expr, classify, policy, waivers or baseline;
+# SECONDS defaults to
 # 120 (300 for manifest). The growing corpus is kept in
 # _build/fuzz/corpus/TARGET, crashes, timeouts, leaks and slow inputs go to
 # _build/fuzz/artifacts/ (save real ones under tests/fuzz/crashes/).
@@ -14,7 +15,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_OUT:-$top/_build/fuzz}
-t=${1:?usage: run.sh manifest|rule_expr|classify|policy [SECONDS [OPTIONS]]}
+t=${1:?usage: run.sh manifest|rule_expr|classify|policy|waivers|baseline [SECONDS [OPTIONS]]}
 shift
 secs=${1:-}
 [ $# -gt 0 ] && shift
@@ -31,6 +32,11 @@ policy)
     extra="-max_len=65536"
     seeds="$seeds $top/tests/data/policy $top/policy"
     ;;
+waivers)
+    extra="-dict=$here/manifest.dict -max_len=16384"
+    seeds="$seeds $top/fixtures/violations $top/fixtures/near-misses"
+    ;;
+baseline) extra="-max_len=65536" ;;
 rule_expr) extra="-max_len=4096" ;;
 classify) extra="-max_len=2048" ;;
 *)
