@@ -847,40 +847,6 @@ fn_ids_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
     return uniq_done(&u);
 }
 
-static pc_status
-fn_attr(struct evalctx *c, const struct val *a, size_t n, struct val *out)
-{
-    const struct objlist *ol = eval_kind(c->ms, a[0].n ? a[0].v[0] : "");
-    size_t total = 0;
-    pc_status st;
-
-    struct uniq u = { out, NULL, PC_OK };
-    struct member ids;
-
-    if (ol == NULL || a[2].n == 0)
-        return val_one(c, NULL, out);
-    if ((st = member_init(c->ms, &ids, &a[1])) != PC_OK)
-        return st;
-    for (int pass = 0; pass < 2 && st == PC_OK; pass++) {
-        if (pass == 1 && (st = val_alloc(c, total, out)) != PC_OK)
-            break;
-        for (size_t i = 0; i < ol->n; i++) {
-            struct val id = eval_attr(ol->v[i], "id");
-            struct val v;
-
-            if (id.n == 0 || !member_has(&ids, id.v[0]))
-                continue;
-            v = eval_attr(ol->v[i], a[2].v[0]);
-            if (pass == 0)
-                total += v.n;
-            else
-                uniq_add_all(&u, v.v, v.n);
-        }
-    }
-    member_free(&ids);
-    return st != PC_OK ? st : uniq_done(&u);
-}
-
 /* Every element id the classifiers can name: the policy's and the ones
  * outside it (undeclared personal data), each once. */
 static pc_status
@@ -901,42 +867,62 @@ fn_classifier_elements(struct evalctx *c, const struct val *a, size_t n,
     return uniq_done(&u);
 }
 
-/* attr-where('kind', 'attr', values, 'name'): attribute `name` of the
- * elements of a kind whose `attr` takes one of the values - attr() for
- * elements without an id (a store's retention settings). */
+/* Attribute `name` of the elements of `kind` whose attribute `key` takes
+ * one of `keys`: attr() and attr-where() alike. */
 static pc_status
-fn_attr_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+func_attr_of(struct evalctx *c, const struct val *kind, const char *key,
+             const struct val *keys, const struct val *name, struct val *out)
 {
-    const struct objlist *ol = eval_kind(c->ms, a[0].n ? a[0].v[0] : "");
+    const struct objlist *ol = eval_kind(c->ms, kind->n ? kind->v[0] : "");
     size_t total = 0;
     pc_status st = PC_OK;
     struct uniq u = { out, NULL, PC_OK };
-    struct member keys;
+    struct member mb;
 
-    if (ol == NULL || a[1].n == 0 || a[3].n == 0)
+    if (ol == NULL || name->n == 0)
         return val_one(c, NULL, out);
-    if ((st = member_init(c->ms, &keys, &a[2])) != PC_OK)
+    if ((st = member_init(c->ms, &mb, keys)) != PC_OK)
         return st;
     for (int pass = 0; pass < 2 && st == PC_OK; pass++) {
         if (pass == 1 && (st = val_alloc(c, total, out)) != PC_OK)
             break;
         for (size_t i = 0; i < ol->n; i++) {
-            struct val k = eval_attr(ol->v[i], a[1].v[0]), v;
+            struct val k = eval_attr(ol->v[i], key), v;
             bool hit = false;
 
             for (size_t j = 0; j < k.n && !hit; j++)
-                hit = member_has(&keys, k.v[j]);
+                hit = member_has(&mb, k.v[j]);
             if (!hit)
                 continue;
-            v = eval_attr(ol->v[i], a[3].v[0]);
+            v = eval_attr(ol->v[i], name->v[0]);
             if (pass == 0)
                 total += v.n;
             else
                 uniq_add_all(&u, v.v, v.n);
         }
     }
-    member_free(&keys);
+    member_free(&mb);
     return st != PC_OK ? st : uniq_done(&u);
+}
+
+/* attr('kind', id, 'name'): an attribute of the element with that id. */
+static pc_status
+fn_attr(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    (void)n;
+    return func_attr_of(c, &a[0], "id", &a[1], &a[2], out);
+}
+
+/* attr-where('kind', 'attr', values, 'name'): attribute `name` of the
+ * elements of a kind whose `attr` takes one of the values - attr() for
+ * elements without an id (a store's retention settings). */
+static pc_status
+fn_attr_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    (void)n;
+    if (a[1].n == 0)
+        return val_one(c, NULL, out);
+    return func_attr_of(c, &a[0], a[1].v[0], &a[2], &a[3], out);
 }
 
 /* Edit distance of two short strings, ignoring ASCII case; past `cap`
