@@ -73,6 +73,35 @@ fuzz_path(const char *rel)
     return p;
 }
 
+/* The real engine from the source tree's policy and rules, with explicit
+ * paths: a target runs from anywhere, installed data or not. Aborts when
+ * it cannot load. The caller frees it (pc_engine_free) or keeps it. */
+static inline pc_engine *
+fuzz_load_engine(void)
+{
+    struct pc_paths paths = { 0 };
+    pc_diags *d = pc_diags_new();
+    pc_engine *e = NULL;
+
+    if (d == NULL)
+        FUZZ_DIE("out of memory");
+    paths.policy = fuzz_path("policy/serenepractice.xml");
+    paths.rules_dir = fuzz_path("rules");
+    paths.policy_schema = fuzz_path("policy/policy.rng");
+    paths.rules_schema = fuzz_path("rules/rules.rng");
+    paths.classifiers_schema = fuzz_path("rules/classifiers.rng");
+    paths.manifest_schema = fuzz_path("checker/manifest.rng");
+    paths.waivers_schema = fuzz_path("checker/waivers.rng");
+    if (pc_engine_load(&paths, d, &e) != PC_OK) {
+        pc_diags_print(d, stderr);
+        FUZZ_DIE("cannot load the engine from %s (set FUZZ_SRCDIR)",
+                 fuzz_srcdir());
+    }
+    pc_paths_clear(&paths);
+    pc_diags_free(d);
+    return e;
+}
+
 /* One in-memory regular file per process (memfd; a temporary file when
  * memfd_create is not there), rewritten for every input. The readers open
  * it by name, as they would a manifest on disk: /proc/self/fd/N reopens

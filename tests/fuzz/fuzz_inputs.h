@@ -16,26 +16,8 @@ static char *fuzz_fixture;
 static void
 fuzz_inputs_init(void)
 {
-    struct pc_paths paths = { 0 };
-    pc_diags *d = pc_diags_new();
-
-    if (d == NULL)
-        FUZZ_DIE("out of memory");
-    paths.policy = fuzz_path("policy/serenepractice.xml");
-    paths.rules_dir = fuzz_path("rules");
-    paths.policy_schema = fuzz_path("policy/policy.rng");
-    paths.rules_schema = fuzz_path("rules/rules.rng");
-    paths.classifiers_schema = fuzz_path("rules/classifiers.rng");
-    paths.manifest_schema = fuzz_path("checker/manifest.rng");
-    paths.waivers_schema = fuzz_path("checker/waivers.rng");
-    if (pc_engine_load(&paths, d, &fuzz_engine) != PC_OK) {
-        pc_diags_print(d, stderr);
-        FUZZ_DIE("cannot load the engine from %s (set FUZZ_SRCDIR)",
-                 fuzz_srcdir());
-    }
+    fuzz_engine = fuzz_load_engine();
     fuzz_fixture = fuzz_path("fixtures/violations/SHR-001.xml");
-    pc_paths_clear(&paths);
-    pc_diags_free(d);
 }
 
 /* A fresh audit of the fixture; it must succeed. */

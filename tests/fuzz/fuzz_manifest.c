@@ -16,27 +16,7 @@ static pc_engine *engine;
 static void
 fuzz_manifest_init(void)
 {
-    struct pc_paths paths = { 0 };
-    pc_diags *d = pc_diags_new();
-
-    if (d == NULL)
-        FUZZ_DIE("out of memory");
-    /* Explicit paths: the fuzzer runs from anywhere, installed data or
-     * not, and always audits with the source tree's policy and rules. */
-    paths.policy = fuzz_path("policy/serenepractice.xml");
-    paths.rules_dir = fuzz_path("rules");
-    paths.policy_schema = fuzz_path("policy/policy.rng");
-    paths.rules_schema = fuzz_path("rules/rules.rng");
-    paths.classifiers_schema = fuzz_path("rules/classifiers.rng");
-    paths.manifest_schema = fuzz_path("checker/manifest.rng");
-    paths.waivers_schema = fuzz_path("checker/waivers.rng");
-    if (pc_engine_load(&paths, d, &engine) != PC_OK) {
-        pc_diags_print(d, stderr);
-        FUZZ_DIE("cannot load the engine from %s (set FUZZ_SRCDIR)",
-                 fuzz_srcdir());
-    }
-    pc_paths_clear(&paths);
-    pc_diags_free(d);
+    engine = fuzz_load_engine();
 }
 
 /* Audit one small manifest so that what the first audit sets up for good
