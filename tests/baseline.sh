@@ -8,35 +8,10 @@
 # check`.
 set -eu
 
-: "${PRIVCHECK:?set PRIVCHECK to the privcheck binary (run make check)}"
 : "${SRCDIR:?set SRCDIR to the source tree (run make check)}"
-command -v jq >/dev/null || { echo "FAIL: jq is needed"; exit 2; }
-
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/privcheck-baseline.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-
-ok() { pass=$((pass + 1)); echo "PASS: $1"; }
-nok() {
-    fail=$((fail + 1))
-    echo "FAIL: $1: $2"
-    sed -n '1,12s/^/    stderr: /p' "$tmp/err"
-}
-run() {
-    status=0
-    (cd "$tmp" && "$PRIVCHECK" "$@") >"$tmp/out" 2>"$tmp/err" || status=$?
-}
-expect() {
-    if [ "$status" -ne "$2" ]; then
-        nok "$1" "exit status $status, want $2"
-    elif [ -n "${3:-}" ] && ! jq -e "$3" "$tmp/out" >/dev/null 2>&1; then
-        nok "$1" "$(jq -c '[.findings[] | [.id, .baseline, .suppressed]], .absent, .baseline' "$tmp/out" 2>/dev/null || head -c 400 "$tmp/out")"
-    else
-        ok "$1"
-    fi
-}
+name=baseline
+show='[.findings[] | [.id, .baseline, .suppressed]], .absent, .baseline'
+. "$SRCDIR/tests/gate-lib.sh"
 
 fx=$SRCDIR/fixtures
 cp "$fx/violations/SHR-001.xml" "$tmp/sale.xml"

@@ -7,41 +7,10 @@
 # run (exit 2, file:line), hostile ones included. Run by `make check`.
 set -eu
 
-: "${PRIVCHECK:?set PRIVCHECK to the privcheck binary (run make check)}"
 : "${SRCDIR:?set SRCDIR to the source tree (run make check)}"
-command -v jq >/dev/null || { echo "FAIL: jq is needed"; exit 2; }
-
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/privcheck-waivers.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-
-ok() { pass=$((pass + 1)); echo "PASS: $1"; }
-nok() {
-    fail=$((fail + 1))
-    echo "FAIL: $1: $2"
-    sed -n '1,12s/^/    stderr: /p' "$tmp/err"
-}
-
-# run ARGS...: privcheck in $tmp (the manifests are copied there, so
-# their paths, and fingerprints, are short and fixed); JSON in $tmp/out.
-run() {
-    status=0
-    (cd "$tmp" && "$PRIVCHECK" "$@") >"$tmp/out" 2>"$tmp/err" || status=$?
-}
-
-# expect NAME STATUS JQ-FILTER: the last run exited STATUS and the filter
-# holds on its JSON output.
-expect() {
-    if [ "$status" -ne "$2" ]; then
-        nok "$1" "exit status $status, want $2"
-    elif [ -n "${3:-}" ] && ! jq -e "$3" "$tmp/out" >/dev/null 2>&1; then
-        nok "$1" "$(jq -c '[.findings[] | [.id, .file, .line, .suppressed]]' "$tmp/out" 2>/dev/null || head -c 300 "$tmp/out")"
-    else
-        ok "$1"
-    fi
-}
+name=waivers
+show='[.findings[] | [.id, .file, .line, .suppressed]]'
+. "$SRCDIR/tests/gate-lib.sh"
 
 # waivers FILE LINE...: a waivers file with one waiver per line given.
 waivers() {
