@@ -150,7 +150,8 @@ const char *pc_policy_title(const pc_policy *p);
 const char *pc_policy_sha256(const pc_policy *p);
 size_t pc_policy_clause_count(const pc_policy *p);
 
-/* The policy as Markdown, grouped by section, every clause quoted. */
+/* The policy as Markdown, grouped by section, every clause quoted (no
+ * rules: see pc_policy_render). */
 pc_status pc_policy_render_markdown(const pc_policy *p, FILE *out);
 
 /* ------------------------------------------------------------------ */
@@ -273,6 +274,19 @@ pc_status pc_classify_explain(const pc_engine *e, const char *name,
                               void (*step)(void *arg,
                                            const struct pc_classify_step *),
                               void *arg, struct pc_classification *out);
+
+/* The engine's policy for its reader, in `format` ("markdown", "html" or
+ * "json"): every clause quoted with what cites it and the rules of e that
+ * enforce it, the normative clauses no rule enforces, the model's tables,
+ * and for each jurisdiction and right the deadline with its statute.
+ * HTML is one self-contained page. PC_EIO when out failed; problems go to
+ * d. */
+pc_status pc_policy_render(const pc_engine *e, const char *format, FILE *out,
+                           pc_diags *d);
+/* Is `format` one pc_policy_render writes? The list, comma-separated,
+ * static. */
+bool pc_policy_render_format_known(const char *format);
+const char *pc_policy_render_formats(void);
 
 /* ------------------------------------------------------------------ */
 /* Audits and their results. */
