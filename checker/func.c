@@ -857,7 +857,10 @@ fn_right_deadline_statute(struct evalctx *c, const struct val *a, size_t n,
             if (strcmp(j->requires.v[k], a[1].v[0]) == 0 &&
                 k < j->requires_days.n && j->requires_days.v[k][0] != '\0') {
                 days = strtol(j->requires_days.v[k], NULL, 10);
-                statute = j->requires_days_statutes.v[k];
+                /* Without a statute of its own, the right's stands. */
+                statute = j->requires_days_statutes.v[k][0] != '\0'
+                              ? j->requires_days_statutes.v[k]
+                              : j->requires_statutes.v[k];
             }
         if (days > 0 && (!bounded || (double)days < limit))
             st = acc_one(&acc, statute);

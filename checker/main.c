@@ -41,6 +41,9 @@ static const char usage_text[] =
     "                         the rules that enforce it, the clauses none\n"
     "                         does, deadlines with their statutes\n"
     "                         (--format markdown, html or json; -o FILE)\n"
+    "  policy lint            contradictions and gaps in the policy and its\n"
+    "                         rules, at file:line (--format text or json;\n"
+    "                         exit 1 on findings at or above --fail-on)\n"
     "\n"
     "Options:\n"
     "  --policy FILE          the policy (default: the installed one)\n"
@@ -902,6 +905,46 @@ policy_render(struct cli *c, int argc, char **argv)
     return cli_finish(c, st);
 }
 
+struct policy_lint_run {
+    const pc_engine *e;
+    pc_severity worst;
+    size_t n;
+};
+
+static pc_status
+policy_lint_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    struct policy_lint_run *run = arg;
+
+    return pc_policy_lint(run->e, format, out, &run->worst, &run->n, d);
+}
+
+/* Exit 1 on a finding at or above --fail-on, like check. */
+static int
+policy_lint(struct cli *c, int argc, char **argv)
+{
+    struct policy_lint_run run = { NULL, PC_SEV_NOTE, 0 };
+    pc_engine *e = NULL;
+    pc_status st;
+    int rc;
+
+    if (argc > 0)
+        return usage_error("policy lint takes no argument", argv[0]);
+    if ((rc = policy_formats(c, pc_policy_lint_format_known, NULL,
+                             "text, json")) != EXIT_CLEAN)
+        return rc;
+    if ((st = cli_engine(c, &e)) == PC_OK) {
+        run.e = e;
+        st = policy_outputs(c, policy_lint_one, &run);
+    }
+    pc_engine_free(e);
+    rc = cli_finish(c, st);
+    if (rc == EXIT_CLEAN && run.n > 0 && !c->never_fail &&
+        run.worst >= c->fail_on)
+        rc = EXIT_FINDINGS;
+    return rc;
+}
+
 static int
 cmd_policy(struct cli *c, int argc, char **argv)
 {
@@ -909,6 +952,8 @@ cmd_policy(struct cli *c, int argc, char **argv)
         return usage_error("policy needs a subcommand", "render, lint, diff");
     if (strcmp(argv[0], "render") == 0)
         return policy_render(c, argc - 1, argv + 1);
+    if (strcmp(argv[0], "lint") == 0)
+        return policy_lint(c, argc - 1, argv + 1);
     return usage_error("unknown policy subcommand", argv[0]);
 }
 

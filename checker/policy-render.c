@@ -141,7 +141,9 @@ render_deadline(const struct policy_jurisdiction *j, const char *right)
         dl.right_statute = j->requires_statutes.v[k];
         if (j->requires_days.v[k][0] != '\0') {
             dl.days = strtol(j->requires_days.v[k], NULL, 10);
-            dl.statute = j->requires_days_statutes.v[k];
+            dl.statute = j->requires_days_statutes.v[k][0] != '\0'
+                             ? j->requires_days_statutes.v[k]
+                             : dl.right_statute;
             dl.own = true;
         }
         return dl;
@@ -644,7 +646,7 @@ render_jurisdictions(struct render *r)
             doc_code(d, j->requires.v[k]);
             doc_text(d, ": ");
             render_days(d, strtol(j->requires_days.v[k], NULL, 10),
-                        j->requires_days_statutes.v[k]);
+                        render_deadline(j, j->requires.v[k]).statute);
         }
         doc_cell(d);
         if (j->appeal_required) {

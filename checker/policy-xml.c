@@ -652,10 +652,8 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
                                 statute != NULL ? statute : ""));
             ld_st(ld, strv_push(&j->requires_days, days > 0 ? daybuf : ""));
             ld_st(ld, strv_push(&j->requires_days_statutes,
-                                days <= 0              ? ""
-                                : days_statute != NULL ? days_statute
-                                : statute != NULL      ? statute
-                                                       : ""));
+                                days > 0 && days_statute != NULL ? days_statute
+                                                                 : ""));
             free(right);
             free(statute);
             free(days_statute);

@@ -288,6 +288,19 @@ pc_status pc_policy_render(const pc_engine *e, const char *format, FILE *out,
 bool pc_policy_render_format_known(const char *format);
 const char *pc_policy_render_formats(void);
 
+/* Lint the engine's policy: contradictions and gaps inside it and between
+ * it and the rules of e (a purpose listed and prohibited for the same
+ * data, data that may serve no purpose, sensitive data open to every
+ * purpose, business sharing no recipient type may receive, a required
+ * right without a deadline or its statute, a normative clause nothing
+ * cites and no rule enforces, a setting a rule reads that the policy does
+ * not declare), each at its file:line with its clauses. Written to out
+ * as "text" (compiler style) or "json"; *worst is the highest severity
+ * found (PC_SEV_NOTE when none) and *nfindings their number. */
+pc_status pc_policy_lint(const pc_engine *e, const char *format, FILE *out,
+                         pc_severity *worst, size_t *nfindings, pc_diags *d);
+bool pc_policy_lint_format_known(const char *format);
+
 /* ------------------------------------------------------------------ */
 /* Audits and their results. */
 
