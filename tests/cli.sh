@@ -204,7 +204,7 @@ check "HTML escapes markup from the policy by construction" 0 \
 run --policy "$tmp/markup.xml" --rules "$SRCDIR/tests/data/policy/rules" \
     policy render
 check "Markdown escapes markup from the policy" 0 \
-    has_out '^> We never sell it \\<script\\>alert(1)\\</script\\> & \\\*bold\\\* | pipe\.$'
+    has_out '^> We never sell it \\<script>alert(1)\\</script> & \\\*bold\\\* | pipe\.$'
 
 echo keep >"$tmp/kept.html"
 run policy render --format sarif --output "$tmp/kept.html"
