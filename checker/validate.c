@@ -102,6 +102,18 @@ validate_manifest(const struct pc_paths *paths, const char *path, pc_diags *d)
     return st;
 }
 
+/* Rule tests: the schema; the rule ids they name are checked when they
+ * run, against the catalog they run with. */
+static pc_status
+validate_ruletests(const struct pc_paths *paths, const char *path, pc_diags *d)
+{
+    xmlDoc *doc = NULL;
+    pc_status st = xml_load(path, paths->ruletests_schema, d, &doc, NULL);
+
+    xmlFreeDoc(doc);
+    return st;
+}
+
 pc_status
 pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
@@ -120,6 +132,8 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
           offsetof(struct pc_paths, manifest_schema), validate_manifest },
         { NS_PREFIX "waivers:1", "waivers",
           offsetof(struct pc_paths, waivers_schema), validate_waivers },
+        { NS_PREFIX "ruletests:1", "rule tests",
+          offsetof(struct pc_paths, ruletests_schema), validate_ruletests },
     };
     char *ns = NULL;
     pc_status st;
@@ -139,11 +153,11 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
                              schema != NULL ? schema : "no path");
         return kinds[i].check(paths, path, d);
     }
-    st =
-        diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
-                  "not a privcheck file: root namespace is \"%s\"; expected "
-                  "%spolicy:1, rules:1, classifiers:1, manifest:1 or waivers:1",
-                  ns, NS_PREFIX);
+    st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
+                   "not a privcheck file: root namespace is \"%s\"; expected "
+                   "%spolicy:1, rules:1, classifiers:1, manifest:1, waivers:1 "
+                   "or ruletests:1",
+                   ns, NS_PREFIX);
     free(ns);
     return st;
 }
