@@ -98,7 +98,7 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
         goto out;
     }
     if ((st = rules_load(paths->rules_dir, paths->rules_schema, e->policy,
-                         e->schema, d, &e->rules)) != PC_OK)
+                         e->schema, e->classifiers, d, &e->rules)) != PC_OK)
         goto out;
     /* What `sha256sum classifiers.xml *.rules.xml` prints in the rules
      * directory (doc/json-report.md): reproducible from the files. */

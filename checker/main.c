@@ -33,6 +33,8 @@ static const char usage_text[] =
     "  classify NAME...       which policy element a field name maps to\n"
     "                         (--context TABLE, --explain)\n"
     "  rules                  list the rule catalog\n"
+    "  rules test             run the rule tests (tests/*.tests.xml of the\n"
+    "                         rules directory); exit 1 on any failure\n"
     "  waive FINGERPRINT|RULE:OBJECT --reason TEXT --approved-by WHO\n"
     "        --expires YYYY-MM-DD [--application NAME] [--waivers FILE]\n"
     "                         append a waiver to FILE (default " DEFAULT_WAIVERS
@@ -72,6 +74,10 @@ static const char usage_text[] =
     "                         known and does not count; only new findings\n"
     "  --today YYYY-MM-DD     check: the date waivers expire against\n"
     "                         (default: today, UTC)\n"
+    "  --coverage             rules test: which rules and clauses the\n"
+    "                         tests exercise\n"
+    "  --coverage-threshold N rules test: fail when less than N percent of\n"
+    "                         the rules or normative clauses is exercised\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
     "                         fingerprints and SARIF (default: the\n"
     "                         working directory)\n"
@@ -106,11 +112,15 @@ struct cli {
     pc_severity fail_on;
     bool never_fail;
     unsigned jobs;
-    const char *manifests[MAX_WAIVERS]; /* policy diff --manifest */
+    const char *context;   /* classify --context; NULL: none */
+    bool explain;          /* classify --explain */
+    bool coverage;         /* rules test --coverage */
+    const char *threshold; /* rules test --coverage-threshold */
+
+    /* policy diff: --manifest files, --fail-on-looser */
+    const char *manifests[MAX_WAIVERS];
     size_t nmanifests;
-    bool fail_on_looser; /* policy diff */
-    const char *context; /* classify --context; NULL: none */
-    bool explain;        /* classify --explain */
+    bool fail_on_looser;
 };
 
 /* s escaped for printing (pc_put_escaped), in one of a few rotating
@@ -787,14 +797,45 @@ section_marks(const char *s)
     return n;
 }
 
+/* The rule tests of the rules directory in use, whatever the pack. */
+static int
+cmd_rules_test(struct cli *c)
+{
+    struct pc_rule_test_options opt = { NULL, c->paths.ruletests_schema,
+                                        c->coverage, c->threshold };
+    size_t dirlen = strlen(c->paths.rules_dir) + sizeof "/tests";
+    pc_engine *e = NULL;
+    size_t failed = 0;
+    char *dir;
+    pc_status st;
+
+    if ((dir = malloc(dirlen)) == NULL)
+        return cli_finish(c, PC_ENOMEM);
+    snprintf(dir, dirlen, "%s/tests", c->paths.rules_dir);
+    opt.dir = dir;
+    if ((st = cli_engine(c, &e)) == PC_OK)
+        st = pc_rule_tests_run(e, &opt, stdout, c->diags, &failed);
+    pc_engine_free(e);
+    free(dir);
+    if (st != PC_OK)
+        return cli_finish(c, st);
+    fflush(stdout);
+    pc_diags_print(c->diags, stderr);
+    return failed > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
 static int
 cmd_rules(struct cli *c, int argc, char **argv)
 {
     pc_engine *e = NULL;
     pc_status st;
 
+    if (argc == 1 && strcmp(argv[0], "test") == 0)
+        return cmd_rules_test(c);
     if (argc != 0)
-        return usage_error("rules takes no arguments", NULL);
+        return usage_error("rules takes no arguments but test", argv[0]);
+    if (c->coverage || c->threshold != NULL)
+        return usage_error("--coverage is an option of rules test", NULL);
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
     printf("%-8s  %-7s  %-9s  %-16s  %s\n", "ID", "LEVEL", "POLICY", "SUBJECTS",
@@ -954,13 +995,25 @@ policy_lint(struct cli *c, int argc, char **argv)
     return rc;
 }
 
-/* c's paths with another policy; the caller clears *out. */
+/* c's paths (its --rules too) with another policy; the caller clears
+ * *out. */
 static pc_status
 policy_paths(const struct cli *c, const char *policy, struct pc_paths *out)
 {
+    const struct pc_paths *p = &c->paths;
+    char **dst[] = { &out->rules_dir,       &out->policy_schema,
+                     &out->rules_schema,    &out->classifiers_schema,
+                     &out->manifest_schema, &out->waivers_schema };
+    const char *src[] = { p->rules_dir,       p->policy_schema,
+                          p->rules_schema,    p->classifiers_schema,
+                          p->manifest_schema, p->waivers_schema };
+
     memset(out, 0, sizeof *out);
     if ((out->policy = strdup(policy)) == NULL)
         return PC_ENOMEM;
+    for (size_t i = 0; i < sizeof dst / sizeof dst[0]; i++)
+        if (src[i] != NULL && (*dst[i] = strdup(src[i])) == NULL)
+            return PC_ENOMEM;
     return pc_paths_resolve(out, c->diags);
 }
 
@@ -1136,6 +1189,8 @@ main(int argc, char **argv)
         OPT_BASELINE,
         OPT_MANIFEST,
         OPT_FAIL_ON_LOOSER,
+        OPT_COVERAGE,
+        OPT_COVERAGE_THRESHOLD,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -1158,6 +1213,9 @@ main(int argc, char **argv)
         { "baseline", required_argument, NULL, OPT_BASELINE },
         { "manifest", required_argument, NULL, OPT_MANIFEST },
         { "fail-on-looser", no_argument, NULL, OPT_FAIL_ON_LOOSER },
+        { "coverage", no_argument, NULL, OPT_COVERAGE },
+        { "coverage-threshold", required_argument, NULL,
+          OPT_COVERAGE_THRESHOLD },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -1262,6 +1320,19 @@ main(int argc, char **argv)
             break;
         case OPT_FAIL_ON_LOOSER:
             c.fail_on_looser = true;
+            break;
+        case OPT_COVERAGE:
+            c.coverage = true;
+            break;
+        case OPT_COVERAGE_THRESHOLD:
+            if (!pc_coverage_threshold_valid(optarg)) {
+                rc = usage_error("--coverage-threshold takes a percentage "
+                                 "from 0 to 100, not",
+                                 optarg);
+                goto out;
+            }
+            c.threshold = optarg;
+            c.coverage = true;
             break;
         case OPT_SOURCE_ROOT:
             if (!is_dir(optarg)) {

@@ -122,6 +122,7 @@ struct pc_paths {
      * reads no waivers, and rules over them do not load. */
     char *policy_schema, *rules_schema, *classifiers_schema, *manifest_schema;
     char *waivers_schema;
+    char *ruletests_schema; /* rule tests (privcheck rules test) */
 };
 
 /* Fill in the defaults for every member left NULL: PRIVCHECK_DATADIR if
@@ -293,8 +294,9 @@ const char *pc_policy_render_formats(void);
  * data, data that may serve no purpose, sensitive data open to every
  * purpose, business sharing no recipient type may receive, a required
  * right without a deadline or its statute, a normative clause nothing
- * cites and no rule enforces, a setting a rule reads that the policy does
- * not declare), each at its file:line with its clauses. Written to out
+ * cites and no rule enforces), each at its file:line with its clauses.
+ * (A setting a rule reads that the policy does not declare fails the
+ * engine's load already.) Written to out
  * as "text" (compiler style) or "json"; *worst is the highest severity
  * found (PC_SEV_NOTE when none) and *nfindings their number. */
 pc_status pc_policy_lint(const pc_engine *e, const char *format, FILE *out,
@@ -502,6 +504,32 @@ pc_status pc_waiver_append(const pc_engine *e, const char *path,
 bool pc_date_valid(const char *s);
 /* Today's date in UTC, YYYY-MM-DD, into buf. */
 void pc_date_today(char buf[11]);
+
+/* ------------------------------------------------------------------ */
+/* Rule tests (privcheck rules test): the NAME.tests.xml files in tests/
+ * of a rules directory, in the format of rules/ruletests.rng. */
+
+struct pc_rule_test_options {
+    const char *dir;    /* where the *.tests.xml files are */
+    const char *schema; /* their schema */
+    bool coverage;      /* also report what the tests cover */
+    /* With coverage: a percentage ("90", "43.2"); the run fails when the
+     * rules exercised or the normative clauses exercised fall below it,
+     * compared exactly. NULL: none. */
+    const char *threshold;
+};
+
+/* Is s a coverage threshold: a percentage from 0 to 100, at most six
+ * decimals? */
+bool pc_coverage_threshold_valid(const char *s);
+/* Run every test with e, writing each failure (expected and actual) and a
+ * summary, and with coverage the figures, to out. *failed: the failed
+ * tests, plus one when the coverage is below the threshold. Non-OK: a
+ * tests file, manifest or waivers file could not be read, or names a rule
+ * the catalog lacks (d says where). */
+pc_status pc_rule_tests_run(const pc_engine *e,
+                            const struct pc_rule_test_options *opt, FILE *out,
+                            pc_diags *d, size_t *failed);
 
 /* ------------------------------------------------------------------ */
 /* Reports. */
