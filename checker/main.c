@@ -46,6 +46,12 @@ static const char usage_text[] =
     "  policy lint            contradictions and gaps in the policy and its\n"
     "                         rules, at file:line (--format text or json;\n"
     "                         exit 1 on findings at or above --fail-on)\n"
+    "  policy diff OLD NEW    what changed between two policy versions, each\n"
+    "                         change stricter or looser for privacy\n"
+    "                         (--format text, markdown, html or json;\n"
+    "                         --manifest M: findings that appear or\n"
+    "                         disappear; --fail-on-looser: exit 1 on any\n"
+    "                         looser change)\n"
     "\n"
     "Options:\n"
     "  --policy FILE          the policy (default: the installed one)\n"
@@ -110,6 +116,11 @@ struct cli {
     bool explain;          /* classify --explain */
     bool coverage;         /* rules test --coverage */
     const char *threshold; /* rules test --coverage-threshold */
+
+    /* policy diff: --manifest files, --fail-on-looser */
+    const char *manifests[MAX_WAIVERS];
+    size_t nmanifests;
+    bool fail_on_looser;
 };
 
 /* s escaped for printing (pc_put_escaped), in one of a few rotating
@@ -984,6 +995,95 @@ policy_lint(struct cli *c, int argc, char **argv)
     return rc;
 }
 
+/* c's paths (its --rules too) with another policy; the caller clears
+ * *out. */
+static pc_status
+policy_paths(const struct cli *c, const char *policy, struct pc_paths *out)
+{
+    const struct pc_paths *p = &c->paths;
+    char **dst[] = { &out->rules_dir,       &out->policy_schema,
+                     &out->rules_schema,    &out->classifiers_schema,
+                     &out->manifest_schema, &out->waivers_schema };
+    const char *src[] = { p->rules_dir,       p->policy_schema,
+                          p->rules_schema,    p->classifiers_schema,
+                          p->manifest_schema, p->waivers_schema };
+
+    memset(out, 0, sizeof *out);
+    if ((out->policy = strdup(policy)) == NULL)
+        return PC_ENOMEM;
+    for (size_t i = 0; i < sizeof dst / sizeof dst[0]; i++)
+        if (src[i] != NULL && (*dst[i] = strdup(src[i])) == NULL)
+            return PC_ENOMEM;
+    return pc_paths_resolve(out, c->diags);
+}
+
+static pc_status
+policy_diff_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    return pc_policy_diff_write(arg, format, out, d);
+}
+
+/* policy diff OLD NEW [--manifest M]...: exit 1 with --fail-on-looser
+ * when any change is looser. */
+static int
+policy_diff(struct cli *c, int argc, char **argv)
+{
+    struct pc_paths po, pn;
+    pc_engine *eo = NULL, *en = NULL;
+    pc_policy *old = NULL, *new = NULL;
+    pc_policy_diff *df = NULL;
+    struct pc_audit_options aopt = { c->source_root };
+    pc_status st;
+    int rc;
+
+    if (argc != 2)
+        return usage_error("policy diff needs OLD and NEW policies", NULL);
+    if ((rc = policy_formats(c, pc_policy_diff_format_known, NULL,
+                             "text, markdown, html, json")) != EXIT_CLEAN)
+        return rc;
+    memset(&po, 0, sizeof po);
+    memset(&pn, 0, sizeof pn);
+    if ((st = policy_paths(c, argv[0], &po)) != PC_OK ||
+        (st = policy_paths(c, argv[1], &pn)) != PC_OK)
+        goto out;
+    if (c->nmanifests > 0) {
+        /* The impact needs the rules with each policy; both load, to
+         * report every problem. */
+        st = pc_engine_load(&po, c->diags, &eo);
+        if (pc_engine_load(&pn, c->diags, &en) != PC_OK && st == PC_OK)
+            st = PC_EINVALID;
+        if (st != PC_OK)
+            goto out;
+        st =
+            pc_policy_diff_new(pc_engine_policy(eo), pc_engine_policy(en), &df);
+        if (st == PC_OK)
+            st = pc_policy_diff_impact(df, eo, en, c->manifests, c->nmanifests,
+                                       &aopt, c->diags);
+    } else {
+        st = pc_policy_load(po.policy, po.policy_schema, c->diags, &old);
+        if (pc_policy_load(pn.policy, pn.policy_schema, c->diags, &new) !=
+                PC_OK &&
+            st == PC_OK)
+            st = PC_EINVALID;
+        if (st == PC_OK)
+            st = pc_policy_diff_new(old, new, &df);
+    }
+    if (st == PC_OK)
+        st = policy_outputs(c, policy_diff_one, df);
+out:
+    rc = cli_finish(c, st);
+    if (rc == EXIT_CLEAN && c->fail_on_looser && pc_policy_diff_looser(df) > 0)
+        rc = EXIT_FINDINGS;
+    pc_policy_diff_free(df);
+    pc_policy_free(old);
+    pc_policy_free(new);
+    pc_engine_free(eo);
+    pc_engine_free(en);
+    pc_paths_clear(&po);
+    pc_paths_clear(&pn);
+    return rc;
+}
+
 static int
 cmd_policy(struct cli *c, int argc, char **argv)
 {
@@ -993,6 +1093,8 @@ cmd_policy(struct cli *c, int argc, char **argv)
         return policy_render(c, argc - 1, argv + 1);
     if (strcmp(argv[0], "lint") == 0)
         return policy_lint(c, argc - 1, argv + 1);
+    if (strcmp(argv[0], "diff") == 0)
+        return policy_diff(c, argc - 1, argv + 1);
     return usage_error("unknown policy subcommand", argv[0]);
 }
 
@@ -1085,6 +1187,8 @@ main(int argc, char **argv)
         OPT_EXPIRES,
         OPT_APPLICATION,
         OPT_BASELINE,
+        OPT_MANIFEST,
+        OPT_FAIL_ON_LOOSER,
         OPT_COVERAGE,
         OPT_COVERAGE_THRESHOLD,
     };
@@ -1107,6 +1211,8 @@ main(int argc, char **argv)
         { "expires", required_argument, NULL, OPT_EXPIRES },
         { "application", required_argument, NULL, OPT_APPLICATION },
         { "baseline", required_argument, NULL, OPT_BASELINE },
+        { "manifest", required_argument, NULL, OPT_MANIFEST },
+        { "fail-on-looser", no_argument, NULL, OPT_FAIL_ON_LOOSER },
         { "coverage", no_argument, NULL, OPT_COVERAGE },
         { "coverage-threshold", required_argument, NULL,
           OPT_COVERAGE_THRESHOLD },
@@ -1204,6 +1310,16 @@ main(int argc, char **argv)
             break;
         case OPT_BASELINE:
             c.baseline = optarg;
+            break;
+        case OPT_MANIFEST:
+            if (c.nmanifests == MAX_WAIVERS) {
+                rc = usage_error("too many --manifest files", optarg);
+                goto out;
+            }
+            c.manifests[c.nmanifests++] = optarg;
+            break;
+        case OPT_FAIL_ON_LOOSER:
+            c.fail_on_looser = true;
             break;
         case OPT_COVERAGE:
             c.coverage = true;
