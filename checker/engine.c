@@ -34,6 +34,12 @@ struct pc_engine {
     char sha256[65]; /* over the classifiers and the rules files */
 };
 
+const struct ruleset *
+engine_rules(const pc_engine *e)
+{
+    return e->rules;
+}
+
 void
 pc_engine_free(pc_engine *e)
 {

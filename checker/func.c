@@ -823,6 +823,53 @@ fn_right_deadline(struct evalctx *c, const struct val *a, size_t n,
     return st;
 }
 
+/* right-deadline-statute(j, r[, days]): for each jurisdiction of j, the
+ * statute behind its deadline for right r (the right's own when the law
+ * sets one, else the jurisdiction's); with days, only those of deadlines
+ * shorter than that, so that a late answer quotes the laws it breaks. */
+static pc_status
+fn_right_deadline_statute(struct evalctx *c, const struct val *a, size_t n,
+                          struct val *out)
+{
+    struct acc acc = { c, NULL, 0, 0 };
+    pc_status st = PC_OK;
+    double limit = 0;
+    bool bounded = false;
+
+    if (n > 2 && a[2].n > 0) {
+        char *end;
+
+        limit = strtod(a[2].v[0], &end);
+        bounded = end != a[2].v[0] && *end == '\0';
+        if (!bounded)
+            return val_one(c, NULL, out);
+    }
+    for (size_t i = 0; i < a[0].n && st == PC_OK; i++) {
+        const struct policy_jurisdiction *j = JURISDICTION(c, a[0].v[i]);
+        const char *statute;
+        long days;
+
+        if (j == NULL || a[1].n == 0)
+            continue;
+        statute = j->deadline_statute;
+        days = j->deadline_days;
+        for (size_t k = 0; k < j->requires.n; k++)
+            if (strcmp(j->requires.v[k], a[1].v[0]) == 0 &&
+                k < j->requires_days.n && j->requires_days.v[k][0] != '\0') {
+                days = strtol(j->requires_days.v[k], NULL, 10);
+                /* Without a statute of its own, the right's stands. */
+                statute = j->requires_days_statutes.v[k][0] != '\0'
+                              ? j->requires_days_statutes.v[k]
+                              : j->requires_statutes.v[k];
+            }
+        if (days > 0 && (!bounded || (double)days < limit))
+            st = acc_one(&acc, statute);
+    }
+    out->v = acc.v;
+    out->n = acc.n;
+    return st;
+}
+
 static pc_status
 fn_ids_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 {
@@ -1377,6 +1424,10 @@ static const struct func funcs[] = {
     { "right-deadline", 2, 2, 0, fn_right_deadline,
       "right-deadline(j, r): days to answer a request for r in each of j",
       "jurisdiction right", NULL },
+    { "right-deadline-statute", 2, 3, 0, fn_right_deadline_statute,
+      "right-deadline-statute(j, r[, days]): the statute behind each of "
+      "those deadlines (only those shorter than days)",
+      "jurisdiction right -", NULL },
     { "jurisdictions-requiring", 1, 1, 0, fn_j_requiring,
       "jurisdictions whose law requires a right", "right", "jurisdiction" },
     { "setting", 1, 1, 0, fn_setting, "an organisation setting's value",

@@ -39,7 +39,13 @@ static const char usage_text[] =
     "        --expires YYYY-MM-DD [--application NAME] [--waivers FILE]\n"
     "                         append a waiver to FILE (default " DEFAULT_WAIVERS
     ")\n"
-    "  policy render          the policy as Markdown, clause by clause\n"
+    "  policy render          the policy for its reader: every clause with\n"
+    "                         the rules that enforce it, the clauses none\n"
+    "                         does, deadlines with their statutes\n"
+    "                         (--format markdown, html or json; -o FILE)\n"
+    "  policy lint            contradictions and gaps in the policy and its\n"
+    "                         rules, at file:line (--format text or json;\n"
+    "                         exit 1 on findings at or above --fail-on)\n"
     "\n"
     "Options:\n"
     "  --policy FILE          the policy (default: the installed one)\n"
@@ -913,21 +919,140 @@ cmd_rules(struct cli *c, int argc, char **argv)
     return EXIT_CLEAN;
 }
 
+/* policy render|lint|diff write their documents the way check writes its
+ * reports: each --format to its --output, atomically, or to standard
+ * output; if any fails, none replaces anything. */
+typedef pc_status (*policy_writer)(void *arg, const char *format, FILE *out,
+                                   pc_diags *d);
+
+static pc_status
+policy_outputs(struct cli *c, policy_writer write, void *arg)
+{
+    pc_atomic *a[MAX_REPORTS] = { NULL };
+    pc_status st = PC_OK;
+    size_t i;
+
+    for (i = 0; i < c->nreports && st == PC_OK; i++) {
+        FILE *out = stdout;
+
+        if (c->reports[i].output != NULL &&
+            (st = pc_atomic_open(c->reports[i].output, c->diags, &a[i],
+                                 &out)) != PC_OK)
+            break;
+        st = write(arg, c->reports[i].format, out, c->diags);
+        if (st == PC_OK && a[i] != NULL)
+            st = pc_atomic_close(a[i], c->diags);
+    }
+    for (i = 0; i < c->nreports; i++) {
+        if (a[i] == NULL)
+            continue;
+        if (st == PC_OK) {
+            pc_status cst = pc_atomic_commit(a[i], c->diags);
+
+            if (cst != PC_OK)
+                st = cst;
+        } else {
+            pc_atomic_abort(a[i]);
+            fprintf(stderr, "privcheck: error: %s: not written\n",
+                    esc(c->reports[i].output));
+        }
+    }
+    return st;
+}
+
+/* Every --format is one `known` accepts; "text", the default, stands for
+ * `dflt`. */
+static int
+policy_formats(struct cli *c, bool (*known)(const char *), const char *dflt,
+               const char *list)
+{
+    for (size_t i = 0; i < c->nreports; i++) {
+        if (strcmp(c->reports[i].format, "text") == 0 && dflt != NULL)
+            c->reports[i].format = dflt;
+        if (!known(c->reports[i].format)) {
+            fprintf(stderr, "privcheck: policy: --format takes %s, not %s\n",
+                    list, esc(c->reports[i].format));
+            return EXIT_FAIL;
+        }
+    }
+    return EXIT_CLEAN;
+}
+
+static pc_status
+policy_render_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    return pc_policy_render(arg, format, out, d);
+}
+
+static int
+policy_render(struct cli *c, int argc, char **argv)
+{
+    pc_engine *e = NULL;
+    pc_status st;
+    int rc;
+
+    (void)argv;
+    if (argc > 0)
+        return usage_error("policy render takes no argument", argv[0]);
+    if ((rc = policy_formats(c, pc_policy_render_format_known, "markdown",
+                             pc_policy_render_formats())) != EXIT_CLEAN)
+        return rc;
+    if ((st = cli_engine(c, &e)) == PC_OK)
+        st = policy_outputs(c, policy_render_one, e);
+    pc_engine_free(e);
+    return cli_finish(c, st);
+}
+
+struct policy_lint_run {
+    const pc_engine *e;
+    pc_severity worst;
+    size_t n;
+};
+
+static pc_status
+policy_lint_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    struct policy_lint_run *run = arg;
+
+    return pc_policy_lint(run->e, format, out, &run->worst, &run->n, d);
+}
+
+/* Exit 1 on a finding at or above --fail-on, like check. */
+static int
+policy_lint(struct cli *c, int argc, char **argv)
+{
+    struct policy_lint_run run = { NULL, PC_SEV_NOTE, 0 };
+    pc_engine *e = NULL;
+    pc_status st;
+    int rc;
+
+    if (argc > 0)
+        return usage_error("policy lint takes no argument", argv[0]);
+    if ((rc = policy_formats(c, pc_policy_lint_format_known, NULL,
+                             "text, json")) != EXIT_CLEAN)
+        return rc;
+    if ((st = cli_engine(c, &e)) == PC_OK) {
+        run.e = e;
+        st = policy_outputs(c, policy_lint_one, &run);
+    }
+    pc_engine_free(e);
+    rc = cli_finish(c, st);
+    if (rc == EXIT_CLEAN && run.n > 0 && !c->never_fail &&
+        run.worst >= c->fail_on)
+        rc = EXIT_FINDINGS;
+    return rc;
+}
+
 static int
 cmd_policy(struct cli *c, int argc, char **argv)
 {
-    pc_policy *p = NULL;
-    pc_status st;
-
     if (argc < 1)
-        return usage_error("policy needs a subcommand", "render");
-    if (strcmp(argv[0], "render") != 0)
-        return usage_error("unknown policy subcommand", argv[0]);
-    st = pc_policy_load(c->paths.policy, c->paths.policy_schema, c->diags, &p);
-    if (st == PC_OK)
-        st = pc_policy_render_markdown(p, stdout);
-    pc_policy_free(p);
-    return cli_finish(c, st);
+        return usage_error("policy needs a subcommand", "render, lint, diff");
+    if (strcmp(argv[0], "render") == 0)
+        return policy_render(c, argc - 1, argv + 1);
+    if (strcmp(argv[0], "lint") == 0)
+        return policy_lint(c, argc - 1, argv + 1);
+    return usage_error("unknown policy subcommand", argv[0]);
 }
 
 static const struct command {
@@ -1075,7 +1200,8 @@ main(int argc, char **argv)
                 goto out;
             break;
         case 'f':
-            if (!pc_report_format_known(optarg)) {
+            if (!pc_report_format_known(optarg) &&
+                !pc_policy_render_format_known(optarg)) {
                 rc = usage_error("unknown --format", optarg);
                 goto out;
             }
@@ -1202,6 +1328,12 @@ main(int argc, char **argv)
         rc = usage_error("unknown command", argv[optind]);
         goto out;
     }
+    /* The policy commands have formats of their own (cmd_policy). */
+    for (size_t i = 0; i < c.nreports && cmd->run != cmd_policy; i++)
+        if (!pc_report_format_known(c.reports[i].format)) {
+            rc = usage_error("unknown --format", c.reports[i].format);
+            goto out;
+        }
     if ((c.context != NULL || c.explain) && cmd->run != cmd_classify) {
         rc = usage_error(c.context != NULL
                              ? "--context is an option of classify, not of"

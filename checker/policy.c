@@ -302,6 +302,7 @@ policy_jurisdictions_free(struct policy_jurisdiction *v, size_t n)
         strv_free(&v[i].offers);
         strv_free(&v[i].requires_statutes);
         strv_free(&v[i].requires_days);
+        strv_free(&v[i].requires_days_statutes);
         strv_free(&v[i].clauses);
     }
     free(v);

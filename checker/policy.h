@@ -111,6 +111,10 @@ struct policy_jurisdiction {
     /* Parallel to requires: a deadline in days that the law sets for that
      * right alone, "" where the jurisdiction's deadline applies. */
     struct strv requires_days;
+    /* Parallel to requires: the statute behind requires_days, "" where
+     * none is named (the right's own statute then stands for it) or the
+     * jurisdiction's deadline applies. */
+    struct strv requires_days_statutes;
     struct strv clauses;
     unsigned line;
 };

@@ -151,7 +151,8 @@ const char *pc_policy_title(const pc_policy *p);
 const char *pc_policy_sha256(const pc_policy *p);
 size_t pc_policy_clause_count(const pc_policy *p);
 
-/* The policy as Markdown, grouped by section, every clause quoted. */
+/* The policy as Markdown, grouped by section, every clause quoted (no
+ * rules: see pc_policy_render). */
 pc_status pc_policy_render_markdown(const pc_policy *p, FILE *out);
 
 /* ------------------------------------------------------------------ */
@@ -274,6 +275,32 @@ pc_status pc_classify_explain(const pc_engine *e, const char *name,
                               void (*step)(void *arg,
                                            const struct pc_classify_step *),
                               void *arg, struct pc_classification *out);
+
+/* The engine's policy for its reader, in `format` ("markdown", "html" or
+ * "json"): every clause quoted with what cites it and the rules of e that
+ * enforce it, the normative clauses no rule enforces, the model's tables,
+ * and for each jurisdiction and right the deadline with its statute.
+ * HTML is one self-contained page. PC_EIO when out failed; problems go to
+ * d. */
+pc_status pc_policy_render(const pc_engine *e, const char *format, FILE *out,
+                           pc_diags *d);
+/* Is `format` one pc_policy_render writes? The list, comma-separated,
+ * static. */
+bool pc_policy_render_format_known(const char *format);
+const char *pc_policy_render_formats(void);
+
+/* Lint the engine's policy: contradictions and gaps inside it and between
+ * it and the rules of e (a purpose listed and prohibited for the same
+ * data, data that may serve no purpose, sensitive data open to every
+ * purpose, business sharing no recipient type may receive, a required
+ * right without a deadline or its statute, a normative clause nothing
+ * cites and no rule enforces, a setting a rule reads that the policy does
+ * not declare), each at its file:line with its clauses. Written to out
+ * as "text" (compiler style) or "json"; *worst is the highest severity
+ * found (PC_SEV_NOTE when none) and *nfindings their number. */
+pc_status pc_policy_lint(const pc_engine *e, const char *format, FILE *out,
+                         pc_severity *worst, size_t *nfindings, pc_diags *d);
+bool pc_policy_lint_format_known(const char *format);
 
 /* ------------------------------------------------------------------ */
 /* Audits and their results. */
