@@ -119,8 +119,8 @@ out:
 void
 engine_eval_engine(const pc_engine *e, struct eval_engine *out)
 {
-    struct eval_engine ee = { e->policy, e->rules, e->schema, e->classifiers,
-                              e->manifest_schema };
+    struct eval_engine ee = { e->policy,      e->rules,           e->schema,
+                              e->classifiers, e->manifest_schema, NULL };
 
     *out = ee;
 }
@@ -223,8 +223,10 @@ pc_status
 pc_audit(const pc_engine *e, const char *manifest,
          const struct pc_audit_options *opt, pc_diags *d, pc_results *r)
 {
-    struct eval_engine ee = { e->policy, e->rules, e->schema, e->classifiers,
-                              e->manifest_schema };
+    struct eval_engine ee = {
+        e->policy,      e->rules,           e->schema,
+        e->classifiers, e->manifest_schema, opt != NULL ? opt->trace : NULL
+    };
     pc_results *scratch = pc_results_new();
     size_t errors = pc_diags_errors(d);
     char *ident = NULL;

@@ -119,6 +119,8 @@ struct evalctx {
     const char *vars[8];
     struct val vals[8];
     size_t nvars;
+    FILE *trace;     /* this evaluation is traced there; NULL: not */
+    unsigned tdepth; /* nesting of the condition being traced */
 };
 
 /* Retained objects of one kind (NULL: none). */

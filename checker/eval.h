@@ -83,6 +83,7 @@ struct eval_engine {
     const struct schema_attrs *schema;
     struct classify_set *classifiers;
     const char *manifest_schema;
+    const struct pc_trace *trace; /* NULL: none */
 };
 
 /* Audit the manifest at path, known as `ident` (its path relative to the

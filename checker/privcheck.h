@@ -384,11 +384,24 @@ typedef struct pc_results pc_results;
 pc_results *pc_results_new(void);
 void pc_results_free(pc_results *r);
 
+/* An audit that also tells how one rule was evaluated (check --trace):
+ * for each element its checks range over (only the one whose finding
+ * would have the object path `object`, when that is not NULL), each
+ * condition tested, the values its operands took from the manifest and
+ * the policy, and whether it held. Written to out as it goes; an audit
+ * with a trace must run on one thread. */
+struct pc_trace {
+    const char *rule;
+    const char *object; /* NULL: every element */
+    FILE *out;
+};
+
 /* How an audit names what it read. */
 struct pc_audit_options {
     /* Manifests are named relative to this directory in fingerprints
      * (pc_finding.path); NULL: the working directory. */
     const char *source_root;
+    const struct pc_trace *trace; /* NULL: none */
 };
 
 /* Audit one manifest and add its findings to r. opt NULL means the

@@ -148,7 +148,7 @@ rt_audit(struct rt_run *R, const char *file, const xmlNode *t, const char *root,
     struct strbuf m = STRBUF_INIT(0), w = STRBUF_INIT(0);
     char *manifest = xml_attr(t, "manifest"), *waivers = xml_attr(t, "waivers");
     char *today = xml_attr(t, "today");
-    struct pc_audit_options ao = { root };
+    struct pc_audit_options ao = { .source_root = root };
     pc_waivers *pw = NULL;
     pc_status st;
 
