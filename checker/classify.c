@@ -672,6 +672,7 @@ struct cmatch {
     struct strbuf ctx;  /* normalised, once ctx_done */
     bool ctx_done;
     bool by_context; /* a conditioned pattern matched the name */
+    bool vetoed;     /* a <not> vetoed a classifier */
     pc_diags *d;
     struct pc_loc loc;
     void (*step)(void *, const struct pc_classify_step *);
@@ -816,8 +817,10 @@ cmatch_run(const struct classify_set *cs, struct cmatch *m,
         if ((st = cmatch_any(m, c, &c->nots, PC_CLASSIFY_NOT_SKIPPED,
                              PC_CLASSIFY_VETOED, &veto)) != PC_OK)
             return st;
-        if (veto != NULL)
+        if (veto != NULL) {
+            m->vetoed = true;
             continue; /* a later classifier may still claim it */
+        }
         cmatch_report(m, PC_CLASSIFY_CHOSEN, c, 0, NULL, 0);
         *cp = c;
         *pp = p->p;
@@ -869,9 +872,11 @@ cmatch_prefix(const struct classify_set *cs, struct cmatch *m, size_t *plen)
     return PC_OK;
 }
 
-/* Classify the name; when no classifier recognises it and its first word
- * is a column prefix (an abbreviation of the table, as in emp_lastname of
- * hs_hr_employee), classify the rest of it instead. */
+/* Classify the name; when no classifier recognises it, none vetoed it
+ * (a veto says what the whole name is not: group_avatar is no person's
+ * photo) and its first word is a column prefix (an abbreviation of the
+ * table, as in emp_lastname of hs_hr_employee), classify the rest of it
+ * instead. */
 static pc_status
 cmatch_name(const struct classify_set *cs, struct cmatch *m,
             const struct classifier **cp, const struct pattern **pp)
@@ -879,7 +884,7 @@ cmatch_name(const struct classify_set *cs, struct cmatch *m,
     size_t plen;
     pc_status st;
 
-    if ((st = cmatch_run(cs, m, cp, pp)) != PC_OK || *cp != NULL ||
+    if ((st = cmatch_run(cs, m, cp, pp)) != PC_OK || *cp != NULL || m->vetoed ||
         cs->prefix_max == 0)
         return st;
     if ((st = cmatch_prefix(cs, m, &plen)) != PC_OK || plen == 0)

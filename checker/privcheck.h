@@ -231,9 +231,10 @@ pc_status pc_classify_name(const pc_engine *e, const char *name,
 /* What pc_classify_explain reports, in this order: PC_CLASSIFY_START;
  * for each classifier tried, the patterns that decided something and
  * then one of NO_NAME, VETOED (and the next classifier is tried) or
- * CHOSEN (and no later classifier is tried); when none was chosen and
- * the name's first word abbreviates the context (a column prefix, as the
- * classifiers file's column-prefix-max allows), PC_CLASSIFY_PREFIX with
+ * CHOSEN (and no later classifier is tried); when none was chosen, none
+ * vetoed, and the name's first word abbreviates the context (a column
+ * prefix, as the classifiers file's column-prefix-max allows),
+ * PC_CLASSIFY_PREFIX with
  * the rest of the name, and the classifiers again for it;
  * PC_CLASSIFY_NONE last when no classifier was chosen. */
 typedef enum {

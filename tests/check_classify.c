@@ -1870,6 +1870,10 @@ END_TEST
     "</classifier>\n"                                                          \
     "<classifier id=\"whole\" element=\"x.whole\">\n"                          \
     "  <name>^emp_status$</name>\n"                                            \
+    "</classifier>\n"                                                          \
+    "<classifier id=\"photo\" element=\"x.photo\">\n"                          \
+    "  <name>(^|_)avatar$</name>\n"                                            \
+    "  <not>^group_</not>\n"                                                   \
     "</classifier>\n" CL_TAIL
 
 static const struct {
@@ -1896,6 +1900,9 @@ static const struct {
     /* A name recognised whole keeps its answer; a veto still holds. */
     { "emp_status", "hs_hr_employee", "whole" },
     { "emp_lastname_colour", "hs_hr_employee", NULL },
+    /* A veto of the whole name is not undone by dropping the prefix. */
+    { "group_avatar", "groups", NULL },
+    { "grp_avatar", "groups", "photo" },
 };
 
 START_TEST(test_prefix)
@@ -1968,7 +1975,7 @@ START_TEST(test_prefix_trace)
                                       (struct pc_loc){ 0 }, trace_step, &t, &r),
                      PC_OK);
     ck_assert_str_eq(t.buf, "start(emp_name|hs_hr_employee) last:no-name "
-                            "person:no-name whole:no-name "
+                            "person:no-name whole:no-name photo:no-name "
                             "prefix(name|hs_hr_employee) last:no-name "
                             "person:name#1/held person:chosen");
     classify_free(own);
