@@ -704,6 +704,7 @@ context_why(const struct pc_classify_step *st, char *buf, size_t size)
 
 struct explain_state {
     bool by_context;        /* a context-conditioned pattern matched */
+    bool by_prefix;         /* the context made the first word a prefix */
     size_t tried;           /* classifiers tried */
     const char *skipped_in; /* classifier whose <name> was just skipped */
     char context[2100];     /* normalised (a copy: steps' strings go) */
@@ -774,6 +775,13 @@ explain_step(void *arg, const struct pc_classify_step *st)
     case PC_CLASSIFY_NONE:
         printf("    no classifier recognises the name\n");
         break;
+    case PC_CLASSIFY_PREFIX:
+        x->by_prefix = true;
+        printf("  its first word abbreviates the context (a column prefix);"
+               "\n  the rest of the name: %s\n  classifiers, in file "
+               "order:\n",
+               esc(st->name));
+        break;
     }
 }
 
@@ -826,10 +834,12 @@ cmd_classify(struct cli *c, int argc, char **argv)
             break;
         printf("  context used: %s; %s\n",
                x.context[0] ? esc(x.context) : "none",
-               x.by_context ? "it decided the answer (a pattern that matched "
-                              "the name has a context condition)"
-                            : "it did not matter (the answer is the same in "
-                              "every context)");
+               x.by_context  ? "it decided the answer (a pattern that matched "
+                               "the name has a context condition)"
+               : x.by_prefix ? "it decided the answer (the name's first "
+                               "word abbreviates it)"
+                             : "it did not matter (the answer is the same in "
+                               "every context)");
         printf("  classifiers tried: %zu\n", x.tried);
         if (cl.element == NULL)
             printf("  element: none (a field named so needs a category)\n");

@@ -231,8 +231,12 @@ pc_status pc_classify_name(const pc_engine *e, const char *name,
 /* What pc_classify_explain reports, in this order: PC_CLASSIFY_START;
  * for each classifier tried, the patterns that decided something and
  * then one of NO_NAME, VETOED (and the next classifier is tried) or
- * CHOSEN (and no later classifier is tried); PC_CLASSIFY_NONE last when
- * no classifier was chosen. */
+ * CHOSEN (and no later classifier is tried); when none was chosen, none
+ * vetoed, and the name's first word abbreviates the context (a column
+ * prefix, as the classifiers file's column-prefix-max allows),
+ * PC_CLASSIFY_PREFIX with
+ * the rest of the name, and the classifiers again for it;
+ * PC_CLASSIFY_NONE last when no classifier was chosen. */
 typedef enum {
     PC_CLASSIFY_START,        /* before the first classifier */
     PC_CLASSIFY_NO_NAME,      /* no <name> pattern counted */
@@ -242,6 +246,7 @@ typedef enum {
     PC_CLASSIFY_VETOED,       /* <not> pattern `index` vetoed */
     PC_CLASSIFY_CHOSEN,       /* this classifier names the field */
     PC_CLASSIFY_NONE,         /* no classifier recognised the name */
+    PC_CLASSIFY_PREFIX,       /* name: what is left without the column prefix */
 } pc_classify_event;
 
 /* How a pattern's context condition turned out. */
