@@ -60,6 +60,8 @@ static const char usage_text[] =
     "                         known and does not count; only new findings\n"
     "  --today YYYY-MM-DD     check: the date waivers expire against\n"
     "                         (default: today, UTC)\n"
+    "  --stylesheet FILE      check: the XSLT stylesheet of the html report\n"
+    "                         (default: the installed report-html.xsl)\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
     "                         fingerprints and SARIF (default: the\n"
     "                         working directory)\n"
@@ -921,6 +923,7 @@ main(int argc, char **argv)
         OPT_EXPIRES,
         OPT_APPLICATION,
         OPT_BASELINE,
+        OPT_STYLESHEET,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -941,6 +944,7 @@ main(int argc, char **argv)
         { "expires", required_argument, NULL, OPT_EXPIRES },
         { "application", required_argument, NULL, OPT_APPLICATION },
         { "baseline", required_argument, NULL, OPT_BASELINE },
+        { "stylesheet", required_argument, NULL, OPT_STYLESHEET },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -967,6 +971,10 @@ main(int argc, char **argv)
             break;
         case OPT_RULES:
             if (!set_path(&c.paths.rules_dir, optarg))
+                goto out;
+            break;
+        case OPT_STYLESHEET:
+            if (!set_path(&c.paths.stylesheet, optarg))
                 goto out;
             break;
         case 'f':

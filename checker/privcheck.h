@@ -122,6 +122,8 @@ struct pc_paths {
      * reads no waivers, and rules over them do not load. */
     char *policy_schema, *rules_schema, *classifiers_schema, *manifest_schema;
     char *waivers_schema;
+    /* The XSLT stylesheet that turns the XML report into the HTML one. */
+    char *stylesheet;
 };
 
 /* Fill in the defaults for every member left NULL: PRIVCHECK_DATADIR if
