@@ -82,6 +82,8 @@ static const char usage_text[] =
     "                         check: how the rule (or the rule of that\n"
     "                         finding) was evaluated, condition by condition,\n"
     "                         on standard error\n"
+    "  --stylesheet FILE      check: the XSLT stylesheet of the html report\n"
+    "                         (default: the installed report-html.xsl)\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
     "                         fingerprints and SARIF (default: the\n"
     "                         working directory)\n"
@@ -1261,6 +1263,7 @@ main(int argc, char **argv)
         OPT_COVERAGE,
         OPT_COVERAGE_THRESHOLD,
         OPT_TRACE,
+        OPT_STYLESHEET,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -1287,6 +1290,7 @@ main(int argc, char **argv)
         { "trace", required_argument, NULL, OPT_TRACE },
         { "coverage-threshold", required_argument, NULL,
           OPT_COVERAGE_THRESHOLD },
+        { "stylesheet", required_argument, NULL, OPT_STYLESHEET },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -1313,6 +1317,10 @@ main(int argc, char **argv)
             break;
         case OPT_RULES:
             if (!set_path(&c.paths.rules_dir, optarg))
+                goto out;
+            break;
+        case OPT_STYLESHEET:
+            if (!set_path(&c.paths.stylesheet, optarg))
                 goto out;
             break;
         case 'f':

@@ -932,6 +932,8 @@ rules_index(struct ruleset *rs)
     for (size_t i = 0; i < rs->nrules; i++) {
         const struct rule *r = rs->rules[i];
 
+        rs->rules[i]->index = i;
+
         for (size_t j = 0; j < r->nchecks; j++) {
             const struct check *k = &r->checks[j];
             struct checklist *cl = map_get(rs->by_over, k->over);
