@@ -78,6 +78,12 @@ static const char usage_text[] =
     "                         tests exercise\n"
     "  --coverage-threshold N rules test: fail when less than N percent of\n"
     "                         the rules or normative clauses is exercised\n"
+    "  --trace RULE|FINGERPRINT\n"
+    "                         check: how the rule (or the rule of that\n"
+    "                         finding) was evaluated, condition by condition,\n"
+    "                         on standard error\n"
+    "  --stylesheet FILE      check: the XSLT stylesheet of the html report\n"
+    "                         (default: the installed report-html.xsl)\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
     "                         fingerprints and SARIF (default: the\n"
     "                         working directory)\n"
@@ -112,10 +118,12 @@ struct cli {
     pc_severity fail_on;
     bool never_fail;
     unsigned jobs;
-    const char *context;   /* classify --context; NULL: none */
-    bool explain;          /* classify --explain */
-    bool coverage;         /* rules test --coverage */
-    const char *threshold; /* rules test --coverage-threshold */
+    const char *context;             /* classify --context; NULL: none */
+    bool explain;                    /* classify --explain */
+    bool coverage;                   /* rules test --coverage */
+    const char *threshold;           /* rules test --coverage-threshold */
+    const char *trace;               /* check --trace RULE|FINGERPRINT */
+    char *trace_rule, *trace_object; /* the fingerprint's finding */
 
     /* policy diff: --manifest files, --fail-on-looser */
     const char *manifests[MAX_WAIVERS];
@@ -333,10 +341,57 @@ cli_baseline(struct cli *c, const pc_engine *e, pc_results *all)
     return st;
 }
 
+/* What --trace names: a rule (every element its checks range over), or
+ * the fingerprint of a finding of these manifests (that element alone),
+ * found by a first, untraced audit. The trace goes to standard error, so
+ * that the reports stay what they are. */
+static int
+cli_trace(struct cli *c, const pc_engine *e,
+          const struct pc_audit_options *aopt, int argc, char **argv,
+          struct pc_trace *t)
+{
+    pc_results *r;
+    pc_status st = PC_OK;
+
+    c->jobs = 1;
+    if (pc_engine_rule_find(e, c->trace) != NULL) {
+        t->rule = c->trace;
+        return EXIT_CLEAN;
+    }
+    if ((r = pc_results_new()) == NULL)
+        return cli_finish(c, PC_ENOMEM);
+    for (int i = 0; i < argc && st == PC_OK; i++)
+        st = pc_audit(e, argv[i], aopt, c->diags, r);
+    for (size_t i = 0; st == PC_OK && i < pc_results_count(r); i++) {
+        const struct pc_finding *f = pc_results_get(r, i);
+
+        if (strcmp(f->fingerprint, c->trace) != 0)
+            continue;
+        /* Both live as long as the run: c->trace_rule owns them. */
+        c->trace_rule = strdup(f->rule);
+        c->trace_object = strdup(f->object);
+        if (c->trace_rule == NULL || c->trace_object == NULL)
+            st = PC_ENOMEM;
+        t->rule = c->trace_rule;
+        t->object = c->trace_object;
+        break;
+    }
+    pc_results_free(r);
+    if (st != PC_OK)
+        return cli_finish(c, st);
+    pc_diags_clear(c->diags);
+    if (t->rule == NULL)
+        return usage_error("--trace names no rule, and no finding of these "
+                           "manifests has that fingerprint",
+                           c->trace);
+    return EXIT_CLEAN;
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
     struct pc_audit_options aopt = { .source_root = c->source_root };
+    struct pc_trace trace = { NULL, NULL, stderr };
     struct job j = { 0 };
     pc_engine *e = NULL;
     pc_results *all = NULL;
@@ -353,6 +408,12 @@ cmd_check(struct cli *c, int argc, char **argv)
     c->run.never_fail = c->never_fail;
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
+    if (c->trace != NULL &&
+        (rc = cli_trace(c, e, &aopt, argc, argv, &trace)) != EXIT_CLEAN)
+        goto out;
+    if (c->trace != NULL)
+        aopt.trace = &trace;
+    rc = EXIT_FAIL;
     j.engine = e;
     j.opt = &aopt;
     j.manifests = argv;
@@ -645,6 +706,7 @@ context_why(const struct pc_classify_step *st, char *buf, size_t size)
 
 struct explain_state {
     bool by_context;        /* a context-conditioned pattern matched */
+    bool by_prefix;         /* the context made the first word a prefix */
     size_t tried;           /* classifiers tried */
     const char *skipped_in; /* classifier whose <name> was just skipped */
     char context[2100];     /* normalised (a copy: steps' strings go) */
@@ -715,6 +777,13 @@ explain_step(void *arg, const struct pc_classify_step *st)
     case PC_CLASSIFY_NONE:
         printf("    no classifier recognises the name\n");
         break;
+    case PC_CLASSIFY_PREFIX:
+        x->by_prefix = true;
+        printf("  its first word abbreviates the context (a column prefix);"
+               "\n  the rest of the name: %s\n  classifiers, in file "
+               "order:\n",
+               esc(st->name));
+        break;
     }
 }
 
@@ -767,10 +836,12 @@ cmd_classify(struct cli *c, int argc, char **argv)
             break;
         printf("  context used: %s; %s\n",
                x.context[0] ? esc(x.context) : "none",
-               x.by_context ? "it decided the answer (a pattern that matched "
-                              "the name has a context condition)"
-                            : "it did not matter (the answer is the same in "
-                              "every context)");
+               x.by_context  ? "it decided the answer (a pattern that matched "
+                               "the name has a context condition)"
+               : x.by_prefix ? "it decided the answer (the name's first "
+                               "word abbreviates it)"
+                             : "it did not matter (the answer is the same in "
+                               "every context)");
         printf("  classifiers tried: %zu\n", x.tried);
         if (cl.element == NULL)
             printf("  element: none (a field named so needs a category)\n");
@@ -1194,6 +1265,8 @@ main(int argc, char **argv)
         OPT_FAIL_ON_LOOSER,
         OPT_COVERAGE,
         OPT_COVERAGE_THRESHOLD,
+        OPT_TRACE,
+        OPT_STYLESHEET,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -1217,8 +1290,10 @@ main(int argc, char **argv)
         { "manifest", required_argument, NULL, OPT_MANIFEST },
         { "fail-on-looser", no_argument, NULL, OPT_FAIL_ON_LOOSER },
         { "coverage", no_argument, NULL, OPT_COVERAGE },
+        { "trace", required_argument, NULL, OPT_TRACE },
         { "coverage-threshold", required_argument, NULL,
           OPT_COVERAGE_THRESHOLD },
+        { "stylesheet", required_argument, NULL, OPT_STYLESHEET },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -1245,6 +1320,10 @@ main(int argc, char **argv)
             break;
         case OPT_RULES:
             if (!set_path(&c.paths.rules_dir, optarg))
+                goto out;
+            break;
+        case OPT_STYLESHEET:
+            if (!set_path(&c.paths.stylesheet, optarg))
                 goto out;
             break;
         case 'f':
@@ -1327,6 +1406,9 @@ main(int argc, char **argv)
         case OPT_COVERAGE:
             c.coverage = true;
             break;
+        case OPT_TRACE:
+            c.trace = optarg;
+            break;
         case OPT_COVERAGE_THRESHOLD:
             if (!pc_coverage_threshold_valid(optarg)) {
                 rc = usage_error("--coverage-threshold takes a percentage "
@@ -1396,6 +1478,10 @@ main(int argc, char **argv)
                          cmd->name);
         goto out;
     }
+    if (c.trace != NULL && cmd->run != cmd_check) {
+        rc = usage_error("--trace is an option of check, not of", cmd->name);
+        goto out;
+    }
     if ((c.diags = pc_diags_new()) == NULL) {
         fputs("privcheck: error: out of memory\n", stderr);
         goto out;
@@ -1405,6 +1491,8 @@ main(int argc, char **argv)
     else
         rc = cmd->run(&c, argc - optind - 1, argv + optind + 1);
 out:
+    free(c.trace_rule);
+    free(c.trace_object);
     pc_paths_clear(&c.paths);
     pc_diags_free(c.diags);
     esc_free();

@@ -123,6 +123,8 @@ struct pc_paths {
     char *policy_schema, *rules_schema, *classifiers_schema, *manifest_schema;
     char *waivers_schema;
     char *ruletests_schema; /* rule tests (privcheck rules test) */
+    /* The XSLT stylesheet that turns the XML report into the HTML one. */
+    char *stylesheet;
 };
 
 /* Fill in the defaults for every member left NULL: PRIVCHECK_DATADIR if
@@ -231,8 +233,12 @@ pc_status pc_classify_name(const pc_engine *e, const char *name,
 /* What pc_classify_explain reports, in this order: PC_CLASSIFY_START;
  * for each classifier tried, the patterns that decided something and
  * then one of NO_NAME, VETOED (and the next classifier is tried) or
- * CHOSEN (and no later classifier is tried); PC_CLASSIFY_NONE last when
- * no classifier was chosen. */
+ * CHOSEN (and no later classifier is tried); when none was chosen, none
+ * vetoed, and the name's first word abbreviates the context (a column
+ * prefix, as the classifiers file's column-prefix-max allows),
+ * PC_CLASSIFY_PREFIX with
+ * the rest of the name, and the classifiers again for it;
+ * PC_CLASSIFY_NONE last when no classifier was chosen. */
 typedef enum {
     PC_CLASSIFY_START,        /* before the first classifier */
     PC_CLASSIFY_NO_NAME,      /* no <name> pattern counted */
@@ -242,6 +248,7 @@ typedef enum {
     PC_CLASSIFY_VETOED,       /* <not> pattern `index` vetoed */
     PC_CLASSIFY_CHOSEN,       /* this classifier names the field */
     PC_CLASSIFY_NONE,         /* no classifier recognised the name */
+    PC_CLASSIFY_PREFIX,       /* name: what is left without the column prefix */
 } pc_classify_event;
 
 /* How a pattern's context condition turned out. */
@@ -384,11 +391,24 @@ typedef struct pc_results pc_results;
 pc_results *pc_results_new(void);
 void pc_results_free(pc_results *r);
 
+/* An audit that also tells how one rule was evaluated (check --trace):
+ * for each element its checks range over (only the one whose finding
+ * would have the object path `object`, when that is not NULL), each
+ * condition tested, the values its operands took from the manifest and
+ * the policy, and whether it held. Written to out as it goes; an audit
+ * with a trace must run on one thread. */
+struct pc_trace {
+    const char *rule;
+    const char *object; /* NULL: every element */
+    FILE *out;
+};
+
 /* How an audit names what it read. */
 struct pc_audit_options {
     /* Manifests are named relative to this directory in fingerprints
      * (pc_finding.path); NULL: the working directory. */
     const char *source_root;
+    const struct pc_trace *trace; /* NULL: none */
 };
 
 /* Audit one manifest and add its findings to r. opt NULL means the

@@ -471,6 +471,16 @@ check "explain with the real classifiers: every classifier until one is chosen" 
     grep -q "^  element: person.gender, NOT declared by the policy (classifier gender, pattern " "$1"' \
     sh "$tmp/out"
 
+run classify --explain --context hs_hr_employee emp_name
+check "explain: a column prefix that abbreviates the table, and the rest tried" 0 sh -c '
+    grep -qx "  its first word abbreviates the context (a column prefix);" "$1" &&
+    grep -qx "  the rest of the name: name" "$1" &&
+    grep -q "^    name: chosen (identifiers.name, line [0-9]*)\$" "$1"' \
+    sh "$tmp/out"
+run classify --context products emp_name
+check "and no prefix where it abbreviates nothing" 0 \
+    has_out '^emp_name in products: not recognised'
+
 run classify --context calendar_event description name
 check "the real classifiers read description in a calendar table" 0 sh -c '
     grep -q "^description in calendar_event: calendar.events\$" "$1" &&
