@@ -1106,7 +1106,7 @@ policy_diff(struct cli *c, int argc, char **argv)
     pc_engine *eo = NULL, *en = NULL;
     pc_policy *old = NULL, *new = NULL;
     pc_policy_diff *df = NULL;
-    struct pc_audit_options aopt = { c->source_root };
+    struct pc_audit_options aopt = { .source_root = c->source_root };
     pc_status st;
     int rc;
 
