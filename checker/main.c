@@ -46,6 +46,12 @@ static const char usage_text[] =
     "  policy lint            contradictions and gaps in the policy and its\n"
     "                         rules, at file:line (--format text or json;\n"
     "                         exit 1 on findings at or above --fail-on)\n"
+    "  policy diff OLD NEW    what changed between two policy versions, each\n"
+    "                         change stricter or looser for privacy\n"
+    "                         (--format text, markdown, html or json;\n"
+    "                         --manifest M: findings that appear or\n"
+    "                         disappear; --fail-on-looser: exit 1 on any\n"
+    "                         looser change)\n"
     "\n"
     "Options:\n"
     "  --policy FILE          the policy (default: the installed one)\n"
@@ -72,6 +78,12 @@ static const char usage_text[] =
     "                         tests exercise\n"
     "  --coverage-threshold N rules test: fail when less than N percent of\n"
     "                         the rules or normative clauses is exercised\n"
+    "  --trace RULE|FINGERPRINT\n"
+    "                         check: how the rule (or the rule of that\n"
+    "                         finding) was evaluated, condition by condition,\n"
+    "                         on standard error\n"
+    "  --stylesheet FILE      check: the XSLT stylesheet of the html report\n"
+    "                         (default: the installed report-html.xsl)\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
     "                         fingerprints and SARIF (default: the\n"
     "                         working directory)\n"
@@ -106,10 +118,17 @@ struct cli {
     pc_severity fail_on;
     bool never_fail;
     unsigned jobs;
-    const char *context;   /* classify --context; NULL: none */
-    bool explain;          /* classify --explain */
-    bool coverage;         /* rules test --coverage */
-    const char *threshold; /* rules test --coverage-threshold */
+    const char *context;             /* classify --context; NULL: none */
+    bool explain;                    /* classify --explain */
+    bool coverage;                   /* rules test --coverage */
+    const char *threshold;           /* rules test --coverage-threshold */
+    const char *trace;               /* check --trace RULE|FINGERPRINT */
+    char *trace_rule, *trace_object; /* the fingerprint's finding */
+
+    /* policy diff: --manifest files, --fail-on-looser */
+    const char *manifests[MAX_WAIVERS];
+    size_t nmanifests;
+    bool fail_on_looser;
 };
 
 /* s escaped for printing (pc_put_escaped), in one of a few rotating
@@ -322,10 +341,57 @@ cli_baseline(struct cli *c, const pc_engine *e, pc_results *all)
     return st;
 }
 
+/* What --trace names: a rule (every element its checks range over), or
+ * the fingerprint of a finding of these manifests (that element alone),
+ * found by a first, untraced audit. The trace goes to standard error, so
+ * that the reports stay what they are. */
+static int
+cli_trace(struct cli *c, const pc_engine *e,
+          const struct pc_audit_options *aopt, int argc, char **argv,
+          struct pc_trace *t)
+{
+    pc_results *r;
+    pc_status st = PC_OK;
+
+    c->jobs = 1;
+    if (pc_engine_rule_find(e, c->trace) != NULL) {
+        t->rule = c->trace;
+        return EXIT_CLEAN;
+    }
+    if ((r = pc_results_new()) == NULL)
+        return cli_finish(c, PC_ENOMEM);
+    for (int i = 0; i < argc && st == PC_OK; i++)
+        st = pc_audit(e, argv[i], aopt, c->diags, r);
+    for (size_t i = 0; st == PC_OK && i < pc_results_count(r); i++) {
+        const struct pc_finding *f = pc_results_get(r, i);
+
+        if (strcmp(f->fingerprint, c->trace) != 0)
+            continue;
+        /* Both live as long as the run: c->trace_rule owns them. */
+        c->trace_rule = strdup(f->rule);
+        c->trace_object = strdup(f->object);
+        if (c->trace_rule == NULL || c->trace_object == NULL)
+            st = PC_ENOMEM;
+        t->rule = c->trace_rule;
+        t->object = c->trace_object;
+        break;
+    }
+    pc_results_free(r);
+    if (st != PC_OK)
+        return cli_finish(c, st);
+    pc_diags_clear(c->diags);
+    if (t->rule == NULL)
+        return usage_error("--trace names no rule, and no finding of these "
+                           "manifests has that fingerprint",
+                           c->trace);
+    return EXIT_CLEAN;
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
     struct pc_audit_options aopt = { .source_root = c->source_root };
+    struct pc_trace trace = { NULL, NULL, stderr };
     struct job j = { 0 };
     pc_engine *e = NULL;
     pc_results *all = NULL;
@@ -342,6 +408,12 @@ cmd_check(struct cli *c, int argc, char **argv)
     c->run.never_fail = c->never_fail;
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
+    if (c->trace != NULL &&
+        (rc = cli_trace(c, e, &aopt, argc, argv, &trace)) != EXIT_CLEAN)
+        goto out;
+    if (c->trace != NULL)
+        aopt.trace = &trace;
+    rc = EXIT_FAIL;
     j.engine = e;
     j.opt = &aopt;
     j.manifests = argv;
@@ -994,6 +1066,95 @@ policy_lint(struct cli *c, int argc, char **argv)
     return rc;
 }
 
+/* c's paths (its --rules too) with another policy; the caller clears
+ * *out. */
+static pc_status
+policy_paths(const struct cli *c, const char *policy, struct pc_paths *out)
+{
+    const struct pc_paths *p = &c->paths;
+    char **dst[] = { &out->rules_dir,       &out->policy_schema,
+                     &out->rules_schema,    &out->classifiers_schema,
+                     &out->manifest_schema, &out->waivers_schema };
+    const char *src[] = { p->rules_dir,       p->policy_schema,
+                          p->rules_schema,    p->classifiers_schema,
+                          p->manifest_schema, p->waivers_schema };
+
+    memset(out, 0, sizeof *out);
+    if ((out->policy = strdup(policy)) == NULL)
+        return PC_ENOMEM;
+    for (size_t i = 0; i < sizeof dst / sizeof dst[0]; i++)
+        if (src[i] != NULL && (*dst[i] = strdup(src[i])) == NULL)
+            return PC_ENOMEM;
+    return pc_paths_resolve(out, c->diags);
+}
+
+static pc_status
+policy_diff_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    return pc_policy_diff_write(arg, format, out, d);
+}
+
+/* policy diff OLD NEW [--manifest M]...: exit 1 with --fail-on-looser
+ * when any change is looser. */
+static int
+policy_diff(struct cli *c, int argc, char **argv)
+{
+    struct pc_paths po, pn;
+    pc_engine *eo = NULL, *en = NULL;
+    pc_policy *old = NULL, *new = NULL;
+    pc_policy_diff *df = NULL;
+    struct pc_audit_options aopt = { c->source_root };
+    pc_status st;
+    int rc;
+
+    if (argc != 2)
+        return usage_error("policy diff needs OLD and NEW policies", NULL);
+    if ((rc = policy_formats(c, pc_policy_diff_format_known, NULL,
+                             "text, markdown, html, json")) != EXIT_CLEAN)
+        return rc;
+    memset(&po, 0, sizeof po);
+    memset(&pn, 0, sizeof pn);
+    if ((st = policy_paths(c, argv[0], &po)) != PC_OK ||
+        (st = policy_paths(c, argv[1], &pn)) != PC_OK)
+        goto out;
+    if (c->nmanifests > 0) {
+        /* The impact needs the rules with each policy; both load, to
+         * report every problem. */
+        st = pc_engine_load(&po, c->diags, &eo);
+        if (pc_engine_load(&pn, c->diags, &en) != PC_OK && st == PC_OK)
+            st = PC_EINVALID;
+        if (st != PC_OK)
+            goto out;
+        st =
+            pc_policy_diff_new(pc_engine_policy(eo), pc_engine_policy(en), &df);
+        if (st == PC_OK)
+            st = pc_policy_diff_impact(df, eo, en, c->manifests, c->nmanifests,
+                                       &aopt, c->diags);
+    } else {
+        st = pc_policy_load(po.policy, po.policy_schema, c->diags, &old);
+        if (pc_policy_load(pn.policy, pn.policy_schema, c->diags, &new) !=
+                PC_OK &&
+            st == PC_OK)
+            st = PC_EINVALID;
+        if (st == PC_OK)
+            st = pc_policy_diff_new(old, new, &df);
+    }
+    if (st == PC_OK)
+        st = policy_outputs(c, policy_diff_one, df);
+out:
+    rc = cli_finish(c, st);
+    if (rc == EXIT_CLEAN && c->fail_on_looser && pc_policy_diff_looser(df) > 0)
+        rc = EXIT_FINDINGS;
+    pc_policy_diff_free(df);
+    pc_policy_free(old);
+    pc_policy_free(new);
+    pc_engine_free(eo);
+    pc_engine_free(en);
+    pc_paths_clear(&po);
+    pc_paths_clear(&pn);
+    return rc;
+}
+
 static int
 cmd_policy(struct cli *c, int argc, char **argv)
 {
@@ -1003,6 +1164,8 @@ cmd_policy(struct cli *c, int argc, char **argv)
         return policy_render(c, argc - 1, argv + 1);
     if (strcmp(argv[0], "lint") == 0)
         return policy_lint(c, argc - 1, argv + 1);
+    if (strcmp(argv[0], "diff") == 0)
+        return policy_diff(c, argc - 1, argv + 1);
     return usage_error("unknown policy subcommand", argv[0]);
 }
 
@@ -1095,8 +1258,12 @@ main(int argc, char **argv)
         OPT_EXPIRES,
         OPT_APPLICATION,
         OPT_BASELINE,
+        OPT_MANIFEST,
+        OPT_FAIL_ON_LOOSER,
         OPT_COVERAGE,
         OPT_COVERAGE_THRESHOLD,
+        OPT_TRACE,
+        OPT_STYLESHEET,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -1117,9 +1284,13 @@ main(int argc, char **argv)
         { "expires", required_argument, NULL, OPT_EXPIRES },
         { "application", required_argument, NULL, OPT_APPLICATION },
         { "baseline", required_argument, NULL, OPT_BASELINE },
+        { "manifest", required_argument, NULL, OPT_MANIFEST },
+        { "fail-on-looser", no_argument, NULL, OPT_FAIL_ON_LOOSER },
         { "coverage", no_argument, NULL, OPT_COVERAGE },
+        { "trace", required_argument, NULL, OPT_TRACE },
         { "coverage-threshold", required_argument, NULL,
           OPT_COVERAGE_THRESHOLD },
+        { "stylesheet", required_argument, NULL, OPT_STYLESHEET },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -1146,6 +1317,10 @@ main(int argc, char **argv)
             break;
         case OPT_RULES:
             if (!set_path(&c.paths.rules_dir, optarg))
+                goto out;
+            break;
+        case OPT_STYLESHEET:
+            if (!set_path(&c.paths.stylesheet, optarg))
                 goto out;
             break;
         case 'f':
@@ -1215,8 +1390,21 @@ main(int argc, char **argv)
         case OPT_BASELINE:
             c.baseline = optarg;
             break;
+        case OPT_MANIFEST:
+            if (c.nmanifests == MAX_WAIVERS) {
+                rc = usage_error("too many --manifest files", optarg);
+                goto out;
+            }
+            c.manifests[c.nmanifests++] = optarg;
+            break;
+        case OPT_FAIL_ON_LOOSER:
+            c.fail_on_looser = true;
+            break;
         case OPT_COVERAGE:
             c.coverage = true;
+            break;
+        case OPT_TRACE:
+            c.trace = optarg;
             break;
         case OPT_COVERAGE_THRESHOLD:
             if (!pc_coverage_threshold_valid(optarg)) {
@@ -1287,6 +1475,10 @@ main(int argc, char **argv)
                          cmd->name);
         goto out;
     }
+    if (c.trace != NULL && cmd->run != cmd_check) {
+        rc = usage_error("--trace is an option of check, not of", cmd->name);
+        goto out;
+    }
     if ((c.diags = pc_diags_new()) == NULL) {
         fputs("privcheck: error: out of memory\n", stderr);
         goto out;
@@ -1296,6 +1488,8 @@ main(int argc, char **argv)
     else
         rc = cmd->run(&c, argc - optind - 1, argv + optind + 1);
 out:
+    free(c.trace_rule);
+    free(c.trace_object);
     pc_paths_clear(&c.paths);
     pc_diags_free(c.diags);
     esc_free();

@@ -123,6 +123,8 @@ struct pc_paths {
     char *policy_schema, *rules_schema, *classifiers_schema, *manifest_schema;
     char *waivers_schema;
     char *ruletests_schema; /* rule tests (privcheck rules test) */
+    /* The XSLT stylesheet that turns the XML report into the HTML one. */
+    char *stylesheet;
 };
 
 /* Fill in the defaults for every member left NULL: PRIVCHECK_DATADIR if
@@ -299,13 +301,41 @@ const char *pc_policy_render_formats(void);
  * data, data that may serve no purpose, sensitive data open to every
  * purpose, business sharing no recipient type may receive, a required
  * right without a deadline or its statute, a normative clause nothing
- * cites and no rule enforces, a setting a rule reads that the policy does
- * not declare), each at its file:line with its clauses. Written to out
+ * cites and no rule enforces), each at its file:line with its clauses.
+ * (A setting a rule reads that the policy does not declare fails the
+ * engine's load already.) Written to out
  * as "text" (compiler style) or "json"; *worst is the highest severity
  * found (PC_SEV_NOTE when none) and *nfindings their number. */
 pc_status pc_policy_lint(const pc_engine *e, const char *format, FILE *out,
                          pc_severity *worst, size_t *nfindings, pc_diags *d);
 bool pc_policy_lint_format_known(const char *format);
+
+/* What changed between two versions of a policy (policy diff). */
+typedef struct pc_policy_diff pc_policy_diff;
+
+/* Compare old and new (both borrowed; they must outlive *out): clauses
+ * added, removed and reworded, and every part of the model added, removed
+ * or changed, each stricter, looser or neutral for privacy. On PC_OK *out
+ * is the caller's (pc_policy_diff_free; NULL is a no-op). */
+pc_status pc_policy_diff_new(const pc_policy *old, const pc_policy *new,
+                             pc_policy_diff **out);
+void pc_policy_diff_free(pc_policy_diff *df);
+/* Audit each manifest under the engine of the old policy and of the new
+ * one (the same rules) and record the findings that appear or disappear,
+ * matched by fingerprint. Anything but PC_OK: a manifest could not be
+ * audited (d says why). */
+struct pc_audit_options;
+pc_status pc_policy_diff_impact(pc_policy_diff *df, const pc_engine *old,
+                                const pc_engine *new,
+                                const char *const *manifests, size_t n,
+                                const struct pc_audit_options *opt,
+                                pc_diags *d);
+/* The number of looser changes. */
+size_t pc_policy_diff_looser(const pc_policy_diff *df);
+/* Write the diff as "text", "markdown", "html" or "json". */
+pc_status pc_policy_diff_write(const pc_policy_diff *df, const char *format,
+                               FILE *out, pc_diags *d);
+bool pc_policy_diff_format_known(const char *format);
 
 /* ------------------------------------------------------------------ */
 /* Audits and their results. */
@@ -361,11 +391,24 @@ typedef struct pc_results pc_results;
 pc_results *pc_results_new(void);
 void pc_results_free(pc_results *r);
 
+/* An audit that also tells how one rule was evaluated (check --trace):
+ * for each element its checks range over (only the one whose finding
+ * would have the object path `object`, when that is not NULL), each
+ * condition tested, the values its operands took from the manifest and
+ * the policy, and whether it held. Written to out as it goes; an audit
+ * with a trace must run on one thread. */
+struct pc_trace {
+    const char *rule;
+    const char *object; /* NULL: every element */
+    FILE *out;
+};
+
 /* How an audit names what it read. */
 struct pc_audit_options {
     /* Manifests are named relative to this directory in fingerprints
      * (pc_finding.path); NULL: the working directory. */
     const char *source_root;
+    const struct pc_trace *trace; /* NULL: none */
 };
 
 /* Audit one manifest and add its findings to r. opt NULL means the

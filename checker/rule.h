@@ -9,6 +9,7 @@
 
 struct func;
 struct pattern;
+struct strbuf;
 struct map;
 
 enum expr_kind {
@@ -99,6 +100,7 @@ struct rule {
     struct check *checks;
     size_t nchecks;
     unsigned line;
+    size_t index;             /* in ruleset.rules, sorted by id */
     struct pc_rule_info info; /* what the public API shows */
 };
 
@@ -137,6 +139,8 @@ pc_status rulec_tpl(const char *src, struct pc_loc loc, const char *owner,
                     const struct schema_attrs *sa, const struct strv *vars,
                     pc_diags *d, struct tpl *out);
 void rulec_expr_free(struct expr *e);
+/* e as a rule would write it (literals quoted), appended to b. */
+pc_status rulec_expr_print(const struct expr *e, struct strbuf *b);
 void rulec_tpl_free(struct tpl *t);
 /* Does e (or any sub-expression) call an aggregate function? */
 bool rulec_expr_deferred(const struct expr *e);

@@ -204,12 +204,40 @@ check "HTML escapes markup from the policy by construction" 0 \
 run --policy "$tmp/markup.xml" --rules "$SRCDIR/tests/data/policy/rules" \
     policy render
 check "Markdown escapes markup from the policy" 0 \
-    has_out '^> We never sell it \\<script\\>alert(1)\\</script\\> & \\\*bold\\\* | pipe\.$'
+    has_out '^> We never sell it \\<script>alert(1)\\</script> & \\\*bold\\\* | pipe\.$'
 
 echo keep >"$tmp/kept.html"
 run policy render --format sarif --output "$tmp/kept.html"
 check "policy render refuses a report format, and writes nothing" 2 \
     sh -c 'grep -q "^keep$" "$1"' sh "$tmp/kept.html"
+
+# ------------------------------------------------------------ policy lint, diff
+# (their findings and changes are pinned by tests/golden/lint-* and
+# tests/golden/policy-diff-*)
+run --policy "$SRCDIR/tests/data/policy/lint/purpose-conflict.xml" \
+    --rules "$SRCDIR/tests/data/policy/rules" policy lint --format json
+check "policy lint --format json gives each finding its check, file:line and clauses" 1 \
+    sh -c 'jq -e "[.findings[] | select(.check == \"purpose-conflict\")] |
+        length == 2 and all(.line > 0 and (.clauses | length) > 0)" "$1" >/dev/null' \
+    sh "$tmp/out"
+
+run policy lint extra
+check "policy lint takes no argument" 2
+
+small_rules="$SRCDIR/tests/data/policy/rules"
+run --rules "$small_rules" policy diff "$small" \
+    "$SRCDIR/tests/data/policy/lint/sensitive-unrestricted.xml" \
+    --manifest "$SRCDIR/fixtures/compliant-practice-web.xml" --fail-on-looser
+check "policy diff audits the impact with the --rules given, and fails on a looser change" 1 \
+    sh -c 'grep -q "^looser   category secret changed: open to general purposes: no -> yes" "$1" &&
+        grep -q "^impact on 1 manifest: 0 findings appear, 0 disappear$" "$1"' \
+    sh "$tmp/out"
+
+run policy diff "$small"
+check "policy diff needs two policies" 2
+
+run policy diff "$small" "$small" --format sarif
+check "policy diff refuses a format it does not write" 2
 
 run policy frobnicate
 check "an unknown policy subcommand is a usage error" 2

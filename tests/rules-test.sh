@@ -1,8 +1,10 @@
 #!/bin/sh
-# rules-test.sh - `privcheck rules test`: both packs' rule tests pass with
-# one binary, failures say what was expected and what came, a test naming
-# a rule the catalog lacks fails the load, and --coverage-threshold is
-# compared exactly. Run by `make check`, which sets PRIVCHECK and SRCDIR.
+# rules-test.sh - tools for rule authors. `privcheck rules test`: both
+# packs' rule tests pass with one binary, failures say what was expected
+# and what came, a test naming a rule the catalog lacks fails the load,
+# and --coverage-threshold is compared exactly. `check --trace`: each
+# condition of a rule, the values it read, true or false. Run by `make
+# check`, which sets PRIVCHECK and SRCDIR.
 set -eu
 
 : "${PRIVCHECK:?set PRIVCHECK to the privcheck binary (run make check)}"
@@ -130,6 +132,44 @@ check "a test whose manifest cannot be read exits 2" 2 "no-such.xml"
 rm -r "$tmp/rules/tests"
 run --policy "$acme/policy.xml" --rules "$tmp/rules" rules test
 check "a pack without tests exits 2" 2 "cannot read the rule tests directory"
+
+# ------------------------------------------------------------ check --trace
+fx=$SRCDIR/fixtures
+run check --trace SEN-001 "$fx/violations/SEN-001.xml"
+check "--trace RULE: each condition, its operands' values, the outcome" 1 \
+    "violations/SEN-001.xml:15: SEN-001: check over <field>, flow[payout-setup]/field[ssn]" \
+    "    in 'sensitive.ssn' = [sensitive.ssn], field.element = [sensitive.ssn]: true" \
+    "      in flow.source = [payout-wizard], element-only-from('sensitive.ssn') = [billing-settings]: false" \
+    "  => a finding" "  => no finding"
+if ! grep -q "check over" "$tmp/out" && grep -q "SEN-001.xml:15: error: \[SEN-001\]" "$tmp/out"; then
+    ok "--trace keeps the report on standard output and the trace off it"
+else
+    nok "--trace keeps the report on standard output and the trace off it"
+fi
+fp=$("$PRIVCHECK" check --format json "$fx/violations/RGT-002.xml" |
+    jq -r '.findings[] | select(.id == "RGT-002") | .fingerprint' | head -n 1)
+run check --trace "$fp" "$fx/violations/RGT-002.xml"
+n=$(grep -c "check over" "$tmp/err" || :)
+check "--trace FINGERPRINT: that finding's element" 1 \
+    "RGT-002: check over <handler>, handler[deletion]" \
+    "  gt handler.response-days = [60], min(right-deadline(audience.jurisdictions, handler.right)) = [45]: true"
+if [ "$n" -eq 1 ]; then
+    ok "--trace FINGERPRINT traces that element alone"
+else
+    nok "--trace FINGERPRINT traced $n elements, want 1"
+fi
+run check --trace 0123456789abcdef "$fx/violations/RGT-002.xml"
+check "--trace with no such rule or fingerprint exits 2" 2 \
+    "no finding of these manifests has that fingerprint: 0123456789abcdef"
+run check --source-root "$SRCDIR" --today 2026-06-01 \
+    --waivers "$fx/violations/WVR-001.xml" --trace WVR-001 "$fx/violations/SEN-001.xml"
+check "--trace a rule over waivers" 1 \
+    "WVR-001.xml:9: WVR-001: check over <waiver>, waiver[SEN-001]" \
+    "  eq waiver.expired = [true], 'true' = [true]: true"
+run --policy "$acme/policy.xml" --rules "$acme/rules" check --trace ACM-001 "$acme/violating.xml"
+check "--trace on another pack" 1 \
+    "    exists element-only-from(field.element) = [wristband]: true" \
+    "      in flow.source = [web-form], element-only-from(field.element) = [wristband]: false"
 
 echo "rules-test.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
