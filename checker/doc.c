@@ -334,8 +334,10 @@ md_escaped(struct md *m, const char *s)
             fwrite(s, 1, (size_t)(p - s), out);
             fputc('\\', out);
             s = p;
-        } else if (*s == '-' || *s == '+' || *s == '#') {
+        } else if (*s == '-' || *s == '+' || *s == '#' || *s == '>') {
+            /* A list, a heading, a quote. */
             fputc('\\', out);
+            fputc(*s++, out);
         }
     }
     m->line_start = false;
@@ -347,8 +349,7 @@ md_escaped(struct md *m, const char *s)
         case '_':
         case '[':
         case ']':
-        case '<':
-        case '>':
+        case '<': /* with '<' escaped, a '>' can end no tag or link */
         case '~':
             fputc('\\', out);
             fputc(*s, out);

@@ -31,7 +31,8 @@ struct pc_engine {
     struct classify_set *classifiers;
     struct ruleset *rules;
     char *manifest_schema, *waivers_schema;
-    char sha256[65]; /* over the classifiers and the rules files */
+    char *stylesheet; /* the HTML report's; NULL: none */
+    char sha256[65];  /* over the classifiers and the rules files */
 };
 
 const struct ruleset *
@@ -51,6 +52,7 @@ pc_engine_free(pc_engine *e)
     pc_policy_free(e->policy);
     free(e->manifest_schema);
     free(e->waivers_schema);
+    free(e->stylesheet);
     free(e);
 }
 
@@ -64,7 +66,9 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
     if (e == NULL)
         return PC_ENOMEM;
     xml_init();
-    if ((e->manifest_schema = strdup(paths->manifest_schema)) == NULL) {
+    if ((e->manifest_schema = strdup(paths->manifest_schema)) == NULL ||
+        (paths->stylesheet != NULL &&
+         (e->stylesheet = strdup(paths->stylesheet)) == NULL)) {
         st = PC_ENOMEM;
         goto out;
     }
@@ -269,6 +273,8 @@ pc_report_write(const char *format, const pc_engine *e, const pc_results *r,
         .rules_sha256 = e->sha256,
         .rules = rules,
         .nrules = e->rules->nrules,
+        .policy = e->policy,
+        .stylesheet = e->stylesheet,
     };
 
     if (rules == NULL)

@@ -108,6 +108,8 @@ struct mstate {
         struct map *m; /* its items hashed, when it is long */
     } consts[64];
     size_t nconsts;
+    /* Per rule (ruleset order): did it judge anything here? */
+    bool *exercised;
 };
 
 struct evalctx {
@@ -148,6 +150,11 @@ void member_free(struct member *mb);
 bool eval_subject_in_scope(const struct evalctx *c, const char *subject);
 /* Attribute name of o as a value (empty if absent). */
 struct val eval_attr(const struct obj *o, const char *name);
+
+struct strbuf;
+/* The object path of o, "flow[signup]/field[email]", appended to b: what
+ * findings name it by. */
+pc_status eval_objpath(const struct obj *o, struct strbuf *b);
 
 /* Values in the arena. val_alloc makes room for n items (out->n = 0). */
 pc_status val_alloc(struct evalctx *c, size_t n, struct val *out);

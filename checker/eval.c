@@ -12,6 +12,7 @@
 
 #include "classify.h"
 #include "diag.h"
+#include "disclose.h"
 #include "manifest.h"
 #include "map.h"
 #include "pattern.h"
@@ -416,6 +417,7 @@ mstate_free(struct mstate *ms)
     strv_free(&ms->sibkeys);
     map_free(ms->unit_keys);
     strv_free(&ms->unit_keystore);
+    free(ms->exercised);
     arena_free(&ms->arena);
 }
 
@@ -1049,7 +1051,7 @@ eval_path_put(struct strbuf *b, const char *s)
 
 /* kind[key]/kind[key]... from below the root down to o. The second
  * sibling of one kind with the same key (or with none) is key#2 (#2). */
-static pc_status
+pc_status
 eval_objpath(const struct obj *o, struct strbuf *b)
 {
     pc_status st;
@@ -1317,6 +1319,7 @@ eval_object(struct mstate *ms, const struct obj *o, enum eval_pass pass)
             continue;
         if (c.subjects != NULL && !eval_judges(&c))
             continue; /* another subject's data: not this rule's business */
+        ms->exercised[k->rule->index] = true;
         st = eval_bind(&c, k, 0);
         if (st == PC_ELIMIT && ms->arena.over)
             diag_fail(ms->d, st, diag_loc(ms->d, ms->path, o->line, 0),
@@ -1428,6 +1431,7 @@ eval_unit_done(struct mstate *ms)
     }
     if ((st = agg_note_values(ms, u)) != PC_OK ||
         (st = agg_note_flow(ms, u)) != PC_OK ||
+        (st = disclose_flow(ms, u)) != PC_OK ||
         (st = eval_unit(ms, u, PASS_IMMEDIATE)) != PC_OK)
         return st;
     ms->unit = NULL;
@@ -1611,7 +1615,8 @@ eval_document(const struct eval_engine *e, const char *path, const char *ident,
         (ms.kinds = map_new()) == NULL || (ms.ids = map_new()) == NULL ||
         (ms.stores = map_new()) == NULL || (ms.wanted = map_new()) == NULL ||
         (ms.siblings = map_new()) == NULL ||
-        (ms.unit_keys = map_new()) == NULL) {
+        (ms.unit_keys = map_new()) == NULL ||
+        (ms.exercised = calloc(e->rules->nrules + 1, 1)) == NULL) {
         st = PC_ENOMEM;
         goto out;
     }
@@ -1640,7 +1645,11 @@ eval_document(const struct eval_engine *e, const char *path, const char *ident,
         st = eval_object(&ms, ms.all.v[i], PASS_ALL);
     for (size_t i = 0; i < ms.retained.n && st == PC_OK; i++)
         st = eval_unit(&ms, ms.retained.v[i], PASS_DEFERRED);
-    if (st != PC_OK || !record)
+    /* Clause coverage: which rules had something to judge. */
+    for (size_t i = 0; i < e->rules->nrules && st == PC_OK; i++)
+        if (ms.exercised[i])
+            st = disclose_note(r, "rule", e->rules->rules[i]->id);
+    if (st != PC_OK || !record || (st = disclose_document(&ms)) != PC_OK)
         goto out;
     struct pc_manifest_info info = {
         .file = path,

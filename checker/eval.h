@@ -41,10 +41,6 @@ struct func {
     const char *args, *result;
 };
 
-/* The item of cands closest to s when one is close enough to be a typo
- * of it (an edit distance, ignoring ASCII case, of at most a quarter of
- * its length and at least 1); NULL otherwise. Borrowed from cands. */
-const char *eval_nearest(const char *s, const char *const *cands, size_t n);
 /* The kind of policy id fn's argument i names (from fn->args), or NULL. */
 const char *func_arg_kind(const struct func *fn, size_t i);
 /* ISO 8601 duration ("P1Y2M3DT4H") in seconds, years of 365 days and

@@ -9,6 +9,7 @@
 
 #include "classify.h"
 #include "map.h"
+#include "nearest.h"
 #include "policy.h"
 
 #include <math.h>
@@ -16,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define NEAREST_MAX 128 /* longest id nearest() compares */
 
 #define POLICY(c) ((c)->ms->e->policy)
 
@@ -982,60 +981,6 @@ fn_attr_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
     return func_attr_of(c, &a[0], a[1].v[0], &a[2], &a[3], out);
 }
 
-/* Edit distance of two short strings, ignoring ASCII case; past `cap`
- * the answer is only "more than cap". */
-static size_t
-func_distance(const char *x, const char *y, size_t cap)
-{
-    size_t nx = strlen(x), ny = strlen(y), row[NEAREST_MAX + 1];
-
-    if (nx > NEAREST_MAX || ny > NEAREST_MAX)
-        return cap + 1;
-    if ((nx > ny ? nx - ny : ny - nx) > cap)
-        return cap + 1;
-    for (size_t j = 0; j <= ny; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= nx; i++) {
-        size_t diag = row[0];
-
-        row[0] = i;
-        for (size_t j = 1; j <= ny; j++) {
-            size_t up = row[j];
-            int cx = x[i - 1], cy = y[j - 1];
-
-            if (cx >= 'A' && cx <= 'Z')
-                cx += 'a' - 'A';
-            if (cy >= 'A' && cy <= 'Z')
-                cy += 'a' - 'A';
-            row[j] = diag + (cx != cy);
-            if (row[j - 1] + 1 < row[j])
-                row[j] = row[j - 1] + 1;
-            if (up + 1 < row[j])
-                row[j] = up + 1;
-            diag = up;
-        }
-    }
-    return row[ny];
-}
-
-const char *
-eval_nearest(const char *s, const char *const *cands, size_t n)
-{
-    const char *best = NULL;
-    size_t len = strlen(s);
-    size_t cap = len / 4 > 0 ? len / 4 : 1, bestd = cap + 1;
-
-    for (size_t j = 0; j < n && bestd > 0; j++) {
-        size_t d = func_distance(s, cands[j], cap);
-
-        if (d < bestd) {
-            bestd = d;
-            best = cands[j];
-        }
-    }
-    return best;
-}
-
 /* nearest(a, b): for each item of a that is not in b, the item of b that
  * is closest to it, when one is close enough to be a likely typo. */
 static pc_status
@@ -1048,11 +993,9 @@ fn_nearest(struct evalctx *c, const struct val *a, size_t n, struct val *out)
         return st;
     struct uniq u = { out, NULL, PC_OK };
     for (size_t i = 0; i < a[0].n; i++) {
-        const char *best;
+        const char *best = nearest_pick(a[0].v[i], a[1].v, a[1].n);
 
-        if (val_has(&a[1], a[0].v[i]))
-            continue;
-        if ((best = eval_nearest(a[0].v[i], a[1].v, a[1].n)) != NULL)
+        if (best != NULL)
             uniq_add(&u, best);
     }
     return uniq_done(&u);

@@ -46,6 +46,12 @@ static const char usage_text[] =
     "  policy lint            contradictions and gaps in the policy and its\n"
     "                         rules, at file:line (--format text or json;\n"
     "                         exit 1 on findings at or above --fail-on)\n"
+    "  policy diff OLD NEW    what changed between two policy versions, each\n"
+    "                         change stricter or looser for privacy\n"
+    "                         (--format text, markdown, html or json;\n"
+    "                         --manifest M: findings that appear or\n"
+    "                         disappear; --fail-on-looser: exit 1 on any\n"
+    "                         looser change)\n"
     "\n"
     "Options:\n"
     "  --policy FILE          the policy (default: the installed one)\n"
@@ -76,6 +82,8 @@ static const char usage_text[] =
     "                         check: how the rule (or the rule of that\n"
     "                         finding) was evaluated, condition by condition,\n"
     "                         on standard error\n"
+    "  --stylesheet FILE      check: the XSLT stylesheet of the html report\n"
+    "                         (default: the installed report-html.xsl)\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
     "                         fingerprints and SARIF (default: the\n"
     "                         working directory)\n"
@@ -116,6 +124,11 @@ struct cli {
     const char *threshold;           /* rules test --coverage-threshold */
     const char *trace;               /* check --trace RULE|FINGERPRINT */
     char *trace_rule, *trace_object; /* the fingerprint's finding */
+
+    /* policy diff: --manifest files, --fail-on-looser */
+    const char *manifests[MAX_WAIVERS];
+    size_t nmanifests;
+    bool fail_on_looser;
 };
 
 /* s escaped for printing (pc_put_escaped), in one of a few rotating
@@ -693,6 +706,7 @@ context_why(const struct pc_classify_step *st, char *buf, size_t size)
 
 struct explain_state {
     bool by_context;        /* a context-conditioned pattern matched */
+    bool by_prefix;         /* the context made the first word a prefix */
     size_t tried;           /* classifiers tried */
     const char *skipped_in; /* classifier whose <name> was just skipped */
     char context[2100];     /* normalised (a copy: steps' strings go) */
@@ -763,6 +777,13 @@ explain_step(void *arg, const struct pc_classify_step *st)
     case PC_CLASSIFY_NONE:
         printf("    no classifier recognises the name\n");
         break;
+    case PC_CLASSIFY_PREFIX:
+        x->by_prefix = true;
+        printf("  its first word abbreviates the context (a column prefix);"
+               "\n  the rest of the name: %s\n  classifiers, in file "
+               "order:\n",
+               esc(st->name));
+        break;
     }
 }
 
@@ -815,10 +836,12 @@ cmd_classify(struct cli *c, int argc, char **argv)
             break;
         printf("  context used: %s; %s\n",
                x.context[0] ? esc(x.context) : "none",
-               x.by_context ? "it decided the answer (a pattern that matched "
-                              "the name has a context condition)"
-                            : "it did not matter (the answer is the same in "
-                              "every context)");
+               x.by_context  ? "it decided the answer (a pattern that matched "
+                               "the name has a context condition)"
+               : x.by_prefix ? "it decided the answer (the name's first "
+                               "word abbreviates it)"
+                             : "it did not matter (the answer is the same in "
+                               "every context)");
         printf("  classifiers tried: %zu\n", x.tried);
         if (cl.element == NULL)
             printf("  element: none (a field named so needs a category)\n");
@@ -940,6 +963,9 @@ policy_outputs(struct cli *c, policy_writer write, void *arg)
                                  &out)) != PC_OK)
             break;
         st = write(arg, c->reports[i].format, out, c->diags);
+        if (st == PC_EIO && a[i] == NULL)
+            fputs("privcheck: error: cannot write to standard output\n",
+                  stderr);
         if (st == PC_OK && a[i] != NULL)
             st = pc_atomic_close(a[i], c->diags);
     }
@@ -1043,6 +1069,95 @@ policy_lint(struct cli *c, int argc, char **argv)
     return rc;
 }
 
+/* c's paths (its --rules too) with another policy; the caller clears
+ * *out. */
+static pc_status
+policy_paths(const struct cli *c, const char *policy, struct pc_paths *out)
+{
+    const struct pc_paths *p = &c->paths;
+    char **dst[] = { &out->rules_dir,       &out->policy_schema,
+                     &out->rules_schema,    &out->classifiers_schema,
+                     &out->manifest_schema, &out->waivers_schema };
+    const char *src[] = { p->rules_dir,       p->policy_schema,
+                          p->rules_schema,    p->classifiers_schema,
+                          p->manifest_schema, p->waivers_schema };
+
+    memset(out, 0, sizeof *out);
+    if ((out->policy = strdup(policy)) == NULL)
+        return PC_ENOMEM;
+    for (size_t i = 0; i < sizeof dst / sizeof dst[0]; i++)
+        if (src[i] != NULL && (*dst[i] = strdup(src[i])) == NULL)
+            return PC_ENOMEM;
+    return pc_paths_resolve(out, c->diags);
+}
+
+static pc_status
+policy_diff_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    return pc_policy_diff_write(arg, format, out, d);
+}
+
+/* policy diff OLD NEW [--manifest M]...: exit 1 with --fail-on-looser
+ * when any change is looser. */
+static int
+policy_diff(struct cli *c, int argc, char **argv)
+{
+    struct pc_paths po, pn;
+    pc_engine *eo = NULL, *en = NULL;
+    pc_policy *old = NULL, *new = NULL;
+    pc_policy_diff *df = NULL;
+    struct pc_audit_options aopt = { .source_root = c->source_root };
+    pc_status st;
+    int rc;
+
+    if (argc != 2)
+        return usage_error("policy diff needs OLD and NEW policies", NULL);
+    if ((rc = policy_formats(c, pc_policy_diff_format_known, NULL,
+                             "text, markdown, html, json")) != EXIT_CLEAN)
+        return rc;
+    memset(&po, 0, sizeof po);
+    memset(&pn, 0, sizeof pn);
+    if ((st = policy_paths(c, argv[0], &po)) != PC_OK ||
+        (st = policy_paths(c, argv[1], &pn)) != PC_OK)
+        goto out;
+    if (c->nmanifests > 0) {
+        /* The impact needs the rules with each policy; both load, to
+         * report every problem. */
+        st = pc_engine_load(&po, c->diags, &eo);
+        if (pc_engine_load(&pn, c->diags, &en) != PC_OK && st == PC_OK)
+            st = PC_EINVALID;
+        if (st != PC_OK)
+            goto out;
+        st =
+            pc_policy_diff_new(pc_engine_policy(eo), pc_engine_policy(en), &df);
+        if (st == PC_OK)
+            st = pc_policy_diff_impact(df, eo, en, c->manifests, c->nmanifests,
+                                       &aopt, c->diags);
+    } else {
+        st = pc_policy_load(po.policy, po.policy_schema, c->diags, &old);
+        if (pc_policy_load(pn.policy, pn.policy_schema, c->diags, &new) !=
+                PC_OK &&
+            st == PC_OK)
+            st = PC_EINVALID;
+        if (st == PC_OK)
+            st = pc_policy_diff_new(old, new, &df);
+    }
+    if (st == PC_OK)
+        st = policy_outputs(c, policy_diff_one, df);
+out:
+    rc = cli_finish(c, st);
+    if (rc == EXIT_CLEAN && c->fail_on_looser && pc_policy_diff_looser(df) > 0)
+        rc = EXIT_FINDINGS;
+    pc_policy_diff_free(df);
+    pc_policy_free(old);
+    pc_policy_free(new);
+    pc_engine_free(eo);
+    pc_engine_free(en);
+    pc_paths_clear(&po);
+    pc_paths_clear(&pn);
+    return rc;
+}
+
 static int
 cmd_policy(struct cli *c, int argc, char **argv)
 {
@@ -1052,6 +1167,8 @@ cmd_policy(struct cli *c, int argc, char **argv)
         return policy_render(c, argc - 1, argv + 1);
     if (strcmp(argv[0], "lint") == 0)
         return policy_lint(c, argc - 1, argv + 1);
+    if (strcmp(argv[0], "diff") == 0)
+        return policy_diff(c, argc - 1, argv + 1);
     return usage_error("unknown policy subcommand", argv[0]);
 }
 
@@ -1144,9 +1261,12 @@ main(int argc, char **argv)
         OPT_EXPIRES,
         OPT_APPLICATION,
         OPT_BASELINE,
+        OPT_MANIFEST,
+        OPT_FAIL_ON_LOOSER,
         OPT_COVERAGE,
         OPT_COVERAGE_THRESHOLD,
         OPT_TRACE,
+        OPT_STYLESHEET,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -1167,10 +1287,13 @@ main(int argc, char **argv)
         { "expires", required_argument, NULL, OPT_EXPIRES },
         { "application", required_argument, NULL, OPT_APPLICATION },
         { "baseline", required_argument, NULL, OPT_BASELINE },
+        { "manifest", required_argument, NULL, OPT_MANIFEST },
+        { "fail-on-looser", no_argument, NULL, OPT_FAIL_ON_LOOSER },
         { "coverage", no_argument, NULL, OPT_COVERAGE },
         { "trace", required_argument, NULL, OPT_TRACE },
         { "coverage-threshold", required_argument, NULL,
           OPT_COVERAGE_THRESHOLD },
+        { "stylesheet", required_argument, NULL, OPT_STYLESHEET },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -1197,6 +1320,10 @@ main(int argc, char **argv)
             break;
         case OPT_RULES:
             if (!set_path(&c.paths.rules_dir, optarg))
+                goto out;
+            break;
+        case OPT_STYLESHEET:
+            if (!set_path(&c.paths.stylesheet, optarg))
                 goto out;
             break;
         case 'f':
@@ -1265,6 +1392,16 @@ main(int argc, char **argv)
             break;
         case OPT_BASELINE:
             c.baseline = optarg;
+            break;
+        case OPT_MANIFEST:
+            if (c.nmanifests == MAX_WAIVERS) {
+                rc = usage_error("too many --manifest files", optarg);
+                goto out;
+            }
+            c.manifests[c.nmanifests++] = optarg;
+            break;
+        case OPT_FAIL_ON_LOOSER:
+            c.fail_on_looser = true;
             break;
         case OPT_COVERAGE:
             c.coverage = true;

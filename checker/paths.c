@@ -190,7 +190,9 @@ pc_paths_resolve(struct pc_paths *p, pc_diags *d)
         (st = paths_default(&p->manifest_schema, root, schemas,
                             "manifest.rng")) != PC_OK ||
         (st = paths_default(&p->waivers_schema, root, schemas,
-                            "waivers.rng")) != PC_OK)
+                            "waivers.rng")) != PC_OK ||
+        (st = paths_default(&p->stylesheet, root, schemas,
+                            "report-html.xsl")) != PC_OK)
         return st;
     if (p->policy == NULL) {
         if ((dir = paths_join(root, "policy")) == NULL)
@@ -212,6 +214,7 @@ pc_paths_clear(struct pc_paths *p)
     free(p->manifest_schema);
     free(p->waivers_schema);
     free(p->ruletests_schema);
+    free(p->stylesheet);
     memset(p, 0, sizeof *p);
 }
 

@@ -292,64 +292,6 @@ lint_clauses(struct lint *l, const struct render_index *x)
     }
 }
 
-/* Every setting('ID') a rule reads, with the rule that reads it. */
-static void
-lint_expr_settings(struct lint *l, const struct rule *r, const struct check *k,
-                   const struct expr *e)
-{
-    if (e == NULL)
-        return;
-    if (e->kind == EXPR_CALL && e->fn != NULL &&
-        strcmp(e->fn->name, "setting") == 0 && e->nargs == 1 &&
-        e->args[0]->kind == EXPR_LIT && e->args[0]->items.n == 1 &&
-        policy_setting(l->p, e->args[0]->items.v[0]) == NULL) {
-        struct lint_finding *f = lint_add(
-            l, "setting-undeclared", PC_SEV_ERROR, r->file, k->line,
-            &r->clause_ids,
-            "rule %s reads setting '%s', which the policy does not declare: "
-            "it has no default, and the rule's condition never holds",
-            r->id, e->args[0]->items.v[0]);
-
-        (void)f;
-    }
-    for (size_t i = 0; i < e->nargs; i++)
-        lint_expr_settings(l, r, k, e->args[i]);
-}
-
-static void
-lint_cond_settings(struct lint *l, const struct rule *r, const struct check *k,
-                   const struct cond *c)
-{
-    if (c == NULL)
-        return;
-    lint_expr_settings(l, r, k, c->a);
-    lint_expr_settings(l, r, k, c->b);
-    for (size_t i = 0; i < c->nkids; i++)
-        lint_cond_settings(l, r, k, c->kids[i]);
-}
-
-static void
-lint_settings(struct lint *l, const struct ruleset *rs)
-{
-    for (size_t i = 0; i < rs->nrules; i++) {
-        const struct rule *r = rs->rules[i];
-
-        for (size_t k = 0; k < r->nchecks; k++) {
-            const struct check *ck = &r->checks[k];
-            size_t before = l->n;
-
-            for (size_t m = 0; m < ck->neach; m++)
-                lint_expr_settings(l, r, ck, ck->each[m].in);
-            lint_cond_settings(l, r, ck, ck->when);
-            /* The message alone reading it is the same gap; once per
-             * check is enough. */
-            if (l->n == before)
-                for (size_t m = 0; m < ck->message.nparts; m++)
-                    lint_expr_settings(l, r, ck, ck->message.parts[m].expr);
-        }
-    }
-}
-
 /* ------------------------------------------------------------------ */
 
 static int
@@ -483,7 +425,6 @@ pc_policy_lint(const pc_engine *e, const char *format, FILE *out,
         lint_sharing(&l);
         lint_deadlines(&l);
         lint_clauses(&l, &x);
-        lint_settings(&l, rs);
         st = l.st;
     }
     if (st == PC_OK) {

@@ -123,6 +123,8 @@ struct pc_paths {
     char *policy_schema, *rules_schema, *classifiers_schema, *manifest_schema;
     char *waivers_schema;
     char *ruletests_schema; /* rule tests (privcheck rules test) */
+    /* The XSLT stylesheet that turns the XML report into the HTML one. */
+    char *stylesheet;
 };
 
 /* Fill in the defaults for every member left NULL: PRIVCHECK_DATADIR if
@@ -231,8 +233,12 @@ pc_status pc_classify_name(const pc_engine *e, const char *name,
 /* What pc_classify_explain reports, in this order: PC_CLASSIFY_START;
  * for each classifier tried, the patterns that decided something and
  * then one of NO_NAME, VETOED (and the next classifier is tried) or
- * CHOSEN (and no later classifier is tried); PC_CLASSIFY_NONE last when
- * no classifier was chosen. */
+ * CHOSEN (and no later classifier is tried); when none was chosen, none
+ * vetoed, and the name's first word abbreviates the context (a column
+ * prefix, as the classifiers file's column-prefix-max allows),
+ * PC_CLASSIFY_PREFIX with
+ * the rest of the name, and the classifiers again for it;
+ * PC_CLASSIFY_NONE last when no classifier was chosen. */
 typedef enum {
     PC_CLASSIFY_START,        /* before the first classifier */
     PC_CLASSIFY_NO_NAME,      /* no <name> pattern counted */
@@ -242,6 +248,7 @@ typedef enum {
     PC_CLASSIFY_VETOED,       /* <not> pattern `index` vetoed */
     PC_CLASSIFY_CHOSEN,       /* this classifier names the field */
     PC_CLASSIFY_NONE,         /* no classifier recognised the name */
+    PC_CLASSIFY_PREFIX,       /* name: what is left without the column prefix */
 } pc_classify_event;
 
 /* How a pattern's context condition turned out. */
@@ -294,13 +301,41 @@ const char *pc_policy_render_formats(void);
  * data, data that may serve no purpose, sensitive data open to every
  * purpose, business sharing no recipient type may receive, a required
  * right without a deadline or its statute, a normative clause nothing
- * cites and no rule enforces, a setting a rule reads that the policy does
- * not declare), each at its file:line with its clauses. Written to out
+ * cites and no rule enforces), each at its file:line with its clauses.
+ * (A setting a rule reads that the policy does not declare fails the
+ * engine's load already.) Written to out
  * as "text" (compiler style) or "json"; *worst is the highest severity
  * found (PC_SEV_NOTE when none) and *nfindings their number. */
 pc_status pc_policy_lint(const pc_engine *e, const char *format, FILE *out,
                          pc_severity *worst, size_t *nfindings, pc_diags *d);
 bool pc_policy_lint_format_known(const char *format);
+
+/* What changed between two versions of a policy (policy diff). */
+typedef struct pc_policy_diff pc_policy_diff;
+
+/* Compare old and new (both borrowed; they must outlive *out): clauses
+ * added, removed and reworded, and every part of the model added, removed
+ * or changed, each stricter, looser or neutral for privacy. On PC_OK *out
+ * is the caller's (pc_policy_diff_free; NULL is a no-op). */
+pc_status pc_policy_diff_new(const pc_policy *old, const pc_policy *new,
+                             pc_policy_diff **out);
+void pc_policy_diff_free(pc_policy_diff *df);
+/* Audit each manifest under the engine of the old policy and of the new
+ * one (the same rules) and record the findings that appear or disappear,
+ * matched by fingerprint. Anything but PC_OK: a manifest could not be
+ * audited (d says why). */
+struct pc_audit_options;
+pc_status pc_policy_diff_impact(pc_policy_diff *df, const pc_engine *old,
+                                const pc_engine *new,
+                                const char *const *manifests, size_t n,
+                                const struct pc_audit_options *opt,
+                                pc_diags *d);
+/* The number of looser changes. */
+size_t pc_policy_diff_looser(const pc_policy_diff *df);
+/* Write the diff as "text", "markdown", "html" or "json". */
+pc_status pc_policy_diff_write(const pc_policy_diff *df, const char *format,
+                               FILE *out, pc_diags *d);
+bool pc_policy_diff_format_known(const char *format);
 
 /* ------------------------------------------------------------------ */
 /* Audits and their results. */

@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "manifest.h"
 #include "eval.h"
+#include "nearest.h"
 #include "map.h"
 #include "pattern.h"
 #include "policy.h"
@@ -294,7 +295,7 @@ rule_literal_check(struct rload *L, const xmlNode *n, const struct expr *e,
             (want.words != NULL && strv_has(want.words, item)) ||
             eval_number(item, &x))
             continue;
-        best = eval_nearest(item, (const char *const *)vocab.v, vocab.n);
+        best = nearest_pick(item, (const char *const *)vocab.v, vocab.n);
         if (best != NULL)
             st = rload_fail(L, n,
                             "'%s' is not a %s id of the policy; did you mean "
@@ -930,6 +931,8 @@ rules_index(struct ruleset *rs)
     qsort(rs->rules, rs->nrules, sizeof *rs->rules, rules_cmp);
     for (size_t i = 0; i < rs->nrules; i++) {
         const struct rule *r = rs->rules[i];
+
+        rs->rules[i]->index = i;
 
         for (size_t j = 0; j < r->nchecks; j++) {
             const struct check *k = &r->checks[j];

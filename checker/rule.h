@@ -100,6 +100,7 @@ struct rule {
     struct check *checks;
     size_t nchecks;
     unsigned line;
+    size_t index;             /* in ruleset.rules, sorted by id */
     struct pc_rule_info info; /* what the public API shows */
 };
 

@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "eval.h"
+#include "nearest.h"
 #include "policy.h"
 #include "strbuf.h"
 #include "strv.h"
@@ -76,7 +77,7 @@ rt_known_rule(struct rt_run *R, xmlDoc *doc, const xmlNode *n, const char *id)
         return PC_ENOMEM;
     for (size_t i = 0; i < R->nrules; i++)
         ids[i] = R->rules[i].info->id;
-    best = eval_nearest(id, ids, R->nrules);
+    best = nearest_pick(id, ids, R->nrules);
     free(ids);
     if (best != NULL)
         return diag_fail(R->d, PC_EINVALID, xml_loc(R->d, doc, n),

@@ -7,10 +7,13 @@
 
 #include "classify.h"
 #include "diag.h"
+#include "nearest.h"
 #include "rule.h"
+#include "schema-check.h"
 #include "strbuf.h"
 #include "xml.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -135,23 +138,53 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
         { NS_PREFIX "ruletests:1", "rule tests",
           offsetof(struct pc_paths, ruletests_schema), validate_ruletests },
     };
-    char *ns = NULL;
+    const char *nss[sizeof kinds / sizeof kinds[0]];
+    char *ns = NULL, *root = NULL;
+    size_t k = SIZE_MAX;
     pc_status st;
 
-    if ((st = xml_root_ns(path, d, &ns)) != PC_OK)
+    if ((st = xml_root(path, d, &root, &ns)) != PC_OK)
         return st;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        const char *schema;
+        nss[i] = kinds[i].ns;
+        if (strcmp(ns, kinds[i].ns) == 0)
+            k = i;
+    }
+    /* A namespace one typo away, or none on the root a schema starts
+     * with: the file is meant to be that kind, and its schema says
+     * what is wrong, in the words a check would use. */
+    if (k == SIZE_MAX) {
+        const char *near = nearest_pick(ns, nss, sizeof nss / sizeof nss[0]);
 
-        if (strcmp(ns, kinds[i].ns) != 0)
-            continue;
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+            const char *schema =
+                *(char *const *)((const char *)paths + kinds[i].schema);
+            char *want = NULL, *want_ns = NULL;
+
+            if (near != NULL && strcmp(near, kinds[i].ns) == 0)
+                k = i;
+            else if (ns[0] == '\0' && schema != NULL &&
+                     access(schema, R_OK) == 0 &&
+                     schema_check_root(schema, d, &want, &want_ns) == PC_OK &&
+                     strcmp(want, root) == 0)
+                k = i;
+            free(want);
+            free(want_ns);
+            if (k != SIZE_MAX)
+                break;
+        }
+    }
+    free(root);
+    if (k != SIZE_MAX) {
+        const char *schema =
+            *(char *const *)((const char *)paths + kinds[k].schema);
+
         free(ns);
-        schema = *(char *const *)((const char *)paths + kinds[i].schema);
         if (schema == NULL || access(schema, R_OK) != 0)
             return diag_fail(d, PC_EIO, diag_loc(d, path, 0, 0),
-                             "%s schema not available (%s)", kinds[i].what,
+                             "%s schema not available (%s)", kinds[k].what,
                              schema != NULL ? schema : "no path");
-        return kinds[i].check(paths, path, d);
+        return kinds[k].check(paths, path, d);
     }
     st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
                    "not a privcheck file: root namespace is \"%s\"; expected "

@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include "diag.h"
+#include "disclose.h"
 #include "policy.h"
+#include "results.h"
 #include "sha256.h"
 #include "xml.h"
 
@@ -237,11 +239,10 @@ START_TEST(test_real_derivation_invariants)
 }
 END_TEST
 
-/* The clauses of the policy p that its text (at txt_path) does not quote
- * verbatim, each reported with its line (runs of white space compare as
- * one space). */
+/* How many clauses of p do not quote the text at txt_path verbatim (runs
+ * of white space compare as one space); each is named on stderr. */
 static unsigned
-fidelity_missing(const pc_policy *p, const char *txt_path)
+fidelity_misses(const pc_policy *p, const char *txt_path)
 {
     char *raw = tu_read(txt_path, NULL);
     char *text = tu_collapse(raw);
@@ -263,6 +264,24 @@ fidelity_missing(const pc_policy *p, const char *txt_path)
     return missing;
 }
 
+/* The edited version policy diff is tested with quotes its own edited
+ * text, as the published policy quotes the published one. */
+START_TEST(test_v2_fidelity)
+{
+    char *path = tu_path("SRCDIR", "fixtures/policy-v2/serenepractice.xml");
+    char *txt = tu_path("SRCDIR",
+                        "fixtures/policy-v2/serenepractice-privacy-policy.txt");
+    pc_policy *p = load_ok(path);
+    unsigned missing = fidelity_misses(p, txt);
+
+    ck_assert_msg(missing == 0, "%u clause(s) not verbatim in the text",
+                  missing);
+    pc_policy_free(p);
+    free(path);
+    free(txt);
+}
+END_TEST
+
 /* The second pack's policy, a GDPR notice of another kind: every sentence
  * of its three sections is a clause quoting its published text. */
 START_TEST(test_second_policy_fidelity)
@@ -272,7 +291,7 @@ START_TEST(test_second_policy_fidelity)
     pc_policy *p = load_ok(path);
     size_t normative = 0;
 
-    ck_assert_uint_eq(fidelity_missing(p, txt_path), 0);
+    ck_assert_uint_eq(fidelity_misses(p, txt_path), 0);
     ck_assert_uint_eq(p->nsections, 3);
     for (size_t i = 0; i < p->nclauses; i++)
         normative += p->clauses[i].normative;
@@ -291,21 +310,8 @@ START_TEST(test_real_fidelity)
     pc_policy *p = load_real();
     char *txt_path =
         tu_path("SRCDIR", "policy/serenepractice-privacy-policy.txt");
-    char *raw = tu_read(txt_path, NULL);
-    char *text = tu_collapse(raw);
-    unsigned missing = 0;
+    unsigned missing = fidelity_misses(p, txt_path);
 
-    for (size_t i = 0; i < p->nclauses; i++) {
-        char *clause = tu_collapse(p->clauses[i].text);
-
-        if (strstr(text, clause) == NULL) {
-            fprintf(stderr, "%s:%u: clause %s is not verbatim in %s: %s\n",
-                    p->file, p->clauses[i].line, p->clauses[i].id, txt_path,
-                    clause);
-            missing++;
-        }
-        free(clause);
-    }
     ck_assert_msg(missing == 0, "%u clause(s) not verbatim in the text",
                   missing);
 
@@ -328,8 +334,6 @@ START_TEST(test_real_fidelity)
                sec->count, normative, sec->title);
     }
     fflush(stdout);
-    free(text);
-    free(raw);
     free(txt_path);
     pc_policy_free(p);
 }
@@ -852,6 +856,138 @@ START_TEST(test_not_a_policy)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Disclosure classes (DESIGN §6) against the real policy. */
+
+static const struct {
+    const char *element, *purpose;
+    enum disclose_class cls;
+    const char *clause;
+} data_cases[] = {
+    { "identifiers.email", "account", DISCLOSE_CLEAR, "s2.identifiers" },
+    { "identifiers.email", NULL, DISCLOSE_CLEAR, "s2.identifiers" },
+    /* Only the category is named: vague, cited by the category. */
+    { "identifiers", "account", DISCLOSE_VAGUE, "s2.identifiers" },
+    /* Nothing covers it, whatever the purpose. */
+    { "health.condition", "account", DISCLOSE_OMITTED, NULL },
+    { "location.precise", NULL, DISCLOSE_OMITTED, NULL },
+    /* The policy says it does not happen. */
+    { "sensitive.religion", "sale", DISCLOSE_INCORRECT, "s8.not-sold" },
+    { "identifiers.email", "sale", DISCLOSE_INCORRECT, "s8.not-sold" },
+    { "sensitive.login", "targeted-advertising", DISCLOSE_INCORRECT,
+      "s8.sensitive-no-ads" },
+    /* Prohibited for sensitive data only, through a second category. */
+    { "billing.card-number", "targeted-advertising", DISCLOSE_INCORRECT,
+      "s8.sensitive-no-ads" },
+    { "identifiers.email", "targeted-advertising", DISCLOSE_CLEAR,
+      "s2.identifiers" },
+    /* An undeclared purpose is the purpose's class, not the data's. */
+    { "identifiers.email", "lead-generation", DISCLOSE_CLEAR,
+      "s2.identifiers" },
+};
+
+START_TEST(test_disclose_data)
+{
+    pc_policy *p = load_real();
+    struct disclose_verdict v =
+        disclose_data(p, data_cases[_i].element, data_cases[_i].purpose);
+
+    ck_assert_msg(v.cls == data_cases[_i].cls, "%s for %s: %s, want %s",
+                  data_cases[_i].element,
+                  data_cases[_i].purpose ? data_cases[_i].purpose : "-",
+                  disclose_class_str(v.cls),
+                  disclose_class_str(data_cases[_i].cls));
+    if (data_cases[_i].clause == NULL)
+        ck_assert_ptr_null(v.clause);
+    else
+        ck_assert_str_eq(v.clause, data_cases[_i].clause);
+    pc_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_disclose_purpose_recipient)
+{
+    pc_policy *p = load_real();
+    const char *plain[] = { "identifiers.email", "identifiers" };
+    const char *sens[] = { "identifiers.email", "sensitive.login" };
+    struct disclose_verdict v;
+
+    v = disclose_purpose(p, "account", plain, 2);
+    ck_assert_int_eq(v.cls, DISCLOSE_CLEAR);
+    ck_assert_str_eq(v.clause, "s3.account");
+    v = disclose_purpose(p, "lead-generation", plain, 2);
+    ck_assert_int_eq(v.cls, DISCLOSE_OMITTED);
+    ck_assert_ptr_null(v.clause);
+    v = disclose_purpose(p, "sale", plain, 0);
+    ck_assert_int_eq(v.cls, DISCLOSE_INCORRECT);
+    ck_assert_str_eq(v.clause, "s8.not-sold");
+    v = disclose_purpose(p, "targeted-advertising", plain, 2);
+    ck_assert_int_eq(v.cls, DISCLOSE_CLEAR);
+    v = disclose_purpose(p, "targeted-advertising", sens, 2);
+    ck_assert_int_eq(v.cls, DISCLOSE_INCORRECT);
+    ck_assert_str_eq(v.clause, "s8.sensitive-no-ads");
+
+    v = disclose_recipient(p, "service-provider");
+    ck_assert_int_eq(v.cls, DISCLOSE_CLEAR);
+    ck_assert_str_eq(v.clause, "s4.share-consent");
+    v = disclose_recipient(p, "data-broker");
+    ck_assert_int_eq(v.cls, DISCLOSE_OMITTED);
+    ck_assert_ptr_null(v.clause);
+    pc_policy_free(p);
+}
+END_TEST
+
+/* Is kind:id among the stale disclosures? */
+static bool
+stale_has(const struct disclose_stale *v, size_t n, const char *kind,
+          const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].kind, kind) == 0 && strcmp(v[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+START_TEST(test_disclose_stale)
+{
+    pc_policy *p = load_real();
+    pc_results *r = pc_results_new();
+    struct disclose_stale *v = NULL;
+    size_t n = 0, all;
+
+    /* Nothing done: every category, every purpose but those ruled out,
+     * every recipient type and technology is stale. */
+    ck_assert_int_eq(disclose_stale(p, r, &v, &n), PC_OK);
+    all = n;
+    ck_assert(stale_has(v, n, "category", "identifiers"));
+    ck_assert(!stale_has(v, n, "element", "identifiers.email"));
+    ck_assert(stale_has(v, n, "purpose", "account"));
+    ck_assert(!stale_has(v, n, "purpose", "sale"));
+    ck_assert(stale_has(v, n, "recipient-type", "service-provider"));
+    ck_assert(stale_has(v, n, "technology", "cookie"));
+    ck_assert_uint_eq(all, p->ncategories + p->nrecipient_types +
+                               p->ntechnologies + p->npurposes - 2);
+    free(v);
+
+    /* Email collected: its category is used, its siblings are stale. */
+    ck_assert_int_eq(disclose_note(r, "category", "identifiers"), PC_OK);
+    ck_assert_int_eq(disclose_note(r, "element", "identifiers.email"), PC_OK);
+    ck_assert_int_eq(disclose_note(r, "purpose", "account"), PC_OK);
+    ck_assert_int_eq(disclose_note(r, "purpose", "account"), PC_OK);
+    ck_assert(disclose_noted(r, "purpose", "account"));
+    ck_assert(!disclose_noted(r, "element", "account"));
+    ck_assert_int_eq(disclose_stale(p, r, &v, &n), PC_OK);
+    ck_assert(!stale_has(v, n, "category", "identifiers"));
+    ck_assert(!stale_has(v, n, "element", "identifiers.email"));
+    ck_assert(stale_has(v, n, "element", "identifiers.name"));
+    ck_assert(!stale_has(v, n, "purpose", "account"));
+    ck_assert(stale_has(v, n, "purpose", "marketing"));
+    free(v);
+    pc_results_free(r);
+    pc_policy_free(p);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -865,8 +1001,16 @@ policy_suite(void)
     tcase_add_test(tc, test_real_derived);
     tcase_add_test(tc, test_real_derivation_invariants);
     tcase_add_test(tc, test_real_fidelity);
+    tcase_add_test(tc, test_v2_fidelity);
     tcase_add_test(tc, test_second_policy_fidelity);
     tcase_add_test(tc, test_real_render);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("disclose");
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, test_disclose_data, 0, NELEM(data_cases));
+    tcase_add_test(tc, test_disclose_purpose_recipient);
+    tcase_add_test(tc, test_disclose_stale);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("small");

@@ -204,12 +204,47 @@ check "HTML escapes markup from the policy by construction" 0 \
 run --policy "$tmp/markup.xml" --rules "$SRCDIR/tests/data/policy/rules" \
     policy render
 check "Markdown escapes markup from the policy" 0 \
-    has_out '^> We never sell it \\<script\\>alert(1)\\</script\\> & \\\*bold\\\* | pipe\.$'
+    has_out '^> We never sell it \\<script>alert(1)\\</script> & \\\*bold\\\* | pipe\.$'
 
 echo keep >"$tmp/kept.html"
 run policy render --format sarif --output "$tmp/kept.html"
 check "policy render refuses a report format, and writes nothing" 2 \
     sh -c 'grep -q "^keep$" "$1"' sh "$tmp/kept.html"
+
+# ------------------------------------------------------------ policy lint, diff
+# (their findings and changes are pinned by tests/golden/lint-* and
+# tests/golden/policy-diff-*)
+run --policy "$SRCDIR/tests/data/policy/lint/purpose-conflict.xml" \
+    --rules "$SRCDIR/tests/data/policy/rules" policy lint --format json
+check "policy lint --format json gives each finding its check, file:line and clauses" 1 \
+    sh -c 'jq -e "[.findings[] | select(.check == \"purpose-conflict\")] |
+        length == 2 and all(.line > 0 and (.clauses | length) > 0)" "$1" >/dev/null' \
+    sh "$tmp/out"
+
+run policy lint extra
+check "policy lint takes no argument" 2
+
+small_rules="$SRCDIR/tests/data/policy/rules"
+run --rules "$small_rules" policy diff "$small" \
+    "$SRCDIR/tests/data/policy/lint/sensitive-unrestricted.xml" \
+    --manifest "$SRCDIR/fixtures/compliant-practice-web.xml" --fail-on-looser
+check "policy diff audits the impact with the --rules given, and fails on a looser change" 1 \
+    sh -c 'grep -q "^looser   category secret changed: open to general purposes: no -> yes" "$1" &&
+        grep -q "^impact on 1 manifest: 0 findings appear, 0 disappear$" "$1"' \
+    sh "$tmp/out"
+
+run policy diff "$small"
+check "policy diff needs two policies" 2
+
+run policy diff "$small" "$small" --format sarif
+check "policy diff refuses a format it does not write" 2
+
+if [ -w /dev/full ]; then
+    status=0
+    "$PRIVCHECK" policy render --format html >/dev/full 2>"$tmp/err" || status=$?
+    check "policy render fails closed when its output cannot be written" 2 \
+        has_err "cannot write to standard output"
+fi
 
 run policy frobnicate
 check "an unknown policy subcommand is a usage error" 2
@@ -435,6 +470,16 @@ check "explain with the real classifiers: every classifier until one is chosen" 
     grep -q "^    gender: chosen (person.gender, line [0-9]*)\$" "$1" &&
     grep -q "^  element: person.gender, NOT declared by the policy (classifier gender, pattern " "$1"' \
     sh "$tmp/out"
+
+run classify --explain --context hs_hr_employee emp_name
+check "explain: a column prefix that abbreviates the table, and the rest tried" 0 sh -c '
+    grep -qx "  its first word abbreviates the context (a column prefix);" "$1" &&
+    grep -qx "  the rest of the name: name" "$1" &&
+    grep -q "^    name: chosen (identifiers.name, line [0-9]*)\$" "$1"' \
+    sh "$tmp/out"
+run classify --context products emp_name
+check "and no prefix where it abbreviates nothing" 0 \
+    has_out '^emp_name in products: not recognised'
 
 run classify --context calendar_event description name
 check "the real classifiers read description in a calendar table" 0 sh -c '
