@@ -1581,7 +1581,7 @@ START_TEST(test_fingerprint_path)
     char *pa = manifest_path("fp-a");
     char *dir = strdup("/tmp/privcheck-fp-XXXXXX");
     char one[256], two[256], cwd[4096];
-    struct pc_audit_options root = { NULL };
+    struct pc_audit_options root = { .source_root = NULL };
     pc_results *a, *b, *c, *d1;
     pc_diags *d = pc_diags_new();
     size_t len;
