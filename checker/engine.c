@@ -35,6 +35,12 @@ struct pc_engine {
     char sha256[65];  /* over the classifiers and the rules files */
 };
 
+const struct ruleset *
+engine_rules(const pc_engine *e)
+{
+    return e->rules;
+}
+
 void
 pc_engine_free(pc_engine *e)
 {
@@ -96,7 +102,7 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
         goto out;
     }
     if ((st = rules_load(paths->rules_dir, paths->rules_schema, e->policy,
-                         e->schema, d, &e->rules)) != PC_OK)
+                         e->schema, e->classifiers, d, &e->rules)) != PC_OK)
         goto out;
     /* What `sha256sum classifiers.xml *.rules.xml` prints in the rules
      * directory (doc/json-report.md): reproducible from the files. */

@@ -163,10 +163,4 @@ pc_status val_bool(struct evalctx *c, bool b, struct val *out);
 pc_status val_number(struct evalctx *c, double x, struct val *out);
 bool val_has(const struct val *v, const char *s);
 
-/* ISO 8601 duration ("P1Y2M3DT4H") in seconds, years of 365 days and
- * months of 30; "indefinite" is infinity. False when malformed. */
-bool eval_duration(const char *s, double *seconds);
-/* A whole decimal number. False when s is not one. */
-bool eval_number(const char *s, double *x);
-
 #endif

@@ -43,32 +43,43 @@
 #define EVAL_MAX_KIDS 10000     /* fields per flow */
 #define EVAL_ARENA_MAX (64u << 20)
 
+/* The attributes the evaluator computes, and the policy ids they hold. */
+static const struct {
+    const char *name;
+    enum derived_attr code;
+    bool field_only;
+    const char *names; /* as struct func's result; NULL: not policy ids */
+} derived_table[] = {
+    { "repeated", DERIVED_REPEATED, false, NULL },
+    { "first-line", DERIVED_FIRST_LINE, false, NULL },
+    { "line", DERIVED_LINE, false, NULL },
+    { "element", DERIVED_ELEMENT, true, "data" },
+    { "categories", DERIVED_CATEGORIES, true, "data" },
+    { "sensitive", DERIVED_SENSITIVE, true, NULL },
+    { "classified", DERIVED_CLASSIFIED, true, "data" },
+    { "classifier", DERIVED_CLASSIFIER, true, NULL },
+    { "declared", DERIVED_DECLARED, true, "data" },
+    { "classified-sensitive", DERIVED_CLASSIFIED_SENSITIVE, true, NULL },
+    { "mislabelled", DERIVED_MISLABELLED, true, NULL },
+};
+
 enum derived_attr
 eval_derived_attr(const char *kind, const char *attr)
 {
-    static const struct {
-        const char *name;
-        enum derived_attr code;
-        bool field_only;
-    } table[] = {
-        { "repeated", DERIVED_REPEATED, false },
-        { "first-line", DERIVED_FIRST_LINE, false },
-        { "line", DERIVED_LINE, false },
-        { "element", DERIVED_ELEMENT, true },
-        { "categories", DERIVED_CATEGORIES, true },
-        { "sensitive", DERIVED_SENSITIVE, true },
-        { "classified", DERIVED_CLASSIFIED, true },
-        { "classifier", DERIVED_CLASSIFIER, true },
-        { "declared", DERIVED_DECLARED, true },
-        { "classified-sensitive", DERIVED_CLASSIFIED_SENSITIVE, true },
-        { "mislabelled", DERIVED_MISLABELLED, true },
-    };
-
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (strcmp(table[i].name, attr) == 0 &&
-            (!table[i].field_only || strcmp(kind, KIND_FIELD) == 0))
-            return table[i].code;
+    for (size_t i = 0; i < sizeof derived_table / sizeof derived_table[0]; i++)
+        if (strcmp(derived_table[i].name, attr) == 0 &&
+            (!derived_table[i].field_only || strcmp(kind, KIND_FIELD) == 0))
+            return derived_table[i].code;
     return DERIVED_NONE;
+}
+
+const char *
+eval_derived_names(enum derived_attr code)
+{
+    for (size_t i = 0; i < sizeof derived_table / sizeof derived_table[0]; i++)
+        if (derived_table[i].code == code)
+            return derived_table[i].names;
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ */

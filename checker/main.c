@@ -33,11 +33,19 @@ static const char usage_text[] =
     "  classify NAME...       which policy element a field name maps to\n"
     "                         (--context TABLE, --explain)\n"
     "  rules                  list the rule catalog\n"
+    "  rules test             run the rule tests (tests/*.tests.xml of the\n"
+    "                         rules directory); exit 1 on any failure\n"
     "  waive FINGERPRINT|RULE:OBJECT --reason TEXT --approved-by WHO\n"
     "        --expires YYYY-MM-DD [--application NAME] [--waivers FILE]\n"
     "                         append a waiver to FILE (default " DEFAULT_WAIVERS
     ")\n"
-    "  policy render          the policy as Markdown, clause by clause\n"
+    "  policy render          the policy for its reader: every clause with\n"
+    "                         the rules that enforce it, the clauses none\n"
+    "                         does, deadlines with their statutes\n"
+    "                         (--format markdown, html or json; -o FILE)\n"
+    "  policy lint            contradictions and gaps in the policy and its\n"
+    "                         rules, at file:line (--format text or json;\n"
+    "                         exit 1 on findings at or above --fail-on)\n"
     "\n"
     "Options:\n"
     "  --policy FILE          the policy (default: the installed one)\n"
@@ -62,6 +70,10 @@ static const char usage_text[] =
     "                         (default: today, UTC)\n"
     "  --stylesheet FILE      check: the XSLT stylesheet of the html report\n"
     "                         (default: the installed report-html.xsl)\n"
+    "  --coverage             rules test: which rules and clauses the\n"
+    "                         tests exercise\n"
+    "  --coverage-threshold N rules test: fail when less than N percent of\n"
+    "                         the rules or normative clauses is exercised\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
     "                         fingerprints and SARIF (default: the\n"
     "                         working directory)\n"
@@ -96,8 +108,10 @@ struct cli {
     pc_severity fail_on;
     bool never_fail;
     unsigned jobs;
-    const char *context; /* classify --context; NULL: none */
-    bool explain;        /* classify --explain */
+    const char *context;   /* classify --context; NULL: none */
+    bool explain;          /* classify --explain */
+    bool coverage;         /* rules test --coverage */
+    const char *threshold; /* rules test --coverage-threshold */
 };
 
 /* s escaped for printing (pc_put_escaped), in one of a few rotating
@@ -774,14 +788,45 @@ section_marks(const char *s)
     return n;
 }
 
+/* The rule tests of the rules directory in use, whatever the pack. */
+static int
+cmd_rules_test(struct cli *c)
+{
+    struct pc_rule_test_options opt = { NULL, c->paths.ruletests_schema,
+                                        c->coverage, c->threshold };
+    size_t dirlen = strlen(c->paths.rules_dir) + sizeof "/tests";
+    pc_engine *e = NULL;
+    size_t failed = 0;
+    char *dir;
+    pc_status st;
+
+    if ((dir = malloc(dirlen)) == NULL)
+        return cli_finish(c, PC_ENOMEM);
+    snprintf(dir, dirlen, "%s/tests", c->paths.rules_dir);
+    opt.dir = dir;
+    if ((st = cli_engine(c, &e)) == PC_OK)
+        st = pc_rule_tests_run(e, &opt, stdout, c->diags, &failed);
+    pc_engine_free(e);
+    free(dir);
+    if (st != PC_OK)
+        return cli_finish(c, st);
+    fflush(stdout);
+    pc_diags_print(c->diags, stderr);
+    return failed > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
 static int
 cmd_rules(struct cli *c, int argc, char **argv)
 {
     pc_engine *e = NULL;
     pc_status st;
 
+    if (argc == 1 && strcmp(argv[0], "test") == 0)
+        return cmd_rules_test(c);
     if (argc != 0)
-        return usage_error("rules takes no arguments", NULL);
+        return usage_error("rules takes no arguments but test", argv[0]);
+    if (c->coverage || c->threshold != NULL)
+        return usage_error("--coverage is an option of rules test", NULL);
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
     printf("%-8s  %-7s  %-9s  %-16s  %s\n", "ID", "LEVEL", "POLICY", "SUBJECTS",
@@ -817,21 +862,140 @@ cmd_rules(struct cli *c, int argc, char **argv)
     return EXIT_CLEAN;
 }
 
+/* policy render|lint|diff write their documents the way check writes its
+ * reports: each --format to its --output, atomically, or to standard
+ * output; if any fails, none replaces anything. */
+typedef pc_status (*policy_writer)(void *arg, const char *format, FILE *out,
+                                   pc_diags *d);
+
+static pc_status
+policy_outputs(struct cli *c, policy_writer write, void *arg)
+{
+    pc_atomic *a[MAX_REPORTS] = { NULL };
+    pc_status st = PC_OK;
+    size_t i;
+
+    for (i = 0; i < c->nreports && st == PC_OK; i++) {
+        FILE *out = stdout;
+
+        if (c->reports[i].output != NULL &&
+            (st = pc_atomic_open(c->reports[i].output, c->diags, &a[i],
+                                 &out)) != PC_OK)
+            break;
+        st = write(arg, c->reports[i].format, out, c->diags);
+        if (st == PC_OK && a[i] != NULL)
+            st = pc_atomic_close(a[i], c->diags);
+    }
+    for (i = 0; i < c->nreports; i++) {
+        if (a[i] == NULL)
+            continue;
+        if (st == PC_OK) {
+            pc_status cst = pc_atomic_commit(a[i], c->diags);
+
+            if (cst != PC_OK)
+                st = cst;
+        } else {
+            pc_atomic_abort(a[i]);
+            fprintf(stderr, "privcheck: error: %s: not written\n",
+                    esc(c->reports[i].output));
+        }
+    }
+    return st;
+}
+
+/* Every --format is one `known` accepts; "text", the default, stands for
+ * `dflt`. */
+static int
+policy_formats(struct cli *c, bool (*known)(const char *), const char *dflt,
+               const char *list)
+{
+    for (size_t i = 0; i < c->nreports; i++) {
+        if (strcmp(c->reports[i].format, "text") == 0 && dflt != NULL)
+            c->reports[i].format = dflt;
+        if (!known(c->reports[i].format)) {
+            fprintf(stderr, "privcheck: policy: --format takes %s, not %s\n",
+                    list, esc(c->reports[i].format));
+            return EXIT_FAIL;
+        }
+    }
+    return EXIT_CLEAN;
+}
+
+static pc_status
+policy_render_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    return pc_policy_render(arg, format, out, d);
+}
+
+static int
+policy_render(struct cli *c, int argc, char **argv)
+{
+    pc_engine *e = NULL;
+    pc_status st;
+    int rc;
+
+    (void)argv;
+    if (argc > 0)
+        return usage_error("policy render takes no argument", argv[0]);
+    if ((rc = policy_formats(c, pc_policy_render_format_known, "markdown",
+                             pc_policy_render_formats())) != EXIT_CLEAN)
+        return rc;
+    if ((st = cli_engine(c, &e)) == PC_OK)
+        st = policy_outputs(c, policy_render_one, e);
+    pc_engine_free(e);
+    return cli_finish(c, st);
+}
+
+struct policy_lint_run {
+    const pc_engine *e;
+    pc_severity worst;
+    size_t n;
+};
+
+static pc_status
+policy_lint_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    struct policy_lint_run *run = arg;
+
+    return pc_policy_lint(run->e, format, out, &run->worst, &run->n, d);
+}
+
+/* Exit 1 on a finding at or above --fail-on, like check. */
+static int
+policy_lint(struct cli *c, int argc, char **argv)
+{
+    struct policy_lint_run run = { NULL, PC_SEV_NOTE, 0 };
+    pc_engine *e = NULL;
+    pc_status st;
+    int rc;
+
+    if (argc > 0)
+        return usage_error("policy lint takes no argument", argv[0]);
+    if ((rc = policy_formats(c, pc_policy_lint_format_known, NULL,
+                             "text, json")) != EXIT_CLEAN)
+        return rc;
+    if ((st = cli_engine(c, &e)) == PC_OK) {
+        run.e = e;
+        st = policy_outputs(c, policy_lint_one, &run);
+    }
+    pc_engine_free(e);
+    rc = cli_finish(c, st);
+    if (rc == EXIT_CLEAN && run.n > 0 && !c->never_fail &&
+        run.worst >= c->fail_on)
+        rc = EXIT_FINDINGS;
+    return rc;
+}
+
 static int
 cmd_policy(struct cli *c, int argc, char **argv)
 {
-    pc_policy *p = NULL;
-    pc_status st;
-
     if (argc < 1)
-        return usage_error("policy needs a subcommand", "render");
-    if (strcmp(argv[0], "render") != 0)
-        return usage_error("unknown policy subcommand", argv[0]);
-    st = pc_policy_load(c->paths.policy, c->paths.policy_schema, c->diags, &p);
-    if (st == PC_OK)
-        st = pc_policy_render_markdown(p, stdout);
-    pc_policy_free(p);
-    return cli_finish(c, st);
+        return usage_error("policy needs a subcommand", "render, lint, diff");
+    if (strcmp(argv[0], "render") == 0)
+        return policy_render(c, argc - 1, argv + 1);
+    if (strcmp(argv[0], "lint") == 0)
+        return policy_lint(c, argc - 1, argv + 1);
+    return usage_error("unknown policy subcommand", argv[0]);
 }
 
 static const struct command {
@@ -924,6 +1088,8 @@ main(int argc, char **argv)
         OPT_APPLICATION,
         OPT_BASELINE,
         OPT_STYLESHEET,
+        OPT_COVERAGE,
+        OPT_COVERAGE_THRESHOLD,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -945,6 +1111,9 @@ main(int argc, char **argv)
         { "application", required_argument, NULL, OPT_APPLICATION },
         { "baseline", required_argument, NULL, OPT_BASELINE },
         { "stylesheet", required_argument, NULL, OPT_STYLESHEET },
+        { "coverage", no_argument, NULL, OPT_COVERAGE },
+        { "coverage-threshold", required_argument, NULL,
+          OPT_COVERAGE_THRESHOLD },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -978,7 +1147,8 @@ main(int argc, char **argv)
                 goto out;
             break;
         case 'f':
-            if (!pc_report_format_known(optarg)) {
+            if (!pc_report_format_known(optarg) &&
+                !pc_policy_render_format_known(optarg)) {
                 rc = usage_error("unknown --format", optarg);
                 goto out;
             }
@@ -1043,6 +1213,19 @@ main(int argc, char **argv)
         case OPT_BASELINE:
             c.baseline = optarg;
             break;
+        case OPT_COVERAGE:
+            c.coverage = true;
+            break;
+        case OPT_COVERAGE_THRESHOLD:
+            if (!pc_coverage_threshold_valid(optarg)) {
+                rc = usage_error("--coverage-threshold takes a percentage "
+                                 "from 0 to 100, not",
+                                 optarg);
+                goto out;
+            }
+            c.threshold = optarg;
+            c.coverage = true;
+            break;
         case OPT_SOURCE_ROOT:
             if (!is_dir(optarg)) {
                 rc = usage_error("--source-root is not a directory", optarg);
@@ -1089,6 +1272,12 @@ main(int argc, char **argv)
         rc = usage_error("unknown command", argv[optind]);
         goto out;
     }
+    /* The policy commands have formats of their own (cmd_policy). */
+    for (size_t i = 0; i < c.nreports && cmd->run != cmd_policy; i++)
+        if (!pc_report_format_known(c.reports[i].format)) {
+            rc = usage_error("unknown --format", c.reports[i].format);
+            goto out;
+        }
     if ((c.context != NULL || c.explain) && cmd->run != cmd_classify) {
         rc = usage_error(c.context != NULL
                              ? "--context is an option of classify, not of"

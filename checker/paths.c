@@ -138,6 +138,8 @@ pc_paths_resolve(struct pc_paths *p, pc_diags *d)
             PC_OK ||
         (st = paths_default(&p->classifiers_schema, root, "rules",
                             "classifiers.rng")) != PC_OK ||
+        (st = paths_default(&p->ruletests_schema, root, "rules",
+                            "ruletests.rng")) != PC_OK ||
         (st = paths_default(&p->manifest_schema, root, schemas,
                             "manifest.rng")) != PC_OK ||
         (st = paths_default(&p->waivers_schema, root, schemas,
@@ -165,6 +167,7 @@ pc_paths_clear(struct pc_paths *p)
     free(p->manifest_schema);
     free(p->waivers_schema);
     free(p->stylesheet);
+    free(p->ruletests_schema);
     memset(p, 0, sizeof *p);
 }
 

@@ -124,6 +124,7 @@ struct pc_paths {
     char *waivers_schema;
     /* The XSLT stylesheet that turns the XML report into the HTML one. */
     char *stylesheet;
+    char *ruletests_schema; /* rule tests (privcheck rules test) */
 };
 
 /* Fill in the defaults for every member left NULL: PRIVCHECK_DATADIR if
@@ -152,7 +153,8 @@ const char *pc_policy_title(const pc_policy *p);
 const char *pc_policy_sha256(const pc_policy *p);
 size_t pc_policy_clause_count(const pc_policy *p);
 
-/* The policy as Markdown, grouped by section, every clause quoted. */
+/* The policy as Markdown, grouped by section, every clause quoted (no
+ * rules: see pc_policy_render). */
 pc_status pc_policy_render_markdown(const pc_policy *p, FILE *out);
 
 /* ------------------------------------------------------------------ */
@@ -275,6 +277,32 @@ pc_status pc_classify_explain(const pc_engine *e, const char *name,
                               void (*step)(void *arg,
                                            const struct pc_classify_step *),
                               void *arg, struct pc_classification *out);
+
+/* The engine's policy for its reader, in `format` ("markdown", "html" or
+ * "json"): every clause quoted with what cites it and the rules of e that
+ * enforce it, the normative clauses no rule enforces, the model's tables,
+ * and for each jurisdiction and right the deadline with its statute.
+ * HTML is one self-contained page. PC_EIO when out failed; problems go to
+ * d. */
+pc_status pc_policy_render(const pc_engine *e, const char *format, FILE *out,
+                           pc_diags *d);
+/* Is `format` one pc_policy_render writes? The list, comma-separated,
+ * static. */
+bool pc_policy_render_format_known(const char *format);
+const char *pc_policy_render_formats(void);
+
+/* Lint the engine's policy: contradictions and gaps inside it and between
+ * it and the rules of e (a purpose listed and prohibited for the same
+ * data, data that may serve no purpose, sensitive data open to every
+ * purpose, business sharing no recipient type may receive, a required
+ * right without a deadline or its statute, a normative clause nothing
+ * cites and no rule enforces, a setting a rule reads that the policy does
+ * not declare), each at its file:line with its clauses. Written to out
+ * as "text" (compiler style) or "json"; *worst is the highest severity
+ * found (PC_SEV_NOTE when none) and *nfindings their number. */
+pc_status pc_policy_lint(const pc_engine *e, const char *format, FILE *out,
+                         pc_severity *worst, size_t *nfindings, pc_diags *d);
+bool pc_policy_lint_format_known(const char *format);
 
 /* ------------------------------------------------------------------ */
 /* Audits and their results. */
@@ -450,6 +478,32 @@ pc_status pc_waiver_append(const pc_engine *e, const char *path,
 bool pc_date_valid(const char *s);
 /* Today's date in UTC, YYYY-MM-DD, into buf. */
 void pc_date_today(char buf[11]);
+
+/* ------------------------------------------------------------------ */
+/* Rule tests (privcheck rules test): the NAME.tests.xml files in tests/
+ * of a rules directory, in the format of rules/ruletests.rng. */
+
+struct pc_rule_test_options {
+    const char *dir;    /* where the *.tests.xml files are */
+    const char *schema; /* their schema */
+    bool coverage;      /* also report what the tests cover */
+    /* With coverage: a percentage ("90", "43.2"); the run fails when the
+     * rules exercised or the normative clauses exercised fall below it,
+     * compared exactly. NULL: none. */
+    const char *threshold;
+};
+
+/* Is s a coverage threshold: a percentage from 0 to 100, at most six
+ * decimals? */
+bool pc_coverage_threshold_valid(const char *s);
+/* Run every test with e, writing each failure (expected and actual) and a
+ * summary, and with coverage the figures, to out. *failed: the failed
+ * tests, plus one when the coverage is below the threshold. Non-OK: a
+ * tests file, manifest or waivers file could not be read, or names a rule
+ * the catalog lacks (d says where). */
+pc_status pc_rule_tests_run(const pc_engine *e,
+                            const struct pc_rule_test_options *opt, FILE *out,
+                            pc_diags *d, size_t *failed);
 
 /* ------------------------------------------------------------------ */
 /* Reports. */

@@ -8,6 +8,7 @@
 #include "classify.h"
 #include "diag.h"
 #include "rule.h"
+#include "strbuf.h"
 #include "xml.h"
 
 #include <stdlib.h>
@@ -23,15 +24,35 @@ static pc_status
 validate_rules(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
     struct schema_attrs *sa = NULL;
+    struct classify_set *cs = NULL;
+    struct strbuf classifiers = STRBUF_INIT(0);
     pc_policy *p = NULL;
     pc_status st;
 
+    /* The classifiers name the data ids outside the policy that rules may
+     * compare with: those beside the file, else the rules directory's. */
+    const char *slash = strrchr(path, '/');
+
+    if (strbuf_printf(&classifiers, "%.*s/classifiers.xml",
+                      slash != NULL ? (int)(slash - path) : 1,
+                      slash != NULL ? path : ".") != PC_OK)
+        return PC_ENOMEM;
+    if (access(strbuf_str(&classifiers), R_OK) != 0) {
+        strbuf_free(&classifiers);
+        if (strbuf_printf(&classifiers, "%s/classifiers.xml",
+                          paths->rules_dir) != PC_OK)
+            return PC_ENOMEM;
+    }
     if ((st = pc_policy_load(paths->policy, paths->policy_schema, d, &p)) ==
             PC_OK &&
+        (st = classify_load(strbuf_str(&classifiers), paths->classifiers_schema,
+                            d, &cs)) == PC_OK &&
         (st = schema_attrs_load(paths->manifest_schema, d, &sa)) == PC_OK)
-        st = rules_check_file(path, paths->rules_schema, p, sa, d);
+        st = rules_check_file(path, paths->rules_schema, p, sa, cs, d);
     schema_attrs_free(sa);
+    classify_free(cs);
     pc_policy_free(p);
+    strbuf_free(&classifiers);
     return st;
 }
 
@@ -81,6 +102,18 @@ validate_manifest(const struct pc_paths *paths, const char *path, pc_diags *d)
     return st;
 }
 
+/* Rule tests: the schema; the rule ids they name are checked when they
+ * run, against the catalog they run with. */
+static pc_status
+validate_ruletests(const struct pc_paths *paths, const char *path, pc_diags *d)
+{
+    xmlDoc *doc = NULL;
+    pc_status st = xml_load(path, paths->ruletests_schema, d, &doc, NULL);
+
+    xmlFreeDoc(doc);
+    return st;
+}
+
 pc_status
 pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
@@ -99,6 +132,8 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
           offsetof(struct pc_paths, manifest_schema), validate_manifest },
         { NS_PREFIX "waivers:1", "waivers",
           offsetof(struct pc_paths, waivers_schema), validate_waivers },
+        { NS_PREFIX "ruletests:1", "rule tests",
+          offsetof(struct pc_paths, ruletests_schema), validate_ruletests },
     };
     char *ns = NULL;
     pc_status st;
@@ -118,11 +153,11 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
                              schema != NULL ? schema : "no path");
         return kinds[i].check(paths, path, d);
     }
-    st =
-        diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
-                  "not a privcheck file: root namespace is \"%s\"; expected "
-                  "%spolicy:1, rules:1, classifiers:1, manifest:1 or waivers:1",
-                  ns, NS_PREFIX);
+    st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
+                   "not a privcheck file: root namespace is \"%s\"; expected "
+                   "%spolicy:1, rules:1, classifiers:1, manifest:1, waivers:1 "
+                   "or ruletests:1",
+                   ns, NS_PREFIX);
     free(ns);
     return st;
 }

@@ -315,7 +315,14 @@ START_TEST(test_real_render)
                       p->clauses[i].id);
     }
     ck_assert_ptr_nonnull(strstr(buf, "### Rights by jurisdiction"));
-    ck_assert_ptr_nonnull(strstr(buf, "| `US-CA` |"));
+    ck_assert_ptr_nonnull(strstr(buf, "| Right | US-CA |"));
+    /* A right whose law sets its own deadline shows it, with the statute
+     * that sets it, both in the jurisdiction's row and in the matrix. */
+    ck_assert_ptr_nonnull(strstr(buf, "; `shine-the-light`: 30 days (Cal. "
+                                      "Civ. Code § 1798.83(b)(1)) |"));
+    ck_assert_ptr_nonnull(
+        strstr(buf, "| `shine-the-light` | *required* (Cal. Civ. Code § "
+                    "1798.83(a)), 30 days (Cal. Civ. Code § 1798.83(b)(1)) |"));
     free(buf);
     pc_policy_free(p);
 }
@@ -471,7 +478,7 @@ START_TEST(test_small_render)
         "# Example Privacy Policy\n",
         "\n## 1. What we collect\n",
         "\n## 3. Sharing, rights and the rest\n",
-        "`s1.contact`\n> We collect your email address and phone number.\n",
+        "`s1.contact`\n\n> We collect your email address and phone number.\n",
         "`s1.lead-in` (not normative",
         "Cited by: category `contact`, element `contact.email`",
         "| `contact.secret` | Secret number | `contact`, `secret` | `direct` "
@@ -480,8 +487,9 @@ START_TEST(test_small_render)
         "| `ads` | Advertising | general | **honoured opt-out** | no | "
         "**for** `secret`, `contact.phone` |",
         "| `sale` | Sale | — | — | no | **always** |",
-        "| `access` | *required* (RA § 4) | *offered* |",
-        "| `yearly` | *offered* | — |",
+        "| `access` | *required* (RA § 4), 30 days (RA § 2) | *offered*, 60 "
+        "days (RB § 2) |",
+        "| `yearly` | *offered*, 30 days (RA § 2) | — |",
         "required: 40 days, extension 20 (RA § 3)",
         "| `grace` | duration | `P30D` | **yes** (organisation default) |",
         "under 16",
