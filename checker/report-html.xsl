@@ -89,7 +89,7 @@
       <div class="wrap">
         <table class="counts">
           <thead><tr><th>Errors</th><th>Warnings</th><th>Notes</th>
-            <th>Waived</th><th>Known (baseline)</th><th>Total</th></tr></thead>
+            <th>Waived</th><th>Baseline</th><th>Total</th></tr></thead>
           <tbody><tr>
             <td class="sev-error"><xsl:value-of select="$c/@error"/></td>
             <td class="sev-warning"><xsl:value-of select="$c/@warning"/></td>
@@ -365,6 +365,7 @@
                       <span class="cite">§<xsl:value-of select="@section"/><xsl:text> </xsl:text><xsl:value-of select="@id"/></span>
                       <xsl:text> “</xsl:text><xsl:value-of select="."/><xsl:text>”</xsl:text>
                     </xsl:for-each>
+                    <xsl:if test="not(r:clause)"><span class="muted">no clause of the policy covers it</span></xsl:if>
                   </td>
                 </tr>
               </xsl:for-each>

@@ -8,6 +8,8 @@
 
 #include "report.h"
 
+#include "disclose.h"
+#include "results.h"
 #include "strbuf.h"
 
 #include <stdlib.h>
@@ -303,6 +305,51 @@ md_absent(struct md *m)
     md_puts(m, "\n");
 }
 
+/* How the policy discloses the flows (DESIGN §6): the counts, and the
+ * items that are not clear, folded away. */
+static void
+md_disclosures(struct md *m)
+{
+    const pc_results *res = m->r->results;
+    size_t counts[DISCLOSE_NCLASSES] = { 0 };
+
+    if (res->ndisclosures == 0)
+        return;
+    for (size_t i = 0; i < res->ndisclosures; i++)
+        counts[res->disclosures[i].cls]++;
+    md_puts(m, "<details><summary>Disclosures: ");
+    for (int k = 0; k < DISCLOSE_NCLASSES && m->st == PC_OK; k++)
+        m->st = strbuf_printf(&m->b, "%s%zu %s", k > 0 ? ", " : "", counts[k],
+                              disclose_class_str(k));
+    md_puts(m, "</summary>\n\n");
+    if (counts[DISCLOSE_CLEAR] == res->ndisclosures) {
+        md_puts(m, "The policy names everything the flows do.\n\n");
+    } else {
+        md_puts(m, "| class | file | line | object | what |\n"
+                   "|---|---|---|---|---|\n");
+        for (size_t i = 0; i < res->ndisclosures; i++) {
+            const struct disclose_item *it = &res->disclosures[i];
+
+            if (it->cls == DISCLOSE_CLEAR)
+                continue;
+            md_puts(m, "| ");
+            md_puts(m, disclose_class_str(it->cls));
+            md_puts(m, " | ");
+            md_text(m, it->file);
+            if (m->st == PC_OK)
+                m->st = strbuf_printf(&m->b, " | %u | ", it->line);
+            md_text(m, it->object);
+            md_puts(m, " | ");
+            md_text(m, it->aspect);
+            md_puts(m, " ");
+            md_text(m, it->value);
+            md_puts(m, " |\n");
+        }
+        md_puts(m, "\n");
+    }
+    md_puts(m, "</details>\n\n");
+}
+
 static pc_status
 report_markdown_end(struct report *r)
 {
@@ -325,6 +372,7 @@ report_markdown_end(struct report *r)
         md_file(&m, file != NULL ? file : "(no file)", lo, hi);
     }
     md_absent(&m);
+    md_disclosures(&m);
     md_inputs(&m);
     if (m.st == PC_OK && fputs(strbuf_str(&m.b), r->out) == EOF)
         m.st = PC_EIO;

@@ -9,7 +9,9 @@
 
 #include "report.h"
 
+#include "disclose.h"
 #include "jbuild.h"
+#include "results.h"
 #include "map.h"
 #include "strbuf.h"
 
@@ -248,6 +250,21 @@ report_sarif_artifacts(struct jbuild *p, struct report *r,
     }
 }
 
+/* How the policy discloses the flows (DESIGN §6): the counts per class;
+ * the items themselves are the JSON report's. */
+static void
+report_sarif_disclosures(struct jbuild *p, struct report *r, json_t *props)
+{
+    const pc_results *res = r->results;
+    size_t counts[DISCLOSE_NCLASSES] = { 0 };
+    json_t *o = jbuild_put(p, props, "disclosures", json_object());
+
+    for (size_t i = 0; i < res->ndisclosures; i++)
+        counts[res->disclosures[i].cls]++;
+    for (int k = 0; k < DISCLOSE_NCLASSES; k++)
+        jbuild_int(p, o, disclose_class_str(k), counts[k]);
+}
+
 static void
 report_sarif_properties(struct jbuild *p, struct report *r,
                         struct report_sarif *s)
@@ -285,6 +302,7 @@ report_sarif_properties(struct jbuild *p, struct report *r,
         jbuild_str_opt(p, o, "sha256", mi->sha256);
     }
     p->loc.file = NULL;
+    report_sarif_disclosures(p, r, props);
 }
 
 static void
