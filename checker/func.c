@@ -849,8 +849,9 @@ fn_right_deadline(struct evalctx *c, const struct val *a, size_t n,
         if (j == NULL)
             continue;
         for (size_t k = 0; k < j->requires.n && a[1].n > 0; k++)
-            if (strcmp(j->requires.v[k], a[1].v[0]) == 0 &&
-                k < j->requires_days.n && j->requires_days.v[k][0] != '\0') {
+            if (k < j->requires_days.n &&
+                strcmp(j->requires.v[k], a[1].v[0]) == 0 &&
+                j->requires_days.v[k][0] != '\0') {
                 st = acc_one(&acc, j->requires_days.v[k]);
                 own = true;
             }

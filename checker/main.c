@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,42 +55,9 @@ static const char usage_text[] =
     "                         disappear; --fail-on-looser: exit 1 on any\n"
     "                         looser change)\n"
     "\n"
-    "Options:\n"
-    "  --policy FILE          the policy (default: the installed one)\n"
-    "  --rules DIR            the rules directory (default: installed)\n"
-    "  -f, --format FORMAT    check: report format (%s; default text);\n"
-    "                         give several for several reports\n"
-    "  -o, --output FILE      check: write the report of the --format before\n"
-    "                         it to FILE, atomically (without one: standard\n"
-    "                         output)\n"
-    "  --fail-on LEVEL        check: exit 1 on findings at or above LEVEL\n"
-    "                         (error, warning, note, never; default error)\n"
-    "  -j, --jobs N           check: audit N manifests in parallel\n"
-    "  --context TABLE        classify: the table or object the fields live\n"
-    "                         in (some names mean different things in\n"
-    "                         different tables)\n"
-    "  --explain              classify: show every classifier tried, and why\n"
-    "                         it matched or not\n"
-    "  --waivers FILE         check: apply the waivers in FILE (repeatable)\n"
-    "  --baseline PRIOR.json  check: what PRIOR.json (a JSON report) has is\n"
-    "                         known and does not count; only new findings\n"
-    "  --today YYYY-MM-DD     check: the date waivers expire against\n"
-    "                         (default: today, UTC)\n"
-    "  --coverage             rules test: which rules and clauses the\n"
-    "                         tests exercise\n"
-    "  --coverage-threshold N rules test: fail when less than N percent of\n"
-    "                         the rules or normative clauses is exercised\n"
-    "  --trace RULE|FINGERPRINT\n"
-    "                         check: how the rule (or the rule of that\n"
-    "                         finding) was evaluated, condition by condition,\n"
-    "                         on standard error\n"
-    "  --stylesheet FILE      check: the XSLT stylesheet of the html report\n"
-    "                         (default: the installed report-html.xsl)\n"
-    "  --source-root DIR      check: name manifests relative to DIR in\n"
-    "                         fingerprints and SARIF (default: the\n"
-    "                         working directory)\n"
-    "  -h, --help             show this help and exit\n"
-    "  -V, --version          show the version and exit\n"
+    "Options (each names the commands it applies to; others refuse it):\n";
+
+static const char usage_tail[] =
     "\n"
     "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 bad\n"
     "usage or any input that could not be read, parsed or validated.\n"
@@ -129,6 +98,10 @@ struct cli {
     const char *manifests[MAX_WAIVERS];
     size_t nmanifests;
     bool fail_on_looser;
+
+    bool quiet;       /* check: the summary and errors only */
+    int color;        /* -1 auto, 0 never, 1 always */
+    const char *json; /* rules, classify, explain: --format json */
 };
 
 /* s escaped for printing (pc_put_escaped), in one of a few rotating
@@ -248,7 +221,9 @@ job_run(void *arg)
 static pc_status
 cli_write_reports(struct cli *c, const pc_engine *e, const pc_results *r)
 {
-    struct pc_report_options opt = { .color = false, .run = &c->run };
+    struct pc_report_options opt = { .color = c->color == 1,
+                                     .quiet = c->quiet,
+                                     .run = &c->run };
     pc_atomic *a[MAX_REPORTS] = { NULL };
     pc_status st = PC_OK;
     size_t i;
@@ -271,7 +246,9 @@ cli_write_reports(struct cli *c, const pc_engine *e, const pc_results *r)
 
         if (c->reports[i].output != NULL)
             continue;
-        tty.color = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+        tty.color = c->color == -1
+                        ? isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0')
+                        : c->color == 1;
         st =
             pc_report_write(c->reports[i].format, e, r, &tty, stdout, c->diags);
     }
@@ -387,6 +364,22 @@ cli_trace(struct cli *c, const pc_engine *e,
     return EXIT_CLEAN;
 }
 
+/* "-" is standard input, named PC_STDIN in every message and report;
+ * it can be given once. */
+static int
+cli_stdin_args(int argc, char **argv)
+{
+    int seen = 0;
+
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "-") == 0) {
+            if (seen++ > 0)
+                return usage_error("standard input (-) can be read once", NULL);
+            argv[i] = (char *)PC_STDIN;
+        }
+    return EXIT_CLEAN;
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
@@ -403,6 +396,8 @@ cmd_check(struct cli *c, int argc, char **argv)
 
     if (argc < 1)
         return usage_error("check needs at least one MANIFEST", NULL);
+    if (cli_stdin_args(argc, argv) != EXIT_CLEAN)
+        return EXIT_FAIL;
     c->run.start = cli_now();
     c->run.fail_on = c->fail_on;
     c->run.never_fail = c->never_fail;
@@ -615,6 +610,8 @@ cmd_validate(struct cli *c, int argc, char **argv)
 
     if (argc < 1)
         return usage_error("validate needs at least one FILE", NULL);
+    if (cli_stdin_args(argc, argv) != EXIT_CLEAN)
+        return EXIT_FAIL;
     for (int i = 0; i < argc; i++) {
         pc_status st = pc_validate_file(&c->paths, argv[i], c->diags);
 
@@ -636,6 +633,94 @@ print_clauses(const struct pc_clause_ref *cl, size_t n)
                cl[i].text);
 }
 
+/* ------------------------------------------------------------------ */
+/* --format json for rules, explain and classify: one document on
+ * standard output, built and serialised by jansson (doc/json-output.md). */
+
+/* Print root (stolen) as JSON; PC_ENOMEM if it could not be built. */
+static int
+cli_json_print(struct cli *c, json_t *root)
+{
+    int rc = EXIT_CLEAN;
+
+    if (root == NULL ||
+        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+        fputc('\n', stdout) == EOF) {
+        fputs("privcheck: error: cannot write the JSON output\n", stderr);
+        rc = EXIT_FAIL;
+    }
+    json_decref(root);
+    (void)c;
+    return rc;
+}
+
+static json_t *
+cli_json_str(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+cli_json_rule(const struct pc_rule_info *r)
+{
+    json_t *o = json_object(), *cl = json_array(), *subj = json_null();
+    const char *slash = strrchr(r->file, '/');
+
+    if (r->subjects != NULL) {
+        const char *p = r->subjects;
+
+        json_decref(subj);
+        subj = json_array();
+        while (*p != '\0') {
+            size_t n = strcspn(p, " ");
+
+            if (n > 0)
+                json_array_append_new(subj, json_stringn(p, n));
+            p += n;
+            p += strspn(p, " ");
+        }
+    }
+    for (size_t i = 0; i < r->nclauses; i++)
+        json_array_append_new(
+            cl,
+            json_pack("{s:o, s:o, s:o}", "id", cli_json_str(r->clauses[i].id),
+                      "section", cli_json_str(r->clauses[i].section), "text",
+                      cli_json_str(r->clauses[i].text)));
+    json_object_set_new(o, "id", json_string(r->id));
+    json_object_set_new(o, "severity",
+                        json_string(pc_severity_str(r->severity)));
+    json_object_set_new(o, "title", cli_json_str(r->title));
+    json_object_set_new(o, "checks", cli_json_str(r->over));
+    json_object_set_new(o, "subjects", subj);
+    json_object_set_new(o, "message", cli_json_str(r->message));
+    json_object_set_new(o, "fix", cli_json_str(r->fix));
+    json_object_set_new(o, "clauses", cl);
+    json_object_set_new(o, "file",
+                        json_string(slash != NULL ? slash + 1 : r->file));
+    json_object_set_new(o, "line", json_integer(r->line));
+    return o;
+}
+
+/* A rule by id: exactly, or ignoring case when only one rule fits. */
+static const struct pc_rule_info *
+cli_rule_find(const pc_engine *e, const char *id)
+{
+    const struct pc_rule_info *r = pc_engine_rule_find(e, id), *hit = NULL;
+
+    if (r != NULL)
+        return r;
+    for (size_t i = 0; i < pc_engine_rule_count(e); i++) {
+        const struct pc_rule_info *k = pc_engine_rule(e, i);
+
+        if (strcasecmp(k->id, id) != 0)
+            continue;
+        if (hit != NULL)
+            return NULL; /* ambiguous: ids that differ only in case */
+        hit = k;
+    }
+    return hit;
+}
+
 static int
 cmd_explain(struct cli *c, int argc, char **argv)
 {
@@ -648,13 +733,19 @@ cmd_explain(struct cli *c, int argc, char **argv)
         return usage_error("explain needs exactly one rule ID", NULL);
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
-    if ((r = pc_engine_rule_find(e, argv[0])) == NULL) {
+    if ((r = cli_rule_find(e, argv[0])) == NULL) {
         fprintf(stderr,
                 "privcheck: error: no rule '%s'; 'privcheck rules' "
                 "lists them\n",
                 esc(argv[0]));
         pc_engine_free(e);
         return EXIT_FAIL;
+    }
+    if (c->json != NULL) {
+        int rc = cli_json_print(c, cli_json_rule(r));
+
+        pc_engine_free(e);
+        return rc;
     }
     printf("%s (%s): %s\n", r->id, pc_severity_str(r->severity), r->title);
     printf("  checks: %s\n", r->over);
@@ -814,8 +905,36 @@ cmd_classify(struct cli *c, int argc, char **argv)
 
     if (argc < 1)
         return usage_error("classify needs at least one NAME", NULL);
+    if (c->json != NULL && c->explain)
+        return usage_error("classify --explain prints text; --format json "
+                           "gives the answers",
+                           NULL);
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
+    if (c->json != NULL) {
+        json_t *all = json_array();
+
+        for (int i = 0; i < argc && st == PC_OK; i++) {
+            struct pc_classification cl;
+
+            st = pc_classify_name(e, argv[i], c->context, c->diags, &cl);
+            if (st != PC_OK)
+                break;
+            json_array_append_new(
+                all, json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b}", "name",
+                               argv[i], "context", cli_json_str(c->context),
+                               "element", cli_json_str(cl.element),
+                               "classifier", cli_json_str(cl.classifier),
+                               "pattern", cli_json_str(cl.pattern), "sensitive",
+                               cl.sensitive, "declared", cl.declared));
+        }
+        pc_engine_free(e);
+        if (st != PC_OK) {
+            json_decref(all);
+            return cli_finish(c, st);
+        }
+        return cli_json_print(c, json_pack("{s:o}", "classifications", all));
+    }
     for (int i = 0; i < argc && st == PC_OK; i++) {
         struct explain_state x = { .by_context = false };
         struct pc_classification cl;
@@ -901,14 +1020,25 @@ cmd_rules(struct cli *c, int argc, char **argv)
     pc_engine *e = NULL;
     pc_status st;
 
-    if (argc == 1 && strcmp(argv[0], "test") == 0)
+    if (argc == 1 && strcmp(argv[0], "test") == 0) {
+        if (c->json != NULL)
+            return usage_error("rules test prints text, not", c->json);
         return cmd_rules_test(c);
+    }
     if (argc != 0)
         return usage_error("rules takes no arguments but test", argv[0]);
     if (c->coverage || c->threshold != NULL)
         return usage_error("--coverage is an option of rules test", NULL);
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
+    if (c->json != NULL) {
+        json_t *all = json_array();
+
+        for (size_t i = 0; i < pc_engine_rule_count(e); i++)
+            json_array_append_new(all, cli_json_rule(pc_engine_rule(e, i)));
+        pc_engine_free(e);
+        return cli_json_print(c, json_pack("{s:o}", "rules", all));
+    }
     printf("%-8s  %-7s  %-9s  %-16s  %s\n", "ID", "LEVEL", "POLICY", "SUBJECTS",
            "TITLE");
     for (size_t i = 0; i < pc_engine_rule_count(e); i++) {
@@ -1172,15 +1302,259 @@ cmd_policy(struct cli *c, int argc, char **argv)
     return usage_error("unknown policy subcommand", argv[0]);
 }
 
+enum {
+    CMD_CHECK = 1u << 0,
+    CMD_VALIDATE = 1u << 1,
+    CMD_EXPLAIN = 1u << 2,
+    CMD_CLASSIFY = 1u << 3,
+    CMD_RULES = 1u << 4,
+    CMD_POLICY = 1u << 5,
+    CMD_WAIVE = 1u << 6,
+    CMD_ANY = 0x7f,
+};
+
 static const struct command {
     const char *name;
     int (*run)(struct cli *, int, char **);
+    unsigned bit;
+    const char *subcommands; /* for completion; NULL: none */
 } commands[] = {
-    { "check", cmd_check },     { "validate", cmd_validate },
-    { "explain", cmd_explain }, { "classify", cmd_classify },
-    { "rules", cmd_rules },     { "policy", cmd_policy },
-    { "waive", cmd_waive },
+    { "check", cmd_check, CMD_CHECK, NULL },
+    { "validate", cmd_validate, CMD_VALIDATE, NULL },
+    { "explain", cmd_explain, CMD_EXPLAIN, NULL },
+    { "classify", cmd_classify, CMD_CLASSIFY, NULL },
+    { "rules", cmd_rules, CMD_RULES, "test" },
+    { "policy", cmd_policy, CMD_POLICY, "render lint diff" },
+    { "waive", cmd_waive, CMD_WAIVE, NULL },
 };
+
+enum {
+    OPT_POLICY = 256,
+    OPT_RULES,
+    OPT_FAIL_ON,
+    OPT_CONTEXT,
+    OPT_EXPLAIN,
+    OPT_SOURCE_ROOT,
+    OPT_WAIVERS,
+    OPT_TODAY,
+    OPT_REASON,
+    OPT_APPROVED_BY,
+    OPT_EXPIRES,
+    OPT_APPLICATION,
+    OPT_BASELINE,
+    OPT_MANIFEST,
+    OPT_FAIL_ON_LOOSER,
+    OPT_COVERAGE,
+    OPT_COVERAGE_THRESHOLD,
+    OPT_TRACE,
+    OPT_STYLESHEET,
+    OPT_COLOR,
+    OPT_COMPLETION,
+};
+
+/* Every option, once: getopt's table, --help and the bash completion are
+ * made from it, and an option given to a command not in its `cmds` is
+ * refused. A new option is one line here and a case in main. */
+static const struct cli_option {
+    const char *name;
+    int shortopt;    /* 0: none */
+    int id;          /* getopt's value */
+    const char *arg; /* NULL: takes no value */
+    unsigned cmds;
+    const char *values; /* for completion: the words it takes; NULL: any */
+    const char *help;   /* lines after the first are indented */
+} cli_options[] = {
+    { "policy", 0, OPT_POLICY, "FILE", CMD_ANY, NULL,
+      "the policy (default: the installed one)" },
+    { "rules", 0, OPT_RULES, "DIR", CMD_ANY, NULL,
+      "the rules directory (default: installed)" },
+    { "format", 'f', 'f', "FORMAT",
+      CMD_CHECK | CMD_POLICY | CMD_RULES | CMD_CLASSIFY | CMD_EXPLAIN, NULL,
+      "check: report format (listed below; default\n"
+      "text), several for several reports; rules,\n"
+      "classify, explain: text or json; policy: see\n"
+      "privcheck(1)" },
+    { "output", 'o', 'o', "FILE", CMD_CHECK | CMD_POLICY, NULL,
+      "check: write the report of the --format before\n"
+      "it to FILE, atomically (without one: standard\n"
+      "output); policy render: write to FILE" },
+    { "fail-on", 0, OPT_FAIL_ON, "LEVEL", CMD_CHECK | CMD_POLICY,
+      "error warning note never",
+      "check, policy lint: exit 1 on findings at or\n"
+      "above LEVEL (error, warning, note, never;\n"
+      "default error)" },
+    { "jobs", 'j', 'j', "N", CMD_CHECK, NULL,
+      "check: audit N manifests in parallel" },
+    { "quiet", 'q', 'q', NULL, CMD_CHECK, NULL,
+      "check: the text report shows only errors and the\n"
+      "summary line (no warnings or notes)" },
+    { "color", 0, OPT_COLOR, "WHEN", CMD_CHECK, "auto always never",
+      "check: colour the text report: auto (a terminal,\n"
+      "and NO_COLOR unset; the default), always, never" },
+    { "context", 0, OPT_CONTEXT, "TABLE", CMD_CLASSIFY, NULL,
+      "classify: the table or object the fields live\n"
+      "in (some names mean different things in\n"
+      "different tables)" },
+    { "explain", 0, OPT_EXPLAIN, NULL, CMD_CLASSIFY, NULL,
+      "classify: show every classifier tried, and why\n"
+      "it matched or not" },
+    { "waivers", 0, OPT_WAIVERS, "FILE", CMD_CHECK | CMD_WAIVE, NULL,
+      "check: apply the waivers in FILE (repeatable);\n"
+      "waive: the file to append to" },
+    { "baseline", 0, OPT_BASELINE, "PRIOR.json", CMD_CHECK, NULL,
+      "check: what PRIOR.json (a JSON report) has is\n"
+      "known and does not count; only new findings" },
+    { "today", 0, OPT_TODAY, "YYYY-MM-DD", CMD_CHECK | CMD_WAIVE, NULL,
+      "check, waive: the date waivers expire against\n"
+      "(default: today, UTC)" },
+    { "reason", 0, OPT_REASON, "TEXT", CMD_WAIVE, NULL,
+      "waive: why the exception is acceptable" },
+    { "approved-by", 0, OPT_APPROVED_BY, "WHO", CMD_WAIVE, NULL,
+      "waive: who approved it" },
+    { "expires", 0, OPT_EXPIRES, "YYYY-MM-DD", CMD_WAIVE, NULL,
+      "waive: the last day it holds" },
+    { "application", 0, OPT_APPLICATION, "NAME", CMD_WAIVE, NULL,
+      "waive: only for the manifest of that name" },
+    { "manifest", 0, OPT_MANIFEST, "FILE", CMD_POLICY, NULL,
+      "policy diff: findings on FILE that appear or\n"
+      "disappear (repeatable)" },
+    { "fail-on-looser", 0, OPT_FAIL_ON_LOOSER, NULL, CMD_POLICY, NULL,
+      "policy diff: exit 1 on any change looser for\n"
+      "privacy" },
+    { "coverage", 0, OPT_COVERAGE, NULL, CMD_RULES, NULL,
+      "rules test: which rules and clauses the\n"
+      "tests exercise" },
+    { "coverage-threshold", 0, OPT_COVERAGE_THRESHOLD, "N", CMD_RULES, NULL,
+      "rules test: fail when less than N percent of\n"
+      "the rules or normative clauses is exercised" },
+    { "trace", 0, OPT_TRACE, "RULE|FINGERPRINT", CMD_CHECK, NULL,
+      "check: how the rule (or the rule of that\n"
+      "finding) was evaluated, condition by condition,\n"
+      "on standard error" },
+    { "stylesheet", 0, OPT_STYLESHEET, "FILE", CMD_CHECK, NULL,
+      "check: the XSLT stylesheet of the html report\n"
+      "(default: the installed report-html.xsl)" },
+    { "source-root", 0, OPT_SOURCE_ROOT, "DIR", CMD_CHECK | CMD_POLICY, NULL,
+      "check: name manifests relative to DIR in\n"
+      "fingerprints and SARIF (default: the\n"
+      "working directory)" },
+    { "completion", 0, OPT_COMPLETION, "SHELL", 0, "bash",
+      "print the completion script for SHELL (bash)\n"
+      "and exit" },
+    { "help", 'h', 'h', NULL, 0, NULL, "show this help and exit" },
+    { "version", 'V', 'V', NULL, 0, NULL, "show the version and exit" },
+};
+
+#define NOPTIONS (sizeof cli_options / sizeof cli_options[0])
+
+static void
+cli_help(FILE *out)
+{
+    fputs(usage_text, out);
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const struct cli_option *o = &cli_options[i];
+        char head[64];
+        int n;
+
+        if (o->shortopt != 0)
+            n = snprintf(head, sizeof head, "-%c, --%s%s%s", o->shortopt,
+                         o->name, o->arg != NULL ? " " : "",
+                         o->arg != NULL ? o->arg : "");
+        else
+            n = snprintf(head, sizeof head, "--%s%s%s", o->name,
+                         o->arg != NULL ? " " : "",
+                         o->arg != NULL ? o->arg : "");
+        fprintf(out, "  %-22s%s", head,
+                n > 22 ? "\n                         " : " ");
+        for (const char *h = o->help; *h != '\0'; h++) {
+            fputc(*h, out);
+            if (*h == '\n')
+                fputs("                         ", out);
+        }
+        fputc('\n', out);
+    }
+    fprintf(out, "\nReport formats of check: %s.\n", pc_report_formats());
+    fputs(usage_tail, out);
+}
+
+/* The bash completion, from the tables above. */
+static void
+cli_completion_bash(FILE *out)
+{
+    fputs("# bash completion for privcheck, written by "
+          "`privcheck --completion bash`\n"
+          "_privcheck() {\n"
+          "    local cur prev cmd i opts words\n"
+          "    cur=${COMP_WORDS[COMP_CWORD]}\n"
+          "    prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+          "    cmd=\n"
+          "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
+          "        case ${COMP_WORDS[i]} in\n"
+          "        ",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "%s%s", i > 0 ? "|" : "", commands[i].name);
+    fputs(") cmd=${COMP_WORDS[i]}; break ;;\n"
+          "        esac\n"
+          "    done\n"
+          "    case $prev in\n",
+          out);
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const struct cli_option *o = &cli_options[i];
+
+        if (o->arg == NULL)
+            continue;
+        fprintf(out, "    --%s", o->name);
+        if (o->shortopt != 0)
+            fprintf(out, "|-%c", o->shortopt);
+        if (o->values != NULL)
+            fprintf(out,
+                    ")\n        COMPREPLY=($(compgen -W '%s' -- \"$cur\"))\n"
+                    "        return ;;\n",
+                    o->values);
+        else if (o->id == 'f') {
+            fputs(")\n        COMPREPLY=($(compgen -W '", out);
+            for (const char *f = pc_report_formats(); *f != '\0'; f++)
+                if (*f != ',')
+                    fputc(*f, out);
+            fputs("' -- \"$cur\"))\n        return ;;\n", out);
+        } else
+            fputs(")\n        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+                  "        return ;;\n",
+                  out);
+    }
+    fputs("    esac\n"
+          "    case $cmd in\n",
+          out);
+    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+        fprintf(out, "    %s)\n        opts='", commands[c].name);
+        for (size_t i = 0, n = 0; i < NOPTIONS; i++)
+            if (cli_options[i].cmds & commands[c].bit)
+                fprintf(out, "%s--%s", n++ > 0 ? " " : "", cli_options[i].name);
+        fprintf(out, "'\n        words='%s' ;;\n",
+                commands[c].subcommands != NULL ? commands[c].subcommands : "");
+    }
+    fputs("    *)\n        opts='", out);
+    for (size_t i = 0, n = 0; i < NOPTIONS; i++)
+        if (cli_options[i].cmds == CMD_ANY || cli_options[i].cmds == 0)
+            fprintf(out, "%s--%s", n++ > 0 ? " " : "", cli_options[i].name);
+    fputs("'\n        words='", out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "%s%s", i > 0 ? " " : "", commands[i].name);
+    fputs("' ;;\n"
+          "    esac\n"
+          "    if [[ $cur == -* ]]; then\n"
+          "        COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
+          "    elif [[ -n $words ]]; then\n"
+          "        COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+          "        [[ -n $cmd ]] && COMPREPLY+=($(compgen -f -- \"$cur\"))\n"
+          "    else\n"
+          "        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+          "    fi\n"
+          "}\n"
+          "complete -F _privcheck privcheck\n",
+          out);
+}
 
 /* ------------------------------------------------------------------ */
 
@@ -1247,69 +1621,63 @@ set_path(char **slot, const char *value)
 int
 main(int argc, char **argv)
 {
-    enum {
-        OPT_POLICY = 256,
-        OPT_RULES,
-        OPT_FAIL_ON,
-        OPT_CONTEXT,
-        OPT_EXPLAIN,
-        OPT_SOURCE_ROOT,
-        OPT_WAIVERS,
-        OPT_TODAY,
-        OPT_REASON,
-        OPT_APPROVED_BY,
-        OPT_EXPIRES,
-        OPT_APPLICATION,
-        OPT_BASELINE,
-        OPT_MANIFEST,
-        OPT_FAIL_ON_LOOSER,
-        OPT_COVERAGE,
-        OPT_COVERAGE_THRESHOLD,
-        OPT_TRACE,
-        OPT_STYLESHEET,
-    };
-    static const struct option opts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { "policy", required_argument, NULL, OPT_POLICY },
-        { "rules", required_argument, NULL, OPT_RULES },
-        { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' },
-        { "fail-on", required_argument, NULL, OPT_FAIL_ON },
-        { "jobs", required_argument, NULL, 'j' },
-        { "context", required_argument, NULL, OPT_CONTEXT },
-        { "explain", no_argument, NULL, OPT_EXPLAIN },
-        { "source-root", required_argument, NULL, OPT_SOURCE_ROOT },
-        { "waivers", required_argument, NULL, OPT_WAIVERS },
-        { "today", required_argument, NULL, OPT_TODAY },
-        { "reason", required_argument, NULL, OPT_REASON },
-        { "approved-by", required_argument, NULL, OPT_APPROVED_BY },
-        { "expires", required_argument, NULL, OPT_EXPIRES },
-        { "application", required_argument, NULL, OPT_APPLICATION },
-        { "baseline", required_argument, NULL, OPT_BASELINE },
-        { "manifest", required_argument, NULL, OPT_MANIFEST },
-        { "fail-on-looser", no_argument, NULL, OPT_FAIL_ON_LOOSER },
-        { "coverage", no_argument, NULL, OPT_COVERAGE },
-        { "trace", required_argument, NULL, OPT_TRACE },
-        { "coverage-threshold", required_argument, NULL,
-          OPT_COVERAGE_THRESHOLD },
-        { "stylesheet", required_argument, NULL, OPT_STYLESHEET },
-        { NULL, 0, NULL, 0 },
-    };
-    struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
+    struct option opts[NOPTIONS + 1];
+    char shortopts[2 * NOPTIONS + 2] = ":";
+    bool seen[NOPTIONS] = { false };
+    struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1, .color = -1 };
     const struct command *cmd = NULL;
     int opt, rc = EXIT_FAIL;
 
     /* getopt's own messages name argv[0] (a build path under libtool)
      * and echo the option raw: ours name privcheck and escape it. */
     opterr = 0;
+    for (size_t i = 0, k = 1; i < NOPTIONS; i++) {
+        opts[i] =
+            (struct option){ cli_options[i].name,
+                             cli_options[i].arg != NULL ? required_argument
+                                                        : no_argument,
+                             NULL, cli_options[i].id };
+        if (cli_options[i].shortopt != 0) {
+            shortopts[k++] = (char)cli_options[i].shortopt;
+            if (cli_options[i].arg != NULL)
+                shortopts[k++] = ':';
+        }
+    }
+    opts[NOPTIONS] = (struct option){ NULL, 0, NULL, 0 };
     /* The command may come before or after the options. */
-    while ((opt = getopt_long(argc, argv, ":hVf:o:j:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        for (size_t i = 0; i < NOPTIONS; i++)
+            if (cli_options[i].id == opt)
+                seen[i] = true;
         switch (opt) {
         case 'h':
-            printf(usage_text, pc_report_formats());
+            cli_help(stdout);
             rc = EXIT_CLEAN;
             goto out;
+        case OPT_COMPLETION:
+            if (strcmp(optarg, "bash") != 0) {
+                rc = usage_error("--completion knows bash, not", optarg);
+                goto out;
+            }
+            cli_completion_bash(stdout);
+            rc = EXIT_CLEAN;
+            goto out;
+        case 'q':
+            c.quiet = true;
+            break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "auto") == 0)
+                c.color = -1;
+            else if (strcmp(optarg, "always") == 0)
+                c.color = 1;
+            else if (strcmp(optarg, "never") == 0)
+                c.color = 0;
+            else {
+                rc = usage_error("--color takes auto, always or never, not",
+                                 optarg);
+                goto out;
+            }
+            break;
         case 'V':
             printf("privcheck %s\n", pc_version());
             rc = EXIT_CLEAN;
@@ -1450,7 +1818,7 @@ main(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, usage_text, pc_report_formats());
+        cli_help(stderr);
         goto out;
     }
     if ((rc = cli_check_reports(&c)) != EXIT_CLEAN)
@@ -1471,16 +1839,40 @@ main(int argc, char **argv)
             rc = usage_error("unknown --format", c.reports[i].format);
             goto out;
         }
-    if ((c.context != NULL || c.explain) && cmd->run != cmd_classify) {
-        rc = usage_error(c.context != NULL
-                             ? "--context is an option of classify, not of"
-                             : "--explain is an option of classify, not of",
-                         cmd->name);
+    /* No option is ignored: one the command does not take is refused. */
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        char what[160];
+        size_t n;
+
+        if (!seen[i] || (cli_options[i].cmds & cmd->bit) != 0)
+            continue;
+        n = (size_t)snprintf(what, sizeof what, "--%s is an option of ",
+                             cli_options[i].name);
+        for (size_t k = 0, m = 0;
+             k < sizeof commands / sizeof commands[0] && n < sizeof what; k++)
+            if (cli_options[i].cmds & commands[k].bit)
+                n += (size_t)snprintf(what + n, sizeof what - n, "%s%s",
+                                      m++ > 0 ? ", " : "", commands[k].name);
+        if (n < sizeof what)
+            snprintf(what + n, sizeof what - n, ", not of");
+        rc = usage_error(what, cmd->name);
         goto out;
     }
-    if (c.trace != NULL && cmd->run != cmd_check) {
-        rc = usage_error("--trace is an option of check, not of", cmd->name);
-        goto out;
+    /* rules, classify and explain print text or JSON. */
+    if (cmd->bit & (CMD_RULES | CMD_CLASSIFY | CMD_EXPLAIN)) {
+        for (size_t i = 0; i < c.nreports; i++) {
+            const char *f = c.reports[i].format;
+
+            if (strcmp(f, "json") != 0 && strcmp(f, "text") != 0) {
+                rc = usage_error("this command prints text or json, not", f);
+                goto out;
+            }
+            c.json = strcmp(f, "json") == 0 ? f : NULL;
+        }
+        if (c.nreports > 1) {
+            rc = usage_error("one --format at a time for", cmd->name);
+            goto out;
+        }
     }
     if ((c.diags = pc_diags_new()) == NULL) {
         fputs("privcheck: error: out of memory\n", stderr);

@@ -23,6 +23,10 @@ extern "C" {
 #define PC_PRINTF(f, a)
 #endif
 
+/* The file name that stands for standard input: `check -` audits it under
+ * this name, as reports show it. (A file of that name: "./<stdin>".) */
+#define PC_STDIN "<stdin>"
+
 typedef enum {
     PC_OK = 0,
     PC_ENOMEM,
@@ -565,6 +569,7 @@ struct pc_run_info {
 
 struct pc_report_options {
     bool color; /* ANSI colour (text format only) */
+    bool quiet; /* text: errors and the summary only */
     /* NULL: not known; a report then states no verdict and no times, and
      * takes errors to fail (the default --fail-on). */
     const struct pc_run_info *run;

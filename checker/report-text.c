@@ -179,6 +179,8 @@ report_text_finding(struct report *r, const struct pc_finding *f)
     const char *msg = f->message != NULL ? f->message : f->title;
     size_t i = report_index(r, f);
 
+    if (r->opt->quiet && (f->suppressed || sev < PC_SEV_ERROR))
+        return PC_OK;
     if (f->suppressed) {
         report_text_suppressed(r, f);
         return PC_OK;
