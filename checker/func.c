@@ -770,6 +770,36 @@ fn_policy_transfer_other(struct evalctx *c, const struct val *a, size_t n,
     return val_bool(c, POLICY(c)->transfer_other_countries, out);
 }
 
+/* fact('kind', ids, 'name'): the values of the fact the policy states on
+ * each of those of its elements, joined. */
+static pc_status
+fn_fact(struct evalctx *c, const struct val *a, size_t n, struct val *out)
+{
+    size_t total = 0;
+    pc_status st;
+
+    (void)n;
+    if (a[0].n != 1 || a[2].n != 1)
+        return val_one(c, NULL, out);
+    for (size_t i = 0; i < a[1].n; i++) {
+        const struct strv *v =
+            policy_fact(POLICY(c), a[0].v[0], a[1].v[i], a[2].v[0]);
+
+        total += v != NULL ? v->n : 0;
+    }
+    if ((st = val_alloc(c, total, out)) != PC_OK)
+        return st;
+    struct uniq u = { out, NULL, PC_OK };
+    for (size_t i = 0; i < a[1].n; i++) {
+        const struct strv *v =
+            policy_fact(POLICY(c), a[0].v[0], a[1].v[i], a[2].v[0]);
+
+        if (v != NULL)
+            uniq_add_all(&u, (const char *const *)v->v, v->n);
+    }
+    return uniq_done(&u);
+}
+
 static pc_status
 fn_policy_appeal_channel(struct evalctx *c, const struct val *a, size_t n,
                          struct val *out)
@@ -1328,6 +1358,11 @@ static const struct func funcs[] = {
       "categories that must be encrypted in transit", NULL, "data" },
     { "policy.retention-bases", 0, 0, 0, fn_policy_retention_bases,
       "reasons the policy gives for keeping data", NULL, "basis" },
+    { "fact", 3, 3, 0, fn_fact,
+      "fact('kind', ids, 'name'): what the policy states as fact 'name' of "
+      "its kind with those ids (a purpose's lawful basis, a category's "
+      "retention limit)",
+      NULL, NULL },
     { "policy.transfer-countries", 0, 0, 0, fn_policy_transfer_countries,
       "countries the text names as destinations of transfers", NULL, NULL },
     { "policy.transfer-other-countries", 0, 0, 0, fn_policy_transfer_other,

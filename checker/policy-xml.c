@@ -476,7 +476,7 @@ ld_category(struct ld *ld, xmlNode *n)
     LD_EACH (e, n) {
         if (ld_is(e, "element"))
             ld_element(ld, e, c);
-        else
+        else if (!ld_is(e, "fact"))
             ld_err(ld, e, "unexpected <%s> in <category>", ld_name(e));
     }
 }
@@ -1041,6 +1041,39 @@ ld_check_refs(struct ld *ld, xmlNode *n)
     }
 }
 
+/* Every <fact> of the policy, under "kind id name" (kind: the element
+ * the fact is in), whatever the element: the format lets a policy state
+ * its own facts, and the loader need not know them. */
+static void
+ld_facts(struct ld *ld, xmlNode *n)
+{
+    for (n = ld_elem(n); n != NULL && !ld->nomem; n = ld_elem(n->next)) {
+        if (ld_is(n, "fact") && n->parent != NULL &&
+            n->parent->type == XML_ELEMENT_NODE) {
+            char *id = ld_attr(ld, n->parent, "id", false);
+            char *name = ld_attr(ld, n, "name", true);
+            char *value = ld_attr(ld, n, "value", true);
+            struct strbuf key = STRBUF_INIT(0);
+
+            if (id != NULL && name != NULL && value != NULL &&
+                strbuf_printf(&key, "%s %s %s", ld_name(n->parent), id, name) ==
+                    PC_OK) {
+                if (map_get(ld->p->facts, strbuf_str(&key)) != NULL)
+                    ld_err(ld, n, "fact '%s' of %s '%s' is stated twice", name,
+                           ld_name(n->parent), id);
+                else
+                    ld_st(ld, policy_add_fact(ld->p, strbuf_str(&key), name,
+                                              ld_name(n->parent), value));
+            }
+            strbuf_free(&key);
+            free(id);
+            free(name);
+            free(value);
+        }
+        ld_facts(ld, n->children);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Derived facts and the contradictions they reveal. */
 
@@ -1177,6 +1210,7 @@ pc_policy_load(const char *path, const char *schema, pc_diags *d,
     if ((st = ld_alloc_all(&ld)) != PC_OK)
         goto out;
     ld_policy(&ld, root);
+    ld_facts(&ld, root);
     if (!ld.nomem)
         ld_check_refs(&ld, root);
     if (!ld.nomem)

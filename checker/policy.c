@@ -6,6 +6,7 @@
 #include "policy.h"
 
 #include "map.h"
+#include "strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,60 @@ policy_names(const pc_policy *p, const char *kind, struct strv *out)
     else
         return PC_EINVALID;
     return st;
+}
+
+pc_status
+policy_add_fact(pc_policy *p, const char *key, const char *name,
+                const char *kind, const char *value)
+{
+    struct strv **v, *vals;
+    struct strbuf kn = STRBUF_INIT(0);
+    pc_status st;
+
+    if (p->facts == NULL && (p->facts = map_new()) == NULL)
+        return PC_ENOMEM;
+    if ((v = realloc(p->fact_values, (p->nfacts + 1) * sizeof *v)) == NULL)
+        return PC_ENOMEM;
+    p->fact_values = v;
+    if ((vals = calloc(1, sizeof *vals)) == NULL)
+        return PC_ENOMEM;
+    v[p->nfacts++] = vals;
+    if ((st = strv_split(vals, value)) != PC_OK ||
+        (st = strv_push(&p->fact_keys, key)) != PC_OK ||
+        (st = map_put(p->facts, p->fact_keys.v[p->fact_keys.n - 1], vals)) !=
+            PC_OK ||
+        (st = strbuf_printf(&kn, "%s %s", kind, name)) != PC_OK)
+        goto out;
+    st = strv_add_unique(&p->fact_kinds, strbuf_str(&kn));
+out:
+    strbuf_free(&kn);
+    return st;
+}
+
+const struct strv *
+policy_fact(const pc_policy *p, const char *kind, const char *id,
+            const char *name)
+{
+    struct strbuf key = STRBUF_INIT(0);
+    const struct strv *v = NULL;
+
+    if (p->facts != NULL &&
+        strbuf_printf(&key, "%s %s %s", kind, id, name) == PC_OK)
+        v = map_get(p->facts, strbuf_str(&key));
+    strbuf_free(&key);
+    return v;
+}
+
+bool
+policy_has_fact(const pc_policy *p, const char *kind, const char *name)
+{
+    struct strbuf kn = STRBUF_INIT(0);
+    bool has = false;
+
+    if (strbuf_printf(&kn, "%s %s", kind, name) == PC_OK)
+        has = strv_has(&p->fact_kinds, strbuf_str(&kn));
+    strbuf_free(&kn);
+    return has;
 }
 
 /* ------------------------------------------------------------------ */
@@ -417,5 +472,13 @@ pc_policy_free(pc_policy *p)
     strv_free(&p->children_clauses);
     strv_free(&p->transfer_countries);
     strv_free(&p->transfer_clauses);
+    for (size_t i = 0; i < p->nfacts; i++) {
+        strv_free(p->fact_values[i]);
+        free(p->fact_values[i]);
+    }
+    free(p->fact_values);
+    map_free(p->facts);
+    strv_free(&p->fact_keys);
+    strv_free(&p->fact_kinds);
     free(p);
 }

@@ -191,6 +191,13 @@ struct pc_policy {
     struct strv transfer_countries, transfer_clauses;
     bool transfer_other_countries; /* also to countries it does not name */
 
+    /* The policy's own facts (<fact>): "kind id name" -> struct strv *
+     * of values; fact_kinds holds "kind name" for each name stated. */
+    struct map *facts;
+    struct strv fact_keys, fact_kinds;
+    struct strv **fact_values;
+    size_t nfacts;
+
     /* Indexes, id -> pointer into the arrays above. */
     struct map *by_clause, *by_category, *by_element, *by_source, *by_purpose,
         *by_recipient_type, *by_right, *by_jurisdiction, *by_setting,
@@ -222,5 +229,15 @@ const struct policy_basis *policy_basis(const pc_policy *p, const char *id);
  * every category and element), as copies.
  * PC_EINVALID when the format has no such kind. */
 pc_status policy_names(const pc_policy *p, const char *kind, struct strv *out);
+/* The values of the fact `name` the policy states on its `kind` with this
+ * id ("purpose", "service", "lawful-basis"); NULL when it states none.
+ * Borrowed. */
+const struct strv *policy_fact(const pc_policy *p, const char *kind,
+                               const char *id, const char *name);
+/* Does the policy state a fact `name` on any of its `kind`? */
+bool policy_has_fact(const pc_policy *p, const char *kind, const char *name);
+/* Record a fact (loader only): key "kind id name", value a list. */
+pc_status policy_add_fact(pc_policy *p, const char *key, const char *name,
+                          const char *kind, const char *value);
 
 #endif

@@ -310,6 +310,44 @@ out:
     return st;
 }
 
+/* fact('kind', id, 'name') must name a fact the policy states on some
+ * element of that kind, or it would be empty for ever. */
+static pc_status
+rule_fact_names(struct rload *L, const xmlNode *n, const struct expr *e)
+{
+    const struct expr *k = e->args[0], *name = e->args[2];
+    const pc_policy *p = L->policy;
+    struct strv names = STRV_INIT;
+    const char *best;
+    size_t klen;
+    pc_status st;
+
+    if (k->kind != EXPR_LIT || name->kind != EXPR_LIT)
+        return PC_OK;
+    if (policy_has_fact(p, k->text, name->text))
+        return PC_OK;
+    /* The names stated on that kind, for the suggestion. */
+    klen = strlen(k->text);
+    for (size_t i = 0; i < p->fact_kinds.n; i++)
+        if (strncmp(p->fact_kinds.v[i], k->text, klen) == 0 &&
+            p->fact_kinds.v[i][klen] == ' ' &&
+            (st = strv_push(&names, p->fact_kinds.v[i] + klen + 1)) != PC_OK) {
+            strv_free(&names);
+            return st;
+        }
+    best = nearest_pick(name->text, (const char *const *)names.v, names.n);
+    if (best != NULL)
+        st = rload_fail(L, n,
+                        "the policy states no fact '%s' on a <%s>; did you "
+                        "mean '%s'?",
+                        name->text, k->text, best);
+    else
+        st = rload_fail(L, n, "the policy states no fact '%s' on a <%s>",
+                        name->text, k->text);
+    strv_free(&names);
+    return st;
+}
+
 /* Check every literal in e: against `want` where e is one, against the
  * argument kinds of the functions it calls inside. `ordered`: e is an
  * operand of lt/le/gt/ge. Every mistake is reported. */
@@ -326,6 +364,9 @@ rule_literals(struct rload *L, const xmlNode *n, const struct expr *e,
         return rule_literal_check(L, n, e, want, ordered);
     if (e->kind != EXPR_CALL)
         return PC_OK;
+    if (strcmp(e->fn->name, "fact") == 0 && e->nargs == 3 &&
+        (st = rule_fact_names(L, n, e)) != PC_OK)
+        return st;
     for (size_t i = 0; i < e->nargs; i++) {
         struct names an = none;
 

@@ -1399,7 +1399,10 @@ START_TEST(test_compile_bad_literals)
     assert_diag(d, f, tu_line_of(f, "'deleton'"),
                 "rule LIT-005: 'deleton' is not a right id of the policy; "
                 "did you mean 'deletion'?");
-    ck_assert_uint_eq(pc_diags_errors(d), 5);
+    assert_diag(d, f, tu_line_of(f, "'retention-limt'"),
+                "rule LIT-007: the policy states no fact 'retention-limt' on "
+                "a <category>");
+    ck_assert_uint_eq(pc_diags_errors(d), 6);
     ck_assert(!tu_diags_mention(d, "LIT-006"));
     free(f);
     pc_diags_free(d);
