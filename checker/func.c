@@ -759,6 +759,16 @@ fn_policy_integration_elements(struct evalctx *c, const struct val *a, size_t n,
 STRV_CONST(fn_policy_tracking_collects, tracking_collects)
 STRV_CONST(fn_policy_encrypt_categories, encrypt_categories)
 STRV_CONST(fn_policy_retention_bases, retention_bases)
+STRV_CONST(fn_policy_transfer_countries, transfer_countries)
+
+static pc_status
+fn_policy_transfer_other(struct evalctx *c, const struct val *a, size_t n,
+                         struct val *out)
+{
+    (void)a;
+    (void)n;
+    return val_bool(c, POLICY(c)->transfer_other_countries, out);
+}
 
 static pc_status
 fn_policy_appeal_channel(struct evalctx *c, const struct val *a, size_t n,
@@ -809,8 +819,9 @@ fn_right_deadline(struct evalctx *c, const struct val *a, size_t n,
         if (j == NULL)
             continue;
         for (size_t k = 0; k < j->requires.n && a[1].n > 0; k++)
-            if (strcmp(j->requires.v[k], a[1].v[0]) == 0 &&
-                k < j->requires_days.n && j->requires_days.v[k][0] != '\0') {
+            if (k < j->requires_days.n &&
+                strcmp(j->requires.v[k], a[1].v[0]) == 0 &&
+                j->requires_days.v[k][0] != '\0') {
                 st = acc_one(&acc, j->requires_days.v[k]);
                 own = true;
             }
@@ -1317,6 +1328,11 @@ static const struct func funcs[] = {
       "categories that must be encrypted in transit", NULL, "data" },
     { "policy.retention-bases", 0, 0, 0, fn_policy_retention_bases,
       "reasons the policy gives for keeping data", NULL, "basis" },
+    { "policy.transfer-countries", 0, 0, 0, fn_policy_transfer_countries,
+      "countries the text names as destinations of transfers", NULL, NULL },
+    { "policy.transfer-other-countries", 0, 0, 0, fn_policy_transfer_other,
+      "true if the text also allows transfers to countries it does not name",
+      NULL, NULL },
     { "policy.appeal-channel", 0, 0, 0, fn_policy_appeal_channel,
       "how appeals are submitted", NULL, NULL },
     { "policy.appeal-subject", 0, 0, 0, fn_policy_appeal_subject,

@@ -1093,6 +1093,9 @@ policy_outputs(struct cli *c, policy_writer write, void *arg)
                                  &out)) != PC_OK)
             break;
         st = write(arg, c->reports[i].format, out, c->diags);
+        if (st == PC_EIO && a[i] == NULL)
+            fputs("privcheck: error: cannot write to standard output\n",
+                  stderr);
         if (st == PC_OK && a[i] != NULL)
             st = pc_atomic_close(a[i], c->diags);
     }

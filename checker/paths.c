@@ -11,6 +11,7 @@
 #include "strbuf.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +90,42 @@ paths_join(const char *a, const char *b)
     return strbuf_detach(&s);
 }
 
-/* The one policy *.xml in dir; a directory with several needs --policy. */
+/* The first line of dir/default, when it names a *.xml file there (a
+ * bare name: no directory part); NULL otherwise. */
+static char *
+paths_read_default(const char *dir)
+{
+    char *path = paths_join(dir, "default"), line[256], *name = NULL;
+    size_t n;
+    FILE *f;
+
+    if (path == NULL || (f = fopen(path, "r")) == NULL) {
+        free(path);
+        return NULL;
+    }
+    if (fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        n = strlen(line);
+        if (n > 4 && strcmp(line + n - 4, ".xml") == 0 &&
+            strchr(line, '/') == NULL && line[0] != '.')
+            name = strdup(line);
+    }
+    fclose(f);
+    free(path);
+    if (name != NULL) {
+        char *full = paths_join(dir, name);
+
+        if (full == NULL || access(full, R_OK) != 0) {
+            free(name);
+            name = NULL;
+        }
+        free(full);
+    }
+    return name;
+}
+
+/* The one policy *.xml in dir; a directory with several needs --policy,
+ * unless dir/default names one. */
 static pc_status
 paths_find_policy(const char *dir, pc_diags *d, char **out)
 {
@@ -114,6 +150,17 @@ paths_find_policy(const char *dir, pc_diags *d, char **out)
         }
     }
     closedir(dp);
+    /* Several packs' policies side by side: the directory's file
+     * "default" names the one used without --policy. */
+    if (count > 1) {
+        char *name = paths_read_default(dir);
+
+        if (name != NULL) {
+            free(found);
+            found = name;
+            count = 1;
+        }
+    }
     if (count != 1) {
         free(found);
         return diag_fail(d, PC_EINVALID, diag_loc(d, dir, 0, 0),

@@ -907,9 +907,9 @@ diff_write_text(const pc_policy_diff *df, FILE *out)
                 return st;
         }
     }
-    fprintf(out, "%zu changes: %zu looser, %zu stricter, %zu neutral\n", df->n,
-            df->counts[DIFF_LOOSER], df->counts[DIFF_STRICTER],
-            df->counts[DIFF_NEUTRAL]);
+    fprintf(out, "%zu change%s: %zu looser, %zu stricter, %zu neutral\n", df->n,
+            df->n == 1 ? "" : "s", df->counts[DIFF_LOOSER],
+            df->counts[DIFF_STRICTER], df->counts[DIFF_NEUTRAL]);
     if (df->impact) {
         size_t up = 0;
 
@@ -974,7 +974,8 @@ diff_write_doc(const pc_policy_diff *df, const char *format, FILE *out)
     doc_code(d, df->old->file);
     doc_textf(d, " (version %s) → ", df->old->version);
     doc_code(d, df->new->file);
-    doc_textf(d, " (version %s): %zu changes, ", df->new->version, df->n);
+    doc_textf(d, " (version %s): %zu change%s, ", df->new->version, df->n,
+              df->n == 1 ? "" : "s");
     doc_textf(d, "%zu looser", df->counts[DIFF_LOOSER]);
     doc_textf(d, ", %zu stricter, %zu neutral for privacy.",
               df->counts[DIFF_STRICTER], df->counts[DIFF_NEUTRAL]);

@@ -468,7 +468,8 @@ ld_category(struct ld *ld, xmlNode *n)
     }
     ld_list(ld, n, "purposes", false, &c->purposes);
     c->general_purposes = ld_bool(ld, n, "general-purposes", true, false);
-    c->shared_for_business = ld_bool(ld, n, "shared-for-business", true, false);
+    c->shared_for_business =
+        ld_bool(ld, n, "shared-for-business", false, false);
     c->sensitive = ld_bool(ld, n, "sensitive", true, false);
     ld_list(ld, n, "clauses", true, &c->clauses);
     LD_INDEX(ld, by_category, struct policy_category, c, "category", n);
@@ -564,11 +565,12 @@ ld_rights(struct ld *ld, xmlNode *n)
 {
     pc_policy *p = ld->p;
 
-    p->appeal_channel = ld_attr(ld, n, "appeal-channel", true);
-    p->appeal_subject = ld_attr(ld, n, "appeal-subject", true);
-    ld_list(ld, n, "appeal-clauses", true, &p->appeal_clauses);
-    ld_list(ld, n, "agents-clauses", true, &p->agents_clauses);
-    ld_list(ld, n, "verification-clauses", true, &p->verification_clauses);
+    /* Optional: laws such as the GDPR know no appeal or agents. */
+    p->appeal_channel = ld_attr(ld, n, "appeal-channel", false);
+    p->appeal_subject = ld_attr(ld, n, "appeal-subject", false);
+    ld_list(ld, n, "appeal-clauses", false, &p->appeal_clauses);
+    ld_list(ld, n, "agents-clauses", false, &p->agents_clauses);
+    ld_list(ld, n, "verification-clauses", false, &p->verification_clauses);
     LD_EACH (c, n) {
         struct policy_right *r;
 

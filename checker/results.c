@@ -240,7 +240,7 @@ results_add_input(pc_results *r, const struct pc_manifest_info *m)
 pc_status
 results_suppress(pc_results *r, size_t i, const struct pc_suppression *s)
 {
-    struct pc_suppression c = { NULL };
+    struct pc_suppression c = { 0 };
     struct pc_finding *f;
     bool ok = true;
 

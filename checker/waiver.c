@@ -361,13 +361,16 @@ pc_waivers_apply(const pc_engine *e, const pc_waivers *w, const char *today,
         struct pc_manifest_info info = { .file = wf->path,
                                          .sha256 = wf->sha256,
                                          .kind = WAIVERS_ROOT };
+        /* A file with no waiver has no slice of w->v (which may then be
+         * NULL, and NULL + 0 is undefined). */
+        const struct waiver *x = wf->n > 0 ? &w->v[wf->first] : NULL;
+        const int *m = wf->n > 0 ? &matched[wf->first] : NULL;
         char *ident = NULL;
 
         st = paths_relative(opt != NULL ? opt->source_root : NULL, wf->path, d,
                             &ident);
         if (st == PC_OK)
-            st = waiver_evaluate(e, &w->v[wf->first], wf->n,
-                                 &matched[wf->first], now, wf->path, ident,
+            st = waiver_evaluate(e, x, wf->n, m, now, wf->path, ident,
                                  opt != NULL ? opt->trace : NULL, d, scratch);
         info.path = ident;
         if (st == PC_OK)

@@ -27,14 +27,18 @@
 
 #define MIN_PRECISION 0.95
 #define MIN_RECALL 0.90
-/* What the classifiers reach today (0.920 / 0.874): falling below it is a
- * regression, a hard failure whatever the target's state. */
-#define FLOOR_PRECISION 0.92
-#define FLOOR_RECALL 0.87
 #define NOTHING "-" /* gold: nothing personal */
 
 enum { TRAIN, HOLDOUT, FRESH, NSPLITS };
 static const char *const split_names[NSPLITS] = { "train", "holdout", "fresh" };
+
+/* What the classifiers reach today (holdout 0.921 / 0.882, fresh 0.838 /
+ * 0.618): falling below it is a regression, a hard failure whatever the
+ * target's state. */
+static const struct {
+    int split;
+    double precision, recall;
+} floors[] = { { HOLDOUT, 0.92, 0.88 }, { FRESH, 0.83, 0.61 } };
 
 /* One row of the corpus; strings point into the file's buffer. */
 struct row {
@@ -334,20 +338,26 @@ START_TEST(test_corpus_target)
 }
 END_TEST
 
-/* The holdout split does not fall below what it reached. */
+/* No evaluation split falls below what it reached. */
 START_TEST(test_corpus_floor)
 {
     struct corpus c;
-    double p, r;
+    double p[NELEM(floors)], r[NELEM(floors)];
 
     corpus_run(&c);
-    p = ratio(c.sc[HOLDOUT].tp, c.sc[HOLDOUT].predicted);
-    r = ratio(c.sc[HOLDOUT].tp, c.sc[HOLDOUT].gold);
+    for (size_t i = 0; i < NELEM(floors); i++) {
+        const struct score *s = &c.sc[floors[i].split];
+
+        p[i] = ratio(s->tp, s->predicted);
+        r[i] = ratio(s->tp, s->gold);
+    }
     corpus_free(&c);
-    ck_assert_msg(p >= FLOOR_PRECISION && r >= FLOOR_RECALL,
-                  "holdout precision %.3f, recall %.3f: below the floor "
-                  "%.2f / %.2f the classifiers had reached",
-                  p, r, FLOOR_PRECISION, FLOOR_RECALL);
+    for (size_t i = 0; i < NELEM(floors); i++)
+        ck_assert_msg(p[i] >= floors[i].precision && r[i] >= floors[i].recall,
+                      "%s precision %.3f, recall %.3f: below the floor "
+                      "%.2f / %.2f the classifiers had reached",
+                      split_names[floors[i].split], p[i], r[i],
+                      floors[i].precision, floors[i].recall);
 }
 END_TEST
 

@@ -282,6 +282,27 @@ START_TEST(test_v2_fidelity)
 }
 END_TEST
 
+/* The second pack's policy, a GDPR notice of another kind: every sentence
+ * of its three sections is a clause quoting its published text. */
+START_TEST(test_second_policy_fidelity)
+{
+    char *path = tu_path("SRCDIR", "policy/matrix-org.xml");
+    char *txt_path = tu_path("SRCDIR", "policy/matrix-org-privacy-policy.txt");
+    pc_policy *p = load_ok(path);
+    size_t normative = 0;
+
+    ck_assert_uint_eq(fidelity_misses(p, txt_path), 0);
+    ck_assert_uint_eq(p->nsections, 3);
+    for (size_t i = 0; i < p->nclauses; i++)
+        normative += p->clauses[i].normative;
+    ck_assert_uint_eq(p->nclauses, 241);
+    ck_assert_uint_eq(normative, 129);
+    pc_policy_free(p);
+    free(path);
+    free(txt_path);
+}
+END_TEST
+
 /* Fidelity: every clause quotes the published text verbatim (runs of
  * white space compare as one space), and every section has clauses. */
 START_TEST(test_real_fidelity)
@@ -981,6 +1002,7 @@ policy_suite(void)
     tcase_add_test(tc, test_real_derivation_invariants);
     tcase_add_test(tc, test_real_fidelity);
     tcase_add_test(tc, test_v2_fidelity);
+    tcase_add_test(tc, test_second_policy_fidelity);
     tcase_add_test(tc, test_real_render);
     suite_add_tcase(s, tc);
 

@@ -633,7 +633,7 @@ START_TEST(test_json_null_meta)
 {
     pc_results *r = pc_results_new();
     pc_diags *d = pc_diags_new();
-    struct report_meta none = { NULL };
+    struct report_meta none = { 0 };
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);

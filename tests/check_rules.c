@@ -1693,14 +1693,14 @@ END_TEST
 START_TEST(test_compile_indistinct_checks)
 {
     pc_diags *d = pc_diags_new();
+    const struct pc_diag *g;
     char *f = rules_file("bad-checks", "bad.rules.xml");
 
     ck_assert_int_eq(engine_load_fail("rules/bad-checks", d), PC_EINVALID);
     ck_assert_uint_eq(pc_diags_errors(d), 2);
-    ck_assert_msg(tu_diag_find(d, "rule BAD-001: the checks at lines") != NULL,
-                  "%s", DIAGS(d));
-    ck_assert_uint_eq(tu_diag_find(d, "rule BAD-001")->loc.line,
-                      tu_line_of(f, "\"BAD-001\""));
+    g = tu_diag_find(d, "rule BAD-001: the checks at lines");
+    ck_assert_msg(g != NULL, "%s", DIAGS(d));
+    ck_assert_uint_eq(g->loc.line, tu_line_of(f, "\"BAD-001\""));
     ck_assert_ptr_nonnull(tu_diag_find(d, "rule BAD-002: the checks at lines"));
     ck_assert_ptr_nonnull(tu_diag_find(d, "the same id"));
     ck_assert_ptr_null(tu_diag_find(d, "BAD-003"));

@@ -239,6 +239,13 @@ check "policy diff needs two policies" 2
 run policy diff "$small" "$small" --format sarif
 check "policy diff refuses a format it does not write" 2
 
+if [ -w /dev/full ]; then
+    status=0
+    "$PRIVCHECK" policy render --format html >/dev/full 2>"$tmp/err" || status=$?
+    check "policy render fails closed when its output cannot be written" 2 \
+        has_err "cannot write to standard output"
+fi
+
 run policy frobnicate
 check "an unknown policy subcommand is a usage error" 2
 

@@ -33,13 +33,14 @@ nok() {
 # ------------------------------------------------------------ checker/
 # Rule ids of the catalog, as whole words.
 ids='(^|[^A-Za-z0-9_])'\
-'(COL|PUR|SHR|SEN|SEC|RET|RGT|TRK|INT|KID|MAN|WVR)-[0-9]{3}'\
+'(COL|PUR|SHR|SEN|SEC|RET|RGT|TRK|INT|KID|MAN|WVR|MXO)-[0-9]{3}'\
 '([^A-Za-z0-9_]|$)'
 # Policy words, without regard to case: "ssn" between non-letters (so
 # ssn_last4 and "SSN" count, "classname" does not); "social security",
 # "billing settings" and "professional website" with any separator; the
 # jurisdictions as whole words.
 words='serene|google|calendar|social.security|billing.settings|'\
+'matrix.org|homeserver|printful|'\
 'professional.website|(^|[^a-z])ssn([^a-z]|$)|'\
 '(^|[^a-z0-9_])us-(ca|co|ct|nv|ut|va)([^a-z0-9_]|$)'
 
@@ -138,6 +139,9 @@ probe hit 'from Billing Settings'
 probe hit 'source="billing-settings"'
 probe hit 'the Professional Website'
 probe hit 'GOOGLE calendar'
+probe hit 'the Matrix.org homeserver'
+probe hit 'MXO-014'
+probe clean 'rights-matrix'
 probe hit 'jurisdiction US-CA'
 probe hit '"us-va"'
 probe clean 'classname, lessness, assn'

@@ -71,6 +71,23 @@ check "Acme's rule tests pass on the same binary" 0 "2 tests, 5 expectations: 2 
     "rules exercised (a test expects a finding): 3 of 3 (100.0%)" \
     "normative clauses exercised by a test: 5 of 9 (55.6%)" "met"
 
+# Matrix.org's GDPR notice, a pack of another kind, on the same binary:
+# 17 rules, each exercised; 34 of its 129 normative clauses (26.356...%).
+mx="--policy $SRCDIR/policy/matrix-org.xml --rules $SRCDIR/rules/matrix-org"
+# shellcheck disable=SC2086 # two options and their values
+run $mx rules test --coverage --coverage-threshold 26.356
+check "Matrix.org's rule tests pass on the same binary" 0 \
+    "35 tests, 36 expectations: 35 passed, 0 failed" \
+    "rules exercised (a test expects a finding): 17 of 17 (100.0%)" \
+    "normative clauses exercised by a test: 34 of 129 (26.4%)" "met"
+# shellcheck disable=SC2086
+run $mx rules test --coverage-threshold 26.357
+check "Matrix.org's coverage is below 26.357%" 1 "FAIL"
+# shellcheck disable=SC2086
+run $mx validate "$SRCDIR/policy/matrix-org.xml" "$SRCDIR/rules/matrix-org/matrix-org.rules.xml" \
+    "$SRCDIR/rules/matrix-org/classifiers.xml" "$SRCDIR/rules/matrix-org/tests/matrix-org.tests.xml"
+check "Matrix.org's policy, rules, classifiers and tests are valid" 0
+
 # Failures: each with what was expected and what came.
 mkdir -p "$tmp/rules/tests"
 cp "$acme/rules/acme.rules.xml" "$acme/rules/classifiers.xml" "$tmp/rules/"

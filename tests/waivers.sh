@@ -47,6 +47,13 @@ expect "the day after, it is WVR-001 at its line and suppresses nothing: exit 1"
      ([.findings[] | select(.id == \"WVR-001\") | [.file, .line]] == [[\"w.xml\", 3]])
      and .counts.error == 2"
 
+# A waivers file with no waiver (found by fuzz_waivers under UBSan:
+# tests/fuzz/crashes/waivers-no-waiver.xml) waives nothing.
+waivers none.xml
+run check --format json --today 2026-06-01 --waivers none.xml web/app.xml
+expect "a waivers file with no waiver waives nothing: exit 1" 1 \
+    "[$sen | .suppressed] == [false] and .counts.suppressed == 0"
+
 # ------------------------------------------------------------ horizon
 waivers h.xml "<waiver rule=\"SEN-001\" object=\"$obj\" $why expires=\"2026-11-28\"/>"
 run check --format json --today 2026-06-01 --waivers h.xml web/app.xml
