@@ -43,6 +43,40 @@ paths_uninstalled(void)
            strncmp(exe + rn, "/checker/", 9) == 0;
 }
 
+/* The data installed beside this executable: when it runs from a staged
+ * copy of the installation (DESTDIR, a package being built, a prefix
+ * moved whole), <stage>$(bindir)/privcheck has its data in
+ * <stage>$(pkgdatadir). NULL when the executable is not in a bindir. */
+static char *
+paths_staged(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    size_t bn = strlen(PC_BINDIR), en;
+    char *slash;
+    struct strbuf b = STRBUF_INIT(PATH_MAX);
+
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    if ((slash = strrchr(exe, '/')) == NULL)
+        return NULL;
+    *slash = '\0';
+    en = strlen(exe);
+    if (en <= bn || strcmp(exe + en - bn, PC_BINDIR) != 0)
+        return NULL;
+    if (strbuf_add(&b, exe, en - bn) != PC_OK ||
+        strbuf_puts(&b, PC_PKGDATADIR) != PC_OK) {
+        strbuf_free(&b);
+        return NULL;
+    }
+    if (!paths_is_dir(strbuf_str(&b))) {
+        strbuf_free(&b);
+        return NULL;
+    }
+    return strbuf_detach(&b);
+}
+
 static char *
 paths_join(const char *a, const char *b)
 {
@@ -156,20 +190,38 @@ paths_default(char **slot, const char *root, const char *sub, const char *name)
     return *slot != NULL ? PC_OK : PC_ENOMEM;
 }
 
+static pc_status paths_resolve_in(struct pc_paths *p, const char *root,
+                                  pc_diags *d);
+
 pc_status
 pc_paths_resolve(struct pc_paths *p, pc_diags *d)
 {
     const char *env = getenv("PRIVCHECK_DATADIR");
-    const char *root, *schemas;
+    const char *root;
+    char *staged = NULL;
     pc_status st;
-    char *dir;
 
     if (env != NULL && *env != '\0')
         root = env;
     else if (paths_uninstalled())
         root = PC_SRCDIR;
+    else if ((staged = paths_staged()) != NULL)
+        root = staged;
     else
         root = PC_PKGDATADIR;
+    st = paths_resolve_in(p, root, d);
+    free(staged);
+    return st;
+}
+
+/* The defaults under root, for what no option named. */
+static pc_status
+paths_resolve_in(struct pc_paths *p, const char *root, pc_diags *d)
+{
+    const char *schemas;
+    pc_status st;
+    char *dir;
+
     if (!paths_is_dir(root))
         return diag_fail(d, PC_EIO, diag_loc(d, root, 0, 0),
                          "data directory not found; install privcheck or "
