@@ -19,6 +19,8 @@
 
 #define CLASSIFY_NS "urn:privcheck:classifiers:1"
 #define CLASSIFY_CACHE_DEFAULT ((size_t)1 << 20)
+/* The most a file may ask for in column-prefix-max. */
+#define CLASSIFY_PREFIX_LIMIT 8
 
 struct patv {
     struct pattern **v;
@@ -62,7 +64,8 @@ struct classify_set {
     char sha256[65];
     struct classifier *v;
     size_t n, cap;
-    struct map *byid; /* id -> struct classifier */
+    struct map *byid;  /* id -> struct classifier */
+    size_t prefix_max; /* column-prefix-max; 0: names are tried whole */
 
     pthread_mutex_t lock; /* guards everything below */
     struct map *cache;    /* name -> struct classify_entry */
@@ -549,6 +552,32 @@ cload_index(struct cload *L)
     return PC_OK;
 }
 
+/* The root's column-prefix-max: a count of letters, at most
+ * CLASSIFY_PREFIX_LIMIT; absent is 0. */
+static pc_status
+cload_prefix_max(struct cload *L, const xmlNode *root)
+{
+    char *raw = xml_attr(root, "column-prefix-max");
+    size_t n = 0;
+    bool ok = raw != NULL && raw[0] != '\0';
+
+    if (raw == NULL)
+        return PC_OK;
+    for (const char *c = raw; ok && *c != '\0'; c++) {
+        ok = cl_digit(*c) && n <= CLASSIFY_PREFIX_LIMIT;
+        n = n * 10 + (size_t)(*c - '0');
+    }
+    if (ok && n <= CLASSIFY_PREFIX_LIMIT)
+        L->cs->prefix_max = n;
+    else
+        cload_note(L, diag_fail(L->d, PC_EINVALID, xml_loc(L->d, L->doc, root),
+                                "column-prefix-max must be a number from 0 "
+                                "to %d, not \"%s\"",
+                                CLASSIFY_PREFIX_LIMIT, raw));
+    free(raw);
+    return PC_OK;
+}
+
 pc_status
 classify_load(const char *path, const char *schema, pc_diags *d,
               struct classify_set **out)
@@ -587,6 +616,8 @@ classify_load(const char *path, const char *schema, pc_diags *d,
                        CLASSIFY_NS);
         goto out;
     }
+    if ((st = cload_prefix_max(&L, root)) != PC_OK)
+        goto out;
     for (const xmlNode *n = root->children; n != NULL; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
@@ -641,6 +672,7 @@ struct cmatch {
     struct strbuf ctx;  /* normalised, once ctx_done */
     bool ctx_done;
     bool by_context; /* a conditioned pattern matched the name */
+    bool vetoed;     /* a <not> vetoed a classifier */
     pc_diags *d;
     struct pc_loc loc;
     void (*step)(void *, const struct pc_classify_step *);
@@ -785,14 +817,82 @@ cmatch_run(const struct classify_set *cs, struct cmatch *m,
         if ((st = cmatch_any(m, c, &c->nots, PC_CLASSIFY_NOT_SKIPPED,
                              PC_CLASSIFY_VETOED, &veto)) != PC_OK)
             return st;
-        if (veto != NULL)
+        if (veto != NULL) {
+            m->vetoed = true;
             continue; /* a later classifier may still claim it */
+        }
         cmatch_report(m, PC_CLASSIFY_CHOSEN, c, 0, NULL, 0);
         *cp = c;
         *pp = p->p;
         return PC_OK;
     }
     return PC_OK;
+}
+
+/* Does the word w (wlen letters) abbreviate the normalised context ctx:
+ * its first letter starts a word of ctx and the others follow in order
+ * (emp in hs_hr_employee, eexp in emp_work_experience)? */
+static bool
+cmatch_abbreviates(const char *w, size_t wlen, const char *ctx)
+{
+    for (size_t i = 0; ctx[i] != '\0'; i++) {
+        size_t k = 1;
+
+        if (ctx[i] != w[0] || (i > 0 && ctx[i - 1] != '_'))
+            continue;
+        for (const char *c = ctx + i + 1; *c != '\0' && k < wlen; c++)
+            if (*c == w[k])
+                k++;
+        if (k == wlen)
+            return true;
+    }
+    return false;
+}
+
+/* The length of the name's first word when it is a column prefix: 2 to
+ * prefix_max ASCII letters, followed by at least two more characters,
+ * that abbreviate the context. 0 otherwise. */
+static pc_status
+cmatch_prefix(const struct classify_set *cs, struct cmatch *m, size_t *plen)
+{
+    size_t n = 0;
+    pc_status st;
+
+    *plen = 0;
+    while (n < m->len && cl_lower(m->name[n]))
+        n++;
+    if (n < 2 || n > cs->prefix_max || n + 3 > m->len || m->name[n] != '_')
+        return PC_OK;
+    /* Whatever the answer, it depends on the context now. */
+    m->by_context = true;
+    if ((st = cmatch_context(m)) != PC_OK)
+        return st;
+    if (cmatch_abbreviates(m->name, n, strbuf_str(&m->ctx)))
+        *plen = n;
+    return PC_OK;
+}
+
+/* Classify the name; when no classifier recognises it, none vetoed it
+ * (a veto says what the whole name is not: group_avatar is no person's
+ * photo) and its first word is a column prefix (an abbreviation of the
+ * table, as in emp_lastname of hs_hr_employee), classify the rest of it
+ * instead. */
+static pc_status
+cmatch_name(const struct classify_set *cs, struct cmatch *m,
+            const struct classifier **cp, const struct pattern **pp)
+{
+    size_t plen;
+    pc_status st;
+
+    if ((st = cmatch_run(cs, m, cp, pp)) != PC_OK || *cp != NULL || m->vetoed ||
+        cs->prefix_max == 0)
+        return st;
+    if ((st = cmatch_prefix(cs, m, &plen)) != PC_OK || plen == 0)
+        return st;
+    m->name += plen + 1;
+    m->len -= plen + 1;
+    cmatch_report(m, PC_CLASSIFY_PREFIX, NULL, 0, NULL, 0);
+    return cmatch_run(cs, m, cp, pp);
 }
 
 /* Check the lengths and normalise the name into *norm. */
@@ -934,7 +1034,7 @@ classify_name(struct classify_set *cs, const char *name, const char *context,
     m.rawctx = context;
     m.d = d;
     m.loc = loc;
-    if ((st = cmatch_run(cs, &m, &c, &p)) != PC_OK)
+    if ((st = cmatch_name(cs, &m, &c, &p)) != PC_OK)
         goto out; /* not cached: the next occurrence reports it too */
     classify_fill(out, c, p);
     if (m.by_context && key.len == 0 &&
@@ -983,7 +1083,7 @@ classify_explain(const struct classify_set *cs, const char *name,
     if ((st = cmatch_context(&m)) != PC_OK)
         goto out;
     cmatch_report(&m, PC_CLASSIFY_START, NULL, 0, NULL, 0);
-    if ((st = cmatch_run(cs, &m, &c, &p)) != PC_OK)
+    if ((st = cmatch_name(cs, &m, &c, &p)) != PC_OK)
         goto out;
     if (c == NULL)
         cmatch_report(&m, PC_CLASSIFY_NONE, NULL, 0, NULL, 0);

@@ -262,3 +262,19 @@ pc_diags_print(const pc_diags *d, FILE *out)
                 "were not shown\n",
                 DIAG_MAX);
 }
+
+void
+diag_sort_lines(pc_diags *d, size_t from)
+{
+    /* Insertion sort: stable, and the runs are short and nearly sorted. */
+    for (size_t i = from + 1; i < d->n; i++) {
+        struct pc_diag g = d->v[i];
+        size_t j = i;
+
+        while (j > from && d->v[j - 1].loc.line > g.loc.line) {
+            d->v[j] = d->v[j - 1];
+            j--;
+        }
+        d->v[j] = g;
+    }
+}

@@ -28,6 +28,10 @@ pc_status diag_fail(pc_diags *d, pc_status st, struct pc_loc loc,
  * so hostile input cannot drive the terminal. */
 void diag_put_escaped(FILE *out, const char *s);
 
+/* Order the diagnostics from index `from` on by line, keeping the order
+ * of those on one line. */
+void diag_sort_lines(pc_diags *d, size_t from);
+
 struct strbuf;
 /* The same escaping, appended to b. */
 pc_status diag_escape(struct strbuf *b, const char *s);

@@ -31,8 +31,15 @@ struct pc_engine {
     struct classify_set *classifiers;
     struct ruleset *rules;
     char *manifest_schema, *waivers_schema;
-    char sha256[65]; /* over the classifiers and the rules files */
+    char *stylesheet; /* the HTML report's; NULL: none */
+    char sha256[65];  /* over the classifiers and the rules files */
 };
+
+const struct ruleset *
+engine_rules(const pc_engine *e)
+{
+    return e->rules;
+}
 
 void
 pc_engine_free(pc_engine *e)
@@ -45,6 +52,7 @@ pc_engine_free(pc_engine *e)
     pc_policy_free(e->policy);
     free(e->manifest_schema);
     free(e->waivers_schema);
+    free(e->stylesheet);
     free(e);
 }
 
@@ -58,7 +66,9 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
     if (e == NULL)
         return PC_ENOMEM;
     xml_init();
-    if ((e->manifest_schema = strdup(paths->manifest_schema)) == NULL) {
+    if ((e->manifest_schema = strdup(paths->manifest_schema)) == NULL ||
+        (paths->stylesheet != NULL &&
+         (e->stylesheet = strdup(paths->stylesheet)) == NULL)) {
         st = PC_ENOMEM;
         goto out;
     }
@@ -92,7 +102,7 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
         goto out;
     }
     if ((st = rules_load(paths->rules_dir, paths->rules_schema, e->policy,
-                         e->schema, d, &e->rules)) != PC_OK)
+                         e->schema, e->classifiers, d, &e->rules)) != PC_OK)
         goto out;
     /* What `sha256sum classifiers.xml *.rules.xml` prints in the rules
      * directory (doc/json-report.md): reproducible from the files. */
@@ -113,8 +123,8 @@ out:
 void
 engine_eval_engine(const pc_engine *e, struct eval_engine *out)
 {
-    struct eval_engine ee = { e->policy, e->rules, e->schema, e->classifiers,
-                              e->manifest_schema };
+    struct eval_engine ee = { e->policy,      e->rules,           e->schema,
+                              e->classifiers, e->manifest_schema, NULL };
 
     *out = ee;
 }
@@ -217,8 +227,10 @@ pc_status
 pc_audit(const pc_engine *e, const char *manifest,
          const struct pc_audit_options *opt, pc_diags *d, pc_results *r)
 {
-    struct eval_engine ee = { e->policy, e->rules, e->schema, e->classifiers,
-                              e->manifest_schema };
+    struct eval_engine ee = {
+        e->policy,      e->rules,           e->schema,
+        e->classifiers, e->manifest_schema, opt != NULL ? opt->trace : NULL
+    };
     pc_results *scratch = pc_results_new();
     size_t errors = pc_diags_errors(d);
     char *ident = NULL;
@@ -261,6 +273,8 @@ pc_report_write(const char *format, const pc_engine *e, const pc_results *r,
         .rules_sha256 = e->sha256,
         .rules = rules,
         .nrules = e->rules->nrules,
+        .policy = e->policy,
+        .stylesheet = e->stylesheet,
     };
 
     if (rules == NULL)

@@ -108,6 +108,8 @@ struct mstate {
         struct map *m; /* its items hashed, when it is long */
     } consts[64];
     size_t nconsts;
+    /* Per rule (ruleset order): did it judge anything here? */
+    bool *exercised;
 };
 
 struct evalctx {
@@ -119,6 +121,8 @@ struct evalctx {
     const char *vars[8];
     struct val vals[8];
     size_t nvars;
+    FILE *trace;     /* this evaluation is traced there; NULL: not */
+    unsigned tdepth; /* nesting of the condition being traced */
 };
 
 /* Retained objects of one kind (NULL: none). */
@@ -147,6 +151,11 @@ bool eval_subject_in_scope(const struct evalctx *c, const char *subject);
 /* Attribute name of o as a value (empty if absent). */
 struct val eval_attr(const struct obj *o, const char *name);
 
+struct strbuf;
+/* The object path of o, "flow[signup]/field[email]", appended to b: what
+ * findings name it by. */
+pc_status eval_objpath(const struct obj *o, struct strbuf *b);
+
 /* Values in the arena. val_alloc makes room for n items (out->n = 0). */
 pc_status val_alloc(struct evalctx *c, size_t n, struct val *out);
 pc_status val_one(struct evalctx *c, const char *s, struct val *out);
@@ -155,11 +164,5 @@ pc_status val_from_strv(struct evalctx *c, const struct strv *sv,
 pc_status val_bool(struct evalctx *c, bool b, struct val *out);
 pc_status val_number(struct evalctx *c, double x, struct val *out);
 bool val_has(const struct val *v, const char *s);
-
-/* ISO 8601 duration ("P1Y2M3DT4H") in seconds, years of 365 days and
- * months of 30; "indefinite" is infinity. False when malformed. */
-bool eval_duration(const char *s, double *seconds);
-/* A whole decimal number. False when s is not one. */
-bool eval_number(const char *s, double *x);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "classify.h"
 #include "diag.h"
+#include "disclose.h"
 #include "manifest.h"
 #include "map.h"
 #include "pattern.h"
@@ -42,32 +43,43 @@
 #define EVAL_MAX_KIDS 10000     /* fields per flow */
 #define EVAL_ARENA_MAX (64u << 20)
 
+/* The attributes the evaluator computes, and the policy ids they hold. */
+static const struct {
+    const char *name;
+    enum derived_attr code;
+    bool field_only;
+    const char *names; /* as struct func's result; NULL: not policy ids */
+} derived_table[] = {
+    { "repeated", DERIVED_REPEATED, false, NULL },
+    { "first-line", DERIVED_FIRST_LINE, false, NULL },
+    { "line", DERIVED_LINE, false, NULL },
+    { "element", DERIVED_ELEMENT, true, "data" },
+    { "categories", DERIVED_CATEGORIES, true, "data" },
+    { "sensitive", DERIVED_SENSITIVE, true, NULL },
+    { "classified", DERIVED_CLASSIFIED, true, "data" },
+    { "classifier", DERIVED_CLASSIFIER, true, NULL },
+    { "declared", DERIVED_DECLARED, true, "data" },
+    { "classified-sensitive", DERIVED_CLASSIFIED_SENSITIVE, true, NULL },
+    { "mislabelled", DERIVED_MISLABELLED, true, NULL },
+};
+
 enum derived_attr
 eval_derived_attr(const char *kind, const char *attr)
 {
-    static const struct {
-        const char *name;
-        enum derived_attr code;
-        bool field_only;
-    } table[] = {
-        { "repeated", DERIVED_REPEATED, false },
-        { "first-line", DERIVED_FIRST_LINE, false },
-        { "line", DERIVED_LINE, false },
-        { "element", DERIVED_ELEMENT, true },
-        { "categories", DERIVED_CATEGORIES, true },
-        { "sensitive", DERIVED_SENSITIVE, true },
-        { "classified", DERIVED_CLASSIFIED, true },
-        { "classifier", DERIVED_CLASSIFIER, true },
-        { "declared", DERIVED_DECLARED, true },
-        { "classified-sensitive", DERIVED_CLASSIFIED_SENSITIVE, true },
-        { "mislabelled", DERIVED_MISLABELLED, true },
-    };
-
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (strcmp(table[i].name, attr) == 0 &&
-            (!table[i].field_only || strcmp(kind, KIND_FIELD) == 0))
-            return table[i].code;
+    for (size_t i = 0; i < sizeof derived_table / sizeof derived_table[0]; i++)
+        if (strcmp(derived_table[i].name, attr) == 0 &&
+            (!derived_table[i].field_only || strcmp(kind, KIND_FIELD) == 0))
+            return derived_table[i].code;
     return DERIVED_NONE;
+}
+
+const char *
+eval_derived_names(enum derived_attr code)
+{
+    for (size_t i = 0; i < sizeof derived_table / sizeof derived_table[0]; i++)
+        if (derived_table[i].code == code)
+            return derived_table[i].names;
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -405,6 +417,7 @@ mstate_free(struct mstate *ms)
     strv_free(&ms->sibkeys);
     map_free(ms->unit_keys);
     strv_free(&ms->unit_keystore);
+    free(ms->exercised);
     arena_free(&ms->arena);
 }
 
@@ -816,39 +829,88 @@ eval_compare(const struct val *a, const struct val *b, int *cmp)
     return true;
 }
 
+/* How one value reads in a trace: [a, b], each item escaped when printed. */
 static pc_status
-eval_cond(struct evalctx *c, const struct cond *k, bool *out)
+eval_trace_val(struct strbuf *b, const struct val *v)
 {
-    struct val a = { NULL, 0 }, b = { NULL, 0 };
+    pc_status st = strbuf_putc(b, '[');
+
+    for (size_t i = 0; i < v->n && st == PC_OK; i++)
+        if (i == 0 || (st = strbuf_puts(b, ", ")) == PC_OK)
+            st = strbuf_puts(b, v->v[i]);
+    return st != PC_OK ? st : strbuf_putc(b, ']');
+}
+
+/* One line of a trace, indented to the condition's depth. */
+static void
+eval_trace_line(const struct evalctx *c, const char *text)
+{
+    for (unsigned i = 0; i < c->tdepth; i++)
+        fputs("  ", c->trace);
+    pc_put_escaped(c->trace, text);
+    fputc('\n', c->trace);
+}
+
+static const char *const cond_names[] = {
+    [COND_ALL] = "all",
+    [COND_ANY] = "any",
+    [COND_NOT] = "not",
+    [COND_EQ] = "eq",
+    [COND_NE] = "ne",
+    [COND_IN] = "in",
+    [COND_INTERSECTS] = "intersects",
+    [COND_MATCHES] = "matches",
+    [COND_LT] = "lt",
+    [COND_LE] = "le",
+    [COND_GT] = "gt",
+    [COND_GE] = "ge",
+    [COND_EXISTS] = "exists",
+};
+
+/* "eq field.element = [a.b], 'a.b' = [a.b]: true": the condition,
+ * each operand as written and the value it took, and the outcome. */
+static pc_status
+eval_trace_leaf(const struct evalctx *c, const struct cond *k,
+                const struct val *a, const struct val *b, bool hit)
+{
+    struct strbuf t = STRBUF_INIT(1 << 16);
+    pc_status st = strbuf_printf(&t, "%s ", cond_names[k->kind]);
+
+    if (st == PC_OK)
+        st = rulec_expr_print(k->a, &t);
+    if (st == PC_OK)
+        st = strbuf_puts(&t, " = ");
+    if (st == PC_OK)
+        st = eval_trace_val(&t, a);
+    if (st == PC_OK && k->b != NULL) {
+        if ((st = strbuf_puts(&t, ", ")) == PC_OK &&
+            (st = rulec_expr_print(k->b, &t)) == PC_OK &&
+            (st = strbuf_puts(&t, " = ")) == PC_OK)
+            st = eval_trace_val(&t, b);
+    }
+    if (st == PC_OK && k->re != NULL)
+        st = strbuf_printf(&t, ", pattern %s", pattern_source(k->re));
+    if (st == PC_OK)
+        st = strbuf_printf(&t, ": %s", hit ? "true" : "false");
+    if (st == PC_ELIMIT) /* a value too long to show whole */
+        st = PC_OK;
+    if (st == PC_OK)
+        eval_trace_line(c, strbuf_str(&t));
+    strbuf_free(&t);
+    return st;
+}
+
+static pc_status
+eval_leaf(struct evalctx *c, const struct cond *k, const struct val *a,
+          const struct val *b, bool *out)
+{
     pc_status st;
     int cmp;
 
     switch (k->kind) {
-    case COND_ALL:
-    case COND_ANY:
-        for (size_t i = 0; i < k->nkids; i++) {
-            if ((st = eval_cond(c, k->kids[i], out)) != PC_OK)
-                return st;
-            if (*out != (k->kind == COND_ALL))
-                return PC_OK;
-        }
-        *out = k->kind == COND_ALL;
-        return PC_OK;
-    case COND_NOT:
-        if ((st = eval_cond(c, k->kids[0], out)) != PC_OK)
-            return st;
-        *out = !*out;
-        return PC_OK;
-    default:
-        break;
-    }
-    if ((st = eval_expr(c, k->a, &a)) != PC_OK ||
-        (k->b != NULL && (st = eval_expr(c, k->b, &b)) != PC_OK))
-        return st;
-    switch (k->kind) {
     case COND_EQ:
     case COND_NE:
-        *out = val_subset(&a, &b) && val_subset(&b, &a);
+        *out = val_subset(a, b) && val_subset(b, a);
         if (k->kind == COND_NE)
             *out = !*out;
         return PC_OK;
@@ -856,29 +918,29 @@ eval_cond(struct evalctx *c, const struct cond *k, bool *out)
     case COND_INTERSECTS: {
         struct member mb;
 
-        if ((st = member_init(c->ms, &mb, &b)) != PC_OK)
+        if ((st = member_init(c->ms, &mb, b)) != PC_OK)
             return st;
         if (k->kind == COND_IN) {
-            *out = a.n > 0;
-            for (size_t i = 0; i < a.n && *out; i++)
-                *out = member_has(&mb, a.v[i]);
+            *out = a->n > 0;
+            for (size_t i = 0; i < a->n && *out; i++)
+                *out = member_has(&mb, a->v[i]);
         } else {
             *out = false;
-            for (size_t i = 0; i < a.n && !*out; i++)
-                *out = member_has(&mb, a.v[i]);
+            for (size_t i = 0; i < a->n && !*out; i++)
+                *out = member_has(&mb, a->v[i]);
         }
         member_free(&mb);
         return PC_OK;
     }
     case COND_EXISTS:
-        *out = a.n > 0;
+        *out = a->n > 0;
         return PC_OK;
     case COND_MATCHES:
         *out = false;
-        for (size_t i = 0; i < a.n && !*out; i++) {
+        for (size_t i = 0; i < a->n && !*out; i++) {
             struct pc_loc loc = { c->ms->path, c->obj->line, 0 };
 
-            st = pattern_match(k->re, a.v[i], strlen(a.v[i]), out, c->ms->d,
+            st = pattern_match(k->re, a->v[i], strlen(a->v[i]), out, c->ms->d,
                                loc);
             if (st != PC_OK)
                 return st;
@@ -888,7 +950,7 @@ eval_cond(struct evalctx *c, const struct cond *k, bool *out)
     case COND_LE:
     case COND_GT:
     case COND_GE:
-        if (!eval_compare(&a, &b, &cmp)) {
+        if (!eval_compare(a, b, &cmp)) {
             *out = false; /* not comparable: the format rules report it */
             return PC_OK;
         }
@@ -900,6 +962,47 @@ eval_cond(struct evalctx *c, const struct cond *k, bool *out)
     default:
         return PC_EINVALID;
     }
+}
+
+static pc_status
+eval_cond(struct evalctx *c, const struct cond *k, bool *out)
+{
+    struct val a = { NULL, 0 }, b = { NULL, 0 };
+    pc_status st;
+
+    switch (k->kind) {
+    case COND_ALL:
+    case COND_ANY:
+    case COND_NOT:
+        if (c->trace != NULL) {
+            eval_trace_line(c, cond_names[k->kind]);
+            c->tdepth++;
+        }
+        st = PC_OK;
+        *out = k->kind == COND_ALL;
+        for (size_t i = 0; i < k->nkids && st == PC_OK; i++) {
+            if ((st = eval_cond(c, k->kids[i], out)) != PC_OK)
+                break;
+            if (k->kind == COND_NOT)
+                *out = !*out;
+            else if (*out != (k->kind == COND_ALL))
+                break;
+        }
+        if (c->trace != NULL) {
+            c->tdepth--;
+            if (st == PC_OK)
+                eval_trace_line(c, *out ? "-> true" : "-> false");
+        }
+        return st;
+    default:
+        break;
+    }
+    if ((st = eval_expr(c, k->a, &a)) != PC_OK ||
+        (k->b != NULL && (st = eval_expr(c, k->b, &b)) != PC_OK))
+        return st;
+    if ((st = eval_leaf(c, k, &a, &b, out)) != PC_OK)
+        return st;
+    return c->trace != NULL ? eval_trace_leaf(c, k, &a, &b, *out) : PC_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -948,7 +1051,7 @@ eval_path_put(struct strbuf *b, const char *s)
 
 /* kind[key]/kind[key]... from below the root down to o. The second
  * sibling of one kind with the same key (or with none) is key#2 (#2). */
-static pc_status
+pc_status
 eval_objpath(const struct obj *o, struct strbuf *b)
 {
     pc_status st;
@@ -971,6 +1074,37 @@ eval_objpath(const struct obj *o, struct strbuf *b)
         (o->ordinal > 0 && (st = strbuf_printf(b, "#%u", o->ordinal)) != PC_OK))
         return st;
     return strbuf_putc(b, ']');
+}
+
+/* What follows the element in a finding's object path: the bindings,
+ * and the check, where the rule has several that could meet here. */
+static pc_status
+eval_path_tail(const struct evalctx *c, const struct check *k,
+               struct strbuf *path)
+{
+    pc_status st;
+
+    for (size_t i = 0; i < c->nvars; i++)
+        if ((st = strbuf_printf(path, "[%s=", c->vars[i])) != PC_OK ||
+            (st = eval_path_put(path, c->vals[i].n ? c->vals[i].v[0] : "")) !=
+                PC_OK ||
+            (st = strbuf_putc(path, ']')) != PC_OK)
+            return st;
+    if (k->id != NULL && (st = strbuf_printf(path, "@%s", k->id)) != PC_OK)
+        return st;
+    return PC_OK;
+}
+
+/* The object path a finding of k here would have. */
+static pc_status
+eval_finding_path(const struct evalctx *c, const struct check *k,
+                  struct strbuf *path)
+{
+    pc_status st = eval_objpath(c->obj, path);
+
+    if (st == PC_OK && path->len == 0)
+        st = strbuf_puts(path, c->obj->kind);
+    return st != PC_OK ? st : eval_path_tail(c, k, path);
 }
 
 static pc_status
@@ -1003,16 +1137,7 @@ eval_emit(struct evalctx *c, const struct check *k)
     else
         st = strbuf_add(&group, strbuf_str(&path),
                         strcspn(strbuf_str(&path), "/"));
-    if (st != PC_OK)
-        goto out;
-    for (size_t i = 0; i < c->nvars; i++)
-        if ((st = strbuf_printf(&path, "[%s=", c->vars[i])) != PC_OK ||
-            (st = eval_path_put(&path, c->vals[i].n ? c->vals[i].v[0] : "")) !=
-                PC_OK ||
-            (st = strbuf_putc(&path, ']')) != PC_OK)
-            goto out;
-    /* The check, where the rule has several that could meet here. */
-    if (k->id != NULL && (st = strbuf_printf(&path, "@%s", k->id)) != PC_OK)
+    if (st != PC_OK || (st = eval_path_tail(c, k, &path)) != PC_OK)
         goto out;
     /* Not the line: moving an element keeps its fingerprint. The path
      * tells two manifests of one application apart. */
@@ -1048,6 +1173,46 @@ out:
     return st;
 }
 
+/* When the audit traces k's rule (at this element), say which element
+ * and bindings are being judged, and trace the condition. */
+static pc_status
+eval_trace_start(struct evalctx *c, const struct check *k)
+{
+    const struct pc_trace *t = c->ms->e->trace;
+    struct strbuf path = STRBUF_INIT(0), head = STRBUF_INIT(1 << 16);
+    pc_status st;
+
+    c->trace = NULL;
+    if (t == NULL || strcmp(t->rule, k->rule->id) != 0)
+        return PC_OK;
+    if ((st = eval_finding_path(c, k, &path)) != PC_OK)
+        goto out;
+    if (t->object != NULL && strcmp(t->object, strbuf_str(&path)) != 0)
+        goto out;
+    c->trace = t->out;
+    c->tdepth = 0;
+    st = strbuf_printf(&head, "%s:%u: %s: check over <%s>%s%s, %s", c->ms->path,
+                       c->obj->line, k->rule->id, k->over,
+                       k->id != NULL ? " @" : "", k->id != NULL ? k->id : "",
+                       strbuf_str(&path));
+    if (st == PC_OK)
+        eval_trace_line(c, strbuf_str(&head));
+    c->tdepth = 1;
+    for (size_t i = 0; i < c->nvars && st == PC_OK; i++) {
+        strbuf_reset(&head);
+        st = strbuf_printf(&head, "each %s = %s", c->vars[i],
+                           c->vals[i].n ? c->vals[i].v[0] : "");
+        if (st == PC_OK)
+            eval_trace_line(c, strbuf_str(&head));
+    }
+    if (st == PC_OK && k->when == NULL)
+        eval_trace_line(c, "no condition: every element is a finding");
+out:
+    strbuf_free(&path);
+    strbuf_free(&head);
+    return st;
+}
+
 /* Bind each <each> in turn, then test the condition. */
 static pc_status
 eval_bind(struct evalctx *c, const struct check *k, size_t level)
@@ -1057,8 +1222,15 @@ eval_bind(struct evalctx *c, const struct check *k, size_t level)
     pc_status st;
 
     if (level == k->neach) {
+        if ((st = eval_trace_start(c, k)) != PC_OK)
+            return st;
         if (k->when != NULL && (st = eval_cond(c, k->when, &hit)) != PC_OK)
             return st;
+        if (c->trace != NULL) {
+            c->tdepth = 1;
+            eval_trace_line(c, hit ? "=> a finding" : "=> no finding");
+            c->trace = NULL;
+        }
         return hit ? eval_emit(c, k) : PC_OK;
     }
     if ((st = eval_expr(c, k->each[level].in, &in)) != PC_OK)
@@ -1147,6 +1319,7 @@ eval_object(struct mstate *ms, const struct obj *o, enum eval_pass pass)
             continue;
         if (c.subjects != NULL && !eval_judges(&c))
             continue; /* another subject's data: not this rule's business */
+        ms->exercised[k->rule->index] = true;
         st = eval_bind(&c, k, 0);
         if (st == PC_ELIMIT && ms->arena.over)
             diag_fail(ms->d, st, diag_loc(ms->d, ms->path, o->line, 0),
@@ -1258,6 +1431,7 @@ eval_unit_done(struct mstate *ms)
     }
     if ((st = agg_note_values(ms, u)) != PC_OK ||
         (st = agg_note_flow(ms, u)) != PC_OK ||
+        (st = disclose_flow(ms, u)) != PC_OK ||
         (st = eval_unit(ms, u, PASS_IMMEDIATE)) != PC_OK)
         return st;
     ms->unit = NULL;
@@ -1441,7 +1615,8 @@ eval_document(const struct eval_engine *e, const char *path, const char *ident,
         (ms.kinds = map_new()) == NULL || (ms.ids = map_new()) == NULL ||
         (ms.stores = map_new()) == NULL || (ms.wanted = map_new()) == NULL ||
         (ms.siblings = map_new()) == NULL ||
-        (ms.unit_keys = map_new()) == NULL) {
+        (ms.unit_keys = map_new()) == NULL ||
+        (ms.exercised = calloc(e->rules->nrules + 1, 1)) == NULL) {
         st = PC_ENOMEM;
         goto out;
     }
@@ -1470,7 +1645,11 @@ eval_document(const struct eval_engine *e, const char *path, const char *ident,
         st = eval_object(&ms, ms.all.v[i], PASS_ALL);
     for (size_t i = 0; i < ms.retained.n && st == PC_OK; i++)
         st = eval_unit(&ms, ms.retained.v[i], PASS_DEFERRED);
-    if (st != PC_OK || !record)
+    /* Clause coverage: which rules had something to judge. */
+    for (size_t i = 0; i < e->rules->nrules && st == PC_OK; i++)
+        if (ms.exercised[i])
+            st = disclose_note(r, "rule", e->rules->rules[i]->id);
+    if (st != PC_OK || !record || (st = disclose_document(&ms)) != PC_OK)
         goto out;
     struct pc_manifest_info info = {
         .file = path,

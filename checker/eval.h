@@ -31,8 +31,23 @@ struct func {
     unsigned flags;
     func_impl impl;
     const char *doc;
+    /* What the policy ids in its arguments and its value name, by the
+     * policy format's element names ("purpose", "right"; "data": a
+     * category or element), so that the rule compiler can check the
+     * literals a rule passes or compares: `args` gives one word per
+     * argument ("-": not a policy id; a last word covers the rest),
+     * `result` one for the value ("=": whatever its arguments name).
+     * NULL: nothing to check. */
+    const char *args, *result;
 };
 
+/* The kind of policy id fn's argument i names (from fn->args), or NULL. */
+const char *func_arg_kind(const struct func *fn, size_t i);
+/* ISO 8601 duration ("P1Y2M3DT4H") in seconds, years of 365 days and
+ * months of 30; "indefinite" is infinity. False when malformed. */
+bool eval_duration(const char *s, double *seconds);
+/* A whole decimal number. False when s is not one. */
+bool eval_number(const char *s, double *x);
 /* The function called `name`, or NULL. */
 const struct func *func_find(const char *name);
 /* All functions, for documentation and `privcheck rules --functions`. */
@@ -58,6 +73,9 @@ enum derived_attr {
 /* The derived attribute `attr` of `kind`, or DERIVED_NONE when the
  * manifest itself carries it. */
 enum derived_attr eval_derived_attr(const char *kind, const char *attr);
+/* The kind of policy id a derived attribute holds, as struct func's
+ * `result` ("data"); NULL when it holds none. */
+const char *eval_derived_names(enum derived_attr code);
 
 struct eval_engine {
     const pc_policy *policy;
@@ -65,6 +83,7 @@ struct eval_engine {
     const struct schema_attrs *schema;
     struct classify_set *classifiers;
     const char *manifest_schema;
+    const struct pc_trace *trace; /* NULL: none */
 };
 
 /* Audit the manifest at path, known as `ident` (its path relative to the

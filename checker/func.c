@@ -9,6 +9,7 @@
 
 #include "classify.h"
 #include "map.h"
+#include "nearest.h"
 #include "policy.h"
 
 #include <math.h>
@@ -16,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define NEAREST_MAX 128 /* longest id nearest() compares */
 
 #define POLICY(c) ((c)->ms->e->policy)
 
@@ -824,6 +823,53 @@ fn_right_deadline(struct evalctx *c, const struct val *a, size_t n,
     return st;
 }
 
+/* right-deadline-statute(j, r[, days]): for each jurisdiction of j, the
+ * statute behind its deadline for right r (the right's own when the law
+ * sets one, else the jurisdiction's); with days, only those of deadlines
+ * shorter than that, so that a late answer quotes the laws it breaks. */
+static pc_status
+fn_right_deadline_statute(struct evalctx *c, const struct val *a, size_t n,
+                          struct val *out)
+{
+    struct acc acc = { c, NULL, 0, 0 };
+    pc_status st = PC_OK;
+    double limit = 0;
+    bool bounded = false;
+
+    if (n > 2 && a[2].n > 0) {
+        char *end;
+
+        limit = strtod(a[2].v[0], &end);
+        bounded = end != a[2].v[0] && *end == '\0';
+        if (!bounded)
+            return val_one(c, NULL, out);
+    }
+    for (size_t i = 0; i < a[0].n && st == PC_OK; i++) {
+        const struct policy_jurisdiction *j = JURISDICTION(c, a[0].v[i]);
+        const char *statute;
+        long days;
+
+        if (j == NULL || a[1].n == 0)
+            continue;
+        statute = j->deadline_statute;
+        days = j->deadline_days;
+        for (size_t k = 0; k < j->requires.n; k++)
+            if (strcmp(j->requires.v[k], a[1].v[0]) == 0 &&
+                k < j->requires_days.n && j->requires_days.v[k][0] != '\0') {
+                days = strtol(j->requires_days.v[k], NULL, 10);
+                /* Without a statute of its own, the right's stands. */
+                statute = j->requires_days_statutes.v[k][0] != '\0'
+                              ? j->requires_days_statutes.v[k]
+                              : j->requires_statutes.v[k];
+            }
+        if (days > 0 && (!bounded || (double)days < limit))
+            st = acc_one(&acc, statute);
+    }
+    out->v = acc.v;
+    out->n = acc.n;
+    return st;
+}
+
 static pc_status
 fn_ids_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 {
@@ -926,68 +972,20 @@ fn_attr_where(struct evalctx *c, const struct val *a, size_t n, struct val *out)
     return func_attr_of(c, &a[0], a[1].v[0], &a[2], &a[3], out);
 }
 
-/* Edit distance of two short strings, ignoring ASCII case; past `cap`
- * the answer is only "more than cap". */
-static size_t
-func_distance(const char *x, const char *y, size_t cap)
-{
-    size_t nx = strlen(x), ny = strlen(y), row[NEAREST_MAX + 1];
-
-    if (nx > NEAREST_MAX || ny > NEAREST_MAX)
-        return cap + 1;
-    if ((nx > ny ? nx - ny : ny - nx) > cap)
-        return cap + 1;
-    for (size_t j = 0; j <= ny; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= nx; i++) {
-        size_t diag = row[0];
-
-        row[0] = i;
-        for (size_t j = 1; j <= ny; j++) {
-            size_t up = row[j];
-            int cx = x[i - 1], cy = y[j - 1];
-
-            if (cx >= 'A' && cx <= 'Z')
-                cx += 'a' - 'A';
-            if (cy >= 'A' && cy <= 'Z')
-                cy += 'a' - 'A';
-            row[j] = diag + (cx != cy);
-            if (row[j - 1] + 1 < row[j])
-                row[j] = row[j - 1] + 1;
-            if (up + 1 < row[j])
-                row[j] = up + 1;
-            diag = up;
-        }
-    }
-    return row[ny];
-}
-
 /* nearest(a, b): for each item of a that is not in b, the item of b that
- * is closest to it, when one is close enough to be a likely typo (an edit
- * distance of at most a quarter of its length, and at least 1). */
+ * is closest to it, when one is close enough to be a likely typo. */
 static pc_status
 fn_nearest(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 {
     pc_status st;
 
+    (void)n;
     if ((st = val_alloc(c, a[0].n, out)) != PC_OK)
         return st;
     struct uniq u = { out, NULL, PC_OK };
     for (size_t i = 0; i < a[0].n; i++) {
-        const char *best = NULL;
-        size_t len = strlen(a[0].v[i]);
-        size_t cap = len / 4 > 0 ? len / 4 : 1, bestd = cap + 1;
+        const char *best = nearest_pick(a[0].v[i], a[1].v, a[1].n);
 
-        if (val_has(&a[1], a[0].v[i]))
-            continue;
-        for (size_t j = 0; j < a[1].n && bestd > 0; j++) {
-            size_t d = func_distance(a[0].v[i], a[1].v[j], cap);
-
-            if (d < bestd) {
-                bestd = d;
-                best = a[1].v[j];
-            }
-        }
         if (best != NULL)
             uniq_add(&u, best);
     }
@@ -1284,137 +1282,189 @@ fn_prefix(struct evalctx *c, const struct val *a, size_t n, struct val *out)
 static const struct func funcs[] = {
     /* The policy. */
     { "policy.vocabulary", 0, 0, 0, fn_policy_vocabulary,
-      "every category and element id the policy declares" },
-    { "policy.elements", 0, 0, 0, fn_policy_elements, "every element id" },
-    { "policy.categories", 0, 0, 0, fn_policy_categories, "every category id" },
+      "every category and element id the policy declares", NULL, "data" },
+    { "policy.elements", 0, 0, 0, fn_policy_elements, "every element id", NULL,
+      "element" },
+    { "policy.categories", 0, 0, 0, fn_policy_categories, "every category id",
+      NULL, "category" },
     { "policy.sensitive-categories", 0, 0, 0, fn_policy_sensitive_categories,
-      "categories marked sensitive" },
+      "categories marked sensitive", NULL, "category" },
     { "policy.shared-categories", 0, 0, 0, fn_policy_shared_categories,
-      "categories the policy says are shared for business purposes" },
+      "categories the policy says are shared for business purposes", NULL,
+      "category" },
     { "policy.purposes", 0, 0, 0, fn_policy_purposes,
-      "every purpose id, permitted or ruled out" },
+      "every purpose id, permitted or ruled out", NULL, "purpose" },
     { "policy.prohibited-purposes", 0, 0, 0, fn_policy_prohibited_purposes,
-      "purposes the policy rules out entirely" },
+      "purposes the policy rules out entirely", NULL, "purpose" },
     { "policy.recipient-types", 0, 0, 0, fn_policy_recipient_types,
-      "recipient types the policy discloses" },
-    { "policy.rights", 0, 0, 0, fn_policy_rights, "every right id" },
+      "recipient types the policy discloses", NULL, "recipient-type" },
+    { "policy.rights", 0, 0, 0, fn_policy_rights, "every right id", NULL,
+      "right" },
     { "policy.verify-rights", 0, 0, 0, fn_policy_verify_rights,
-      "rights whose requests need identity verification" },
+      "rights whose requests need identity verification", NULL, "right" },
     { "policy.jurisdictions", 0, 0, 0, fn_policy_jurisdictions,
-      "jurisdictions the policy addresses" },
+      "jurisdictions the policy addresses", NULL, "jurisdiction" },
     { "policy.technologies", 0, 0, 0, fn_policy_technologies,
-      "tracking technologies the policy discloses" },
+      "tracking technologies the policy discloses", NULL, "technology" },
     { "policy.tracking-collects", 0, 0, 0, fn_policy_tracking_collects,
-      "elements tracking technologies may collect" },
+      "elements tracking technologies may collect", NULL, "data" },
     { "policy.sources", 0, 0, 0, fn_policy_sources,
-      "restricted collection sources" },
-    { "policy.integrations", 0, 0, 0, fn_policy_integrations,
-      "integration ids" },
+      "restricted collection sources", NULL, "source" },
+    { "policy.integrations", 0, 0, 0, fn_policy_integrations, "integration ids",
+      NULL, "integration" },
     { "policy.integration-elements", 0, 0, 0, fn_policy_integration_elements,
-      "elements that only integrations bring in" },
+      "elements that only integrations bring in", NULL, "data" },
     { "policy.encrypt-categories", 0, 0, 0, fn_policy_encrypt_categories,
-      "categories that must be encrypted in transit" },
+      "categories that must be encrypted in transit", NULL, "data" },
     { "policy.retention-bases", 0, 0, 0, fn_policy_retention_bases,
-      "reasons the policy gives for keeping data" },
+      "reasons the policy gives for keeping data", NULL, "basis" },
     { "policy.appeal-channel", 0, 0, 0, fn_policy_appeal_channel,
-      "how appeals are submitted" },
+      "how appeals are submitted", NULL, NULL },
     { "policy.appeal-subject", 0, 0, 0, fn_policy_appeal_subject,
-      "the subject line appeals must carry" },
+      "the subject line appeals must carry", NULL, NULL },
     { "policy.children-min-age", 0, 0, 0, fn_policy_children_min_age,
-      "age under which the policy collects nothing" },
+      "age under which the policy collects nothing", NULL, NULL },
     { "element-categories", 1, 1, 0, fn_element_categories,
-      "categories of an element (a category is its own)" },
+      "categories of an element (a category is its own)", "data", "data" },
     { "element-purposes", 1, 1, 0, fn_element_purposes,
-      "purposes an element or category may serve" },
+      "purposes an element or category may serve", "data", "purpose" },
     { "element-collection", 1, 1, 0, fn_element_collection,
-      "collection methods allowed for an element or category" },
+      "collection methods allowed for an element or category", "data", NULL },
     { "element-only-from", 1, 1, 0, fn_element_only_from,
-      "the only sources an element may come from (empty: any)" },
+      "the only sources an element may come from (empty: any)", "data",
+      "source" },
     { "element-sensitive", 1, 1, 0, fn_element_sensitive,
-      "true if any item is sensitive personal information" },
-    { "purpose-needs", 1, 1, 0, fn_purpose_needs, "none, consent or opt-out" },
+      "true if any item is sensitive personal information", "data", NULL },
+    { "purpose-needs", 1, 1, 0, fn_purpose_needs, "none, consent or opt-out",
+      "purpose", NULL },
     { "purpose-prohibited-for", 1, 1, 0, fn_purpose_prohibited_for,
-      "categories a purpose is ruled out for" },
+      "categories a purpose is ruled out for", "purpose", "data" },
     { "purpose-internal-only", 1, 1, 0, fn_purpose_internal_only,
-      "true if data for this purpose stays internal" },
+      "true if data for this purpose stays internal", "purpose", NULL },
     { "recipient-needs", 1, 1, 0, fn_recipient_needs,
-      "none, consent or permission" },
+      "none, consent or permission", "recipient-type", NULL },
     { "agreement-subject", 1, 1, 0, fn_agreement_subject,
-      "the flow subject an agreement governs" },
+      "the flow subject an agreement governs", "agreement", NULL },
     { "agreements-for", 1, 1, 0, fn_agreements_for,
-      "agreements a recipient of this subject's data needs" },
-    { "right-title", 1, 1, 0, fn_right_title, "a right's name" },
+      "agreements a recipient of this subject's data needs", NULL,
+      "agreement" },
+    { "right-title", 1, 1, 0, fn_right_title, "a right's name", "right", NULL },
     { "jurisdiction-requires", 1, 1, 0, fn_j_requires,
-      "rights required by law in a jurisdiction" },
+      "rights required by law in a jurisdiction", "jurisdiction", "right" },
     { "jurisdiction-offers", 1, 1, 0, fn_j_offers,
-      "rights the policy offers there voluntarily" },
+      "rights the policy offers there voluntarily", "jurisdiction", "right" },
     { "jurisdiction-deadline", 1, 1, 0, fn_j_deadline,
-      "statutory response deadline, days" },
+      "statutory response deadline, days", "jurisdiction", NULL },
     { "jurisdiction-extension", 1, 1, 0, fn_j_extension,
-      "statutory extension, days" },
+      "statutory extension, days", "jurisdiction", NULL },
     { "jurisdiction-appeal-required", 1, 1, 0, fn_j_appeal_required,
-      "true if the law requires an appeal process" },
+      "true if the law requires an appeal process", "jurisdiction", NULL },
     { "jurisdiction-appeal-days", 1, 1, 0, fn_j_appeal_days,
-      "deadline to answer an appeal, days" },
-    { "jurisdiction-title", 1, 1, 0, fn_j_title, "a jurisdiction's name" },
+      "deadline to answer an appeal, days", "jurisdiction", NULL },
+    { "jurisdiction-title", 1, 1, 0, fn_j_title, "a jurisdiction's name",
+      "jurisdiction", NULL },
     { "jurisdiction-statute", 1, 1, 0, fn_j_statute,
-      "the statute behind the response deadline" },
+      "the statute behind the response deadline", "jurisdiction", NULL },
     { "right-deadline", 2, 2, 0, fn_right_deadline,
-      "right-deadline(j, r): days to answer a request for r in each of j" },
+      "right-deadline(j, r): days to answer a request for r in each of j",
+      "jurisdiction right", NULL },
+    { "right-deadline-statute", 2, 3, 0, fn_right_deadline_statute,
+      "right-deadline-statute(j, r[, days]): the statute behind each of "
+      "those deadlines (only those shorter than days)",
+      "jurisdiction right -", NULL },
     { "jurisdictions-requiring", 1, 1, 0, fn_j_requiring,
-      "jurisdictions whose law requires a right" },
-    { "setting", 1, 1, 0, fn_setting, "an organisation setting's value" },
+      "jurisdictions whose law requires a right", "right", "jurisdiction" },
+    { "setting", 1, 1, 0, fn_setting, "an organisation setting's value",
+      "setting", NULL },
     { "integration-scopes", 1, 1, 0, fn_integration_scopes,
-      "OAuth scopes an integration may request" },
+      "OAuth scopes an integration may request", "integration", NULL },
     { "integration-elements", 1, 1, 0, fn_integration_elements,
-      "elements an integration brings in" },
+      "elements an integration brings in", "integration", "data" },
     { "integration-purposes", 1, 1, 0, fn_integration_purposes,
-      "purposes an integration's data may serve" },
+      "purposes an integration's data may serve", "integration", "purpose" },
     { "integration-store", 1, 1, 0, fn_integration_store,
-      "true if the integration's data may be stored" },
+      "true if the integration's data may be stored", "integration", NULL },
     { "integration-transfer", 1, 1, 0, fn_integration_transfer,
-      "true if the integration's data may be transferred" },
+      "true if the integration's data may be transferred", "integration",
+      NULL },
     /* The manifest. */
     { "ids", 1, 1, FUNC_LITERAL_ARGS, fn_ids,
       "ids of the elements of a kind declared so far (stores, recipients "
-      "and other declarations come before flows)" },
+      "and other declarations come before flows)",
+      NULL, NULL },
     { "ids-where", 3, 3, 0, fn_ids_where,
       "ids-where('kind', 'attr', values): ids of the elements of that kind "
-      "whose attribute takes one of the values" },
+      "whose attribute takes one of the values",
+      NULL, NULL },
     { "attr", 3, 3, 0, fn_attr,
-      "attr('kind', id, 'name'): an attribute of the element with that id" },
+      "attr('kind', id, 'name'): an attribute of the element with that id",
+      NULL, NULL },
     { "classifier-elements", 0, 0, 0, fn_classifier_elements,
-      "every element id the classifiers can name, the policy's and others" },
+      "every element id the classifiers can name, the policy's and others",
+      NULL, "data" },
     { "attr-where", 4, 4, FUNC_AGGREGATE, fn_attr_where,
       "attr-where('kind', 'attr', values, 'name'): attribute name of the "
-      "elements of that kind whose attr takes one of the values" },
+      "elements of that kind whose attr takes one of the values",
+      NULL, NULL },
     { "values", 2, 2, FUNC_AGGREGATE | FUNC_LITERAL_ARGS, fn_values,
       "values('kind', 'attr'): every value the attribute takes in the "
-      "manifest" },
+      "manifest",
+      NULL, NULL },
     { "store-elements", 1, 1, FUNC_AGGREGATE, fn_store_elements,
-      "elements that flows write into a store" },
+      "elements that flows write into a store", NULL, "data" },
     { "store-categories", 1, 1, FUNC_AGGREGATE, fn_store_categories,
-      "categories that flows write into a store" },
+      "categories that flows write into a store", NULL, "data" },
     { "store-fields", 2, 2, FUNC_AGGREGATE, fn_store_fields,
-      "store-fields(store, purpose): field names written there for it" },
+      "store-fields(store, purpose): field names written there for it",
+      "- purpose", NULL },
     { "personal-stores", 0, 0, FUNC_AGGREGATE, fn_personal_stores,
-      "stores that flows write personal data into" },
+      "stores that flows write personal data into", NULL, NULL },
     /* Sets, numbers, durations. */
     { "nearest", 2, 2, 0, fn_nearest,
       "nearest(a, b): for each item of a not in b, the closest item of b "
-      "when it is close enough to be a typo" },
-    { "union", 2, 4, 0, fn_union, "items in any argument" },
-    { "minus", 2, 2, 0, fn_minus, "items of the first not in the second" },
-    { "intersect", 2, 2, 0, fn_intersect, "items in both" },
-    { "count", 1, 1, 0, fn_count, "number of items" },
-    { "min", 1, 1, 0, fn_min, "smallest number or duration" },
-    { "max", 1, 1, 0, fn_max, "largest number or duration" },
-    { "days", 1, 1, 0, fn_days, "an ISO 8601 duration in days" },
+      "when it is close enough to be a typo",
+      NULL, NULL },
+    { "union", 2, 4, 0, fn_union, "items in any argument", NULL, "=" },
+    { "minus", 2, 2, 0, fn_minus, "items of the first not in the second", NULL,
+      "=" },
+    { "intersect", 2, 2, 0, fn_intersect, "items in both", NULL, "=" },
+    { "count", 1, 1, 0, fn_count, "number of items", NULL, NULL },
+    { "min", 1, 1, 0, fn_min, "smallest number or duration", NULL, NULL },
+    { "max", 1, 1, 0, fn_max, "largest number or duration", NULL, NULL },
+    { "days", 1, 1, 0, fn_days, "an ISO 8601 duration in days", NULL, NULL },
     { "is-duration", 1, 1, 0, fn_is_duration,
-      "true if every item is an ISO 8601 duration or 'indefinite'" },
-    { "rank", 2, 2, 0, fn_rank, "rank(x, list): x's 1-based position in list" },
-    { "prefix", 1, 1, 0, fn_prefix, "the part of each id before its dot" },
+      "true if every item is an ISO 8601 duration or 'indefinite'", NULL,
+      NULL },
+    { "rank", 2, 2, 0, fn_rank, "rank(x, list): x's 1-based position in list",
+      NULL, NULL },
+    { "prefix", 1, 1, 0, fn_prefix, "the part of each id before its dot", NULL,
+      NULL },
 };
+
+const char *
+func_arg_kind(const struct func *fn, size_t i)
+{
+    /* The policy format's kinds of id, so that the answer outlives the
+     * word it was read from. */
+    static const char *const kinds[] = {
+        "data",           "category", "element",    "purpose",
+        "recipient-type", "right",    "agreement",  "jurisdiction",
+        "source",         "setting",  "technology", "integration",
+        "basis",          "clause",
+    };
+    const char *w = fn->args, *sp;
+    size_t len;
+
+    if (w == NULL)
+        return NULL;
+    for (size_t k = 0; k < i && (sp = strchr(w, ' ')) != NULL; k++)
+        w = sp + 1;
+    len = strchr(w, ' ') != NULL ? (size_t)(strchr(w, ' ') - w) : strlen(w);
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        if (strlen(kinds[k]) == len && strncmp(kinds[k], w, len) == 0)
+            return kinds[k];
+    return NULL; /* "-" */
+}
 
 const struct func *
 func_find(const char *name)

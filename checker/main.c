@@ -33,11 +33,25 @@ static const char usage_text[] =
     "  classify NAME...       which policy element a field name maps to\n"
     "                         (--context TABLE, --explain)\n"
     "  rules                  list the rule catalog\n"
+    "  rules test             run the rule tests (tests/*.tests.xml of the\n"
+    "                         rules directory); exit 1 on any failure\n"
     "  waive FINGERPRINT|RULE:OBJECT --reason TEXT --approved-by WHO\n"
     "        --expires YYYY-MM-DD [--application NAME] [--waivers FILE]\n"
     "                         append a waiver to FILE (default " DEFAULT_WAIVERS
     ")\n"
-    "  policy render          the policy as Markdown, clause by clause\n"
+    "  policy render          the policy for its reader: every clause with\n"
+    "                         the rules that enforce it, the clauses none\n"
+    "                         does, deadlines with their statutes\n"
+    "                         (--format markdown, html or json; -o FILE)\n"
+    "  policy lint            contradictions and gaps in the policy and its\n"
+    "                         rules, at file:line (--format text or json;\n"
+    "                         exit 1 on findings at or above --fail-on)\n"
+    "  policy diff OLD NEW    what changed between two policy versions, each\n"
+    "                         change stricter or looser for privacy\n"
+    "                         (--format text, markdown, html or json;\n"
+    "                         --manifest M: findings that appear or\n"
+    "                         disappear; --fail-on-looser: exit 1 on any\n"
+    "                         looser change)\n"
     "\n"
     "Options:\n"
     "  --policy FILE          the policy (default: the installed one)\n"
@@ -60,6 +74,16 @@ static const char usage_text[] =
     "                         known and does not count; only new findings\n"
     "  --today YYYY-MM-DD     check: the date waivers expire against\n"
     "                         (default: today, UTC)\n"
+    "  --coverage             rules test: which rules and clauses the\n"
+    "                         tests exercise\n"
+    "  --coverage-threshold N rules test: fail when less than N percent of\n"
+    "                         the rules or normative clauses is exercised\n"
+    "  --trace RULE|FINGERPRINT\n"
+    "                         check: how the rule (or the rule of that\n"
+    "                         finding) was evaluated, condition by condition,\n"
+    "                         on standard error\n"
+    "  --stylesheet FILE      check: the XSLT stylesheet of the html report\n"
+    "                         (default: the installed report-html.xsl)\n"
     "  --source-root DIR      check: name manifests relative to DIR in\n"
     "                         fingerprints and SARIF (default: the\n"
     "                         working directory)\n"
@@ -94,8 +118,17 @@ struct cli {
     pc_severity fail_on;
     bool never_fail;
     unsigned jobs;
-    const char *context; /* classify --context; NULL: none */
-    bool explain;        /* classify --explain */
+    const char *context;             /* classify --context; NULL: none */
+    bool explain;                    /* classify --explain */
+    bool coverage;                   /* rules test --coverage */
+    const char *threshold;           /* rules test --coverage-threshold */
+    const char *trace;               /* check --trace RULE|FINGERPRINT */
+    char *trace_rule, *trace_object; /* the fingerprint's finding */
+
+    /* policy diff: --manifest files, --fail-on-looser */
+    const char *manifests[MAX_WAIVERS];
+    size_t nmanifests;
+    bool fail_on_looser;
 };
 
 /* s escaped for printing (pc_put_escaped), in one of a few rotating
@@ -308,10 +341,57 @@ cli_baseline(struct cli *c, const pc_engine *e, pc_results *all)
     return st;
 }
 
+/* What --trace names: a rule (every element its checks range over), or
+ * the fingerprint of a finding of these manifests (that element alone),
+ * found by a first, untraced audit. The trace goes to standard error, so
+ * that the reports stay what they are. */
+static int
+cli_trace(struct cli *c, const pc_engine *e,
+          const struct pc_audit_options *aopt, int argc, char **argv,
+          struct pc_trace *t)
+{
+    pc_results *r;
+    pc_status st = PC_OK;
+
+    c->jobs = 1;
+    if (pc_engine_rule_find(e, c->trace) != NULL) {
+        t->rule = c->trace;
+        return EXIT_CLEAN;
+    }
+    if ((r = pc_results_new()) == NULL)
+        return cli_finish(c, PC_ENOMEM);
+    for (int i = 0; i < argc && st == PC_OK; i++)
+        st = pc_audit(e, argv[i], aopt, c->diags, r);
+    for (size_t i = 0; st == PC_OK && i < pc_results_count(r); i++) {
+        const struct pc_finding *f = pc_results_get(r, i);
+
+        if (strcmp(f->fingerprint, c->trace) != 0)
+            continue;
+        /* Both live as long as the run: c->trace_rule owns them. */
+        c->trace_rule = strdup(f->rule);
+        c->trace_object = strdup(f->object);
+        if (c->trace_rule == NULL || c->trace_object == NULL)
+            st = PC_ENOMEM;
+        t->rule = c->trace_rule;
+        t->object = c->trace_object;
+        break;
+    }
+    pc_results_free(r);
+    if (st != PC_OK)
+        return cli_finish(c, st);
+    pc_diags_clear(c->diags);
+    if (t->rule == NULL)
+        return usage_error("--trace names no rule, and no finding of these "
+                           "manifests has that fingerprint",
+                           c->trace);
+    return EXIT_CLEAN;
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
     struct pc_audit_options aopt = { .source_root = c->source_root };
+    struct pc_trace trace = { NULL, NULL, stderr };
     struct job j = { 0 };
     pc_engine *e = NULL;
     pc_results *all = NULL;
@@ -328,6 +408,12 @@ cmd_check(struct cli *c, int argc, char **argv)
     c->run.never_fail = c->never_fail;
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
+    if (c->trace != NULL &&
+        (rc = cli_trace(c, e, &aopt, argc, argv, &trace)) != EXIT_CLEAN)
+        goto out;
+    if (c->trace != NULL)
+        aopt.trace = &trace;
+    rc = EXIT_FAIL;
     j.engine = e;
     j.opt = &aopt;
     j.manifests = argv;
@@ -620,6 +706,7 @@ context_why(const struct pc_classify_step *st, char *buf, size_t size)
 
 struct explain_state {
     bool by_context;        /* a context-conditioned pattern matched */
+    bool by_prefix;         /* the context made the first word a prefix */
     size_t tried;           /* classifiers tried */
     const char *skipped_in; /* classifier whose <name> was just skipped */
     char context[2100];     /* normalised (a copy: steps' strings go) */
@@ -690,6 +777,13 @@ explain_step(void *arg, const struct pc_classify_step *st)
     case PC_CLASSIFY_NONE:
         printf("    no classifier recognises the name\n");
         break;
+    case PC_CLASSIFY_PREFIX:
+        x->by_prefix = true;
+        printf("  its first word abbreviates the context (a column prefix);"
+               "\n  the rest of the name: %s\n  classifiers, in file "
+               "order:\n",
+               esc(st->name));
+        break;
     }
 }
 
@@ -742,10 +836,12 @@ cmd_classify(struct cli *c, int argc, char **argv)
             break;
         printf("  context used: %s; %s\n",
                x.context[0] ? esc(x.context) : "none",
-               x.by_context ? "it decided the answer (a pattern that matched "
-                              "the name has a context condition)"
-                            : "it did not matter (the answer is the same in "
-                              "every context)");
+               x.by_context  ? "it decided the answer (a pattern that matched "
+                               "the name has a context condition)"
+               : x.by_prefix ? "it decided the answer (the name's first "
+                               "word abbreviates it)"
+                             : "it did not matter (the answer is the same in "
+                               "every context)");
         printf("  classifiers tried: %zu\n", x.tried);
         if (cl.element == NULL)
             printf("  element: none (a field named so needs a category)\n");
@@ -772,14 +868,45 @@ section_marks(const char *s)
     return n;
 }
 
+/* The rule tests of the rules directory in use, whatever the pack. */
+static int
+cmd_rules_test(struct cli *c)
+{
+    struct pc_rule_test_options opt = { NULL, c->paths.ruletests_schema,
+                                        c->coverage, c->threshold };
+    size_t dirlen = strlen(c->paths.rules_dir) + sizeof "/tests";
+    pc_engine *e = NULL;
+    size_t failed = 0;
+    char *dir;
+    pc_status st;
+
+    if ((dir = malloc(dirlen)) == NULL)
+        return cli_finish(c, PC_ENOMEM);
+    snprintf(dir, dirlen, "%s/tests", c->paths.rules_dir);
+    opt.dir = dir;
+    if ((st = cli_engine(c, &e)) == PC_OK)
+        st = pc_rule_tests_run(e, &opt, stdout, c->diags, &failed);
+    pc_engine_free(e);
+    free(dir);
+    if (st != PC_OK)
+        return cli_finish(c, st);
+    fflush(stdout);
+    pc_diags_print(c->diags, stderr);
+    return failed > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
 static int
 cmd_rules(struct cli *c, int argc, char **argv)
 {
     pc_engine *e = NULL;
     pc_status st;
 
+    if (argc == 1 && strcmp(argv[0], "test") == 0)
+        return cmd_rules_test(c);
     if (argc != 0)
-        return usage_error("rules takes no arguments", NULL);
+        return usage_error("rules takes no arguments but test", argv[0]);
+    if (c->coverage || c->threshold != NULL)
+        return usage_error("--coverage is an option of rules test", NULL);
     if ((st = cli_engine(c, &e)) != PC_OK)
         return cli_finish(c, st);
     printf("%-8s  %-7s  %-9s  %-16s  %s\n", "ID", "LEVEL", "POLICY", "SUBJECTS",
@@ -815,21 +942,234 @@ cmd_rules(struct cli *c, int argc, char **argv)
     return EXIT_CLEAN;
 }
 
+/* policy render|lint|diff write their documents the way check writes its
+ * reports: each --format to its --output, atomically, or to standard
+ * output; if any fails, none replaces anything. */
+typedef pc_status (*policy_writer)(void *arg, const char *format, FILE *out,
+                                   pc_diags *d);
+
+static pc_status
+policy_outputs(struct cli *c, policy_writer write, void *arg)
+{
+    pc_atomic *a[MAX_REPORTS] = { NULL };
+    pc_status st = PC_OK;
+    size_t i;
+
+    for (i = 0; i < c->nreports && st == PC_OK; i++) {
+        FILE *out = stdout;
+
+        if (c->reports[i].output != NULL &&
+            (st = pc_atomic_open(c->reports[i].output, c->diags, &a[i],
+                                 &out)) != PC_OK)
+            break;
+        st = write(arg, c->reports[i].format, out, c->diags);
+        if (st == PC_EIO && a[i] == NULL)
+            fputs("privcheck: error: cannot write to standard output\n",
+                  stderr);
+        if (st == PC_OK && a[i] != NULL)
+            st = pc_atomic_close(a[i], c->diags);
+    }
+    for (i = 0; i < c->nreports; i++) {
+        if (a[i] == NULL)
+            continue;
+        if (st == PC_OK) {
+            pc_status cst = pc_atomic_commit(a[i], c->diags);
+
+            if (cst != PC_OK)
+                st = cst;
+        } else {
+            pc_atomic_abort(a[i]);
+            fprintf(stderr, "privcheck: error: %s: not written\n",
+                    esc(c->reports[i].output));
+        }
+    }
+    return st;
+}
+
+/* Every --format is one `known` accepts; "text", the default, stands for
+ * `dflt`. */
+static int
+policy_formats(struct cli *c, bool (*known)(const char *), const char *dflt,
+               const char *list)
+{
+    for (size_t i = 0; i < c->nreports; i++) {
+        if (strcmp(c->reports[i].format, "text") == 0 && dflt != NULL)
+            c->reports[i].format = dflt;
+        if (!known(c->reports[i].format)) {
+            fprintf(stderr, "privcheck: policy: --format takes %s, not %s\n",
+                    list, esc(c->reports[i].format));
+            return EXIT_FAIL;
+        }
+    }
+    return EXIT_CLEAN;
+}
+
+static pc_status
+policy_render_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    return pc_policy_render(arg, format, out, d);
+}
+
+static int
+policy_render(struct cli *c, int argc, char **argv)
+{
+    pc_engine *e = NULL;
+    pc_status st;
+    int rc;
+
+    (void)argv;
+    if (argc > 0)
+        return usage_error("policy render takes no argument", argv[0]);
+    if ((rc = policy_formats(c, pc_policy_render_format_known, "markdown",
+                             pc_policy_render_formats())) != EXIT_CLEAN)
+        return rc;
+    if ((st = cli_engine(c, &e)) == PC_OK)
+        st = policy_outputs(c, policy_render_one, e);
+    pc_engine_free(e);
+    return cli_finish(c, st);
+}
+
+struct policy_lint_run {
+    const pc_engine *e;
+    pc_severity worst;
+    size_t n;
+};
+
+static pc_status
+policy_lint_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    struct policy_lint_run *run = arg;
+
+    return pc_policy_lint(run->e, format, out, &run->worst, &run->n, d);
+}
+
+/* Exit 1 on a finding at or above --fail-on, like check. */
+static int
+policy_lint(struct cli *c, int argc, char **argv)
+{
+    struct policy_lint_run run = { NULL, PC_SEV_NOTE, 0 };
+    pc_engine *e = NULL;
+    pc_status st;
+    int rc;
+
+    if (argc > 0)
+        return usage_error("policy lint takes no argument", argv[0]);
+    if ((rc = policy_formats(c, pc_policy_lint_format_known, NULL,
+                             "text, json")) != EXIT_CLEAN)
+        return rc;
+    if ((st = cli_engine(c, &e)) == PC_OK) {
+        run.e = e;
+        st = policy_outputs(c, policy_lint_one, &run);
+    }
+    pc_engine_free(e);
+    rc = cli_finish(c, st);
+    if (rc == EXIT_CLEAN && run.n > 0 && !c->never_fail &&
+        run.worst >= c->fail_on)
+        rc = EXIT_FINDINGS;
+    return rc;
+}
+
+/* c's paths (its --rules too) with another policy; the caller clears
+ * *out. */
+static pc_status
+policy_paths(const struct cli *c, const char *policy, struct pc_paths *out)
+{
+    const struct pc_paths *p = &c->paths;
+    char **dst[] = { &out->rules_dir,       &out->policy_schema,
+                     &out->rules_schema,    &out->classifiers_schema,
+                     &out->manifest_schema, &out->waivers_schema };
+    const char *src[] = { p->rules_dir,       p->policy_schema,
+                          p->rules_schema,    p->classifiers_schema,
+                          p->manifest_schema, p->waivers_schema };
+
+    memset(out, 0, sizeof *out);
+    if ((out->policy = strdup(policy)) == NULL)
+        return PC_ENOMEM;
+    for (size_t i = 0; i < sizeof dst / sizeof dst[0]; i++)
+        if (src[i] != NULL && (*dst[i] = strdup(src[i])) == NULL)
+            return PC_ENOMEM;
+    return pc_paths_resolve(out, c->diags);
+}
+
+static pc_status
+policy_diff_one(void *arg, const char *format, FILE *out, pc_diags *d)
+{
+    return pc_policy_diff_write(arg, format, out, d);
+}
+
+/* policy diff OLD NEW [--manifest M]...: exit 1 with --fail-on-looser
+ * when any change is looser. */
+static int
+policy_diff(struct cli *c, int argc, char **argv)
+{
+    struct pc_paths po, pn;
+    pc_engine *eo = NULL, *en = NULL;
+    pc_policy *old = NULL, *new = NULL;
+    pc_policy_diff *df = NULL;
+    struct pc_audit_options aopt = { .source_root = c->source_root };
+    pc_status st;
+    int rc;
+
+    if (argc != 2)
+        return usage_error("policy diff needs OLD and NEW policies", NULL);
+    if ((rc = policy_formats(c, pc_policy_diff_format_known, NULL,
+                             "text, markdown, html, json")) != EXIT_CLEAN)
+        return rc;
+    memset(&po, 0, sizeof po);
+    memset(&pn, 0, sizeof pn);
+    if ((st = policy_paths(c, argv[0], &po)) != PC_OK ||
+        (st = policy_paths(c, argv[1], &pn)) != PC_OK)
+        goto out;
+    if (c->nmanifests > 0) {
+        /* The impact needs the rules with each policy; both load, to
+         * report every problem. */
+        st = pc_engine_load(&po, c->diags, &eo);
+        if (pc_engine_load(&pn, c->diags, &en) != PC_OK && st == PC_OK)
+            st = PC_EINVALID;
+        if (st != PC_OK)
+            goto out;
+        st =
+            pc_policy_diff_new(pc_engine_policy(eo), pc_engine_policy(en), &df);
+        if (st == PC_OK)
+            st = pc_policy_diff_impact(df, eo, en, c->manifests, c->nmanifests,
+                                       &aopt, c->diags);
+    } else {
+        st = pc_policy_load(po.policy, po.policy_schema, c->diags, &old);
+        if (pc_policy_load(pn.policy, pn.policy_schema, c->diags, &new) !=
+                PC_OK &&
+            st == PC_OK)
+            st = PC_EINVALID;
+        if (st == PC_OK)
+            st = pc_policy_diff_new(old, new, &df);
+    }
+    if (st == PC_OK)
+        st = policy_outputs(c, policy_diff_one, df);
+out:
+    rc = cli_finish(c, st);
+    if (rc == EXIT_CLEAN && c->fail_on_looser && pc_policy_diff_looser(df) > 0)
+        rc = EXIT_FINDINGS;
+    pc_policy_diff_free(df);
+    pc_policy_free(old);
+    pc_policy_free(new);
+    pc_engine_free(eo);
+    pc_engine_free(en);
+    pc_paths_clear(&po);
+    pc_paths_clear(&pn);
+    return rc;
+}
+
 static int
 cmd_policy(struct cli *c, int argc, char **argv)
 {
-    pc_policy *p = NULL;
-    pc_status st;
-
     if (argc < 1)
-        return usage_error("policy needs a subcommand", "render");
-    if (strcmp(argv[0], "render") != 0)
-        return usage_error("unknown policy subcommand", argv[0]);
-    st = pc_policy_load(c->paths.policy, c->paths.policy_schema, c->diags, &p);
-    if (st == PC_OK)
-        st = pc_policy_render_markdown(p, stdout);
-    pc_policy_free(p);
-    return cli_finish(c, st);
+        return usage_error("policy needs a subcommand", "render, lint, diff");
+    if (strcmp(argv[0], "render") == 0)
+        return policy_render(c, argc - 1, argv + 1);
+    if (strcmp(argv[0], "lint") == 0)
+        return policy_lint(c, argc - 1, argv + 1);
+    if (strcmp(argv[0], "diff") == 0)
+        return policy_diff(c, argc - 1, argv + 1);
+    return usage_error("unknown policy subcommand", argv[0]);
 }
 
 static const struct command {
@@ -921,6 +1261,12 @@ main(int argc, char **argv)
         OPT_EXPIRES,
         OPT_APPLICATION,
         OPT_BASELINE,
+        OPT_MANIFEST,
+        OPT_FAIL_ON_LOOSER,
+        OPT_COVERAGE,
+        OPT_COVERAGE_THRESHOLD,
+        OPT_TRACE,
+        OPT_STYLESHEET,
     };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
@@ -941,6 +1287,13 @@ main(int argc, char **argv)
         { "expires", required_argument, NULL, OPT_EXPIRES },
         { "application", required_argument, NULL, OPT_APPLICATION },
         { "baseline", required_argument, NULL, OPT_BASELINE },
+        { "manifest", required_argument, NULL, OPT_MANIFEST },
+        { "fail-on-looser", no_argument, NULL, OPT_FAIL_ON_LOOSER },
+        { "coverage", no_argument, NULL, OPT_COVERAGE },
+        { "trace", required_argument, NULL, OPT_TRACE },
+        { "coverage-threshold", required_argument, NULL,
+          OPT_COVERAGE_THRESHOLD },
+        { "stylesheet", required_argument, NULL, OPT_STYLESHEET },
         { NULL, 0, NULL, 0 },
     };
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1 };
@@ -969,8 +1322,13 @@ main(int argc, char **argv)
             if (!set_path(&c.paths.rules_dir, optarg))
                 goto out;
             break;
+        case OPT_STYLESHEET:
+            if (!set_path(&c.paths.stylesheet, optarg))
+                goto out;
+            break;
         case 'f':
-            if (!pc_report_format_known(optarg)) {
+            if (!pc_report_format_known(optarg) &&
+                !pc_policy_render_format_known(optarg)) {
                 rc = usage_error("unknown --format", optarg);
                 goto out;
             }
@@ -1035,6 +1393,32 @@ main(int argc, char **argv)
         case OPT_BASELINE:
             c.baseline = optarg;
             break;
+        case OPT_MANIFEST:
+            if (c.nmanifests == MAX_WAIVERS) {
+                rc = usage_error("too many --manifest files", optarg);
+                goto out;
+            }
+            c.manifests[c.nmanifests++] = optarg;
+            break;
+        case OPT_FAIL_ON_LOOSER:
+            c.fail_on_looser = true;
+            break;
+        case OPT_COVERAGE:
+            c.coverage = true;
+            break;
+        case OPT_TRACE:
+            c.trace = optarg;
+            break;
+        case OPT_COVERAGE_THRESHOLD:
+            if (!pc_coverage_threshold_valid(optarg)) {
+                rc = usage_error("--coverage-threshold takes a percentage "
+                                 "from 0 to 100, not",
+                                 optarg);
+                goto out;
+            }
+            c.threshold = optarg;
+            c.coverage = true;
+            break;
         case OPT_SOURCE_ROOT:
             if (!is_dir(optarg)) {
                 rc = usage_error("--source-root is not a directory", optarg);
@@ -1081,11 +1465,21 @@ main(int argc, char **argv)
         rc = usage_error("unknown command", argv[optind]);
         goto out;
     }
+    /* The policy commands have formats of their own (cmd_policy). */
+    for (size_t i = 0; i < c.nreports && cmd->run != cmd_policy; i++)
+        if (!pc_report_format_known(c.reports[i].format)) {
+            rc = usage_error("unknown --format", c.reports[i].format);
+            goto out;
+        }
     if ((c.context != NULL || c.explain) && cmd->run != cmd_classify) {
         rc = usage_error(c.context != NULL
                              ? "--context is an option of classify, not of"
                              : "--explain is an option of classify, not of",
                          cmd->name);
+        goto out;
+    }
+    if (c.trace != NULL && cmd->run != cmd_check) {
+        rc = usage_error("--trace is an option of check, not of", cmd->name);
         goto out;
     }
     if ((c.diags = pc_diags_new()) == NULL) {
@@ -1097,6 +1491,8 @@ main(int argc, char **argv)
     else
         rc = cmd->run(&c, argc - optind - 1, argv + optind + 1);
 out:
+    free(c.trace_rule);
+    free(c.trace_object);
     pc_paths_clear(&c.paths);
     pc_diags_free(c.diags);
     esc_free();

@@ -179,9 +179,9 @@ manifest_check_root(struct manifest_reader *m, unsigned line)
                      MANIFEST_NS, (const char *)local, (const char *)ns);
 }
 
-/* A negative xml_reader_next: xml.c reports parse and validation errors
- * alike as -PC_ESYNTAX while reading, so ask the reader whether the
- * schema was the one to complain. */
+/* A negative xml_reader_next: xml.c has already said why, every schema
+ * problem and the syntax error in its words (the wrong root too); what is
+ * left is which status it was. */
 static pc_status
 manifest_failure(struct manifest_reader *m, int rc, bool validating)
 {
@@ -189,24 +189,6 @@ manifest_failure(struct manifest_reader *m, int rc, bool validating)
 
     if (st == PC_ESYNTAX && validating && xmlTextReaderIsValid(m->r) == 0)
         st = PC_EINVALID;
-    if (st == PC_ESYNTAX && m->nopen > 0) {
-        unsigned i = m->nopen - 1;
-
-        if (diag_add(m->d, PC_SEV_NOTE,
-                     diag_loc(m->d, m->path, m->open[i].line, 0),
-                     "reading stopped inside <%s>, opened here",
-                     m->open[i].name) != PC_OK)
-            return PC_ENOMEM;
-    }
-    /* A wrong root fails validation at once; add the plain words. */
-    if (!m->seen_root &&
-        xmlTextReaderNodeType(m->r) == XML_READER_TYPE_ELEMENT &&
-        xmlTextReaderDepth(m->r) == 0) {
-        pc_status rst = manifest_check_root(m, xml_reader_line(m->xr));
-
-        if (rst == PC_ENOMEM)
-            return rst;
-    }
     return st;
 }
 

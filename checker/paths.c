@@ -138,10 +138,14 @@ pc_paths_resolve(struct pc_paths *p, pc_diags *d)
             PC_OK ||
         (st = paths_default(&p->classifiers_schema, root, "rules",
                             "classifiers.rng")) != PC_OK ||
+        (st = paths_default(&p->ruletests_schema, root, "rules",
+                            "ruletests.rng")) != PC_OK ||
         (st = paths_default(&p->manifest_schema, root, schemas,
                             "manifest.rng")) != PC_OK ||
         (st = paths_default(&p->waivers_schema, root, schemas,
-                            "waivers.rng")) != PC_OK)
+                            "waivers.rng")) != PC_OK ||
+        (st = paths_default(&p->stylesheet, root, schemas,
+                            "report-html.xsl")) != PC_OK)
         return st;
     if (p->policy == NULL) {
         if ((dir = paths_join(root, "policy")) == NULL)
@@ -162,6 +166,8 @@ pc_paths_clear(struct pc_paths *p)
     free(p->classifiers_schema);
     free(p->manifest_schema);
     free(p->waivers_schema);
+    free(p->ruletests_schema);
+    free(p->stylesheet);
     memset(p, 0, sizeof *p);
 }
 

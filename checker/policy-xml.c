@@ -624,7 +624,7 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
     LD_INDEX(ld, by_jurisdiction, struct policy_jurisdiction, j, "jurisdiction",
              n);
     LD_EACH (c, n) {
-        char *right, *statute, daybuf[32];
+        char *right, *statute, *days_statute, daybuf[32];
         long days;
 
         if (ld_is(c, "deadline")) {
@@ -645,13 +645,18 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
                 continue;
             statute = ld_attr(ld, c, "statute", true);
             days = ld_long(ld, c, "days", false);
+            days_statute = ld_attr(ld, c, "days-statute", false);
             snprintf(daybuf, sizeof daybuf, "%ld", days);
             ld_st(ld, strv_push(&j->requires, right));
             ld_st(ld, strv_push(&j->requires_statutes,
                                 statute != NULL ? statute : ""));
             ld_st(ld, strv_push(&j->requires_days, days > 0 ? daybuf : ""));
+            ld_st(ld, strv_push(&j->requires_days_statutes,
+                                days > 0 && days_statute != NULL ? days_statute
+                                                                 : ""));
             free(right);
             free(statute);
+            free(days_statute);
         } else if (ld_is(c, "offers")) {
             if ((right = ld_jur_right(ld, c, j)) == NULL)
                 continue;

@@ -8,6 +8,7 @@
 #include "map.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 const char *
 pc_policy_id(const pc_policy *p)
@@ -119,6 +120,55 @@ const struct policy_basis *
 policy_basis(const pc_policy *p, const char *id)
 {
     return map_get(p->by_basis, id);
+}
+
+/* The ids of one kind of thing the policy declares, by the name of its
+ * element in the policy format ("purpose", "right"; "data" is every
+ * category and element). Rules name the kind to have their literals
+ * checked. PC_EINVALID for a kind the format does not have. */
+#define POLICY_PUSH_IDS(arr, n)                                                \
+    do {                                                                       \
+        for (size_t i_ = 0; i_ < (n) && st == PC_OK; i_++)                     \
+            st = strv_push(out, (arr)[i_].id);                                 \
+    } while (0)
+
+pc_status
+policy_names(const pc_policy *p, const char *kind, struct strv *out)
+{
+    pc_status st = PC_OK;
+    bool data = strcmp(kind, "data") == 0;
+
+    if (data || strcmp(kind, "category") == 0)
+        POLICY_PUSH_IDS(p->categories, p->ncategories);
+    if (data || strcmp(kind, "element") == 0)
+        POLICY_PUSH_IDS(p->elements, p->nelements);
+    if (data || strcmp(kind, "category") == 0 || strcmp(kind, "element") == 0)
+        return st;
+    if (strcmp(kind, "purpose") == 0)
+        POLICY_PUSH_IDS(p->purposes, p->npurposes);
+    else if (strcmp(kind, "recipient-type") == 0)
+        POLICY_PUSH_IDS(p->recipient_types, p->nrecipient_types);
+    else if (strcmp(kind, "agreement") == 0)
+        POLICY_PUSH_IDS(p->agreements, p->nagreements);
+    else if (strcmp(kind, "right") == 0)
+        POLICY_PUSH_IDS(p->rights, p->nrights);
+    else if (strcmp(kind, "jurisdiction") == 0)
+        POLICY_PUSH_IDS(p->jurisdictions, p->njurisdictions);
+    else if (strcmp(kind, "source") == 0)
+        POLICY_PUSH_IDS(p->sources, p->nsources);
+    else if (strcmp(kind, "setting") == 0)
+        POLICY_PUSH_IDS(p->settings, p->nsettings);
+    else if (strcmp(kind, "technology") == 0)
+        POLICY_PUSH_IDS(p->technologies, p->ntechnologies);
+    else if (strcmp(kind, "integration") == 0)
+        POLICY_PUSH_IDS(p->integrations, p->nintegrations);
+    else if (strcmp(kind, "basis") == 0)
+        POLICY_PUSH_IDS(p->bases, p->nbases);
+    else if (strcmp(kind, "clause") == 0)
+        POLICY_PUSH_IDS(p->clauses, p->nclauses);
+    else
+        return PC_EINVALID;
+    return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -252,6 +302,7 @@ policy_jurisdictions_free(struct policy_jurisdiction *v, size_t n)
         strv_free(&v[i].offers);
         strv_free(&v[i].requires_statutes);
         strv_free(&v[i].requires_days);
+        strv_free(&v[i].requires_days_statutes);
         strv_free(&v[i].clauses);
     }
     free(v);

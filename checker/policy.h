@@ -111,6 +111,10 @@ struct policy_jurisdiction {
     /* Parallel to requires: a deadline in days that the law sets for that
      * right alone, "" where the jurisdiction's deadline applies. */
     struct strv requires_days;
+    /* Parallel to requires: the statute behind requires_days, "" where
+     * none is named (the right's own statute then stands for it) or the
+     * jurisdiction's deadline applies. */
+    struct strv requires_days_statutes;
     struct strv clauses;
     unsigned line;
 };
@@ -213,5 +217,10 @@ const struct policy_technology *policy_technology(const pc_policy *p,
 const struct policy_integration *policy_integration(const pc_policy *p,
                                                     const char *id);
 const struct policy_basis *policy_basis(const pc_policy *p, const char *id);
+/* Append to out the ids of one kind of thing the policy declares, named
+ * as in the policy format ("purpose", "right", "setting", ...; "data":
+ * every category and element), as copies.
+ * PC_EINVALID when the format has no such kind. */
+pc_status policy_names(const pc_policy *p, const char *kind, struct strv *out);
 
 #endif

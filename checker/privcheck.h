@@ -122,6 +122,9 @@ struct pc_paths {
      * reads no waivers, and rules over them do not load. */
     char *policy_schema, *rules_schema, *classifiers_schema, *manifest_schema;
     char *waivers_schema;
+    char *ruletests_schema; /* rule tests (privcheck rules test) */
+    /* The XSLT stylesheet that turns the XML report into the HTML one. */
+    char *stylesheet;
 };
 
 /* Fill in the defaults for every member left NULL: PRIVCHECK_DATADIR if
@@ -150,7 +153,8 @@ const char *pc_policy_title(const pc_policy *p);
 const char *pc_policy_sha256(const pc_policy *p);
 size_t pc_policy_clause_count(const pc_policy *p);
 
-/* The policy as Markdown, grouped by section, every clause quoted. */
+/* The policy as Markdown, grouped by section, every clause quoted (no
+ * rules: see pc_policy_render). */
 pc_status pc_policy_render_markdown(const pc_policy *p, FILE *out);
 
 /* ------------------------------------------------------------------ */
@@ -229,8 +233,12 @@ pc_status pc_classify_name(const pc_engine *e, const char *name,
 /* What pc_classify_explain reports, in this order: PC_CLASSIFY_START;
  * for each classifier tried, the patterns that decided something and
  * then one of NO_NAME, VETOED (and the next classifier is tried) or
- * CHOSEN (and no later classifier is tried); PC_CLASSIFY_NONE last when
- * no classifier was chosen. */
+ * CHOSEN (and no later classifier is tried); when none was chosen, none
+ * vetoed, and the name's first word abbreviates the context (a column
+ * prefix, as the classifiers file's column-prefix-max allows),
+ * PC_CLASSIFY_PREFIX with
+ * the rest of the name, and the classifiers again for it;
+ * PC_CLASSIFY_NONE last when no classifier was chosen. */
 typedef enum {
     PC_CLASSIFY_START,        /* before the first classifier */
     PC_CLASSIFY_NO_NAME,      /* no <name> pattern counted */
@@ -240,6 +248,7 @@ typedef enum {
     PC_CLASSIFY_VETOED,       /* <not> pattern `index` vetoed */
     PC_CLASSIFY_CHOSEN,       /* this classifier names the field */
     PC_CLASSIFY_NONE,         /* no classifier recognised the name */
+    PC_CLASSIFY_PREFIX,       /* name: what is left without the column prefix */
 } pc_classify_event;
 
 /* How a pattern's context condition turned out. */
@@ -273,6 +282,60 @@ pc_status pc_classify_explain(const pc_engine *e, const char *name,
                               void (*step)(void *arg,
                                            const struct pc_classify_step *),
                               void *arg, struct pc_classification *out);
+
+/* The engine's policy for its reader, in `format` ("markdown", "html" or
+ * "json"): every clause quoted with what cites it and the rules of e that
+ * enforce it, the normative clauses no rule enforces, the model's tables,
+ * and for each jurisdiction and right the deadline with its statute.
+ * HTML is one self-contained page. PC_EIO when out failed; problems go to
+ * d. */
+pc_status pc_policy_render(const pc_engine *e, const char *format, FILE *out,
+                           pc_diags *d);
+/* Is `format` one pc_policy_render writes? The list, comma-separated,
+ * static. */
+bool pc_policy_render_format_known(const char *format);
+const char *pc_policy_render_formats(void);
+
+/* Lint the engine's policy: contradictions and gaps inside it and between
+ * it and the rules of e (a purpose listed and prohibited for the same
+ * data, data that may serve no purpose, sensitive data open to every
+ * purpose, business sharing no recipient type may receive, a required
+ * right without a deadline or its statute, a normative clause nothing
+ * cites and no rule enforces), each at its file:line with its clauses.
+ * (A setting a rule reads that the policy does not declare fails the
+ * engine's load already.) Written to out
+ * as "text" (compiler style) or "json"; *worst is the highest severity
+ * found (PC_SEV_NOTE when none) and *nfindings their number. */
+pc_status pc_policy_lint(const pc_engine *e, const char *format, FILE *out,
+                         pc_severity *worst, size_t *nfindings, pc_diags *d);
+bool pc_policy_lint_format_known(const char *format);
+
+/* What changed between two versions of a policy (policy diff). */
+typedef struct pc_policy_diff pc_policy_diff;
+
+/* Compare old and new (both borrowed; they must outlive *out): clauses
+ * added, removed and reworded, and every part of the model added, removed
+ * or changed, each stricter, looser or neutral for privacy. On PC_OK *out
+ * is the caller's (pc_policy_diff_free; NULL is a no-op). */
+pc_status pc_policy_diff_new(const pc_policy *old, const pc_policy *new,
+                             pc_policy_diff **out);
+void pc_policy_diff_free(pc_policy_diff *df);
+/* Audit each manifest under the engine of the old policy and of the new
+ * one (the same rules) and record the findings that appear or disappear,
+ * matched by fingerprint. Anything but PC_OK: a manifest could not be
+ * audited (d says why). */
+struct pc_audit_options;
+pc_status pc_policy_diff_impact(pc_policy_diff *df, const pc_engine *old,
+                                const pc_engine *new,
+                                const char *const *manifests, size_t n,
+                                const struct pc_audit_options *opt,
+                                pc_diags *d);
+/* The number of looser changes. */
+size_t pc_policy_diff_looser(const pc_policy_diff *df);
+/* Write the diff as "text", "markdown", "html" or "json". */
+pc_status pc_policy_diff_write(const pc_policy_diff *df, const char *format,
+                               FILE *out, pc_diags *d);
+bool pc_policy_diff_format_known(const char *format);
 
 /* ------------------------------------------------------------------ */
 /* Audits and their results. */
@@ -328,11 +391,24 @@ typedef struct pc_results pc_results;
 pc_results *pc_results_new(void);
 void pc_results_free(pc_results *r);
 
+/* An audit that also tells how one rule was evaluated (check --trace):
+ * for each element its checks range over (only the one whose finding
+ * would have the object path `object`, when that is not NULL), each
+ * condition tested, the values its operands took from the manifest and
+ * the policy, and whether it held. Written to out as it goes; an audit
+ * with a trace must run on one thread. */
+struct pc_trace {
+    const char *rule;
+    const char *object; /* NULL: every element */
+    FILE *out;
+};
+
 /* How an audit names what it read. */
 struct pc_audit_options {
     /* Manifests are named relative to this directory in fingerprints
      * (pc_finding.path); NULL: the working directory. */
     const char *source_root;
+    const struct pc_trace *trace; /* NULL: none */
 };
 
 /* Audit one manifest and add its findings to r. opt NULL means the
@@ -448,6 +524,32 @@ pc_status pc_waiver_append(const pc_engine *e, const char *path,
 bool pc_date_valid(const char *s);
 /* Today's date in UTC, YYYY-MM-DD, into buf. */
 void pc_date_today(char buf[11]);
+
+/* ------------------------------------------------------------------ */
+/* Rule tests (privcheck rules test): the NAME.tests.xml files in tests/
+ * of a rules directory, in the format of rules/ruletests.rng. */
+
+struct pc_rule_test_options {
+    const char *dir;    /* where the *.tests.xml files are */
+    const char *schema; /* their schema */
+    bool coverage;      /* also report what the tests cover */
+    /* With coverage: a percentage ("90", "43.2"); the run fails when the
+     * rules exercised or the normative clauses exercised fall below it,
+     * compared exactly. NULL: none. */
+    const char *threshold;
+};
+
+/* Is s a coverage threshold: a percentage from 0 to 100, at most six
+ * decimals? */
+bool pc_coverage_threshold_valid(const char *s);
+/* Run every test with e, writing each failure (expected and actual) and a
+ * summary, and with coverage the figures, to out. *failed: the failed
+ * tests, plus one when the coverage is below the threshold. Non-OK: a
+ * tests file, manifest or waivers file could not be read, or names a rule
+ * the catalog lacks (d says where). */
+pc_status pc_rule_tests_run(const pc_engine *e,
+                            const struct pc_rule_test_options *opt, FILE *out,
+                            pc_diags *d, size_t *failed);
 
 /* ------------------------------------------------------------------ */
 /* Reports. */

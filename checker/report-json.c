@@ -7,7 +7,10 @@
 
 #include "report.h"
 
+#include "disclose.h"
 #include "jbuild.h"
+#include "policy.h"
+#include "results.h"
 
 #include <stdlib.h>
 
@@ -185,6 +188,121 @@ report_json_finding(struct report *r, const struct pc_finding *f)
     return p.st;
 }
 
+/* ------------------------------------------------------------------ */
+/* Disclosure classes and stale disclosures (DESIGN §6), one key of the
+ * document, built apart from the findings. */
+
+/* A clause as {id, section, text}, or null. */
+static void
+report_json_clause(struct report *r, struct jbuild *p, json_t *o,
+                   const char *key, const char *id)
+{
+    const struct policy_clause *c = report_clause(r, id);
+    json_t *co;
+
+    if (c == NULL) {
+        jbuild_put(p, o, key, json_null());
+        return;
+    }
+    co = jbuild_put(p, o, key, json_object());
+    jbuild_str(p, co, "id", c->id);
+    jbuild_str(p, co, "section", c->section);
+    jbuild_str(p, co, "text", c->text);
+}
+
+static void
+report_json_items(struct report *r, struct jbuild *p, json_t *o)
+{
+    const pc_results *res = r->results;
+    size_t counts[DISCLOSE_NCLASSES] = { 0 };
+    json_t *list, *c;
+
+    for (size_t i = 0; i < res->ndisclosures; i++)
+        counts[res->disclosures[i].cls]++;
+    c = jbuild_put(p, o, "counts", json_object());
+    for (int k = 0; k < DISCLOSE_NCLASSES; k++)
+        jbuild_int(p, c, disclose_class_str(k), counts[k]);
+    list = jbuild_put(p, o, "items", json_array());
+    for (size_t i = 0; i < res->ndisclosures; i++) {
+        const struct disclose_item *it = &res->disclosures[i];
+        json_t *io = jbuild_put(p, list, NULL, json_object());
+
+        p->loc.file = it->file;
+        p->loc.line = it->line;
+        jbuild_str(p, io, "file", it->file);
+        jbuild_int(p, io, "line", it->line);
+        jbuild_str(p, io, "application", it->application);
+        jbuild_str(p, io, "object", it->object);
+        jbuild_str(p, io, "flow", it->flow);
+        jbuild_str(p, io, "field", it->field);
+        jbuild_str(p, io, "aspect", it->aspect);
+        jbuild_str(p, io, "value", it->value);
+        jbuild_str(p, io, "class", disclose_class_str(it->cls));
+        report_json_clause(r, p, io, "clause", it->clause);
+    }
+    p->loc.file = NULL;
+    p->loc.line = 0;
+}
+
+static void
+report_json_stale(struct report *r, struct jbuild *p, json_t *o,
+                  const struct disclose_stale *v, size_t n)
+{
+    const pc_policy *pol = r->meta->policy;
+    json_t *list = jbuild_put(p, o, "stale", json_array());
+
+    for (size_t i = 0; i < n; i++) {
+        json_t *so = jbuild_put(p, list, NULL, json_object());
+        json_t *cl;
+
+        jbuild_str(p, so, "kind", v[i].kind);
+        jbuild_str(p, so, "id", v[i].id);
+        jbuild_str(p, so, "title", v[i].title);
+        cl = jbuild_put(p, so, "clauses", json_array());
+        for (size_t k = 0; k < v[i].clauses->n; k++)
+            jbuild_str(p, cl, NULL, v[i].clauses->v[k]);
+    }
+    /* The same, per clause of the policy, in policy order. */
+    list = jbuild_put(p, o, "stale_by_clause", json_array());
+    for (size_t c = 0; pol != NULL && c < pol->nclauses; c++) {
+        const struct policy_clause *pc = &pol->clauses[c];
+        json_t *co = NULL, *items = NULL;
+
+        for (size_t i = 0; i < n; i++) {
+            if (!strv_has(v[i].clauses, pc->id))
+                continue;
+            if (co == NULL) {
+                co = jbuild_put(p, list, NULL, json_object());
+                jbuild_str(p, co, "id", pc->id);
+                jbuild_str(p, co, "section", pc->section);
+                jbuild_str(p, co, "text", pc->text);
+                items = jbuild_put(p, co, "disclosures", json_array());
+            }
+            json_t *io = jbuild_put(p, items, NULL, json_object());
+
+            jbuild_str(p, io, "kind", v[i].kind);
+            jbuild_str(p, io, "id", v[i].id);
+        }
+    }
+}
+
+static pc_status
+report_json_disclosures(struct report *r, json_t *doc)
+{
+    struct jbuild p = { r->d, { NULL, 0, 0 }, "the JSON report", PC_OK };
+    struct disclose_stale *stale = NULL;
+    size_t nstale = 0;
+    json_t *o = jbuild_put(&p, doc, "disclosures", json_object());
+
+    report_json_items(r, &p, o);
+    if (p.st == PC_OK && r->meta->policy != NULL)
+        p.st = disclose_stale(r->meta->policy, r->results, &stale, &nstale);
+    if (p.st == PC_OK)
+        report_json_stale(r, &p, o, stale, nstale);
+    free(stale);
+    return p.st;
+}
+
 static pc_status
 report_json_end(struct report *r)
 {
@@ -222,6 +340,8 @@ report_json_end(struct report *r)
     jbuild_int(&p, o, "note", n[PC_SEV_NOTE]);
     jbuild_int(&p, o, "suppressed", r->nwaived + r->nknown);
     jbuild_int(&p, o, "total", pc_results_count(r->results));
+    if (p.st == PC_OK)
+        p.st = report_json_disclosures(r, s->doc);
     if (p.st != PC_OK)
         return p.st;
     return jbuild_dump(s->doc, r->out, false);

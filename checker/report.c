@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "map.h"
+#include "policy.h"
 #include "strbuf.h"
 
 #include <errno.h>
@@ -16,8 +17,8 @@
 
 /* A new format: a report-NAME.c with its descriptor, a line here. */
 static const struct report_format *const formats[] = {
-    &report_text,  &report_json,   &report_sarif,
-    &report_junit, &report_github, &report_markdown,
+    &report_text,   &report_json,     &report_sarif, &report_junit,
+    &report_github, &report_markdown, &report_xml,   &report_html,
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])
@@ -150,6 +151,14 @@ report_time(time_t t, char buf[32])
 
     return gmtime_r(&t, &tm) != NULL &&
            strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
+}
+
+const struct policy_clause *
+report_clause(const struct report *r, const char *id)
+{
+    return r->meta->policy != NULL && id != NULL
+               ? policy_clause(r->meta->policy, id)
+               : NULL;
 }
 
 size_t

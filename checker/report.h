@@ -6,6 +6,8 @@
 
 #include "privcheck.h"
 
+struct policy_clause;
+
 /* What a report records about the run besides its findings. Every string
  * is borrowed for the duration of report_write and may be NULL (unknown:
  * JSON writes null). */
@@ -18,6 +20,11 @@ struct report_meta {
      * case per rule); borrowed. */
     const struct pc_rule_info *const *rules;
     size_t nrules;
+    /* The policy audited against (disclosure classes, the rights matrix,
+     * clause coverage), or NULL; borrowed. */
+    const pc_policy *policy;
+    /* The XSLT stylesheet of the HTML report; NULL: none known. */
+    const char *stylesheet;
 };
 
 /* One report being written. Everything but state is set by report_write
@@ -74,6 +81,21 @@ extern const struct report_format report_sarif;    /* report-sarif.c */
 extern const struct report_format report_junit;    /* report-junit.c */
 extern const struct report_format report_github;   /* report-github.c */
 extern const struct report_format report_markdown; /* report-markdown.c */
+extern const struct report_format report_xml;      /* report-xml.c */
+extern const struct report_format report_html;     /* report-html.c */
+
+struct xml_writer;
+/* The XML report streamed to out (report-xml.c), for the HTML report to
+ * transform: open writes everything before the findings, each finding
+ * one, close the rest, and frees w whatever happened. */
+pc_status report_xml_open(struct report *r, FILE *out, struct xml_writer **w);
+void report_xml_finding(struct report *r, struct xml_writer *w,
+                        const struct pc_finding *f);
+pc_status report_xml_close(struct report *r, struct xml_writer *w);
+
+/* The clause with this id of the policy of r, or NULL. */
+const struct policy_clause *report_clause(const struct report *r,
+                                          const char *id);
 
 /* The format called `name`, or NULL. Borrowed (static). */
 const struct report_format *report_format_find(const char *name);

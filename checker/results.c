@@ -4,6 +4,8 @@
 
 #include "results.h"
 
+#include "map.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +73,14 @@ pc_results_free(pc_results *r)
     for (size_t i = 0; i < r->nabsent; i++)
         results_finding_free(&r->absent[i]);
     results_baseline_free(r->baseline);
+    for (size_t i = 0; i < r->ndisclosures; i++)
+        results_disclosure_free(&r->disclosures[i]);
+    free(r->disclosures);
+    for (size_t i = 0; i < r->nrights; i++)
+        results_rights_free(&r->rights[i]);
+    free(r->rights);
+    map_free(r->noted);
+    strv_free(&r->notes);
     free(r->findings);
     free(r->manifests);
     free(r->inputs);
@@ -256,6 +266,112 @@ results_suppress(pc_results *r, size_t i, const struct pc_suppression *s)
     return PC_OK;
 }
 
+void
+results_disclosure_free(struct disclose_item *it)
+{
+    free(it->file);
+    free(it->application);
+    free(it->object);
+    free(it->flow);
+    free(it->field);
+    free(it->value);
+    free(it->categories);
+    free(it->purpose);
+    free(it->to_kind);
+    free(it->to);
+    free(it->recipient_type);
+}
+
+void
+results_rights_free(struct disclose_rights *g)
+{
+    free(g->file);
+    free(g->application);
+    free(g->jurisdictions);
+    for (size_t i = 0; i < g->nhandlers; i++) {
+        free(g->handlers[i].right);
+        free(g->handlers[i].days);
+    }
+    free(g->handlers);
+    free(g->appeal_days);
+}
+
+/* Grow the array *v of *cap items of size sz to hold n + 1. */
+static pc_status
+results_grow(void **v, size_t *cap, size_t n, size_t sz)
+{
+    void *nv;
+    size_t ncap;
+
+    if (n < *cap)
+        return PC_OK;
+    ncap = *cap ? *cap * 2 : 16;
+    if ((nv = realloc(*v, ncap * sz)) == NULL)
+        return PC_ENOMEM;
+    *v = nv;
+    *cap = ncap;
+    return PC_OK;
+}
+
+pc_status
+results_add_disclosure(pc_results *r, struct disclose_item *it)
+{
+    if (results_grow((void **)&r->disclosures, &r->capdisclosures,
+                     r->ndisclosures, sizeof *it) != PC_OK) {
+        results_disclosure_free(it);
+        return PC_ENOMEM;
+    }
+    r->disclosures[r->ndisclosures++] = *it;
+    return PC_OK;
+}
+
+pc_status
+results_add_rights(pc_results *r, struct disclose_rights *g)
+{
+    if (results_grow((void **)&r->rights, &r->caprights, r->nrights,
+                     sizeof *g) != PC_OK) {
+        results_rights_free(g);
+        return PC_ENOMEM;
+    }
+    r->rights[r->nrights++] = *g;
+    return PC_OK;
+}
+
+/* Move src's disclosures and rights to dst, and add its notes. */
+static pc_status
+results_merge_disclosures(pc_results *dst, pc_results *src)
+{
+    for (size_t i = 0; i < src->ndisclosures; i++) {
+        if (results_grow((void **)&dst->disclosures, &dst->capdisclosures,
+                         dst->ndisclosures, sizeof *dst->disclosures) != PC_OK)
+            return PC_ENOMEM;
+        dst->disclosures[dst->ndisclosures++] = src->disclosures[i];
+        /* Moved: src must not free it, even if a later move fails. */
+        src->disclosures[i] = (struct disclose_item){ 0 };
+    }
+    src->ndisclosures = 0;
+    for (size_t i = 0; i < src->nrights; i++) {
+        if (results_grow((void **)&dst->rights, &dst->caprights, dst->nrights,
+                         sizeof *dst->rights) != PC_OK)
+            return PC_ENOMEM;
+        dst->rights[dst->nrights++] = src->rights[i];
+        src->rights[i] = (struct disclose_rights){ 0 };
+    }
+    src->nrights = 0;
+    for (size_t i = 0; i < src->notes.n; i++) {
+        const char *key = src->notes.v[i];
+
+        if (dst->noted == NULL && (dst->noted = map_new()) == NULL)
+            return PC_ENOMEM;
+        if (map_get(dst->noted, key) != NULL)
+            continue;
+        if (strv_push(&dst->notes, key) != PC_OK ||
+            map_put(dst->noted, dst->notes.v[dst->notes.n - 1], dst) != PC_OK)
+            return PC_ENOMEM;
+    }
+    return PC_OK;
+}
+
 pc_status
 pc_results_merge(pc_results *dst, pc_results *src)
 {
@@ -295,7 +411,7 @@ pc_results_merge(pc_results *dst, pc_results *src)
         if (results_push_info(&dst->inputs, &dst->ninputs, &dst->capinputs,
                               &src->inputs[i]) != PC_OK)
             return PC_ENOMEM;
-    return PC_OK;
+    return results_merge_disclosures(dst, src);
 }
 
 static int

@@ -4,6 +4,11 @@
 
 #include "privcheck.h"
 
+#include "disclose.h"
+#include "strv.h"
+
+struct map;
+
 struct pc_results {
     struct pc_finding *findings;
     size_t n, cap;
@@ -14,6 +19,14 @@ struct pc_results {
     struct pc_finding *absent; /* of the baseline, gone now */
     size_t nabsent, capabsent;
     struct pc_baseline_info *baseline; /* NULL: none */
+    /* How the policy discloses each flow (disclose.h), in audit order. */
+    struct disclose_item *disclosures;
+    size_t ndisclosures, capdisclosures;
+    struct disclose_rights *rights; /* one per manifest audited */
+    size_t nrights, caprights;
+    /* What some manifest did, "kind\tid" (disclose_note). */
+    struct map *noted;
+    struct strv notes;
 };
 
 /* Add a finding; every string is copied (NULL stays NULL), clauses are
@@ -33,5 +46,13 @@ pc_status results_mark(pc_results *r, size_t i, const char *state);
  * already suppressed keeps its first reason. */
 pc_status results_suppress(pc_results *r, size_t i,
                            const struct pc_suppression *s);
+
+/* Take ownership of *item (its strings) and record it; on failure the
+ * item's strings are freed all the same. */
+pc_status results_add_disclosure(pc_results *r, struct disclose_item *item);
+/* The same for a manifest's rights declarations. */
+pc_status results_add_rights(pc_results *r, struct disclose_rights *rights);
+void results_disclosure_free(struct disclose_item *item);
+void results_rights_free(struct disclose_rights *rights);
 
 #endif

@@ -6,9 +6,11 @@
 
 #include "rule.h"
 
+#include "classify.h"
 #include "diag.h"
 #include "manifest.h"
 #include "eval.h"
+#include "nearest.h"
 #include "map.h"
 #include "pattern.h"
 #include "policy.h"
@@ -96,14 +98,28 @@ rules_free(struct ruleset *rs)
     free(rs);
 }
 
+/* What the ids in an expression's value name: a kind of policy id (as
+ * struct func's `result`), and the fixed words the manifest format also
+ * allows beside them ("*"). */
+struct names {
+    const char *kind; /* NULL: not policy ids */
+    const struct strv *words;
+};
+
+#define RLOAD_MAX_VARS 8
+
 /* Everything one file's compilation needs. */
 struct rload {
     const pc_policy *policy;
     const struct schema_attrs *sa;
+    const struct classify_set *cs; /* NULL: not loaded */
     pc_diags *d;
     xmlDoc *doc;
     const char *owner; /* rule id, for messages */
     unsigned errors;
+    /* The variables of the check being read, and what each holds. */
+    const struct strv *vars;
+    struct names var_names[RLOAD_MAX_VARS];
 };
 
 static pc_status rload_fail(struct rload *L, const xmlNode *n, const char *fmt,
@@ -122,6 +138,210 @@ rload_fail(struct rload *L, const xmlNode *n, const char *fmt, ...)
     L->errors++;
     return diag_fail(L->d, PC_EINVALID, xml_loc(L->d, L->doc, n), "rule %s: %s",
                      L->owner != NULL ? L->owner : "?", msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Literals: a rule that compares with, or passes, a policy id or a
+ * duration that does not exist would load and never fire. Each literal
+ * is checked against what it meets: the vocabulary of the policy that the
+ * other operand, or the function's argument, names. */
+
+static struct names rule_names_of(const struct rload *L, const struct expr *e);
+
+/* The kind of id attribute `attr` of the manifest element named by the
+ * literal `kind` holds (values('flow', 'purpose') holds purposes). */
+static struct names
+rule_names_attr(const struct rload *L, const struct expr *kind,
+                const struct expr *attr)
+{
+    struct names n = { NULL, NULL };
+
+    if (kind->kind == EXPR_LIT && attr->kind == EXPR_LIT)
+        n.kind = schema_attrs_names(L->sa, kind->text, attr->text, &n.words);
+    return n;
+}
+
+static struct names
+rule_names_of(const struct rload *L, const struct expr *e)
+{
+    struct names none = { NULL, NULL };
+    const char *fn;
+
+    switch (e->kind) {
+    case EXPR_LIT:
+        return none;
+    case EXPR_PATH:
+        if (e->attr == NULL)
+            return none;
+        if (e->derived != DERIVED_NONE) {
+            struct names n = { eval_derived_names(e->derived), NULL };
+            return n;
+        } else {
+            struct names n = { NULL, NULL };
+
+            n.kind = schema_attrs_names(L->sa, e->text, e->attr, &n.words);
+            return n;
+        }
+    case EXPR_VAR:
+        for (size_t i = 0; L->vars != NULL && i < L->vars->n; i++)
+            if (strcmp(L->vars->v[i], e->text) == 0 && i < RLOAD_MAX_VARS)
+                return L->var_names[i];
+        return none;
+    case EXPR_CALL:
+        break;
+    }
+    fn = e->fn->name;
+    if (strcmp(fn, "values") == 0 && e->nargs == 2)
+        return rule_names_attr(L, e->args[0], e->args[1]);
+    if (strcmp(fn, "attr") == 0 && e->nargs == 3)
+        return rule_names_attr(L, e->args[0], e->args[2]);
+    if (strcmp(fn, "attr-where") == 0 && e->nargs == 4)
+        return rule_names_attr(L, e->args[0], e->args[3]);
+    if (e->fn->result == NULL)
+        return none;
+    if (strcmp(e->fn->result, "=") == 0) {
+        for (size_t i = 0; i < e->nargs; i++) {
+            struct names n = rule_names_of(L, e->args[i]);
+
+            if (n.kind != NULL)
+                return n;
+        }
+        return none;
+    }
+    {
+        struct names n = { e->fn->result, NULL };
+        return n;
+    }
+}
+
+/* The vocabulary of one kind of policy id. Data ids also take what the
+ * classifiers can name outside the policy (location.precise) and its
+ * category part (location), which rules rightly name too. */
+static pc_status
+rule_vocabulary(struct rload *L, const xmlNode *n, const char *kind,
+                struct strv *out)
+{
+    pc_status st = policy_names(L->policy, kind, out);
+
+    if (st == PC_EINVALID)
+        return rload_fail(L, n,
+                          "the manifest schema says a value is a '%s' id, "
+                          "which the policy format does not have",
+                          kind);
+    if (st != PC_OK || strcmp(kind, "data") != 0 || L->cs == NULL)
+        return st;
+    for (size_t i = 0; i < classify_count(L->cs) && st == PC_OK; i++) {
+        const char *el = classify_get(L->cs, i)->element;
+        const char *dot = el != NULL ? strchr(el, '.') : NULL;
+
+        if (el == NULL)
+            continue;
+        st = strv_add_unique(out, el);
+        if (st == PC_OK && dot != NULL) {
+            char *cat = strndup(el, (size_t)(dot - el));
+
+            st = cat == NULL ? PC_ENOMEM : strv_add_unique(out, cat);
+            free(cat);
+        }
+    }
+    return st;
+}
+
+/* A literal item that starts like an ISO 8601 duration (P and a digit,
+ * PT and a digit) must be one: 'P1Month' is not, and a comparison with
+ * it would be false forever. */
+static bool
+rule_looks_duration(const char *s)
+{
+    return s[0] == 'P' && ((s[1] >= '0' && s[1] <= '9') ||
+                           (s[1] == 'T' && s[2] >= '0' && s[2] <= '9'));
+}
+
+static pc_status
+rule_literal_check(struct rload *L, const xmlNode *n, const struct expr *e,
+                   struct names want, bool ordered)
+{
+    struct strv vocab = STRV_INIT;
+    pc_status st = PC_OK;
+    double x;
+
+    for (size_t i = 0; i < e->items.n; i++) {
+        const char *item = e->items.v[i];
+
+        if (rule_looks_duration(item) && !eval_duration(item, &x)) {
+            st = rload_fail(L, n,
+                            "'%s' is not an ISO 8601 duration "
+                            "(PnYnMnWnDTnHnMnS: P1M is a month, PT1M a "
+                            "minute)",
+                            item);
+            goto out;
+        }
+        if (ordered && !eval_number(item, &x) && !eval_duration(item, &x)) {
+            st = rload_fail(L, n,
+                            "'%s' is neither a number nor an ISO 8601 "
+                            "duration: the comparison could never be true",
+                            item);
+            goto out;
+        }
+    }
+    if (want.kind == NULL)
+        goto out;
+    if ((st = rule_vocabulary(L, n, want.kind, &vocab)) != PC_OK)
+        goto out;
+    for (size_t i = 0; i < e->items.n; i++) {
+        const char *item = e->items.v[i], *best;
+
+        if (strv_has(&vocab, item) ||
+            (want.words != NULL && strv_has(want.words, item)) ||
+            eval_number(item, &x))
+            continue;
+        best = nearest_pick(item, (const char *const *)vocab.v, vocab.n);
+        if (best != NULL)
+            st = rload_fail(L, n,
+                            "'%s' is not a %s id of the policy; did you mean "
+                            "'%s'?",
+                            item, want.kind, best);
+        else
+            st = rload_fail(L, n, "'%s' is not a %s id of the policy", item,
+                            want.kind);
+    }
+out:
+    strv_free(&vocab);
+    return st;
+}
+
+/* Check every literal in e: against `want` where e is one, against the
+ * argument kinds of the functions it calls inside. `ordered`: e is an
+ * operand of lt/le/gt/ge. Every mistake is reported. */
+static pc_status
+rule_literals(struct rload *L, const xmlNode *n, const struct expr *e,
+              struct names want, bool ordered)
+{
+    struct names none = { NULL, NULL };
+    pc_status st = PC_OK, s2;
+
+    if (e == NULL)
+        return PC_OK;
+    if (e->kind == EXPR_LIT)
+        return rule_literal_check(L, n, e, want, ordered);
+    if (e->kind != EXPR_CALL)
+        return PC_OK;
+    for (size_t i = 0; i < e->nargs; i++) {
+        struct names an = none;
+
+        if (e->fn->result != NULL && strcmp(e->fn->result, "=") == 0) {
+            an = want.kind != NULL ? want : rule_names_of(L, e);
+        } else if ((strcmp(e->fn->name, "ids-where") == 0 ||
+                    strcmp(e->fn->name, "attr-where") == 0) &&
+                   i == 2) {
+            an = rule_names_attr(L, e->args[0], e->args[1]);
+        } else {
+            an.kind = func_arg_kind(e->fn, i);
+        }
+        if ((s2 = rule_literals(L, n, e->args[i], an, false)) != PC_OK)
+            st = s2;
+    }
+    return st;
 }
 
 static const struct {
@@ -208,6 +428,26 @@ rule_cond(struct rload *L, const xmlNode *n, const struct strv *vars,
     if (cond_ops[op].binary &&
         (st = rule_operand(L, n, "b", vars, &c->b)) != PC_OK)
         goto out;
+    {
+        /* A literal is checked against what the other side names. */
+        bool ordered = c->kind == COND_LT || c->kind == COND_LE ||
+                       c->kind == COND_GT || c->kind == COND_GE;
+        struct names na = { NULL, NULL }, nb = { NULL, NULL };
+        pc_status s2;
+
+        /* An order compares numbers and durations, not ids. */
+        if (!ordered) {
+            na = rule_names_of(L, c->a);
+            if (c->b != NULL)
+                nb = rule_names_of(L, c->b);
+        }
+        st = rule_literals(L, n, c->a, nb, ordered);
+        if (c->b != NULL &&
+            (s2 = rule_literals(L, n, c->b, na, ordered)) != PC_OK)
+            st = s2;
+        if (st != PC_OK)
+            goto out;
+    }
     if (c->kind == COND_MATCHES) {
         char *pat = xml_attr(n, "pattern");
         char *flags = xml_attr(n, "flags");
@@ -292,6 +532,7 @@ rule_child(const xmlNode *n, const char *name)
 static pc_status
 rule_check(struct rload *L, const xmlNode *n, struct check *k)
 {
+    struct names none = { NULL, NULL };
     struct strv vars = STRV_INIT;
     const xmlNode *c;
     char *msg = NULL;
@@ -336,11 +577,18 @@ rule_check(struct rload *L, const xmlNode *n, struct check *k)
         k->each[k->neach].in = NULL;
         k->neach++;
         /* Each binding may use the ones before it. */
+        L->vars = &vars;
         if ((st = rule_operand(L, c, "in", &vars, &k->each[k->neach - 1].in)) !=
                 PC_OK ||
-            (st = strv_push(&vars, var)) != PC_OK)
+            (st = rule_literals(L, c, k->each[k->neach - 1].in, none, false)) !=
+                PC_OK)
+            goto out;
+        if (vars.n < RLOAD_MAX_VARS)
+            L->var_names[vars.n] = rule_names_of(L, k->each[k->neach - 1].in);
+        if ((st = strv_push(&vars, var)) != PC_OK)
             goto out;
     }
+    L->vars = &vars;
     if ((c = rule_child(n, "when")) != NULL) {
         const xmlNode *op = xmlFirstElementChild((xmlNode *)c);
 
@@ -363,6 +611,10 @@ rule_check(struct rload *L, const xmlNode *n, struct check *k)
     }
     k->message_src = msg;
     msg = NULL;
+    for (size_t i = 0; i < k->message.nparts && st == PC_OK; i++)
+        st = rule_literals(L, c, k->message.parts[i].expr, none, false);
+    if (st != PC_OK)
+        goto out;
     for (size_t i = 0; i < k->neach; i++)
         k->deferred |= rulec_expr_deferred(k->each[i].in);
     for (size_t i = 0; i < k->message.nparts; i++)
@@ -386,6 +638,7 @@ rule_check(struct rload *L, const xmlNode *n, struct check *k)
                             "another kind of document",
                             k->over, k->kinds.v[i]);
 out:
+    L->vars = NULL;
     free(msg);
     strv_free(&vars);
     return st;
@@ -611,9 +864,10 @@ ruleset_push(struct ruleset *rs, struct rule *r)
 static pc_status
 rules_load_file(struct ruleset *rs, const char *path, const char *schema,
                 const pc_policy *policy, const struct schema_attrs *sa,
-                pc_diags *d, struct strbuf *digests)
+                const struct classify_set *cs, pc_diags *d,
+                struct strbuf *digests)
 {
-    struct rload L = { policy, sa, d, NULL, NULL, 0 };
+    struct rload L = { .policy = policy, .sa = sa, .cs = cs, .d = d };
     char sha[65];
     pc_status st;
 
@@ -678,6 +932,8 @@ rules_index(struct ruleset *rs)
     for (size_t i = 0; i < rs->nrules; i++) {
         const struct rule *r = rs->rules[i];
 
+        rs->rules[i]->index = i;
+
         for (size_t j = 0; j < r->nchecks; j++) {
             const struct check *k = &r->checks[j];
             struct checklist *cl = map_get(rs->by_over, k->over);
@@ -723,7 +979,8 @@ rules_index(struct ruleset *rs)
 
 pc_status
 rules_load(const char *dir, const char *schema, const pc_policy *policy,
-           const struct schema_attrs *sa, pc_diags *d, struct ruleset **out)
+           const struct schema_attrs *sa, const struct classify_set *cs,
+           pc_diags *d, struct ruleset **out)
 {
     struct ruleset *rs = calloc(1, sizeof *rs);
     struct strbuf digests = STRBUF_INIT(0);
@@ -769,8 +1026,8 @@ rules_load(const char *dir, const char *schema, const pc_policy *policy,
     strv_sort(&files);
     /* Load every file even after a failure, to report every problem. */
     for (size_t i = 0; i < files.n; i++) {
-        pc_status fs =
-            rules_load_file(rs, files.v[i], schema, policy, sa, d, &digests);
+        pc_status fs = rules_load_file(rs, files.v[i], schema, policy, sa, cs,
+                                       d, &digests);
         if (fs == PC_ENOMEM) {
             st = fs;
             goto out;
@@ -797,7 +1054,8 @@ out:
 
 pc_status
 rules_check_file(const char *path, const char *schema, const pc_policy *policy,
-                 const struct schema_attrs *sa, pc_diags *d)
+                 const struct schema_attrs *sa, const struct classify_set *cs,
+                 pc_diags *d)
 {
     struct ruleset *rs = calloc(1, sizeof *rs);
     struct strbuf digests = STRBUF_INIT(0);
@@ -809,7 +1067,7 @@ rules_check_file(const char *path, const char *schema, const pc_policy *policy,
         rules_free(rs);
         return PC_ENOMEM;
     }
-    st = rules_load_file(rs, path, schema, policy, sa, d, &digests);
+    st = rules_load_file(rs, path, schema, policy, sa, cs, d, &digests);
     strbuf_free(&digests);
     rules_free(rs);
     return st;

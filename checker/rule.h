@@ -9,6 +9,7 @@
 
 struct func;
 struct pattern;
+struct strbuf;
 struct map;
 
 enum expr_kind {
@@ -99,6 +100,7 @@ struct rule {
     struct check *checks;
     size_t nchecks;
     unsigned line;
+    size_t index;             /* in ruleset.rules, sorted by id */
     struct pc_rule_info info; /* what the public API shows */
 };
 
@@ -137,6 +139,8 @@ pc_status rulec_tpl(const char *src, struct pc_loc loc, const char *owner,
                     const struct schema_attrs *sa, const struct strv *vars,
                     pc_diags *d, struct tpl *out);
 void rulec_expr_free(struct expr *e);
+/* e as a rule would write it (literals quoted), appended to b. */
+pc_status rulec_expr_print(const struct expr *e, struct strbuf *b);
 void rulec_tpl_free(struct tpl *t);
 /* Does e (or any sub-expression) call an aggregate function? */
 bool rulec_expr_deferred(const struct expr *e);
@@ -169,6 +173,11 @@ bool schema_attrs_is_list(const struct schema_attrs *sa, const char *kind,
  * any value. Borrowed from sa. */
 const struct strv *schema_attrs_values(const struct schema_attrs *sa,
                                        const char *kind, const char *attr);
+/* The kind of policy id attr of kind holds (its pc:names annotation, e.g.
+ * "purpose"), or NULL; *words (when words is not NULL) gets the fixed
+ * values the schema also allows there ("*"), or NULL. Borrowed. */
+const char *schema_attrs_names(const struct schema_attrs *sa, const char *kind,
+                               const char *attr, const struct strv **words);
 /* The i-th attribute of kind with a default (a:defaultValue): 1 and its
  * name and value (borrowed from sa), or 0 past the last. */
 size_t schema_attrs_defaults(const struct schema_attrs *sa, const char *kind,
@@ -180,16 +189,20 @@ bool schema_attrs_has_kind(const struct schema_attrs *sa, const char *kind);
 bool schema_attrs_has(const struct schema_attrs *sa, const char *kind,
                       const char *attr);
 
+struct classify_set;
 /* Load every *.rules.xml in dir (sorted by name), compile against the
- * policy and the manifest schema. On PC_OK *out is the caller's. */
+ * policy, the manifest schema and the classifiers (what data ids exist
+ * beside the policy's; NULL: none). On PC_OK *out is the caller's. */
 pc_status rules_load(const char *dir, const char *schema,
                      const pc_policy *policy, const struct schema_attrs *sa,
-                     pc_diags *d, struct ruleset **out);
+                     const struct classify_set *cs, pc_diags *d,
+                     struct ruleset **out);
 void rules_free(struct ruleset *rs);
 /* Compile one rules file on its own, as rules_load would, and discard it:
  * every problem goes to d. */
 pc_status rules_check_file(const char *path, const char *schema,
                            const pc_policy *policy,
-                           const struct schema_attrs *sa, pc_diags *d);
+                           const struct schema_attrs *sa,
+                           const struct classify_set *cs, pc_diags *d);
 
 #endif

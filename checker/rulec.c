@@ -60,6 +60,37 @@ rulec_expr_free(struct expr *e)
     free(e);
 }
 
+pc_status
+rulec_expr_print(const struct expr *e, struct strbuf *b)
+{
+    pc_status st = PC_OK;
+
+    switch (e->kind) {
+    case EXPR_LIT:
+        if (e->items.n == 1 && eval_number(e->text, &(double){ 0 }))
+            return strbuf_puts(b, e->text);
+        if ((st = strbuf_putc(b, '\'')) != PC_OK)
+            return st;
+        for (const char *p = e->text; *p != '\0' && st == PC_OK; p++)
+            st = *p == '\'' ? strbuf_puts(b, "''") : strbuf_putc(b, *p);
+        return st != PC_OK ? st : strbuf_putc(b, '\'');
+    case EXPR_PATH:
+        return e->attr != NULL ? strbuf_printf(b, "%s.%s", e->text, e->attr)
+                               : strbuf_puts(b, e->text);
+    case EXPR_VAR:
+        return strbuf_puts(b, e->text);
+    case EXPR_CALL:
+        break;
+    }
+    if ((st = strbuf_puts(b, e->fn->name)) != PC_OK || e->fn->min_args == 0)
+        return st;
+    st = strbuf_putc(b, '(');
+    for (size_t i = 0; i < e->nargs && st == PC_OK; i++)
+        if ((i == 0 || (st = strbuf_puts(b, ", ")) == PC_OK))
+            st = rulec_expr_print(e->args[i], b);
+    return st != PC_OK ? st : strbuf_putc(b, ')');
+}
+
 static bool
 rulec_name_char(char c, bool first)
 {

@@ -18,12 +18,18 @@
 
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
 #define RNG_ANNOTATIONS_NS "http://relaxng.org/ns/compatibility/annotations/1.0"
+/* privcheck's own annotations: pc:names="purpose" on an <attribute> says
+ * which kind of policy id its values are, so that the rule compiler can
+ * check the literals rules compare with it. */
+#define PC_SCHEMA_NS "urn:privcheck:schema:1"
 
 /* One attribute's enumerated values (empty: open) and default. */
 struct attr_info {
     const char *name;
-    const char *dflt; /* NULL: none */
+    const char *dflt;  /* NULL: none */
+    const char *names; /* pc:names; NULL: none */
     struct strv values;
+    struct strv words; /* every <value>, even beside free text */
 };
 
 /* The attributes of one element, and which of them hold lists. */
@@ -58,8 +64,10 @@ schema_attrs_free(struct schema_attrs *sa)
     for (size_t i = 0; i < sa->nall; i++) {
         strv_free(&sa->all[i]->attrs);
         strv_free(&sa->all[i]->lists);
-        for (size_t j = 0; j < sa->all[i]->ninfo; j++)
+        for (size_t j = 0; j < sa->all[i]->ninfo; j++) {
             strv_free(&sa->all[i]->info[j].values);
+            strv_free(&sa->all[i]->info[j].words);
+        }
         free(sa->all[i]->info);
         free(sa->all[i]);
     }
@@ -170,13 +178,18 @@ schema_note_attr(const struct schema_attrs *sa, const xmlNode *n,
     ai = &ka->info[ka->ninfo++];
     memset(ai, 0, sizeof *ai);
     ai->name = name;
-    for (const xmlAttr *a = n->properties; a != NULL; a = a->next)
-        if (a->ns != NULL &&
-            xmlStrcmp(a->ns->href, BAD_CAST RNG_ANNOTATIONS_NS) == 0 &&
-            xmlStrcmp(a->name, BAD_CAST "defaultValue") == 0 &&
-            a->children != NULL)
+    for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+        if (a->ns == NULL || a->children == NULL)
+            continue;
+        if (xmlStrcmp(a->ns->href, BAD_CAST RNG_ANNOTATIONS_NS) == 0 &&
+            xmlStrcmp(a->name, BAD_CAST "defaultValue") == 0)
             ai->dflt = (const char *)a->children->content;
-    if ((st = schema_values(sa, n, &ai->values, &open, 0)) != PC_OK)
+        if (xmlStrcmp(a->ns->href, BAD_CAST PC_SCHEMA_NS) == 0 &&
+            xmlStrcmp(a->name, BAD_CAST "names") == 0)
+            ai->names = (const char *)a->children->content;
+    }
+    if ((st = schema_values(sa, n, &ai->values, &open, 0)) != PC_OK ||
+        (st = strv_copy(&ai->words, &ai->values)) != PC_OK)
         return st;
     if (open) /* a few fixed words beside free text: not a closed set */
         strv_free(&ai->values);
@@ -462,4 +475,15 @@ schema_attrs_defaults(const struct schema_attrs *sa, const char *kind, size_t i,
         }
     }
     return 0;
+}
+
+const char *
+schema_attrs_names(const struct schema_attrs *sa, const char *kind,
+                   const char *attr, const struct strv **words)
+{
+    const struct attr_info *ai = schema_attr_info(sa, kind, attr);
+
+    if (words != NULL)
+        *words = ai != NULL ? &ai->words : NULL;
+    return ai != NULL ? ai->names : NULL;
 }

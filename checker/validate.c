@@ -7,9 +7,13 @@
 
 #include "classify.h"
 #include "diag.h"
+#include "nearest.h"
 #include "rule.h"
+#include "schema-check.h"
+#include "strbuf.h"
 #include "xml.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,15 +27,35 @@ static pc_status
 validate_rules(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
     struct schema_attrs *sa = NULL;
+    struct classify_set *cs = NULL;
+    struct strbuf classifiers = STRBUF_INIT(0);
     pc_policy *p = NULL;
     pc_status st;
 
+    /* The classifiers name the data ids outside the policy that rules may
+     * compare with: those beside the file, else the rules directory's. */
+    const char *slash = strrchr(path, '/');
+
+    if (strbuf_printf(&classifiers, "%.*s/classifiers.xml",
+                      slash != NULL ? (int)(slash - path) : 1,
+                      slash != NULL ? path : ".") != PC_OK)
+        return PC_ENOMEM;
+    if (access(strbuf_str(&classifiers), R_OK) != 0) {
+        strbuf_free(&classifiers);
+        if (strbuf_printf(&classifiers, "%s/classifiers.xml",
+                          paths->rules_dir) != PC_OK)
+            return PC_ENOMEM;
+    }
     if ((st = pc_policy_load(paths->policy, paths->policy_schema, d, &p)) ==
             PC_OK &&
+        (st = classify_load(strbuf_str(&classifiers), paths->classifiers_schema,
+                            d, &cs)) == PC_OK &&
         (st = schema_attrs_load(paths->manifest_schema, d, &sa)) == PC_OK)
-        st = rules_check_file(path, paths->rules_schema, p, sa, d);
+        st = rules_check_file(path, paths->rules_schema, p, sa, cs, d);
     schema_attrs_free(sa);
+    classify_free(cs);
     pc_policy_free(p);
+    strbuf_free(&classifiers);
     return st;
 }
 
@@ -81,6 +105,18 @@ validate_manifest(const struct pc_paths *paths, const char *path, pc_diags *d)
     return st;
 }
 
+/* Rule tests: the schema; the rule ids they name are checked when they
+ * run, against the catalog they run with. */
+static pc_status
+validate_ruletests(const struct pc_paths *paths, const char *path, pc_diags *d)
+{
+    xmlDoc *doc = NULL;
+    pc_status st = xml_load(path, paths->ruletests_schema, d, &doc, NULL);
+
+    xmlFreeDoc(doc);
+    return st;
+}
+
 pc_status
 pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
@@ -99,30 +135,62 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
           offsetof(struct pc_paths, manifest_schema), validate_manifest },
         { NS_PREFIX "waivers:1", "waivers",
           offsetof(struct pc_paths, waivers_schema), validate_waivers },
+        { NS_PREFIX "ruletests:1", "rule tests",
+          offsetof(struct pc_paths, ruletests_schema), validate_ruletests },
     };
-    char *ns = NULL;
+    const char *nss[sizeof kinds / sizeof kinds[0]];
+    char *ns = NULL, *root = NULL;
+    size_t k = SIZE_MAX;
     pc_status st;
 
-    if ((st = xml_root_ns(path, d, &ns)) != PC_OK)
+    if ((st = xml_root(path, d, &root, &ns)) != PC_OK)
         return st;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        const char *schema;
+        nss[i] = kinds[i].ns;
+        if (strcmp(ns, kinds[i].ns) == 0)
+            k = i;
+    }
+    /* A namespace one typo away, or none on the root a schema starts
+     * with: the file is meant to be that kind, and its schema says
+     * what is wrong, in the words a check would use. */
+    if (k == SIZE_MAX) {
+        const char *near = nearest_pick(ns, nss, sizeof nss / sizeof nss[0]);
 
-        if (strcmp(ns, kinds[i].ns) != 0)
-            continue;
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+            const char *schema =
+                *(char *const *)((const char *)paths + kinds[i].schema);
+            char *want = NULL, *want_ns = NULL;
+
+            if (near != NULL && strcmp(near, kinds[i].ns) == 0)
+                k = i;
+            else if (ns[0] == '\0' && schema != NULL &&
+                     access(schema, R_OK) == 0 &&
+                     schema_check_root(schema, d, &want, &want_ns) == PC_OK &&
+                     strcmp(want, root) == 0)
+                k = i;
+            free(want);
+            free(want_ns);
+            if (k != SIZE_MAX)
+                break;
+        }
+    }
+    free(root);
+    if (k != SIZE_MAX) {
+        const char *schema =
+            *(char *const *)((const char *)paths + kinds[k].schema);
+
         free(ns);
-        schema = *(char *const *)((const char *)paths + kinds[i].schema);
         if (schema == NULL || access(schema, R_OK) != 0)
             return diag_fail(d, PC_EIO, diag_loc(d, path, 0, 0),
-                             "%s schema not available (%s)", kinds[i].what,
+                             "%s schema not available (%s)", kinds[k].what,
                              schema != NULL ? schema : "no path");
-        return kinds[i].check(paths, path, d);
+        return kinds[k].check(paths, path, d);
     }
-    st =
-        diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
-                  "not a privcheck file: root namespace is \"%s\"; expected "
-                  "%spolicy:1, rules:1, classifiers:1, manifest:1 or waivers:1",
-                  ns, NS_PREFIX);
+    st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
+                   "not a privcheck file: root namespace is \"%s\"; expected "
+                   "%spolicy:1, rules:1, classifiers:1, manifest:1, waivers:1 "
+                   "or ruletests:1",
+                   ns, NS_PREFIX);
     free(ns);
     return st;
 }

@@ -260,7 +260,8 @@ waiver_node(const struct waiver *x, long today, int matched,
 static pc_status
 waiver_evaluate(const pc_engine *e, const struct waiver *x, size_t n,
                 const int *matched, long today, const char *file,
-                const char *ident, pc_diags *d, pc_results *r)
+                const char *ident, const struct pc_trace *trace, pc_diags *d,
+                pc_results *r)
 {
     struct manifest_node *nodes = calloc(n + 1, sizeof *nodes);
     struct manifest_attr *attrs =
@@ -274,6 +275,7 @@ waiver_evaluate(const pc_engine *e, const struct waiver *x, size_t n,
         goto out;
     }
     engine_eval_engine(e, &ee);
+    ee.trace = trace;
     nodes[0].kind = WAIVERS_ROOT;
     nodes[0].line = 1;
     for (size_t i = 0; i < n && st == PC_OK; i++)
@@ -368,8 +370,8 @@ pc_waivers_apply(const pc_engine *e, const pc_waivers *w, const char *today,
         st = paths_relative(opt != NULL ? opt->source_root : NULL, wf->path, d,
                             &ident);
         if (st == PC_OK)
-            st = waiver_evaluate(e, x, wf->n, m, now, wf->path, ident, d,
-                                 scratch);
+            st = waiver_evaluate(e, x, wf->n, m, now, wf->path, ident,
+                                 opt != NULL ? opt->trace : NULL, d, scratch);
         info.path = ident;
         if (st == PC_OK)
             st = results_add_input(scratch, &info);
@@ -411,7 +413,7 @@ pc_waiver_judge(const pc_engine *e, const struct pc_waiver_spec *p,
     x.a[W_EXPIRES] = (char *)p->expires;
     if ((st = paths_relative(NULL, file, d, &ident)) != PC_OK)
         return st;
-    st = waiver_evaluate(e, &x, 1, &matched, now, file, ident, d, r);
+    st = waiver_evaluate(e, &x, 1, &matched, now, file, ident, NULL, d, r);
     free(ident);
     return st;
 }

@@ -8,6 +8,8 @@
 
 #include "diag.h"
 #include "file.h"
+#include "schema-check.h"
+#include "schema-msg.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -106,6 +108,53 @@ xml_skip_past(const char *p, const char *end, const char *lit, unsigned *line)
             (*line)++;
     }
     return NULL;
+}
+
+/* Advance *pp past the next start tag, counting lines in *line; return
+ * the line the tag begins on (0: no more). The pre-scan has already
+ * refused DOCTYPEs, and '<' can appear in nothing but markup, so the n-th
+ * start tag is the n-th element. */
+static unsigned
+xml_scan_start_tag(const char **pp, const char *end, unsigned *linep)
+{
+    const char *p = *pp;
+    unsigned line = *linep, at = 0;
+
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+
+        if (lt == NULL) {
+            p = end;
+            break;
+        }
+        for (; p < lt; p++)
+            if (*p == '\n')
+                line++;
+        if (xml_starts(p, end, "<!--"))
+            p = xml_skip_past(p, end, "-->", &line);
+        else if (xml_starts(p, end, "<![CDATA["))
+            p = xml_skip_past(p, end, "]]>", &line);
+        else if (xml_starts(p, end, "<?"))
+            p = xml_skip_past(p, end, "?>", &line);
+        else if (xml_starts(p, end, "</"))
+            p = xml_skip_past(p, end, ">", &line);
+        else {
+            at = line;
+            p = xml_skip_past(p + 1, end, ">", &line);
+            /* '>' may sit in an attribute value: skip_past counted lines
+             * up to the first one; the tag's line is `at` either way. */
+            if (p == NULL)
+                p = end;
+            break;
+        }
+        if (p == NULL) {
+            p = end;
+            break;
+        }
+    }
+    *pp = p;
+    *linep = line;
+    return at;
 }
 
 pc_status
@@ -226,12 +275,34 @@ xml_prescan(const char *path, const char *buf, size_t len,
 /* ------------------------------------------------------------------ */
 /* libxml2 errors as diagnostics. */
 
+/* What libxml2 said, kept as facts: the messages are ours (xml_explain_*),
+ * said once parsing or validation is over. A schema being compiled
+ * (collect false) has its libxml2 messages recorded as they come. */
+#define XML_MAX_FACTS 8
+
+struct xml_fact {
+    int domain, code, line, col, int1;
+    char str1[64], str2[64];
+    char message[160];
+    unsigned node_line; /* of the element a validity error is about */
+    char node_name[64];
+};
+
 struct xml_errctx {
     pc_diags *d;
     const char *path;
     unsigned errors;
     unsigned invalid; /* of which schema validation errors */
+    bool collect;
+    struct xml_fact facts[XML_MAX_FACTS];
+    size_t nfacts;
 };
+
+static void
+xml_copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src != NULL ? src : "");
+}
 
 static void
 xml_on_error(void *user, xmlErrorPtr e)
@@ -248,6 +319,34 @@ xml_on_error(void *user, xmlErrorPtr e)
         ec->errors++;
     if (sev == PC_SEV_ERROR && e->domain == XML_FROM_RELAXNGV)
         ec->invalid++;
+    if (ec->collect) {
+        struct xml_fact *f;
+
+        if (sev != PC_SEV_ERROR || ec->nfacts == XML_MAX_FACTS)
+            return;
+        f = &ec->facts[ec->nfacts++];
+        memset(f, 0, sizeof *f);
+        f->domain = e->domain;
+        f->code = e->code;
+        f->line = e->line;
+        f->col = e->int2;
+        f->int1 = e->int1;
+        xml_copy(f->str1, sizeof f->str1, e->str1);
+        xml_copy(f->str2, sizeof f->str2, e->str2);
+        xml_copy(f->message, sizeof f->message, e->message);
+        n = strlen(f->message);
+        while (n > 0 && (f->message[n - 1] == '\n' || f->message[n - 1] == ' '))
+            f->message[--n] = '\0';
+        if (e->node != NULL &&
+            ((xmlNodePtr)e->node)->type == XML_ELEMENT_NODE) {
+            long line = xmlGetLineNo(e->node);
+
+            f->node_line = line > 0 ? (unsigned)line : 0;
+            xml_copy(f->node_name, sizeof f->node_name,
+                     (const char *)((xmlNodePtr)e->node)->name);
+        }
+        return;
+    }
     msg = strdup(e->message != NULL ? e->message : "XML error");
     if (msg == NULL)
         return;
@@ -259,6 +358,195 @@ xml_on_error(void *user, xmlErrorPtr e)
                       e->int2 > 0 ? (unsigned)e->int2 : 0),
              "%s", msg);
     free(msg);
+}
+
+/* The line of every start tag, in document order (the n-th '<' that
+ * opens an element is the n-th element: the pre-scan refused DOCTYPEs).
+ * *lines is the caller's. */
+static pc_status
+xml_start_lines(const char *buf, size_t len, unsigned **lines, size_t *n)
+{
+    const char *p = buf, *end = buf + len;
+    unsigned line = 1, at, *v = NULL;
+    size_t cap = 0;
+
+    *n = 0;
+    while ((at = xml_scan_start_tag(&p, end, &line)) > 0) {
+        if (*n == cap) {
+            unsigned *nv;
+
+            cap = cap ? cap * 2 : 64;
+            if ((nv = realloc(v, cap * sizeof *nv)) == NULL) {
+                free(v);
+                return PC_ENOMEM;
+            }
+            v = nv;
+        }
+        v[(*n)++] = at;
+    }
+    *lines = v;
+    return PC_OK;
+}
+
+/* The root element a schema starts with, for messages about files with
+ * no XML in them; NULLs when there is no schema or it cannot say. */
+static void
+xml_expected_root(const char *schema, char **root, char **ns)
+{
+    pc_diags *scratch = pc_diags_new();
+
+    *root = *ns = NULL;
+    if (schema != NULL && scratch != NULL)
+        schema_check_root(schema, scratch, root, ns);
+    pc_diags_free(scratch);
+}
+
+/* Why buf is not well-formed XML, in one message. */
+static pc_status
+xml_explain_syntax(pc_diags *d, const char *path, const char *buf, size_t len,
+                   const struct xml_errctx *ec, const char *schema)
+{
+    const char *p = buf, *end = buf + len;
+    const struct xml_fact *f = ec->nfacts > 0 ? &ec->facts[0] : NULL;
+    char *root = NULL, *ns = NULL;
+    unsigned line = 1, last_line = 1;
+    pc_status st;
+
+    if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+        p += 3;
+    for (const char *q = buf; q < end; q++)
+        if (*q == '\n' && q + 1 < end)
+            last_line++;
+    while (p < end && strchr(" \t\r\n", *p) != NULL)
+        if (*p++ == '\n')
+            line++;
+    if (p == end || *p != '<') {
+        char start[48];
+        size_t n = 0;
+
+        xml_expected_root(schema, &root, &ns);
+        while (p + n < end && n < sizeof start - 1 && p[n] != '\n' &&
+               p[n] != '\r')
+            n++;
+        memcpy(start, p, n);
+        start[n] = '\0';
+        st = p == end ? schema_msg_empty(d, diag_loc(d, path, 1, 0), root, ns)
+                      : schema_msg_not_xml(d, diag_loc(d, path, line, 0), start,
+                                           root, ns);
+        goto out;
+    }
+    /* Only a declaration, comments and space: no element at all. */
+    for (const char *q = p; q != NULL && q < end;) {
+        q = memchr(q, '<', (size_t)(end - q));
+        if (q == NULL || q + 1 >= end)
+            break;
+        if (q[1] != '?' && q[1] != '!')
+            goto has_element;
+        q = xml_skip_past(q, end, q[1] == '?' ? "?>" : "-->", &line);
+    }
+    xml_expected_root(schema, &root, &ns);
+    st = schema_msg_no_root(d, diag_loc(d, path, last_line, 0), root, ns);
+    goto out;
+has_element:
+    if (f == NULL) {
+        st = schema_msg_syntax(d, diag_loc(d, path, 0, 0),
+                               "the parser gave no reason");
+        goto out;
+    }
+    /* The end came first: report the innermost element left open. */
+    for (size_t i = 0; i < ec->nfacts; i++)
+        if (ec->facts[i].code == XML_ERR_TAG_NOT_FINISHED &&
+            f->line >= (int)last_line && f->code != XML_ERR_TAG_NAME_MISMATCH) {
+            unsigned at = (unsigned)ec->facts[i].line;
+
+            st = schema_msg_truncated(
+                d, diag_loc(d, path, at < last_line ? at : last_line, 0),
+                ec->facts[i].str1,
+                ec->facts[i].int1 > 0 ? (unsigned)ec->facts[i].int1 : 0);
+            goto out;
+        }
+    {
+        struct pc_loc loc =
+            diag_loc(d, path, f->line > 0 ? (unsigned)f->line : 0, 0);
+        char what[256];
+
+        switch (f->code) {
+        case XML_ERR_TAG_NAME_MISMATCH:
+            st = schema_msg_mismatched_tag(
+                d, loc, f->str1, f->int1 > 0 ? (unsigned)f->int1 : 0, f->str2);
+            goto out;
+        case XML_ERR_DOCUMENT_END:
+            snprintf(what, sizeof what,
+                     "something follows the end of the root element; a file "
+                     "holds one root element, and everything inside it");
+            break;
+        case XML_ERR_ATTRIBUTE_NOT_STARTED:
+            snprintf(what, sizeof what,
+                     "an attribute value must be in quotes (name=\"value\")");
+            break;
+        case XML_ERR_ATTRIBUTE_NOT_FINISHED:
+            snprintf(what, sizeof what,
+                     "an attribute value is missing its closing quote");
+            break;
+        case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+            snprintf(what, sizeof what,
+                     "an attribute has no value (write name=\"value\")");
+            break;
+        case XML_ERR_ATTRIBUTE_REDEFINED:
+            snprintf(what, sizeof what, "attribute '%s' is given twice",
+                     f->str1);
+            break;
+        case XML_ERR_LT_IN_ATTRIBUTE:
+            snprintf(what, sizeof what,
+                     "'<' inside an attribute value: write &lt;");
+            break;
+        case XML_ERR_UNDECLARED_ENTITY:
+            snprintf(what, sizeof what,
+                     "&%s; is not an XML entity: write &amp; for '&'", f->str1);
+            break;
+        case XML_ERR_GT_REQUIRED:
+            snprintf(what, sizeof what,
+                     "the start tag <%s> is not closed by '>'", f->str1);
+            break;
+        default:
+            snprintf(what, sizeof what, "%s", f->message);
+            if (what[0] >= 'A' && what[0] <= 'Z')
+                what[0] = (char)(what[0] - 'A' + 'a');
+            break;
+        }
+        st = schema_msg_syntax(d, loc, what);
+    }
+out:
+    free(root);
+    free(ns);
+    return st == PC_ENOMEM ? st : PC_ESYNTAX;
+}
+
+/* Parse bytes into a tree; on failure, say why in our words. */
+static pc_status
+xml_parse(const char *path, const char *buf, size_t len, const char *schema,
+          pc_diags *d, xmlDoc **out)
+{
+    struct xml_errctx ec = { .d = d, .path = path, .collect = true };
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    xmlDoc *doc;
+
+    *out = NULL;
+    if (ctxt == NULL)
+        return PC_ENOMEM;
+    xmlSetStructuredErrorFunc(&ec, xml_on_error);
+    doc = len > 0 ? xmlCtxtReadMemory(ctxt, buf, (int)len, path, "UTF-8",
+                                      XML_SAFE_OPTIONS)
+                  : NULL;
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (doc == NULL || ec.errors > 0 || !ctxt->wellFormed) {
+        xmlFreeDoc(doc);
+        xmlFreeParserCtxt(ctxt);
+        return xml_explain_syntax(d, path, buf, len, &ec, schema);
+    }
+    xmlFreeParserCtxt(ctxt);
+    *out = doc;
+    return PC_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -276,7 +564,7 @@ static size_t nschemas;
 pc_status
 xml_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out)
 {
-    struct xml_errctx ec = { d, path, 0, 0 };
+    struct xml_errctx ec = { .d = d, .path = path };
     xmlRelaxNGParserCtxtPtr pctx = NULL;
     xmlRelaxNGPtr schema = NULL;
     char *buf = NULL;
@@ -340,12 +628,18 @@ xml_cleanup(void)
     pthread_mutex_unlock(&schema_lock);
 }
 
-pc_status
-xml_validate(xmlDoc *doc, const char *schema_path, pc_diags *d)
+/* Validate doc; when it does not match, say every reason (schema-check.c),
+ * at the start-tag lines of buf when it is known. */
+static pc_status
+xml_validate_buf(xmlDoc *doc, const char *schema_path, const char *buf,
+                 size_t len, pc_diags *d)
 {
-    struct xml_errctx ec = { d, (const char *)doc->URL, 0, 0 };
+    const char *path = (const char *)doc->URL;
+    struct xml_errctx ec = { .d = d, .path = path, .collect = true };
     xmlRelaxNGValidCtxtPtr vctx;
     xmlRelaxNGPtr schema;
+    unsigned *lines = NULL;
+    size_t nlines = 0, found = 0;
     pc_status st;
     int rc;
 
@@ -357,21 +651,44 @@ xml_validate(xmlDoc *doc, const char *schema_path, pc_diags *d)
     xmlRelaxNGSetValidStructuredErrors(vctx, xml_on_error, &ec);
     rc = xmlRelaxNGValidateDoc(vctx, doc);
     xmlRelaxNGFreeValidCtxt(vctx);
-    if (rc != 0 || ec.errors > 0) {
-        if (ec.errors == 0)
-            diag_add(d, PC_SEV_ERROR, diag_loc(d, (const char *)doc->URL, 0, 0),
-                     "does not match its schema");
-        return PC_EINVALID;
+    if (rc == 0 && ec.errors == 0)
+        return PC_OK;
+    if (buf != NULL &&
+        (st = xml_start_lines(buf, len, &lines, &nlines)) != PC_OK)
+        return st;
+    st = schema_check_doc(schema_path, doc, path, lines, nlines, d, &found);
+    free(lines);
+    if (st == PC_ENOMEM)
+        return st;
+    if (found == 0) {
+        /* The validator knows more than the walk could say: its facts,
+         * in our words, so nothing fails without a message. */
+        const struct xml_fact *f = ec.nfacts > 0 ? &ec.facts[0] : NULL;
+
+        if (f != NULL && f->node_name[0] != '\0')
+            st = schema_msg_invalid(d, diag_loc(d, path, f->node_line, 0),
+                                    f->node_name);
+        else
+            st = diag_add(d, PC_SEV_ERROR, diag_loc(d, path, 0, 0),
+                          "does not match its schema") == PC_OK
+                     ? PC_EINVALID
+                     : PC_ENOMEM;
+        if (st == PC_ENOMEM)
+            return st;
     }
-    return PC_OK;
+    return PC_EINVALID;
+}
+
+pc_status
+xml_validate(xmlDoc *doc, const char *schema_path, pc_diags *d)
+{
+    return xml_validate_buf(doc, schema_path, NULL, 0, d);
 }
 
 pc_status
 xml_load(const char *path, const char *schema, pc_diags *d, xmlDoc **out,
          char sha256[65])
 {
-    struct xml_errctx ec = { d, path, 0, 0 };
-    xmlParserCtxtPtr ctxt = NULL;
     xmlDoc *doc = NULL;
     char *buf = NULL;
     size_t len;
@@ -383,29 +700,15 @@ xml_load(const char *path, const char *schema, pc_diags *d, xmlDoc **out,
         return st;
     if (sha256 != NULL)
         sha256_hex(buf, len, sha256);
-    ctxt = xmlNewParserCtxt();
-    if (ctxt == NULL) {
-        st = PC_ENOMEM;
+    if ((st = xml_parse(path, buf, len, schema, d, &doc)) != PC_OK)
         goto out;
-    }
-    xmlSetStructuredErrorFunc(&ec, xml_on_error);
-    doc =
-        xmlCtxtReadMemory(ctxt, buf, (int)len, path, "UTF-8", XML_SAFE_OPTIONS);
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    if (doc == NULL || ec.errors > 0 || !ctxt->wellFormed) {
-        if (ec.errors == 0)
-            diag_add(d, PC_SEV_ERROR, diag_loc(d, path, 0, 0),
-                     "not well-formed XML");
-        st = PC_ESYNTAX;
-        goto out;
-    }
-    if (schema != NULL && (st = xml_validate(doc, schema, d)) != PC_OK)
+    if (schema != NULL &&
+        (st = xml_validate_buf(doc, schema, buf, len, d)) != PC_OK)
         goto out;
     *out = doc;
     doc = NULL;
 out:
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     free(buf);
     return st;
 }
@@ -416,8 +719,11 @@ out:
 struct xml_reader {
     xmlTextReaderPtr r;
     char *buf;
+    size_t len;
+    char *schema; /* its path, to explain a failure */
     struct xml_errctx ec;
     bool validating;
+    int failed; /* once failed: what xml_reader_next keeps returning */
     /* libxml2 keeps an element's line in 16 bits and takes it where the
      * start tag ends; we find each start tag ourselves, in step with the
      * reader, so lines are where tags begin, at any size. */
@@ -449,11 +755,17 @@ xml_reader_open(const char *path, const char *schema, pc_diags *d,
         return PC_ENOMEM;
     xr->ec.d = d;
     xr->ec.path = diag_intern(d, path);
+    xr->ec.collect = true;
+    if (schema != NULL && (xr->schema = strdup(schema)) == NULL) {
+        st = PC_ENOMEM;
+        goto fail;
+    }
     st = xml_read_file(path, &xml_default_limits, d, &xr->buf, &len);
     if (st != PC_OK)
         goto fail;
     if (sha256 != NULL)
         sha256_hex(xr->buf, len, sha256);
+    xr->len = len;
     xr->r =
         xmlReaderForMemory(xr->buf, (int)len, path, "UTF-8", XML_SAFE_OPTIONS);
     if (xr->r == NULL) {
@@ -478,59 +790,58 @@ fail:
     return st;
 }
 
-/* Advance xr->cur past the next start tag; return the line it begins on.
- * The pre-scan has already refused DOCTYPEs, and '<' can appear in
- * nothing but markup, so the n-th start tag is the n-th element. */
+/* Advance xr->cur past the next start tag; return the line it begins on. */
 static unsigned
 xml_next_start_tag(struct xml_reader *xr)
 {
-    const char *p = xr->cur, *end = xr->end;
-    unsigned line = xr->cur_line, at = 0;
+    return xml_scan_start_tag(&xr->cur, xr->end, &xr->cur_line);
+}
 
-    while (p < end) {
-        const char *lt = memchr(p, '<', (size_t)(end - p));
+/* The reader failed: read the bytes again as a tree, so the messages
+ * are the ones a tree load gives (every schema problem, the syntax error
+ * in our words). Returns the negated status. */
+static int
+xml_reader_explain(struct xml_reader *xr)
+{
+    pc_diags *d = xr->ec.d;
+    const char *path = xr->ec.path;
+    xmlDoc *doc = NULL;
+    pc_status st = xml_parse(path, xr->buf, xr->len, xr->schema, d, &doc);
 
-        if (lt == NULL) {
-            p = end;
-            break;
-        }
-        for (; p < lt; p++)
-            if (*p == '\n')
-                line++;
-        if (xml_starts(p, end, "<!--"))
-            p = xml_skip_past(p, end, "-->", &line);
-        else if (xml_starts(p, end, "<![CDATA["))
-            p = xml_skip_past(p, end, "]]>", &line);
-        else if (xml_starts(p, end, "<?"))
-            p = xml_skip_past(p, end, "?>", &line);
-        else if (xml_starts(p, end, "</"))
-            p = xml_skip_past(p, end, ">", &line);
-        else {
-            at = line;
-            p = xml_skip_past(p + 1, end, ">", &line);
-            /* '>' may sit in an attribute value: skip_past counted lines
-             * up to the first one; the tag's line is `at` either way. */
-            if (p == NULL)
-                p = end;
-            break;
-        }
-        if (p == NULL) {
-            p = end;
-            break;
-        }
+    if (st == PC_OK && xr->schema != NULL)
+        st = xml_validate_buf(doc, xr->schema, xr->buf, xr->len, d);
+    xmlFreeDoc(doc);
+    if (st == PC_OK) {
+        /* The tree passed where the stream failed: say what the stream
+         * said. */
+        const struct xml_fact *f = xr->ec.nfacts > 0 ? &xr->ec.facts[0] : NULL;
+
+        if (f != NULL && f->domain == XML_FROM_RELAXNGV)
+            st = schema_msg_invalid(d, diag_loc(d, path, f->node_line, 0),
+                                    f->node_name[0] != '\0' ? f->node_name
+                                                            : "document");
+        else
+            st = schema_msg_syntax(
+                d,
+                diag_loc(d, path,
+                         f != NULL && f->line > 0 ? (unsigned)f->line : 0, 0),
+                f != NULL ? f->message : "the reader stopped");
+        if (xr->ec.invalid == 0 && st == PC_EINVALID)
+            st = PC_ESYNTAX;
     }
-    xr->cur = p;
-    xr->cur_line = line;
-    return at;
+    return -(int)st;
 }
 
 int
 xml_reader_next(struct xml_reader *xr)
 {
-    int rc = xmlTextReaderRead(xr->r);
+    int rc;
 
+    if (xr->failed != 0)
+        return xr->failed;
+    rc = xmlTextReaderRead(xr->r);
     if (rc < 0 || xr->ec.errors > 0)
-        return xr->ec.invalid > 0 ? -PC_EINVALID : -PC_ESYNTAX;
+        return xr->failed = xml_reader_explain(xr);
     if (rc == 1 && xmlTextReaderNodeType(xr->r) == XML_READER_TYPE_ELEMENT) {
         int depth = xmlTextReaderDepth(xr->r);
         unsigned line = xml_next_start_tag(xr);
@@ -539,13 +850,8 @@ xml_reader_next(struct xml_reader *xr)
             (size_t)depth < sizeof xr->start_line / sizeof xr->start_line[0])
             xr->start_line[depth] = line;
     }
-    if (rc == 0 && xr->validating && xmlTextReaderIsValid(xr->r) == 0) {
-        if (xr->ec.errors == 0)
-            diag_add(xr->ec.d, PC_SEV_ERROR,
-                     diag_loc(xr->ec.d, xr->ec.path, 0, 0),
-                     "does not match its schema");
-        return -PC_EINVALID;
-    }
+    if (rc == 0 && xr->validating && xmlTextReaderIsValid(xr->r) == 0)
+        return xr->failed = xml_reader_explain(xr);
     return rc;
 }
 
@@ -584,6 +890,7 @@ xml_reader_close(struct xml_reader *xr)
     if (xr->r != NULL)
         xmlFreeTextReader(xr->r);
     free(xr->buf);
+    free(xr->schema);
     free(xr);
 }
 
@@ -648,12 +955,14 @@ xml_is(const xmlNode *n, const char *ns, const char *name)
 }
 
 pc_status
-xml_root_ns(const char *path, pc_diags *d, char **out)
+xml_root(const char *path, pc_diags *d, char **name, char **ns)
 {
     struct xml_reader *xr;
+    const xmlChar *uri, *local;
     pc_status st;
     int rc;
 
+    *name = *ns = NULL;
     if ((st = xml_reader_open(path, NULL, d, &xr, NULL)) != PC_OK)
         return st;
     while ((rc = xml_reader_next(xr)) == 1)
@@ -666,8 +975,26 @@ xml_root_ns(const char *path, pc_diags *d, char **out)
                              "no root element");
         return -rc;
     }
-    const xmlChar *ns = xmlTextReaderConstNamespaceUri(xr->r);
-    *out = strdup(ns != NULL ? (const char *)ns : "");
+    uri = xmlTextReaderConstNamespaceUri(xr->r);
+    local = xmlTextReaderConstLocalName(xr->r);
+    *ns = strdup(uri != NULL ? (const char *)uri : "");
+    *name = strdup(local != NULL ? (const char *)local : "");
     xml_reader_close(xr);
-    return *out != NULL ? PC_OK : PC_ENOMEM;
+    if (*ns == NULL || *name == NULL) {
+        free(*ns);
+        free(*name);
+        *name = *ns = NULL;
+        return PC_ENOMEM;
+    }
+    return PC_OK;
+}
+
+pc_status
+xml_root_ns(const char *path, pc_diags *d, char **out)
+{
+    char *name = NULL;
+    pc_status st = xml_root(path, d, &name, out);
+
+    free(name);
+    return st;
 }

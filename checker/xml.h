@@ -78,6 +78,9 @@ bool xml_is(const xmlNode *n, const char *ns, const char *name);
 /* Root namespace URI of the file at path (reads and pre-scans it; does not
  * validate). *out is the caller's. */
 pc_status xml_root_ns(const char *path, pc_diags *d, char **out);
+/* Its root element's local name and namespace URI ("" for none); both
+ * the caller's. */
+pc_status xml_root(const char *path, pc_diags *d, char **name, char **ns);
 
 /* Free cached schemas (for leak checkers). */
 void xml_cleanup(void);

@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include "diag.h"
+#include "disclose.h"
 #include "policy.h"
+#include "results.h"
 #include "sha256.h"
 #include "xml.h"
 
@@ -237,13 +239,11 @@ START_TEST(test_real_derivation_invariants)
 }
 END_TEST
 
-/* Fidelity: every clause quotes the published text verbatim (runs of
- * white space compare as one space), and every section has clauses. */
-START_TEST(test_real_fidelity)
+/* How many clauses of p do not quote the text at txt_path verbatim (runs
+ * of white space compare as one space); each is named on stderr. */
+static unsigned
+fidelity_misses(const pc_policy *p, const char *txt_path)
 {
-    pc_policy *p = load_real();
-    char *txt_path =
-        tu_path("SRCDIR", "policy/serenepractice-privacy-policy.txt");
     char *raw = tu_read(txt_path, NULL);
     char *text = tu_collapse(raw);
     unsigned missing = 0;
@@ -259,6 +259,38 @@ START_TEST(test_real_fidelity)
         }
         free(clause);
     }
+    free(text);
+    free(raw);
+    return missing;
+}
+
+/* The edited version policy diff is tested with quotes its own edited
+ * text, as the published policy quotes the published one. */
+START_TEST(test_v2_fidelity)
+{
+    char *path = tu_path("SRCDIR", "fixtures/policy-v2/serenepractice.xml");
+    char *txt = tu_path("SRCDIR",
+                        "fixtures/policy-v2/serenepractice-privacy-policy.txt");
+    pc_policy *p = load_ok(path);
+    unsigned missing = fidelity_misses(p, txt);
+
+    ck_assert_msg(missing == 0, "%u clause(s) not verbatim in the text",
+                  missing);
+    pc_policy_free(p);
+    free(path);
+    free(txt);
+}
+END_TEST
+
+/* Fidelity: every clause quotes the published text verbatim (runs of
+ * white space compare as one space), and every section has clauses. */
+START_TEST(test_real_fidelity)
+{
+    pc_policy *p = load_real();
+    char *txt_path =
+        tu_path("SRCDIR", "policy/serenepractice-privacy-policy.txt");
+    unsigned missing = fidelity_misses(p, txt_path);
+
     ck_assert_msg(missing == 0, "%u clause(s) not verbatim in the text",
                   missing);
 
@@ -281,8 +313,6 @@ START_TEST(test_real_fidelity)
                sec->count, normative, sec->title);
     }
     fflush(stdout);
-    free(text);
-    free(raw);
     free(txt_path);
     pc_policy_free(p);
 }
@@ -313,7 +343,14 @@ START_TEST(test_real_render)
                       p->clauses[i].id);
     }
     ck_assert_ptr_nonnull(strstr(buf, "### Rights by jurisdiction"));
-    ck_assert_ptr_nonnull(strstr(buf, "| `US-CA` |"));
+    ck_assert_ptr_nonnull(strstr(buf, "| Right | US-CA |"));
+    /* A right whose law sets its own deadline shows it, with the statute
+     * that sets it, both in the jurisdiction's row and in the matrix. */
+    ck_assert_ptr_nonnull(strstr(buf, "; `shine-the-light`: 30 days (Cal. "
+                                      "Civ. Code § 1798.83(b)(1)) |"));
+    ck_assert_ptr_nonnull(
+        strstr(buf, "| `shine-the-light` | *required* (Cal. Civ. Code § "
+                    "1798.83(a)), 30 days (Cal. Civ. Code § 1798.83(b)(1)) |"));
     free(buf);
     pc_policy_free(p);
 }
@@ -469,7 +506,7 @@ START_TEST(test_small_render)
         "# Example Privacy Policy\n",
         "\n## 1. What we collect\n",
         "\n## 3. Sharing, rights and the rest\n",
-        "`s1.contact`\n> We collect your email address and phone number.\n",
+        "`s1.contact`\n\n> We collect your email address and phone number.\n",
         "`s1.lead-in` (not normative",
         "Cited by: category `contact`, element `contact.email`",
         "| `contact.secret` | Secret number | `contact`, `secret` | `direct` "
@@ -478,8 +515,9 @@ START_TEST(test_small_render)
         "| `ads` | Advertising | general | **honoured opt-out** | no | "
         "**for** `secret`, `contact.phone` |",
         "| `sale` | Sale | — | — | no | **always** |",
-        "| `access` | *required* (RA § 4) | *offered* |",
-        "| `yearly` | *offered* | — |",
+        "| `access` | *required* (RA § 4), 30 days (RA § 2) | *offered*, 60 "
+        "days (RB § 2) |",
+        "| `yearly` | *offered*, 30 days (RA § 2) | — |",
         "required: 40 days, extension 20 (RA § 3)",
         "| `grace` | duration | `P30D` | **yes** (organisation default) |",
         "under 16",
@@ -797,6 +835,138 @@ START_TEST(test_not_a_policy)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Disclosure classes (DESIGN §6) against the real policy. */
+
+static const struct {
+    const char *element, *purpose;
+    enum disclose_class cls;
+    const char *clause;
+} data_cases[] = {
+    { "identifiers.email", "account", DISCLOSE_CLEAR, "s2.identifiers" },
+    { "identifiers.email", NULL, DISCLOSE_CLEAR, "s2.identifiers" },
+    /* Only the category is named: vague, cited by the category. */
+    { "identifiers", "account", DISCLOSE_VAGUE, "s2.identifiers" },
+    /* Nothing covers it, whatever the purpose. */
+    { "health.condition", "account", DISCLOSE_OMITTED, NULL },
+    { "location.precise", NULL, DISCLOSE_OMITTED, NULL },
+    /* The policy says it does not happen. */
+    { "sensitive.religion", "sale", DISCLOSE_INCORRECT, "s8.not-sold" },
+    { "identifiers.email", "sale", DISCLOSE_INCORRECT, "s8.not-sold" },
+    { "sensitive.login", "targeted-advertising", DISCLOSE_INCORRECT,
+      "s8.sensitive-no-ads" },
+    /* Prohibited for sensitive data only, through a second category. */
+    { "billing.card-number", "targeted-advertising", DISCLOSE_INCORRECT,
+      "s8.sensitive-no-ads" },
+    { "identifiers.email", "targeted-advertising", DISCLOSE_CLEAR,
+      "s2.identifiers" },
+    /* An undeclared purpose is the purpose's class, not the data's. */
+    { "identifiers.email", "lead-generation", DISCLOSE_CLEAR,
+      "s2.identifiers" },
+};
+
+START_TEST(test_disclose_data)
+{
+    pc_policy *p = load_real();
+    struct disclose_verdict v =
+        disclose_data(p, data_cases[_i].element, data_cases[_i].purpose);
+
+    ck_assert_msg(v.cls == data_cases[_i].cls, "%s for %s: %s, want %s",
+                  data_cases[_i].element,
+                  data_cases[_i].purpose ? data_cases[_i].purpose : "-",
+                  disclose_class_str(v.cls),
+                  disclose_class_str(data_cases[_i].cls));
+    if (data_cases[_i].clause == NULL)
+        ck_assert_ptr_null(v.clause);
+    else
+        ck_assert_str_eq(v.clause, data_cases[_i].clause);
+    pc_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_disclose_purpose_recipient)
+{
+    pc_policy *p = load_real();
+    const char *plain[] = { "identifiers.email", "identifiers" };
+    const char *sens[] = { "identifiers.email", "sensitive.login" };
+    struct disclose_verdict v;
+
+    v = disclose_purpose(p, "account", plain, 2);
+    ck_assert_int_eq(v.cls, DISCLOSE_CLEAR);
+    ck_assert_str_eq(v.clause, "s3.account");
+    v = disclose_purpose(p, "lead-generation", plain, 2);
+    ck_assert_int_eq(v.cls, DISCLOSE_OMITTED);
+    ck_assert_ptr_null(v.clause);
+    v = disclose_purpose(p, "sale", plain, 0);
+    ck_assert_int_eq(v.cls, DISCLOSE_INCORRECT);
+    ck_assert_str_eq(v.clause, "s8.not-sold");
+    v = disclose_purpose(p, "targeted-advertising", plain, 2);
+    ck_assert_int_eq(v.cls, DISCLOSE_CLEAR);
+    v = disclose_purpose(p, "targeted-advertising", sens, 2);
+    ck_assert_int_eq(v.cls, DISCLOSE_INCORRECT);
+    ck_assert_str_eq(v.clause, "s8.sensitive-no-ads");
+
+    v = disclose_recipient(p, "service-provider");
+    ck_assert_int_eq(v.cls, DISCLOSE_CLEAR);
+    ck_assert_str_eq(v.clause, "s4.share-consent");
+    v = disclose_recipient(p, "data-broker");
+    ck_assert_int_eq(v.cls, DISCLOSE_OMITTED);
+    ck_assert_ptr_null(v.clause);
+    pc_policy_free(p);
+}
+END_TEST
+
+/* Is kind:id among the stale disclosures? */
+static bool
+stale_has(const struct disclose_stale *v, size_t n, const char *kind,
+          const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].kind, kind) == 0 && strcmp(v[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+START_TEST(test_disclose_stale)
+{
+    pc_policy *p = load_real();
+    pc_results *r = pc_results_new();
+    struct disclose_stale *v = NULL;
+    size_t n = 0, all;
+
+    /* Nothing done: every category, every purpose but those ruled out,
+     * every recipient type and technology is stale. */
+    ck_assert_int_eq(disclose_stale(p, r, &v, &n), PC_OK);
+    all = n;
+    ck_assert(stale_has(v, n, "category", "identifiers"));
+    ck_assert(!stale_has(v, n, "element", "identifiers.email"));
+    ck_assert(stale_has(v, n, "purpose", "account"));
+    ck_assert(!stale_has(v, n, "purpose", "sale"));
+    ck_assert(stale_has(v, n, "recipient-type", "service-provider"));
+    ck_assert(stale_has(v, n, "technology", "cookie"));
+    ck_assert_uint_eq(all, p->ncategories + p->nrecipient_types +
+                               p->ntechnologies + p->npurposes - 2);
+    free(v);
+
+    /* Email collected: its category is used, its siblings are stale. */
+    ck_assert_int_eq(disclose_note(r, "category", "identifiers"), PC_OK);
+    ck_assert_int_eq(disclose_note(r, "element", "identifiers.email"), PC_OK);
+    ck_assert_int_eq(disclose_note(r, "purpose", "account"), PC_OK);
+    ck_assert_int_eq(disclose_note(r, "purpose", "account"), PC_OK);
+    ck_assert(disclose_noted(r, "purpose", "account"));
+    ck_assert(!disclose_noted(r, "element", "account"));
+    ck_assert_int_eq(disclose_stale(p, r, &v, &n), PC_OK);
+    ck_assert(!stale_has(v, n, "category", "identifiers"));
+    ck_assert(!stale_has(v, n, "element", "identifiers.email"));
+    ck_assert(stale_has(v, n, "element", "identifiers.name"));
+    ck_assert(!stale_has(v, n, "purpose", "account"));
+    ck_assert(stale_has(v, n, "purpose", "marketing"));
+    free(v);
+    pc_results_free(r);
+    pc_policy_free(p);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -810,7 +980,15 @@ policy_suite(void)
     tcase_add_test(tc, test_real_derived);
     tcase_add_test(tc, test_real_derivation_invariants);
     tcase_add_test(tc, test_real_fidelity);
+    tcase_add_test(tc, test_v2_fidelity);
     tcase_add_test(tc, test_real_render);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("disclose");
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, test_disclose_data, 0, NELEM(data_cases));
+    tcase_add_test(tc, test_disclose_purpose_recipient);
+    tcase_add_test(tc, test_disclose_stale);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("small");

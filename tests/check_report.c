@@ -218,13 +218,14 @@ START_TEST(test_formats_known)
     ck_assert(!pc_report_format_known("yaml"));
     ck_assert(!pc_report_format_known(NULL));
     ck_assert_str_eq(pc_report_formats(),
-                     "text, json, sarif, junit, github, markdown");
+                     "text, json, sarif, junit, github, markdown, xml, html");
     /* Stable static storage. */
     ck_assert_ptr_eq(pc_report_formats(), pc_report_formats());
     ck_assert_str_eq(report_format_find("json")->name, "json");
     ck_assert_ptr_nonnull(report_format_find("text")->description);
     ck_assert_str_eq(report_format_find("sarif")->name, "sarif");
-    ck_assert_ptr_null(report_format_find("html"));
+    ck_assert_str_eq(report_format_find("html")->name, "html");
+    ck_assert_ptr_null(report_format_find("yaml"));
 }
 END_TEST
 
@@ -540,8 +541,9 @@ assert_finding(json_t *j, const struct pc_finding *f)
 START_TEST(test_json_fields)
 {
     static const char *const top[] = {
-        "report_version", "tool",     "policy",   "rules",  "manifests",
-        "waivers",        "baseline", "findings", "absent", "counts",
+        "report_version", "tool",    "policy",      "rules",
+        "manifests",      "waivers", "baseline",    "findings",
+        "absent",         "counts",  "disclosures",
     };
     static const char *const manifest_keys[] = { "file", "application",
                                                  "version", "path", "sha256" };

@@ -1376,6 +1376,36 @@ START_TEST(test_compile_every_error)
 }
 END_TEST
 
+/* Literals that name no policy id, no setting, or no duration fail the
+ * load with the nearest valid name, however deep they sit. */
+START_TEST(test_compile_bad_literals)
+{
+    pc_diags *d = pc_diags_new();
+    char *f = rules_file("bad-literal", "bad.rules.xml");
+
+    ck_assert_int_eq(engine_load_fail("rules/bad-literal", d), PC_EINVALID);
+    assert_diag(d, f, tu_line_of(f, "'marketing reserch'"),
+                "rule LIT-001: 'reserch' is not a purpose id of the policy; "
+                "did you mean 'research'?");
+    assert_diag(d, f, tu_line_of(f, "grace-after-closur'"),
+                "rule LIT-002: 'grace-after-closur' is not a setting id of "
+                "the policy; did you mean 'grace-after-closure'?");
+    assert_diag(d, f, tu_line_of(f, "'P1Month'"),
+                "rule LIT-003: 'P1Month' is not an ISO 8601 duration "
+                "(PnYnMnWnDTnHnMnS: P1M is a month, PT1M a minute)");
+    assert_diag(d, f, tu_line_of(f, "sensitive.snn"),
+                "rule LIT-004: 'sensitive.snn' is not a data id of the "
+                "policy; did you mean 'sensitive.ssn'?");
+    assert_diag(d, f, tu_line_of(f, "'deleton'"),
+                "rule LIT-005: 'deleton' is not a right id of the policy; "
+                "did you mean 'deletion'?");
+    ck_assert_uint_eq(pc_diags_errors(d), 5);
+    ck_assert(!tu_diags_mention(d, "LIT-006"));
+    free(f);
+    pc_diags_free(d);
+}
+END_TEST
+
 START_TEST(test_compile_duplicate_id)
 {
     pc_diags *d = pc_diags_new();
@@ -2020,6 +2050,7 @@ rules_suite(void)
     tcase_add_test(tc, test_compile_bad_pattern);
     tcase_add_test(tc, test_compile_every_error);
     tcase_add_test(tc, test_compile_duplicate_id);
+    tcase_add_test(tc, test_compile_bad_literals);
     tcase_add_test(tc, test_compile_no_rules);
     tcase_add_test(tc, test_compile_missing_dir);
     suite_add_tcase(s, tc);

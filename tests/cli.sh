@@ -155,12 +155,96 @@ check "policy render quotes clauses with their ids" 0 \
     sh -c 'grep -q "^\`s8\.[a-z0-9-]*\`" "$1" && grep -q "^> " "$1"' \
     sh "$tmp/out"
 
-run --policy "$small" policy render
+run --policy "$small" --rules "$SRCDIR/tests/data/policy/rules" policy render
 check "--policy chooses the policy to render" 0 \
     has_out '^## 3\. Sharing, rights and the rest$'
 
 run --policy "$tmp/broken.xml" policy render
 check "rendering a broken policy fails closed" 2 has_err "unknown clause"
+
+run policy render
+check "policy render lists the normative clauses no rule enforces" 0 \
+    sh -c 'grep -q "^## Clause coverage$" "$1" &&
+        grep -q "normative clauses are enforced by at least one rule" "$1"' \
+    sh "$tmp/out"
+check "policy render names the rules that enforce a clause" 0 \
+    has_out '^Enforced by: `SEN-001` (SSN collected outside Billing Settings)'
+
+run --policy "$small" --rules "$SRCDIR/tests/data/policy/rules" policy render
+check "an unenforced clause of a small policy is listed with what cites it" 0 \
+    has_out '^| `s3.kids` | §3 | We do not collect data from children under 16. | children `min-age` |$'
+
+run policy render --format json
+check "policy render --format json gives deadlines with their statutes" 0 \
+    sh -c 'python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+ca = [j for j in d[\"jurisdictions\"] if j[\"id\"] == \"US-CA\"][0]
+stl = [r for r in ca[\"rights\"] if r[\"right\"] == \"shine-the-light\"][0]
+assert stl[\"deadline_days\"] == 30, stl
+assert stl[\"deadline_statute\"].endswith(\"1798.83(b)(1)\"), stl
+assert \"s8.residents\" not in d[\"unenforced_clauses\"]
+" "$1"' sh "$tmp/out"
+
+run policy render --format html --output "$tmp/policy.html"
+check "policy render --format html -o FILE writes one page" 0 \
+    sh -c '[ ! -s "$1" ] && head -n 1 "$2" | grep -qi "^<!DOCTYPE html>" &&
+        grep -q "<h2 id=\"coverage\">Clause coverage</h2>" "$2" &&
+        ! grep -qi "<script\|<link\|src=" "$2"' sh "$tmp/out" "$tmp/policy.html"
+
+# A clause with markup in it arrives as text in HTML and in Markdown.
+sed 's|We never sell it.|We never sell it \&lt;script\&gt;alert(1)\&lt;/script\&gt; \&amp; *bold* \| pipe.|' \
+    "$small" >"$tmp/markup.xml"
+run --policy "$tmp/markup.xml" --rules "$SRCDIR/tests/data/policy/rules" \
+    policy render --format html
+check "HTML escapes markup from the policy by construction" 0 \
+    sh -c '! grep -q "<script>" "$1" &&
+        grep -q "We never sell it &lt;script&gt;alert(1)&lt;/script&gt; &amp; \*bold\*" "$1"' \
+    sh "$tmp/out"
+run --policy "$tmp/markup.xml" --rules "$SRCDIR/tests/data/policy/rules" \
+    policy render
+check "Markdown escapes markup from the policy" 0 \
+    has_out '^> We never sell it \\<script>alert(1)\\</script> & \\\*bold\\\* | pipe\.$'
+
+echo keep >"$tmp/kept.html"
+run policy render --format sarif --output "$tmp/kept.html"
+check "policy render refuses a report format, and writes nothing" 2 \
+    sh -c 'grep -q "^keep$" "$1"' sh "$tmp/kept.html"
+
+# ------------------------------------------------------------ policy lint, diff
+# (their findings and changes are pinned by tests/golden/lint-* and
+# tests/golden/policy-diff-*)
+run --policy "$SRCDIR/tests/data/policy/lint/purpose-conflict.xml" \
+    --rules "$SRCDIR/tests/data/policy/rules" policy lint --format json
+check "policy lint --format json gives each finding its check, file:line and clauses" 1 \
+    sh -c 'jq -e "[.findings[] | select(.check == \"purpose-conflict\")] |
+        length == 2 and all(.line > 0 and (.clauses | length) > 0)" "$1" >/dev/null' \
+    sh "$tmp/out"
+
+run policy lint extra
+check "policy lint takes no argument" 2
+
+small_rules="$SRCDIR/tests/data/policy/rules"
+run --rules "$small_rules" policy diff "$small" \
+    "$SRCDIR/tests/data/policy/lint/sensitive-unrestricted.xml" \
+    --manifest "$SRCDIR/fixtures/compliant-practice-web.xml" --fail-on-looser
+check "policy diff audits the impact with the --rules given, and fails on a looser change" 1 \
+    sh -c 'grep -q "^looser   category secret changed: open to general purposes: no -> yes" "$1" &&
+        grep -q "^impact on 1 manifest: 0 findings appear, 0 disappear$" "$1"' \
+    sh "$tmp/out"
+
+run policy diff "$small"
+check "policy diff needs two policies" 2
+
+run policy diff "$small" "$small" --format sarif
+check "policy diff refuses a format it does not write" 2
+
+if [ -w /dev/full ]; then
+    status=0
+    "$PRIVCHECK" policy render --format html >/dev/full 2>"$tmp/err" || status=$?
+    check "policy render fails closed when its output cannot be written" 2 \
+        has_err "cannot write to standard output"
+fi
 
 run policy frobnicate
 check "an unknown policy subcommand is a usage error" 2
@@ -386,6 +470,16 @@ check "explain with the real classifiers: every classifier until one is chosen" 
     grep -q "^    gender: chosen (person.gender, line [0-9]*)\$" "$1" &&
     grep -q "^  element: person.gender, NOT declared by the policy (classifier gender, pattern " "$1"' \
     sh "$tmp/out"
+
+run classify --explain --context hs_hr_employee emp_name
+check "explain: a column prefix that abbreviates the table, and the rest tried" 0 sh -c '
+    grep -qx "  its first word abbreviates the context (a column prefix);" "$1" &&
+    grep -qx "  the rest of the name: name" "$1" &&
+    grep -q "^    name: chosen (identifiers.name, line [0-9]*)\$" "$1"' \
+    sh "$tmp/out"
+run classify --context products emp_name
+check "and no prefix where it abbreviates nothing" 0 \
+    has_out '^emp_name in products: not recognised'
 
 run classify --context calendar_event description name
 check "the real classifiers read description in a calendar table" 0 sh -c '
