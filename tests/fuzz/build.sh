@@ -20,7 +20,7 @@ lib_san=$(printf '%s' "$SANITIZE" | sed 's/fuzzer/fuzzer-no-link/')
 targets="fuzz_manifest fuzz_rule_expr fuzz_classify fuzz_policy fuzz_waivers \
     fuzz_baseline"
 
-deps="libxml-2.0 libpcre2-8 jansson nettle"
+deps="libxml-2.0 libxslt libpcre2-8 jansson nettle"
 # shellcheck disable=SC2086
 pkg_cflags=$(pkg-config --cflags $deps)
 # shellcheck disable=SC2086
