@@ -4,7 +4,8 @@
 #
 #   tests/fuzz/run.sh TARGET [SECONDS [libFuzzer options...]]
 #
-# TARGET is manifest, rule_expr, classify, policy, waivers or baseline;
+# TARGET is manifest, rule_expr, classify, policy, waivers, baseline or
+# dates;
 # SECONDS defaults to
 # 120 (300 for manifest). The growing corpus is kept in
 # _build/fuzz/corpus/TARGET, crashes, timeouts, leaks and slow inputs go to
@@ -15,7 +16,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_OUT:-$top/_build/fuzz}
-t=${1:?usage: run.sh manifest|rule_expr|classify|policy|waivers|baseline [SECONDS [OPTIONS]]}
+t=${1:?usage: run.sh manifest|rule_expr|classify|policy|waivers|baseline|dates [SECONDS [OPTIONS]]}
 shift
 secs=${1:-}
 [ $# -gt 0 ] && shift
@@ -39,6 +40,7 @@ waivers)
 baseline) extra="-max_len=65536" ;;
 rule_expr) extra="-max_len=4096" ;;
 classify) extra="-max_len=2048" ;;
+dates) extra="-max_len=64" ;;
 *)
     echo "run.sh: unknown target $t" >&2
     exit 2
