@@ -894,8 +894,9 @@ fn_right_deadline_statute(struct evalctx *c, const struct val *a, size_t n,
         statute = j->deadline_statute;
         days = j->deadline_days;
         for (size_t k = 0; k < j->requires.n; k++)
-            if (strcmp(j->requires.v[k], a[1].v[0]) == 0 &&
-                k < j->requires_days.n && j->requires_days.v[k][0] != '\0') {
+            if (k < j->requires_days.n &&
+                strcmp(j->requires.v[k], a[1].v[0]) == 0 &&
+                j->requires_days.v[k][0] != '\0') {
                 days = strtol(j->requires_days.v[k], NULL, 10);
                 /* Without a statute of its own, the right's stands. */
                 statute = j->requires_days_statutes.v[k][0] != '\0'

@@ -184,7 +184,7 @@ rule_names_of(const struct rload *L, const struct expr *e)
         }
     case EXPR_VAR:
         for (size_t i = 0; L->vars != NULL && i < L->vars->n; i++)
-            if (strcmp(L->vars->v[i], e->text) == 0 && i < RLOAD_MAX_VARS)
+            if (i < RLOAD_MAX_VARS && strcmp(L->vars->v[i], e->text) == 0)
                 return L->var_names[i];
         return none;
     case EXPR_CALL:
