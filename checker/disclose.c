@@ -33,6 +33,16 @@ disclose_class_str(enum disclose_class c)
     return (unsigned)c < DISCLOSE_NCLASSES ? names[c] : "omitted";
 }
 
+size_t
+disclose_count(const pc_results *r, size_t counts[DISCLOSE_NCLASSES])
+{
+    for (int k = 0; k < DISCLOSE_NCLASSES; k++)
+        counts[k] = 0;
+    for (size_t i = 0; i < r->ndisclosures; i++)
+        counts[r->disclosures[i].cls]++;
+    return r->ndisclosures;
+}
+
 static const char *
 disclose_first(const struct strv *clauses)
 {

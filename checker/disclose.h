@@ -20,6 +20,10 @@ enum disclose_class {
 /* "clear", "vague", "omitted", "incorrect". Static. */
 const char *disclose_class_str(enum disclose_class c);
 
+/* How many of r's disclosure judgements fall in each class: counts[k]
+ * for class k. Returns the number of judgements. */
+size_t disclose_count(const pc_results *r, size_t counts[DISCLOSE_NCLASSES]);
+
 /* What is judged: a field's data, a flow's purpose, a recipient's type. */
 #define DISCLOSE_DATA "data"
 #define DISCLOSE_PURPOSE "purpose"

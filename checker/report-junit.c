@@ -11,6 +11,8 @@
 #include "report.h"
 
 #include "diag.h"
+#include "disclose.h"
+#include "results.h"
 #include "strbuf.h"
 #include "xml.h"
 
@@ -315,6 +317,30 @@ junit_property(struct xml_writer *w, const char *name, const char *value)
     xml_writer_end_empty(w);
 }
 
+/* How the policy discloses this manifest's flows (DESIGN §6): a count
+ * per class, `disclosures.clear` and so on. */
+static void
+junit_disclosures(const struct report *r, struct xml_writer *w,
+                  const struct junit_suite *s)
+{
+    const pc_results *res = r->results;
+    size_t counts[DISCLOSE_NCLASSES] = { 0 }, n = 0;
+    char name[32], value[24];
+
+    for (size_t i = 0; i < res->ndisclosures; i++)
+        if (junit_same(res->disclosures[i].file, s->file)) {
+            counts[res->disclosures[i].cls]++;
+            n++;
+        }
+    if (n == 0)
+        return;
+    for (int k = 0; k < DISCLOSE_NCLASSES; k++) {
+        snprintf(name, sizeof name, "disclosures.%s", disclose_class_str(k));
+        snprintf(value, sizeof value, "%zu", counts[k]);
+        junit_property(w, name, value);
+    }
+}
+
 static pc_status
 junit_suite(struct report *r, struct xml_writer *w, const struct junit_suite *s,
             struct strbuf *b)
@@ -343,6 +369,7 @@ junit_suite(struct report *r, struct xml_writer *w, const struct junit_suite *s,
     junit_property(w, "policy.sha256", m->policy_sha256);
     junit_property(w, "rules.sha256", m->rules_sha256);
     junit_property(w, "tool.version", m->tool_version);
+    junit_disclosures(r, w, s);
     xml_writer_end(w);
     st = junit_cases(r, w, s, b, &tests, &failures, &skipped);
     xml_writer_end(w);

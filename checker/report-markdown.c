@@ -311,12 +311,10 @@ static void
 md_disclosures(struct md *m)
 {
     const pc_results *res = m->r->results;
-    size_t counts[DISCLOSE_NCLASSES] = { 0 };
+    size_t counts[DISCLOSE_NCLASSES];
 
-    if (res->ndisclosures == 0)
+    if (disclose_count(res, counts) == 0)
         return;
-    for (size_t i = 0; i < res->ndisclosures; i++)
-        counts[res->disclosures[i].cls]++;
     md_puts(m, "<details><summary>Disclosures: ");
     for (int k = 0; k < DISCLOSE_NCLASSES && m->st == PC_OK; k++)
         m->st = strbuf_printf(&m->b, "%s%zu %s", k > 0 ? ", " : "", counts[k],

@@ -256,11 +256,10 @@ static void
 report_sarif_disclosures(struct jbuild *p, struct report *r, json_t *props)
 {
     const pc_results *res = r->results;
-    size_t counts[DISCLOSE_NCLASSES] = { 0 };
+    size_t counts[DISCLOSE_NCLASSES];
     json_t *o = jbuild_put(p, props, "disclosures", json_object());
 
-    for (size_t i = 0; i < res->ndisclosures; i++)
-        counts[res->disclosures[i].cls]++;
+    disclose_count(res, counts);
     for (int k = 0; k < DISCLOSE_NCLASSES; k++)
         jbuild_int(p, o, disclose_class_str(k), counts[k]);
 }

@@ -8,6 +8,7 @@
 #include "report.h"
 
 #include "diag.h"
+#include "disclose.h"
 
 #include <string.h>
 
@@ -232,6 +233,7 @@ report_text_count(struct report *r, size_t n, const char *noun)
  * `privcheck: 2 manifests, no findings`; `, 2 waived` when waivers
  * suppressed some. The counts are of the findings that count. */
 static void report_text_absent(struct report *r);
+static void report_text_disclosures(struct report *r);
 
 static pc_status
 report_text_end(struct report *r)
@@ -240,6 +242,7 @@ report_text_end(struct report *r)
                    r->counts[PC_SEV_NOTE];
 
     report_text_absent(r);
+    report_text_disclosures(r);
     report_text_put(r, r->meta->tool != NULL ? r->meta->tool : "privcheck");
     fputs(": ", r->out);
     report_text_count(r, pc_results_manifest_count(r->results), "manifest");
@@ -281,6 +284,26 @@ report_text_absent(struct report *r)
         report_text_sgr(r, SGR_RESET);
         fputc('\n', r->out);
     }
+}
+
+/* `privcheck: disclosures: 4 clear, 0 vague, 0 omitted, 3 incorrect`:
+ * how the policy discloses what the flows do (DESIGN §6), for the reader
+ * who does not open the other formats; those list the items. */
+static void
+report_text_disclosures(struct report *r)
+{
+    size_t counts[DISCLOSE_NCLASSES], n;
+
+    if (r->opt->quiet || (n = disclose_count(r->results, counts)) == 0)
+        return;
+    report_text_put(r, r->meta->tool != NULL ? r->meta->tool : "privcheck");
+    fputs(": disclosures:", r->out);
+    for (int k = 0; k < DISCLOSE_NCLASSES; k++)
+        fprintf(r->out, "%s %zu %s", k > 0 ? "," : "", counts[k],
+                disclose_class_str(k));
+    if (counts[DISCLOSE_CLEAR] < n)
+        fputs(" (--format html, markdown or json lists them)", r->out);
+    fputc('\n', r->out);
 }
 
 const struct report_format report_text = {

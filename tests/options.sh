@@ -110,6 +110,10 @@ check "--quiet: no warnings, the summary" 0 \
     "! grep -q RET-005 \"\$tmp/out\" && grep -q '^privcheck: 1 manifest, 0 errors, 1 warning' \"\$tmp/out\""
 run check -q "$fx/violations/SEN-001.xml"
 check "--quiet keeps errors" 1 "grep -q SEN-001 \"\$tmp/out\""
+check "--quiet: no disclosures line" 1 "! grep -q '^privcheck: disclosures:' \"\$tmp/out\""
+run check "$fx/violations/SEN-001.xml"
+check "without --quiet, the disclosures line before the summary" 1 \
+    "tail -n 2 \"\$tmp/out\" | head -n 1 | grep -qx 'privcheck: disclosures: 3 clear, 0 vague, 0 omitted, 0 incorrect'"
 run check --color=always "$fx/violations/SEN-001.xml"
 check "--color=always colours" 1 "grep -q \"\$(printf '\\033')\" \"\$tmp/out\""
 run check --color never "$fx/violations/SEN-001.xml"
