@@ -170,9 +170,15 @@ html_table(struct doc *d, size_t ncols, const char *const *heads)
         xmlNewProp(wrap, BAD_CAST "class", BAD_CAST "table") == NULL)
         html_fail(h, PC_ENOMEM);
     table = html_child(h, wrap, "table");
-    tr = html_child(h, html_child(h, table, "thead"), "tr");
+    /* A key-value table has blank headings, which Markdown needs and a
+     * reader of HTML should not see as an empty bar. */
     for (size_t i = 0; i < ncols; i++)
-        html_add_text(h, html_child(h, tr, "th"), heads[i]);
+        if (heads[i] != NULL && heads[i][0] != '\0') {
+            tr = html_child(h, html_child(h, table, "thead"), "tr");
+            for (size_t j = 0; j < ncols; j++)
+                html_add_text(h, html_child(h, tr, "th"), heads[j]);
+            break;
+        }
     h->tbody = html_child(h, table, "tbody");
 }
 
