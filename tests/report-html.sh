@@ -10,7 +10,8 @@
 #   browser      headless Chromium opens the report of a violating
 #                manifest: sections, matrix cells and quoted clauses are
 #                in the DOM, hostile strings arrive as text, and it prints
-#                to a PDF of more than one page
+#                to a PDF of more than one page; the HTML of policy render
+#                and policy diff opens with its parts
 # Run by `make check`, which sets PRIVCHECK and SRCDIR.
 set -eu
 
@@ -256,6 +257,37 @@ pages=0
     pages=$(LC_ALL=C grep -a -o '/Type */Pages*' "$tmp/report.pdf" | grep -c -v 'Pages' || true)
 [ "$pages" -gt 1 ] && ok "it prints to a PDF of $pages pages" ||
     nok "PDF" "$pages pages"
+
+# The policy documents legal reads: the rendered policy and a diff of
+# two versions open in the browser with their parts, and nothing empty.
+(cd "$SRCDIR" && "$PRIVCHECK" policy render --format html -o "$tmp/policy.html") \
+    2>>"$tmp/err" || true
+chrome --dump-dom "file://$tmp/policy.html" >"$tmp/policy.dom" || true
+bad=
+[ -s "$tmp/policy.dom" ] || bad="$bad no-dom"
+grep -q '<h1>SerenePractice Privacy Policy</h1>' "$tmp/policy.dom" || bad="$bad title"
+grep -q 'are enforced by none: an audit does not check these promises' \
+    "$tmp/policy.dom" || bad="$bad unenforced"
+grep -q 'Enforced by: <code>SEN-001</code>' "$tmp/policy.dom" || bad="$bad enforced-by"
+grep -q 'Cal. Civ. Code § 1798.83' "$tmp/policy.dom" || bad="$bad shine-the-light"
+grep -q '<th></th>' "$tmp/policy.dom" && bad="$bad empty-heading"
+grep -q '<script' "$tmp/policy.dom" && bad="$bad script"
+[ -z "$bad" ] && ok "Chromium opens policy render's HTML: clauses, rules, unenforced promises, statutes" ||
+    nok "policy render in the browser" "$bad"
+
+(cd "$SRCDIR" && "$PRIVCHECK" policy diff --format html \
+    --manifest fixtures/compliant-practice-web.xml \
+    policy/serenepractice.xml fixtures/policy-v2/serenepractice.xml) \
+    >"$tmp/diff.html" 2>>"$tmp/err" || true
+chrome --dump-dom "file://$tmp/diff.html" >"$tmp/diff.dom" || true
+bad=
+[ -s "$tmp/diff.dom" ] || bad="$bad no-dom"
+grep -q '43 changes, 37 looser, 1 stricter, 5 neutral' "$tmp/diff.dom" || bad="$bad counts"
+grep -q '<del>Nevada,</del>' "$tmp/diff.dom" || bad="$bad word-diff"
+grep -q '<code>data-broker</code>' "$tmp/diff.dom" || bad="$bad recipient-type"
+grep -q '<script' "$tmp/diff.dom" && bad="$bad script"
+[ -z "$bad" ] && ok "Chromium opens policy diff's HTML: the counts, each change, the reworded words" ||
+    nok "policy diff in the browser" "$bad"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
