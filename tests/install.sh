@@ -70,6 +70,9 @@ comp=$stage$DATADIR/bash-completion/completions/privcheck
 man=$(find "$stage" -name privcheck.1 | head -n 1)
 [ -n "$man" ] && grep -q 'share/doc/privcheck' "$man" &&
     ok "the man page names where the docs are" || nok "the man page names the docdir"
+[ -n "$man" ] && grep -q "$DOCDIR" "$man" && ! grep -q '@[a-z]*dir@\|\$(' "$man" &&
+    ok "the man page names this installation's directories, no placeholder" ||
+    nok "the man page has a placeholder or another docdir"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
