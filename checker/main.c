@@ -182,9 +182,14 @@ cli_engine(struct cli *c, pc_engine **e)
 {
     pc_status st = pc_engine_load(&c->paths, c->diags, e);
 
-    if (st != PC_OK)
+    if (st != PC_OK) {
+        /* The file:line facts first, the verdict after them, as a
+         * compiler ends with its summary. */
+        pc_diags_print(c->diags, stderr);
+        pc_diags_clear(c->diags);
         fprintf(stderr, "privcheck: error: cannot load the policy and "
                         "rules; nothing was checked\n");
+    }
     return st;
 }
 
