@@ -45,7 +45,7 @@ compile() {
     "$CC" -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
         -fno-sanitize-recover=undefined -I"$out" -I"$top/checker" \
         $pkg_cflags "-DPC_PKGDATADIR=\"$top\"" "-DPC_SRCDIR=\"$top\"" \
-        "-DPC_BUILDDIR=\"$top\"" "-DFUZZ_SRCDIR=\"$top\"" ${CFLAGS:-} "$@"
+        "-DPC_BUILDDIR=\"$top\"" "-DPC_BINDIR=\"$top/bin\"" "-DFUZZ_SRCDIR=\"$top\"" ${CFLAGS:-} "$@"
 }
 
 objs=
