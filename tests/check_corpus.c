@@ -30,8 +30,7 @@
 #define NOTHING "-" /* gold: nothing personal */
 
 enum { TRAIN, HOLDOUT, EVAL, NSPLITS };
-static const char *const split_names[NSPLITS] = { "train", "holdout",
-                                                   "eval" };
+static const char *const split_names[NSPLITS] = { "train", "holdout", "eval" };
 
 /* What the classifiers reach today (holdout 0.921 / 0.882; eval not yet
  * measured): falling below it is a regression, a hard failure whatever
