@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "file.h"
+#include "limit.h"
 #include "map.h"
 #include "results.h"
 #include "sha256.h"
@@ -20,9 +21,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#define BASELINE_MAX_BYTES (64u << 20)
-#define BASELINE_MAX_FINDINGS 500000
 #define BASELINE_REPORT_VERSION 1 /* report-json.c's */
 
 struct pc_baseline {
@@ -172,10 +172,9 @@ baseline_read(pc_baseline *b, pc_diags *d)
     findings = json_object_get(b->doc, "findings");
     if (!json_is_array(findings))
         return baseline_bad(d, path, "no \"findings\" array");
-    if (json_array_size(findings) > BASELINE_MAX_FINDINGS)
-        return diag_fail(d, PC_ELIMIT, diag_loc(d, path, 0, 0),
-                         "%zu findings; the limit is %d",
-                         json_array_size(findings), BASELINE_MAX_FINDINGS);
+    if (json_array_size(findings) > limit_get(LIMIT_BASELINE_FINDINGS))
+        return limit_fail(d, diag_loc(d, path, 0, 0), LIMIT_BASELINE_FINDINGS,
+                          "%zu findings", json_array_size(findings));
     if ((b->v = calloc(json_array_size(findings) + 1, sizeof *b->v)) == NULL ||
         (b->by_fp = map_new()) == NULL)
         return PC_ENOMEM;
@@ -200,6 +199,7 @@ pc_status
 pc_baseline_load(const char *path, pc_diags *d, pc_baseline **out)
 {
     pc_baseline *b = calloc(1, sizeof *b);
+    struct stat sb;
     json_error_t err;
     char *buf = NULL;
     size_t len = 0;
@@ -210,7 +210,16 @@ pc_baseline_load(const char *path, pc_diags *d, pc_baseline **out)
         pc_baseline_free(b);
         return PC_ENOMEM;
     }
-    if ((st = file_read(path, BASELINE_MAX_BYTES, d, &buf, &len)) != PC_OK)
+    /* Said here with the limit's name; file_read still enforces it on
+     * what it reads, should the file grow in between. */
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        (unsigned long long)sb.st_size > limit_get(LIMIT_BASELINE_BYTES)) {
+        st = limit_fail(d, diag_loc(d, path, 0, 0), LIMIT_BASELINE_BYTES,
+                        "file is %lld bytes", (long long)sb.st_size);
+        goto out;
+    }
+    if ((st = file_read(path, (size_t)limit_get(LIMIT_BASELINE_BYTES), d, &buf,
+                        &len)) != PC_OK)
         goto out;
     sha256_hex(buf, len, b->sha256);
     /* jansson checks UTF-8 and bounds nesting; a key twice is refused. */

@@ -5,6 +5,7 @@
 
 #include "arena.h"
 #include "eval.h"
+#include "limit.h"
 #include "strv.h"
 
 struct map;
@@ -71,7 +72,7 @@ struct mstate {
     pc_results *r;
     const char *path;
     const char *ident; /* path relative to the source root */
-    struct obj *stack[64];
+    struct obj *stack[LIMIT_DEPTH_CEILING];
     unsigned depth;
     struct obj *root;
     struct obj *unit;  /* the streamed element being built, if any */

@@ -12,6 +12,7 @@
 
 #include "classify.h"
 #include "diag.h"
+#include "limit.h"
 #include "disclose.h"
 #include "manifest.h"
 #include "map.h"
@@ -39,8 +40,6 @@
 #define ATTR_CATEGORY "category"
 #define ATTR_TABLE "table" /* the table or object a field lives in */
 
-#define EVAL_MAX_OBJECTS 200000 /* retained elements per manifest */
-#define EVAL_MAX_KIDS 10000     /* fields per flow */
 #define EVAL_ARENA_MAX (64u << 20)
 
 /* The attributes the evaluator computes, and the policy ids they hold. */
@@ -1503,10 +1502,10 @@ eval_visit(void *ctx, const struct manifest_node *n, bool end)
                          diag_loc(ms->d, ms->path, n->line, 0),
                          "elements nested too deeply");
     if (ms->unit == NULL && strcmp(n->kind, KIND_STREAMED) != 0 &&
-        ++ms->nobjects > EVAL_MAX_OBJECTS)
-        return diag_fail(ms->d, PC_ELIMIT,
-                         diag_loc(ms->d, ms->path, n->line, 0),
-                         "more than %d declarations", EVAL_MAX_OBJECTS);
+        ++ms->nobjects > limit_get(LIMIT_DECLARATIONS))
+        return limit_fail(ms->d, diag_loc(ms->d, ms->path, n->line, 0),
+                          LIMIT_DECLARATIONS, "more than %llu declarations",
+                          limit_get(LIMIT_DECLARATIONS));
     parent = ms->depth > 0 ? ms->stack[ms->depth - 1] : NULL;
     if ((st = obj_new(ms->e->schema, n, parent, &o)) != PC_OK)
         return st;
@@ -1519,11 +1518,11 @@ eval_visit(void *ctx, const struct manifest_node *n, bool end)
         /* Inside a flow: the flow owns it. */
         struct obj **v;
 
-        if (ms->unit->nkids >= EVAL_MAX_KIDS) {
+        if (ms->unit->nkids >= limit_get(LIMIT_FIELDS)) {
             obj_free(o);
-            return diag_fail(ms->d, PC_ELIMIT,
-                             diag_loc(ms->d, ms->path, n->line, 0),
-                             "more than %d fields in one flow", EVAL_MAX_KIDS);
+            return limit_fail(ms->d, diag_loc(ms->d, ms->path, n->line, 0),
+                              LIMIT_FIELDS, "more than %llu fields in one flow",
+                              limit_get(LIMIT_FIELDS));
         }
         if (ms->unit->nkids == ms->unit->capkids) {
             size_t cap = ms->unit->capkids ? ms->unit->capkids * 2 : 8;

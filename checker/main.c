@@ -1355,6 +1355,7 @@ enum {
     OPT_STYLESHEET,
     OPT_COLOR,
     OPT_COMPLETION,
+    OPT_LIMIT,
 };
 
 /* Every option, once: getopt's table, --help and the bash completion are
@@ -1443,6 +1444,10 @@ static const struct cli_option {
       "check: name manifests relative to DIR in\n"
       "fingerprints and SARIF (default: the\n"
       "working directory)" },
+    { "limit", 0, OPT_LIMIT, "NAME=N", CMD_ANY, NULL,
+      "set a bound on input (repeatable): NAME and its\n"
+      "default and ceiling are listed below; N from 1\n"
+      "to the ceiling" },
     { "completion", 0, OPT_COMPLETION, "SHELL", 0, "bash",
       "print the completion script for SHELL (bash)\n"
       "and exit" },
@@ -1479,6 +1484,15 @@ cli_help(FILE *out)
         fputc('\n', out);
     }
     fprintf(out, "\nReport formats of check: %s.\n", pc_report_formats());
+    fputs("\nLimits (--limit NAME=N): name, default, ceiling, unit (the size\n"
+          "of a file has its own option; see privcheck(1), LIMITS).\n",
+          out);
+    for (size_t i = 0; pc_limit_info(i, NULL) != NULL; i++) {
+        const struct pc_limit_info *l = pc_limit_info(i, NULL);
+
+        fprintf(out, "  %-18s %10llu %10llu %s\n", l->name, l->def, l->ceiling,
+                l->unit);
+    }
     fputs(usage_tail, out);
 }
 
@@ -1517,7 +1531,15 @@ cli_completion_bash(FILE *out)
                     ")\n        COMPREPLY=($(compgen -W '%s' -- \"$cur\"))\n"
                     "        return ;;\n",
                     o->values);
-        else if (o->id == 'f') {
+        else if (o->id == OPT_LIMIT) {
+            fputs(")\n        compopt -o nospace 2>/dev/null\n"
+                  "        COMPREPLY=($(compgen -W '",
+                  out);
+            for (size_t k = 0; pc_limit_info(k, NULL) != NULL; k++)
+                fprintf(out, "%s%s=", k > 0 ? " " : "",
+                        pc_limit_info(k, NULL)->name);
+            fputs("' -- \"$cur\"))\n        return ;;\n", out);
+        } else if (o->id == 'f') {
             fputs(")\n        COMPREPLY=($(compgen -W '", out);
             for (const char *f = pc_report_formats(); *f != '\0'; f++)
                 if (*f != ',')
@@ -1809,6 +1831,15 @@ main(int argc, char **argv)
         case OPT_CONTEXT:
             c.context = optarg;
             break;
+        case OPT_LIMIT: {
+            char why[256];
+
+            if (!pc_limit_set(optarg, why, sizeof why)) {
+                rc = usage_error(why, optarg);
+                goto out;
+            }
+            break;
+        }
         case OPT_EXPLAIN:
             c.explain = true;
             break;

@@ -7,6 +7,7 @@
 #include "manifest.h"
 
 #include "diag.h"
+#include "limit.h"
 #include "strbuf.h"
 #include "xml.h"
 
@@ -14,10 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bounds on top of xml.c's (file size, depth, attributes per element):
- * the number of elements and the length of one attribute value. */
-#define MANIFEST_MAX_ELEMENTS 1000000u
-#define MANIFEST_MAX_VALUE (64u << 10)
+/* Bounds on top of xml.c's (file size, depth, attributes per element)
+ * are limit.c's elements and attribute-length. */
 /* Open elements remembered for a syntax error's context; xml.c bounds
  * nesting well below this. */
 #define MANIFEST_MAX_OPEN 64
@@ -125,10 +124,10 @@ manifest_collect(struct manifest_reader *m, unsigned line)
             break;
         }
         len = strlen(value);
-        if (len > MANIFEST_MAX_VALUE) {
-            st = diag_fail(m->d, PC_ELIMIT, diag_loc(m->d, m->path, line, 0),
-                           "attribute %s is %zu bytes long; the limit is %u",
-                           name, len, MANIFEST_MAX_VALUE);
+        if (len > limit_get(LIMIT_ATTRIBUTE_LENGTH)) {
+            st = limit_fail(m->d, diag_loc(m->d, m->path, line, 0),
+                            LIMIT_ATTRIBUTE_LENGTH,
+                            "attribute %s is %zu bytes long", name, len);
             break;
         }
         if ((st = manifest_attrs_push(a, name, value)) != PC_OK)
@@ -214,9 +213,10 @@ manifest_element(struct manifest_reader *m, manifest_visit_fn visit, void *ctx)
     bool empty;
     pc_status st;
 
-    if (++m->elements > MANIFEST_MAX_ELEMENTS)
-        return diag_fail(m->d, PC_ELIMIT, diag_loc(m->d, m->path, line, 0),
-                         "more than %u elements", MANIFEST_MAX_ELEMENTS);
+    if (++m->elements > limit_get(LIMIT_ELEMENTS))
+        return limit_fail(m->d, diag_loc(m->d, m->path, line, 0),
+                          LIMIT_ELEMENTS, "more than %llu elements",
+                          limit_get(LIMIT_ELEMENTS));
     if (!m->seen_root && (st = manifest_check_root(m, line)) != PC_OK)
         return st;
     empty = xmlTextReaderIsEmptyElement(m->r) == 1;

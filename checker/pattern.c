@@ -7,6 +7,7 @@
 #include "pattern.h"
 
 #include "diag.h"
+#include "limit.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -198,6 +199,7 @@ pattern_compile_limits(const char *pat, uint32_t flags,
     uint32_t options =
         PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C | PCRE2_DOLLAR_ENDONLY;
     pcre2_compile_context *cctx = NULL;
+    struct pattern_limits now;
     struct pattern *p;
     PCRE2_SIZE off = 0;
     size_t jitsize = 0;
@@ -205,8 +207,14 @@ pattern_compile_limits(const char *pat, uint32_t flags,
     int err = 0;
 
     *out = NULL;
-    if (lim == NULL)
-        lim = &pattern_default_limits;
+    if (lim == NULL) {
+        /* The limits in force (--limit), read once per pattern. */
+        now.match = (uint32_t)limit_get(LIMIT_REGEX_MATCH);
+        now.depth = (uint32_t)limit_get(LIMIT_REGEX_DEPTH);
+        now.heap_kib = (uint32_t)limit_get(LIMIT_REGEX_HEAP);
+        now.max_subject = (size_t)limit_get(LIMIT_REGEX_SUBJECT);
+        lim = &now;
+    }
     if (flags & PATTERN_CASELESS)
         options |= PCRE2_CASELESS;
     p = calloc(1, sizeof *p);
@@ -317,11 +325,11 @@ pattern_match(const struct pattern *p, const char *subject, size_t len,
     }
     qlen = pattern_quote_len(subject, len);
     if (len > p->lim.max_subject)
-        return diag_fail(d, PC_ELIMIT, loc,
-                         "%s: pattern \"%s\" not tried on \"%.*s...\": the "
-                         "text is %zu bytes; the limit is %zu",
-                         pattern_who(p->owner), p->source, qlen, subject, len,
-                         p->lim.max_subject);
+        return limit_fail_at(d, loc, LIMIT_REGEX_SUBJECT, p->lim.max_subject,
+                             "%s: pattern \"%s\" not tried on \"%.*s...\": the "
+                             "text is %zu bytes",
+                             pattern_who(p->owner), p->source, qlen, subject,
+                             len);
     /* One ovector pair is all a yes/no answer needs, and a match data
      * block of that size serves every pattern. */
     tls = pattern_tls();
@@ -356,6 +364,21 @@ pattern_match(const struct pattern *p, const char *subject, size_t len,
                          pattern_who(p->owner), p->source, at,
                          (const char *)msg);
     st = pattern_status(rc);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+        rc == PCRE2_ERROR_HEAPLIMIT)
+        return limit_fail_at(d, loc,
+                             rc == PCRE2_ERROR_MATCHLIMIT   ? LIMIT_REGEX_MATCH
+                             : rc == PCRE2_ERROR_DEPTHLIMIT ? LIMIT_REGEX_DEPTH
+                                                            : LIMIT_REGEX_HEAP,
+                             rc == PCRE2_ERROR_MATCHLIMIT   ? p->lim.match
+                             : rc == PCRE2_ERROR_DEPTHLIMIT ? p->lim.depth
+                                                            : p->lim.heap_kib,
+                             "%s: pattern \"%s\" (%s:%u) gave no answer on "
+                             "\"%.*s%s\": %s",
+                             pattern_who(p->owner), p->source,
+                             p->file != NULL ? p->file : "?", p->line, qlen,
+                             subject, (size_t)qlen < len ? "..." : "",
+                             (const char *)msg);
     return diag_fail(d, st, loc,
                      "%s: pattern \"%s\" (%s:%u) gave no answer on "
                      "\"%.*s%s\": %s",

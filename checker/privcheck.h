@@ -61,6 +61,23 @@ struct pc_diag {
 /* Version string of the library, e.g. "0.1.0". Static storage. */
 const char *pc_version(void);
 
+/* The bounds on input (privcheck(1), LIMITS). Each has a default and a
+ * hard ceiling; a value in force is the default unless set. */
+struct pc_limit_info {
+    const char *name; /* as --limit takes it: "depth" */
+    const char *unit; /* "bytes", "elements", ... */
+    const char *help;
+    unsigned long long def, ceiling;
+};
+/* The i-th limit, NULL past the last; *value (if not NULL) gets the value
+ * in force. Static storage. */
+const struct pc_limit_info *pc_limit_info(size_t i, unsigned long long *value);
+/* Set a limit from "NAME=VALUE" for the rest of the process; call before
+ * anything is loaded and before threads start. On a bad name, a value not
+ * from 1 to the ceiling, returns false with why (a sentence ending where
+ * the assignment would be quoted) in why[whysize]. */
+bool pc_limit_set(const char *assignment, char *why, size_t whysize);
+
 /* Short English name for a status ("out of memory", ...). Static. */
 const char *pc_status_str(pc_status st);
 

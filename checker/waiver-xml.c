@@ -8,6 +8,7 @@
 #include "waiver.h"
 
 #include "diag.h"
+#include "limit.h"
 #include "engine.h"
 #include "strbuf.h"
 #include "xml.h"
@@ -27,9 +28,10 @@ waivers_read(pc_waivers *w, xmlDoc *doc, pc_diags *d, size_t *count)
 
         if (!xml_is(n, WAIVERS_NS, "waiver"))
             continue; /* the schema admits nothing else */
-        if (++*count > WAIVERS_MAX)
-            return diag_fail(d, PC_ELIMIT, xml_loc(d, doc, n),
-                             "more than %d waivers in one file", WAIVERS_MAX);
+        if (++*count > limit_get(LIMIT_WAIVERS))
+            return limit_fail(d, xml_loc(d, doc, n), LIMIT_WAIVERS,
+                              "more than %llu waivers in one file",
+                              limit_get(LIMIT_WAIVERS));
         if (w->n == w->cap) {
             size_t cap = w->cap ? w->cap * 2 : 16;
             struct waiver *v = realloc(w->v, cap * sizeof *v);

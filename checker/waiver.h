@@ -11,7 +11,6 @@ struct schema_attrs;
  * (reading and appending files). */
 #define WAIVERS_NS "urn:privcheck:waivers:1"
 #define WAIVERS_ROOT "waivers"
-#define WAIVERS_MAX 10000 /* per file */
 
 /* The attributes of a waiver, as the schema names them, in this order. */
 extern const char *const waiver_attrs[];

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "file.h"
+#include "limit.h"
 #include "schema-check.h"
 #include "schema-msg.h"
 #include "sha256.h"
@@ -32,6 +33,19 @@ const struct xml_limits xml_default_limits = {
     .max_attrs = 64,
     .max_markup = 10000,
 };
+
+/* The defaults with the bounds of limit.c in force (the size stays
+ * xml_default_limits'). */
+static struct xml_limits
+xml_limits_now(void)
+{
+    struct xml_limits lim = xml_default_limits;
+
+    lim.max_depth = (unsigned)limit_get(LIMIT_DEPTH);
+    lim.max_attrs = (unsigned)limit_get(LIMIT_ATTRIBUTES);
+    lim.max_markup = (unsigned)limit_get(LIMIT_MARKUP);
+    return lim;
+}
 
 /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE: see
  * DESIGN §7. NONET alone does not stop file://, hence the loader below. */
@@ -209,10 +223,11 @@ xml_prescan(const char *path, const char *buf, size_t len,
             unsigned at = line;
 
             if (++markup > lim->max_markup)
-                return diag_fail(d, PC_ELIMIT, diag_loc(d, path, line, 0),
-                                 "more than %u comments and processing "
-                                 "instructions",
-                                 lim->max_markup);
+                return limit_fail_at(d, diag_loc(d, path, line, 0),
+                                     LIMIT_MARKUP, lim->max_markup,
+                                     "more than %u comments and processing "
+                                     "instructions",
+                                     lim->max_markup);
             p = xml_skip_past(p, end, p[1] == '!' ? "-->" : "?>", &line);
             if (p == NULL)
                 return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, at, 0),
@@ -246,11 +261,11 @@ xml_prescan(const char *path, const char *buf, size_t len,
                     quote = *p;
                 } else if (*p == '=') {
                     if (++attrs > lim->max_attrs)
-                        return diag_fail(d, PC_ELIMIT,
-                                         diag_loc(d, path, line, 0),
-                                         "more than %u attributes on one "
-                                         "element",
-                                         lim->max_attrs);
+                        return limit_fail_at(d, diag_loc(d, path, line, 0),
+                                             LIMIT_ATTRIBUTES, lim->max_attrs,
+                                             "more than %u attributes on one "
+                                             "element",
+                                             lim->max_attrs);
                 } else if (*p == '>') {
                     break;
                 }
@@ -262,9 +277,10 @@ xml_prescan(const char *path, const char *buf, size_t len,
                     depth--;
             } else if (p[-1] != '/') {
                 if (++depth > lim->max_depth)
-                    return diag_fail(d, PC_ELIMIT, diag_loc(d, path, line, 0),
-                                     "elements nested deeper than %u",
-                                     lim->max_depth);
+                    return limit_fail_at(d, diag_loc(d, path, line, 0),
+                                         LIMIT_DEPTH, lim->max_depth,
+                                         "elements nested deeper than %u",
+                                         lim->max_depth);
             }
             p++;
         }
@@ -565,6 +581,7 @@ pc_status
 xml_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out)
 {
     struct xml_errctx ec = { .d = d, .path = path };
+    struct xml_limits lim;
     xmlRelaxNGParserCtxtPtr pctx = NULL;
     xmlRelaxNGPtr schema = NULL;
     char *buf = NULL;
@@ -579,7 +596,8 @@ xml_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out)
             pthread_mutex_unlock(&schema_lock);
             return PC_OK;
         }
-    st = xml_read_file(path, &xml_default_limits, d, &buf, &len);
+    lim = xml_limits_now();
+    st = xml_read_file(path, &lim, d, &buf, &len);
     if (st != PC_OK)
         goto out;
     pctx = xmlRelaxNGNewMemParserCtxt(buf, (int)len);
@@ -689,13 +707,15 @@ pc_status
 xml_load(const char *path, const char *schema, pc_diags *d, xmlDoc **out,
          char sha256[65])
 {
+    struct xml_limits lim;
     xmlDoc *doc = NULL;
     char *buf = NULL;
     size_t len;
     pc_status st;
 
     xml_init();
-    st = xml_read_file(path, &xml_default_limits, d, &buf, &len);
+    lim = xml_limits_now();
+    st = xml_read_file(path, &lim, d, &buf, &len);
     if (st != PC_OK)
         return st;
     if (sha256 != NULL)
@@ -729,7 +749,7 @@ struct xml_reader {
      * reader, so lines are where tags begin, at any size. */
     const char *cur, *end;
     unsigned cur_line;
-    unsigned start_line[64 + 2]; /* by depth, of the open elements */
+    unsigned start_line[LIMIT_DEPTH_CEILING + 2]; /* by depth, when open */
 };
 
 static void
@@ -742,6 +762,7 @@ pc_status
 xml_reader_open(const char *path, const char *schema, pc_diags *d,
                 struct xml_reader **out, char sha256[65])
 {
+    struct xml_limits lim;
     struct xml_reader *xr;
     xmlRelaxNGPtr rng = NULL;
     size_t len;
@@ -760,7 +781,8 @@ xml_reader_open(const char *path, const char *schema, pc_diags *d,
         st = PC_ENOMEM;
         goto fail;
     }
-    st = xml_read_file(path, &xml_default_limits, d, &xr->buf, &len);
+    lim = xml_limits_now();
+    st = xml_read_file(path, &lim, d, &xr->buf, &len);
     if (st != PC_OK)
         goto fail;
     if (sha256 != NULL)

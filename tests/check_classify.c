@@ -2190,7 +2190,7 @@ START_TEST(test_pattern_limits)
     ck_assert_int_eq(
         pattern_match(p, "123456789", 9, &m, d, (struct pc_loc){ 0 }),
         PC_ELIMIT);
-    ck_assert(diag_has(d, "LEN", "9 bytes", "limit is 8", NULL));
+    ck_assert(diag_has(d, "LEN", "9 bytes", "limit regex-subject=8", NULL));
     pattern_free(p);
 
     /* Invalid UTF-8 is an error, with its offset. */

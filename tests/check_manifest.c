@@ -721,7 +721,7 @@ START_TEST(test_hostile_generated)
           "https://example.com/scope ",
           "\"/>\n</integrations>\n"
           "</application>\n",
-          false, 3000, "", PC_ELIMIT, 4, "limit is 65536" },
+          false, 3000, "", PC_ELIMIT, 4, "limit attribute-length=65536" },
         /* the same without a schema: a long free-text value */
         { "long-value.xml",
           "<?xml version=\"1.0\"?>\n"

@@ -18,7 +18,7 @@ lib_san=$(printf '%s' "$SANITIZE" | sed 's/fuzzer/fuzzer-no-link/')
 
 # The library is every checker/*.c but main.c (the CLI), as in Makefile.am.
 targets="fuzz_manifest fuzz_rule_expr fuzz_classify fuzz_policy fuzz_waivers \
-    fuzz_baseline fuzz_dates"
+    fuzz_baseline fuzz_dates fuzz_rules fuzz_classifiers fuzz_ruletests"
 
 deps="libxml-2.0 libxslt libpcre2-8 jansson nettle"
 # shellcheck disable=SC2086
@@ -45,7 +45,8 @@ compile() {
     "$CC" -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
         -fno-sanitize-recover=undefined -I"$out" -I"$top/checker" \
         $pkg_cflags "-DPC_PKGDATADIR=\"$top\"" "-DPC_SRCDIR=\"$top\"" \
-        "-DPC_BUILDDIR=\"$top\"" "-DPC_BINDIR=\"$top/bin\"" "-DFUZZ_SRCDIR=\"$top\"" ${CFLAGS:-} "$@"
+        "-DPC_BUILDDIR=\"$top\"" "-DPC_BINDIR=\"$out\"" \
+        "-DFUZZ_SRCDIR=\"$top\"" ${CFLAGS:-} "$@"
 }
 
 objs=
