@@ -565,7 +565,7 @@ ld_rights(struct ld *ld, xmlNode *n)
 {
     pc_policy *p = ld->p;
 
-    /* Optional: laws such as the GDPR know no appeal or agents. */
+    /* Optional: some laws know no appeal or agents. */
     p->appeal_channel = ld_attr(ld, n, "appeal-channel", false);
     p->appeal_subject = ld_attr(ld, n, "appeal-subject", false);
     ld_list(ld, n, "appeal-clauses", false, &p->appeal_clauses);

@@ -230,7 +230,7 @@ const struct policy_basis *policy_basis(const pc_policy *p, const char *id);
  * PC_EINVALID when the format has no such kind. */
 pc_status policy_names(const pc_policy *p, const char *kind, struct strv *out);
 /* The values of the fact `name` the policy states on its `kind` with this
- * id ("purpose", "service", "lawful-basis"); NULL when it states none.
+ * id ("purpose", "service", "a-fact-name"); NULL when it states none.
  * Borrowed. */
 const struct strv *policy_fact(const pc_policy *p, const char *kind,
                                const char *id, const char *name);

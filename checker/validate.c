@@ -10,6 +10,7 @@
 #include "nearest.h"
 #include "rule.h"
 #include "schema-check.h"
+#include "schema-ext.h"
 #include "strbuf.h"
 #include "xml.h"
 
@@ -28,7 +29,8 @@ validate_rules(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
     struct schema_attrs *sa = NULL;
     struct classify_set *cs = NULL;
-    struct strbuf classifiers = STRBUF_INIT(0);
+    struct strbuf classifiers = STRBUF_INIT(0), dir = STRBUF_INIT(0);
+    char *schema = NULL;
     pc_policy *p = NULL;
     pc_status st;
 
@@ -40,22 +42,36 @@ validate_rules(const struct pc_paths *paths, const char *path, pc_diags *d)
                       slash != NULL ? (int)(slash - path) : 1,
                       slash != NULL ? path : ".") != PC_OK)
         return PC_ENOMEM;
+    /* The manifest extension too: the pack the file is in. */
+    if (strbuf_printf(&dir, "%.*s", slash != NULL ? (int)(slash - path) : 1,
+                      slash != NULL ? path : ".") != PC_OK) {
+        strbuf_free(&classifiers);
+        return PC_ENOMEM;
+    }
     if (access(strbuf_str(&classifiers), R_OK) != 0) {
         strbuf_free(&classifiers);
+        strbuf_free(&dir);
         if (strbuf_printf(&classifiers, "%s/classifiers.xml",
-                          paths->rules_dir) != PC_OK)
+                          paths->rules_dir) != PC_OK ||
+            strbuf_puts(&dir, paths->rules_dir) != PC_OK) {
+            strbuf_free(&classifiers);
             return PC_ENOMEM;
+        }
     }
     if ((st = pc_policy_load(paths->policy, paths->policy_schema, d, &p)) ==
             PC_OK &&
         (st = classify_load(strbuf_str(&classifiers), paths->classifiers_schema,
                             d, &cs)) == PC_OK &&
-        (st = schema_attrs_load(paths->manifest_schema, d, &sa)) == PC_OK)
+        (st = schema_ext_for_rules(paths->manifest_schema, strbuf_str(&dir), d,
+                                   &schema)) == PC_OK &&
+        (st = schema_attrs_load(schema, d, &sa)) == PC_OK)
         st = rules_check_file(path, paths->rules_schema, p, sa, cs, d);
     schema_attrs_free(sa);
     classify_free(cs);
     pc_policy_free(p);
+    free(schema);
     strbuf_free(&classifiers);
+    strbuf_free(&dir);
     return st;
 }
 
@@ -99,9 +115,14 @@ static pc_status
 validate_manifest(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
     xmlDoc *doc = NULL;
-    pc_status st = xml_load(path, paths->manifest_schema, d, &doc, NULL);
+    char *schema = NULL;
+    pc_status st = schema_ext_for_rules(paths->manifest_schema,
+                                        paths->rules_dir, d, &schema);
 
+    if (st == PC_OK)
+        st = xml_load(path, schema, d, &doc, NULL);
     xmlFreeDoc(doc);
+    free(schema);
     return st;
 }
 
