@@ -72,13 +72,14 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
         st = PC_ENOMEM;
         goto out;
     }
-    /* The pack may extend the manifest format: every manifest is then
-     * read with the composed schema. */
-    if ((st = schema_ext_for_rules(paths->manifest_schema, paths->rules_dir, d,
-                                   &e->manifest_schema)) != PC_OK)
-        goto out;
     /* Load all three even when one fails, to report every problem. */
     worst = pc_policy_load(paths->policy, paths->policy_schema, d, &e->policy);
+    /* The pack may extend the manifest format, and the policy closes the
+     * vocabularies the format leaves to it: every manifest is read with
+     * the composed schema. */
+    if ((st = schema_ext_for_rules(paths->manifest_schema, paths->rules_dir,
+                                   e->policy, d, &e->manifest_schema)) != PC_OK)
+        goto out;
     if ((st = strbuf_printf(&path, "%s/%s", paths->rules_dir,
                             CLASSIFIERS_FILE)) != PC_OK)
         goto out;

@@ -707,8 +707,8 @@ out:
 }
 
 /* subjects="a b": the data subjects whose flows the rule judges. Each must
- * be a value the manifest schema allows, or the rule would silently never
- * fire. */
+ * be a value the manifest schema allows (the policy's <subjects>, composed
+ * into it), or the rule would silently never fire. */
 static pc_status
 rule_subjects(struct rload *L, const xmlNode *n, struct rule *r)
 {
@@ -721,6 +721,14 @@ rule_subjects(struct rload *L, const xmlNode *n, struct rule *r)
         return PC_OK;
     if ((st = strv_split(&r->subjects, text)) != PC_OK)
         goto out;
+    /* Open: the policy declares no subjects, so no flow has one a rule
+     * could name for sure. */
+    if (allowed == NULL && r->subjects.n > 0) {
+        st = rload_fail(L, n,
+                        "subjects: the policy declares no data subjects "
+                        "(<subjects>), so no rule can judge by subject");
+        goto out;
+    }
     for (size_t i = 0; i < r->subjects.n; i++)
         if (allowed != NULL && !strv_has(allowed, r->subjects.v[i])) {
             char *list = strv_join(allowed, ", ");
@@ -728,7 +736,7 @@ rule_subjects(struct rload *L, const xmlNode *n, struct rule *r)
             st = list == NULL ? PC_ENOMEM
                               : rload_fail(L, n,
                                            "subjects: '%s' is not a data "
-                                           "subject of the manifest format "
+                                           "subject the policy declares "
                                            "(%s)",
                                            r->subjects.v[i], list);
             free(list);

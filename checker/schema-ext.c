@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "manifest.h"
 #include "nearest.h"
+#include "policy.h"
 #include "strbuf.h"
 #include "strv.h"
 #include "xml.h"
@@ -26,11 +27,13 @@
 #include <libxml/tree.h>
 
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
+#define RNG_A_NS "http://relaxng.org/ns/compatibility/annotations/1.0"
+#define PC_SCHEMA_NS "urn:privcheck:schema:1"
 
 /* Namespaces an extension may not take: the formats' own. */
 static const char *const reserved_ns[] = {
     RNG_NS,
-    "http://relaxng.org/ns/compatibility/annotations/1.0",
+    RNG_A_NS,
     "http://www.w3.org/XML/1998/namespace",
     "http://www.w3.org/2000/xmlns/",
 };
@@ -38,7 +41,7 @@ static const char *const reserved_ns[] = {
 struct ext {
     pc_diags *d;
     xmlDoc *base, *frag;
-    const char *ext_path;
+    const char *base_path, *ext_path;
     struct strv elements; /* the base schema's element names */
     struct strv ns;       /* pairs: URI, prefix, as the fragment binds them */
     size_t errors;
@@ -310,63 +313,173 @@ ext_declare(struct ext *x)
     return xmlReconciliateNs(x->base, root) < 0 ? PC_ENOMEM : PC_OK;
 }
 
-pc_status
-schema_ext_compose(const char *base, const char *ext, pc_diags *d, char **out)
+/* Apply the fragment at ext to the base schema in x. */
+static pc_status
+ext_apply(struct ext *x, const char *ext)
 {
-    struct ext x = {
-        .d = d, .ext_path = ext, .elements = STRV_INIT, .ns = STRV_INIT
-    };
-    struct strbuf name = STRBUF_INIT(0);
-    xmlChar *bytes = NULL;
     xmlNode *root;
-    int len = 0;
     pc_status st;
 
-    *out = NULL;
-    if ((st = xml_load(base, NULL, d, &x.base, NULL)) != PC_OK ||
-        (st = xml_load(ext, NULL, d, &x.frag, NULL)) != PC_OK)
-        goto out;
-    root = xmlDocGetRootElement(x.frag);
-    if (!ext_rng(root, "grammar")) {
-        st = diag_fail(d, PC_EINVALID, ext_loc(&x, root),
-                       "a manifest extension is a RELAX NG <grammar> "
-                       "(namespace %s) of <define>s, one per manifest "
-                       "element it extends",
-                       RNG_NS);
-        goto out;
-    }
-    if ((st = ext_collect_elements(&x, xmlDocGetRootElement(x.base))) != PC_OK)
-        goto out;
+    if ((st = xml_load(ext, NULL, x->d, &x->frag, NULL)) != PC_OK)
+        return st;
+    root = xmlDocGetRootElement(x->frag);
+    if (!ext_rng(root, "grammar"))
+        return diag_fail(x->d, PC_EINVALID, ext_loc(x, root),
+                         "a manifest extension is a RELAX NG <grammar> "
+                         "(namespace %s) of <define>s, one per manifest "
+                         "element it extends",
+                         RNG_NS);
+    if ((st = ext_collect_elements(x, xmlDocGetRootElement(x->base))) != PC_OK)
+        return st;
     for (xmlNode *c = root->children; c != NULL && st == PC_OK; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || c->ns == NULL ||
             xmlStrcmp(c->ns->href, BAD_CAST RNG_NS) != 0)
             continue;
         if (ext_rng(c, "define"))
-            st = ext_define(&x, c);
+            st = ext_define(x, c);
         else
-            st = ext_error(&x, c,
+            st = ext_error(x, c,
                            "<%s> in an extension: it holds only <define>s, "
                            "one per manifest element it extends",
                            (const char *)c->name);
     }
-    if (st == PC_OK && x.errors > 0)
+    if (st == PC_OK && x->errors > 0)
         st = PC_EINVALID;
-    if (st == PC_OK && x.ns.n == 0)
-        st = diag_fail(d, PC_EINVALID, ext_loc(&x, root),
+    if (st == PC_OK && x->ns.n == 0)
+        st = diag_fail(x->d, PC_EINVALID, ext_loc(x, root),
                        "the extension declares no attribute");
     for (xmlNode *c = root->children; c != NULL && st == PC_OK; c = c->next)
         if (ext_rng(c, "define"))
-            st = ext_graft(&x, c);
-    if (st == PC_OK)
-        st = ext_declare(&x);
-    if (st != PC_OK)
+            st = ext_graft(x, c);
+    return st == PC_OK ? ext_declare(x) : st;
+}
+
+static const char *
+ext_pc_prop(const xmlNode *n, const char *name)
+{
+    for (const xmlAttr *a = n->properties; a != NULL; a = a->next)
+        if (a->ns != NULL &&
+            xmlStrcmp(a->ns->href, BAD_CAST PC_SCHEMA_NS) == 0 &&
+            xmlStrcmp(a->name, BAD_CAST name) == 0 && a->children != NULL)
+            return (const char *)a->children->content;
+    return NULL;
+}
+
+/* An attribute the base schema leaves to the policy (pc:closed="true"
+ * beside pc:names="KIND"): its values become the policy's ids of that
+ * kind, closed, and its default the policy's for that kind. */
+static pc_status
+ext_close(struct ext *x, xmlNode *attr, const pc_policy *policy, bool *did)
+{
+    const char *kind = ext_pc_prop(attr, "names");
+    const char *dflt;
+    struct strv ids = STRV_INIT;
+    xmlNode *choice, *next;
+    pc_status st;
+
+    if (kind == NULL)
+        return diag_fail(x->d, PC_EINVALID, diag_loc(x->d, x->base_path, 0, 0),
+                         "pc:closed without pc:names on attribute %s",
+                         ext_prop(attr, "name"));
+    if ((st = policy_names(policy, kind, &ids)) != PC_OK || ids.n == 0)
+        goto out; /* the policy says nothing: the schema's words stand */
+    /* The value patterns go; annotations stay. */
+    for (xmlNode *c = attr->children; c != NULL; c = next) {
+        next = c->next;
+        if (c->type == XML_ELEMENT_NODE && c->ns != NULL &&
+            xmlStrcmp(c->ns->href, BAD_CAST RNG_NS) == 0) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+    }
+    choice = xmlNewChild(attr, attr->ns, BAD_CAST "choice", NULL);
+    if (choice == NULL) {
+        st = PC_ENOMEM;
         goto out;
+    }
+    for (size_t i = 0; i < ids.n; i++)
+        if (xmlNewTextChild(choice, attr->ns, BAD_CAST "value",
+                            BAD_CAST ids.v[i]) == NULL) {
+            st = PC_ENOMEM;
+            goto out;
+        }
+    dflt = policy_default(policy, kind);
+    if (dflt != NULL) {
+        xmlNs *a = xmlSearchNsByHref(x->base, attr, BAD_CAST RNG_A_NS);
+
+        if (a == NULL || xmlSetNsProp(attr, a, BAD_CAST "defaultValue",
+                                      BAD_CAST dflt) == NULL) {
+            st = PC_ENOMEM;
+            goto out;
+        }
+    }
+    *did = true;
+out:
+    strv_free(&ids);
+    return st;
+}
+
+static pc_status
+ext_close_all(struct ext *x, xmlNode *n, const pc_policy *policy, bool *did)
+{
+    pc_status st = PC_OK;
+
+    for (; n != NULL && st == PC_OK; n = n->next) {
+        const char *closed;
+
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (ext_rng(n, "attribute") &&
+            (closed = ext_pc_prop(n, "closed")) != NULL &&
+            strcmp(closed, "true") == 0) {
+            st = ext_close(x, n, policy, did);
+            continue;
+        }
+        st = ext_close_all(x, n->children, policy, did);
+    }
+    return st;
+}
+
+pc_status
+schema_ext_compose(const char *base, const char *ext, const pc_policy *policy,
+                   pc_diags *d, char **out)
+{
+    struct ext x = { .d = d,
+                     .base_path = base,
+                     .ext_path = ext,
+                     .elements = STRV_INIT,
+                     .ns = STRV_INIT };
+    struct strbuf name = STRBUF_INIT(0);
+    xmlChar *bytes = NULL;
+    bool closed = false;
+    int len = 0;
+    pc_status st;
+
+    *out = NULL;
+    if ((st = xml_load(base, NULL, d, &x.base, NULL)) != PC_OK)
+        goto out;
+    if (ext != NULL && (st = ext_apply(&x, ext)) != PC_OK)
+        goto out;
+    if (policy != NULL && (st = ext_close_all(&x, xmlDocGetRootElement(x.base),
+                                              policy, &closed)) != PC_OK)
+        goto out;
+    if (ext == NULL && !closed) {
+        st = (*out = strdup(base)) != NULL ? PC_OK : PC_ENOMEM;
+        goto out;
+    }
     xmlDocDumpMemory(x.base, &bytes, &len);
     if (bytes == NULL || len <= 0) {
         st = PC_ENOMEM;
         goto out;
     }
-    if ((st = strbuf_printf(&name, "%s (with %s)", base, ext)) != PC_OK ||
+    /* The name says what went in: the policy by its digest, so that two
+     * policies (policy diff) never share a composed schema. */
+    if ((st = strbuf_puts(&name, base)) != PC_OK ||
+        (ext != NULL &&
+         (st = strbuf_printf(&name, " (with %s)", ext)) != PC_OK) ||
+        (closed && (st = strbuf_printf(&name, " (for policy %s %.12s)",
+                                       policy->id != NULL ? policy->id : "",
+                                       policy->sha256)) != PC_OK) ||
         (st = xml_memdoc_put(strbuf_str(&name), (const char *)bytes,
                              (size_t)len, d)) != PC_OK)
         goto out;
@@ -376,10 +489,11 @@ schema_ext_compose(const char *base, const char *ext, pc_diags *d, char **out)
         xmlRelaxNGPtr compiled;
 
         if (xml_schema(strbuf_str(&name), d, &compiled) != PC_OK) {
-            st = diag_fail(d, PC_EINVALID, diag_loc(d, ext, 0, 0),
-                           "this extension does not compile with the "
-                           "manifest schema %s",
-                           base);
+            st = diag_fail(d, PC_EINVALID,
+                           diag_loc(d, ext != NULL ? ext : base, 0, 0),
+                           "the manifest schema %s does not compile%s%s", base,
+                           ext != NULL ? " with this extension" : "",
+                           closed ? " with the policy's vocabularies" : "");
             goto out;
         }
     }
@@ -396,27 +510,25 @@ out:
 }
 
 pc_status
-schema_ext_for_rules(const char *base, const char *rules_dir, pc_diags *d,
-                     char **out)
+schema_ext_for_rules(const char *base, const char *rules_dir,
+                     const pc_policy *policy, pc_diags *d, char **out)
 {
     struct strbuf ext = STRBUF_INIT(0);
     struct stat sb;
+    bool have = false;
     pc_status st;
 
     *out = NULL;
-    if (rules_dir == NULL) {
-        *out = strdup(base);
-        return *out != NULL ? PC_OK : PC_ENOMEM;
+    if (rules_dir != NULL) {
+        if ((st = strbuf_printf(&ext, "%s/%s", rules_dir, SCHEMA_EXT_FILE)) !=
+            PC_OK)
+            return st;
+        /* Absent: the pack extends nothing. Anything else there is read,
+         * and fails as any input does. */
+        have = !(stat(strbuf_str(&ext), &sb) != 0 && errno == ENOENT);
     }
-    if ((st = strbuf_printf(&ext, "%s/%s", rules_dir, SCHEMA_EXT_FILE)) !=
-        PC_OK)
-        return st;
-    /* Absent: the pack extends nothing. Anything else there is read, and
-     * fails as any input does. */
-    if (stat(strbuf_str(&ext), &sb) != 0 && errno == ENOENT)
-        st = (*out = strdup(base)) != NULL ? PC_OK : PC_ENOMEM;
-    else
-        st = schema_ext_compose(base, strbuf_str(&ext), d, out);
+    st = schema_ext_compose(base, have ? strbuf_str(&ext) : NULL, policy, d,
+                            out);
     strbuf_free(&ext);
     return st;
 }

@@ -62,8 +62,8 @@ validate_rules(const struct pc_paths *paths, const char *path, pc_diags *d)
             PC_OK &&
         (st = classify_load(strbuf_str(&classifiers), paths->classifiers_schema,
                             d, &cs)) == PC_OK &&
-        (st = schema_ext_for_rules(paths->manifest_schema, strbuf_str(&dir), d,
-                                   &schema)) == PC_OK &&
+        (st = schema_ext_for_rules(paths->manifest_schema, strbuf_str(&dir), p,
+                                   d, &schema)) == PC_OK &&
         (st = schema_attrs_load(schema, d, &sa)) == PC_OK)
         st = rules_check_file(path, paths->rules_schema, p, sa, cs, d);
     schema_attrs_free(sa);
@@ -116,13 +116,19 @@ validate_manifest(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
     xmlDoc *doc = NULL;
     char *schema = NULL;
-    pc_status st = schema_ext_for_rules(paths->manifest_schema,
-                                        paths->rules_dir, d, &schema);
+    pc_policy *p = NULL;
+    /* The schema a check would read it with: the pack's extension and
+     * the policy's vocabularies (flow/@subject). */
+    pc_status st = pc_policy_load(paths->policy, paths->policy_schema, d, &p);
 
+    if (st == PC_OK)
+        st = schema_ext_for_rules(paths->manifest_schema, paths->rules_dir, p,
+                                  d, &schema);
     if (st == PC_OK)
         st = xml_load(path, schema, d, &doc, NULL);
     xmlFreeDoc(doc);
     free(schema);
+    pc_policy_free(p);
     return st;
 }
 

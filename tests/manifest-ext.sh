@@ -6,8 +6,9 @@
 # the values the fragment allows; rules read them by the pack's prefix.
 # Foreign content no loaded pack declares exits 2 at its file:line, in
 # check and in validate alike, and a fragment that is not an extension
-# fails the load at its own file:line. Run by `make check`, which sets
-# PRIVCHECK and SRCDIR.
+# fails the load at its own file:line. The policy closes what the format
+# leaves to it: flow/@subject takes the policy's <subjects>. Run by `make
+# check`, which sets PRIVCHECK and SRCDIR.
 set -eu
 
 : "${PRIVCHECK:?set PRIVCHECK to the privcheck binary (run make check)}"
@@ -183,7 +184,39 @@ check "a fragment that is not an extension fails at its lines" 2 \
 fragment '<define name="flow"><attribute name="gdpr:x"><data type="nosuchtype"/></attribute></define>'
 run --policy "$mxp" --rules pack rules
 check "a fragment that does not compile with the manifest schema fails" 2 \
-    "manifest-ext.rng: error: this extension does not compile with the manifest schema"
+    "manifest-ext.rng: error: the manifest schema" "does not compile with this extension"
+
+# ------------------------------------------------------------ subjects
+# flow/@subject takes the policy's <subjects>, not a list in the format:
+# SerenePractice's customer and client, and customer when none is named.
+sed 's/subject="client"/subject="patient"/' \
+    "$SRCDIR/fixtures/compliant-telehealth.xml" >"$tmp/patient.xml"
+line=$(grep -n 'subject="patient"' "$tmp/patient.xml" | head -n 1 | cut -d: -f1)
+run check patient.xml
+check "a subject the policy does not declare exits 2 at its line" 2 \
+    "patient.xml:$line: error: <flow> subject=\"patient\" is not allowed: expected one of customer, client"
+run validate patient.xml
+check "validate closes the subjects with the policy too" 2 \
+    "patient.xml:$line: error: <flow> subject=\"patient\" is not allowed"
+run validate "$SRCDIR/fixtures/compliant-telehealth.xml"
+check "the policy's subjects are valid" 0
+
+# A policy that declares none: no rule may judge by subject.
+mkdir -p "$tmp/subj"
+cp "$SRCDIR/rules/classifiers.xml" "$tmp/subj/"
+cat >"$tmp/subj/s.rules.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<rules xmlns="urn:privcheck:rules:1" title="subjects">
+  <rule id="SUB-001" severity="error" subjects="customer">
+    <title>Any flow</title>
+    <check over="flow"><message>flow {flow.id}</message></check>
+    <fix>None.</fix>
+  </rule>
+</rules>
+XML
+run --policy "$mxp" --rules subj rules
+check "subjects= under a policy without <subjects> fails the load" 2 \
+    "rule SUB-001: subjects: the policy declares no data subjects"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
