@@ -329,6 +329,13 @@ ext_apply(struct ext *x, const char *ext)
                          "(namespace %s) of <define>s, one per manifest "
                          "element it extends",
                          RNG_NS);
+    /* A whole schema is not an extension: said once, not per define. */
+    for (xmlNode *c = root->children; c != NULL; c = c->next)
+        if (ext_rng(c, "start"))
+            return diag_fail(x->d, PC_EINVALID, ext_loc(x, c),
+                             "a RELAX NG schema with a <start>, not a "
+                             "manifest extension (only <define>s, one per "
+                             "manifest element it extends)");
     if ((st = ext_collect_elements(x, xmlDocGetRootElement(x->base))) != PC_OK)
         return st;
     for (xmlNode *c = root->children; c != NULL && st == PC_OK; c = c->next) {

@@ -132,6 +132,22 @@ validate_manifest(const struct pc_paths *paths, const char *path, pc_diags *d)
     return st;
 }
 
+/* A pack's manifest extension (a RELAX NG grammar): composed with the
+ * manifest schema and the policy, as a load would. */
+static pc_status
+validate_extension(const struct pc_paths *paths, const char *path, pc_diags *d)
+{
+    char *schema = NULL;
+    pc_policy *p = NULL;
+    pc_status st = pc_policy_load(paths->policy, paths->policy_schema, d, &p);
+
+    if (st == PC_OK)
+        st = schema_ext_compose(paths->manifest_schema, path, p, d, &schema);
+    free(schema);
+    pc_policy_free(p);
+    return st;
+}
+
 /* Rule tests: the schema; the rule ids they name are checked when they
  * run, against the catalog they run with. */
 static pc_status
@@ -164,6 +180,9 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
           offsetof(struct pc_paths, waivers_schema), validate_waivers },
         { NS_PREFIX "ruletests:1", "rule tests",
           offsetof(struct pc_paths, ruletests_schema), validate_ruletests },
+        /* manifest-ext.rng: the manifest schema is what it extends */
+        { "http://relaxng.org/ns/structure/1.0", "manifest extension",
+          offsetof(struct pc_paths, manifest_schema), validate_extension },
     };
     const char *nss[sizeof kinds / sizeof kinds[0]];
     char *ns = NULL, *root = NULL;
@@ -216,7 +235,7 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
     st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
                    "not a privcheck file: root namespace is \"%s\"; expected "
                    "%spolicy:1, rules:1, classifiers:1, manifest:1, waivers:1 "
-                   "or ruletests:1",
+                   "or ruletests:1, or a manifest extension (RELAX NG)",
                    ns, NS_PREFIX);
     free(ns);
     return st;

@@ -186,6 +186,17 @@ run --policy "$mxp" --rules pack rules
 check "a fragment that does not compile with the manifest schema fails" 2 \
     "manifest-ext.rng: error: the manifest schema" "does not compile with this extension"
 
+# validate reads an extension as a load would.
+run --policy "$mxp" validate "$mxr/manifest-ext.rng"
+check "validate accepts the Matrix.org pack's extension" 0 "manifest-ext.rng: valid"
+fragment '<define name="flw"><attribute name="gdpr:x"><text/></attribute></define>'
+run validate pack/manifest-ext.rng
+check "validate names a fragment's problem at its line" 2 \
+    "pack/manifest-ext.rng:4: error: <define name=\"flw\">: the manifest has no element 'flw' to extend; did you mean 'flow'?"
+run validate "$SRCDIR/checker/manifest.rng"
+check "a whole schema is not an extension, said once" 2 \
+    "a RELAX NG schema with a <start>, not a manifest extension"
+
 # ------------------------------------------------------------ subjects
 # flow/@subject takes the policy's <subjects>, not a list in the format:
 # SerenePractice's customer and client, and customer when none is named.
