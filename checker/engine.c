@@ -15,6 +15,7 @@
 #include "report.h"
 #include "results.h"
 #include "rule.h"
+#include "schema-ext.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "waiver.h"
@@ -66,14 +67,19 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
     if (e == NULL)
         return PC_ENOMEM;
     xml_init();
-    if ((e->manifest_schema = strdup(paths->manifest_schema)) == NULL ||
-        (paths->stylesheet != NULL &&
-         (e->stylesheet = strdup(paths->stylesheet)) == NULL)) {
+    if (paths->stylesheet != NULL &&
+        (e->stylesheet = strdup(paths->stylesheet)) == NULL) {
         st = PC_ENOMEM;
         goto out;
     }
     /* Load all three even when one fails, to report every problem. */
     worst = pc_policy_load(paths->policy, paths->policy_schema, d, &e->policy);
+    /* The pack may extend the manifest format, and the policy closes the
+     * vocabularies the format leaves to it: every manifest is read with
+     * the composed schema. */
+    if ((st = schema_ext_for_rules(paths->manifest_schema, paths->rules_dir,
+                                   e->policy, d, &e->manifest_schema)) != PC_OK)
+        goto out;
     if ((st = strbuf_printf(&path, "%s/%s", paths->rules_dir,
                             CLASSIFIERS_FILE)) != PC_OK)
         goto out;
@@ -81,7 +87,7 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
                        &e->classifiers);
     if (st != PC_OK)
         worst = st;
-    st = schema_attrs_load(paths->manifest_schema, d, &e->schema);
+    st = schema_attrs_load(e->manifest_schema, d, &e->schema);
     if (st != PC_OK) {
         worst = st;
         goto out;

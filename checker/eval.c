@@ -1567,8 +1567,9 @@ static pc_status
 eval_from_manifest(void *src, struct mstate *ms, char sha[65])
 {
     (void)src;
-    return manifest_read(ms->path, ms->e->manifest_schema, ms->d, eval_visit,
-                         ms, sha);
+    return manifest_read(ms->path, ms->e->manifest_schema,
+                         schema_attrs_namespaces(ms->e->schema), ms->d,
+                         eval_visit, ms, sha);
 }
 
 struct eval_node_list {

@@ -1361,8 +1361,8 @@ static const struct func funcs[] = {
       "reasons the policy gives for keeping data", NULL, "basis" },
     { "fact", 3, 3, 0, fn_fact,
       "fact('kind', ids, 'name'): what the policy states as fact 'name' of "
-      "its kind with those ids (a purpose's lawful basis, a category's "
-      "retention limit)",
+      "its kind with those ids (whatever facts the policy names on its "
+      "elements)",
       NULL, NULL },
     { "policy.transfer-countries", 0, 0, 0, fn_policy_transfer_countries,
       "countries the text names as destinations of transfers", NULL, NULL },

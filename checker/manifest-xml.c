@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "limit.h"
 #include "strbuf.h"
+#include "strv.h"
 #include "xml.h"
 
 #include <stdio.h>
@@ -35,7 +36,8 @@ struct manifest_reader {
     struct xml_reader *xr;
     xmlTextReaderPtr r;
     pc_diags *d;
-    const char *path; /* interned */
+    const char *path;          /* interned */
+    const struct strv *ext_ns; /* pairs URI, prefix; NULL: none */
     struct manifest_attrs attrs;
     unsigned long elements;
     bool seen_root;
@@ -95,9 +97,22 @@ manifest_attrs_free(struct manifest_attrs *a)
     free(a->v);
 }
 
+/* The prefix a pack's extension gives namespace uri; NULL: none. */
+static const char *
+manifest_ext_prefix(const struct manifest_reader *m, const char *uri)
+{
+    for (size_t i = 0; m->ext_ns != NULL && i + 1 < m->ext_ns->n; i += 2)
+        if (strcmp(m->ext_ns->v[i], uri) == 0)
+            return m->ext_ns->v[i + 1];
+    return NULL;
+}
+
 /* Copy the attributes of the element the reader is on: local names, no
- * namespace declarations, no attributes in a namespace. Leaves the reader
- * on the element. */
+ * namespace declarations; an attribute in a namespace of the pack's
+ * extension as prefix:local with the extension's prefix, so rules name
+ * it one way whatever prefix the manifest chose; no other attribute in a
+ * namespace (the schema refuses them). Leaves the reader on the
+ * element. */
 static pc_status
 manifest_collect(struct manifest_reader *m, unsigned line)
 {
@@ -111,17 +126,31 @@ manifest_collect(struct manifest_reader *m, unsigned line)
         return PC_OK;
     for (rc = xmlTextReaderMoveToFirstAttribute(m->r); rc == 1;
          rc = xmlTextReaderMoveToNextAttribute(m->r)) {
-        const char *name, *value;
+        const char *name, *value, *uri, *prefix = NULL;
+        char qname[256];
         size_t len;
 
-        if (xmlTextReaderIsNamespaceDecl(m->r) == 1 ||
-            xmlTextReaderConstNamespaceUri(m->r) != NULL)
+        if (xmlTextReaderIsNamespaceDecl(m->r) == 1)
+            continue;
+        uri = (const char *)xmlTextReaderConstNamespaceUri(m->r);
+        if (uri != NULL && (prefix = manifest_ext_prefix(m, uri)) == NULL)
             continue;
         name = (const char *)xmlTextReaderConstLocalName(m->r);
         value = (const char *)xmlTextReaderConstValue(m->r);
         if (name == NULL || value == NULL) {
             st = PC_ENOMEM;
             break;
+        }
+        if (prefix != NULL) {
+            int n = snprintf(qname, sizeof qname, "%s:%s", prefix, name);
+
+            if (n < 0 || (size_t)n >= sizeof qname) {
+                st = diag_fail(
+                    m->d, PC_ELIMIT, diag_loc(m->d, m->path, line, 0),
+                    "attribute name %s:%.64s... is too long", prefix, name);
+                break;
+            }
+            name = qname;
         }
         len = strlen(value);
         if (len > limit_get(LIMIT_ATTRIBUTE_LENGTH)) {
@@ -261,11 +290,12 @@ manifest_end(struct manifest_reader *m, manifest_visit_fn visit, void *ctx)
 }
 
 pc_status
-manifest_read(const char *path, const char *schema, pc_diags *d,
-              manifest_visit_fn visit, void *ctx, char sha256[65])
+manifest_read(const char *path, const char *schema, const struct strv *ext_ns,
+              pc_diags *d, manifest_visit_fn visit, void *ctx, char sha256[65])
 {
     struct manifest_reader m = {
         .d = d,
+        .ext_ns = ext_ns,
         .attrs = { .text = STRBUF_INIT(0) },
     };
     pc_status st;

@@ -32,12 +32,16 @@ struct manifest_node {
 typedef pc_status (*manifest_visit_fn)(void *ctx, const struct manifest_node *n,
                                        bool end);
 
+struct strv;
 /* Stream the manifest at `path`, validating it against `schema` as it is
- * read. Returns PC_OK only if the whole file was read and valid; on any
+ * read. ext_ns (pairs URI, prefix; NULL: none) names the namespaces of
+ * the pack's manifest extension: their attributes reach the visitor as
+ * prefix:local. Returns PC_OK only if the whole file was read and valid; on any
  * other status the visitor may already have seen part of it, and the
  * caller must discard what it built. sha256 (if not NULL) receives the
  * hex digest of the bytes read. */
-pc_status manifest_read(const char *path, const char *schema, pc_diags *d,
+pc_status manifest_read(const char *path, const char *schema,
+                        const struct strv *ext_ns, pc_diags *d,
                         manifest_visit_fn visit, void *ctx, char sha256[65]);
 
 /* The value of attribute `name` of n, or NULL. */

@@ -565,7 +565,7 @@ ld_rights(struct ld *ld, xmlNode *n)
 {
     pc_policy *p = ld->p;
 
-    /* Optional: laws such as the GDPR know no appeal or agents. */
+    /* Optional: some laws know no appeal or agents. */
     p->appeal_channel = ld_attr(ld, n, "appeal-channel", false);
     p->appeal_subject = ld_attr(ld, n, "appeal-subject", false);
     ld_list(ld, n, "appeal-clauses", false, &p->appeal_clauses);
@@ -836,6 +836,35 @@ ld_integration(struct ld *ld, xmlNode *n)
 /* ------------------------------------------------------------------ */
 /* The document. */
 
+/* The data subjects; the default must be one of them, and each
+ * agreement governs one of them. */
+static void
+ld_subjects(struct ld *ld, xmlNode *n)
+{
+    pc_policy *p = ld->p;
+
+    p->default_subject = ld_attr(ld, n, "default", true);
+    LD_EACH (c, n) {
+        char *id;
+
+        if (!ld_is(c, "subject")) {
+            ld_err(ld, c, "unexpected <%s> in <subjects>", ld_name(c));
+            continue;
+        }
+        if ((id = ld_attr(ld, c, "id", true)) == NULL)
+            continue;
+        if (strv_has(&p->subjects, id))
+            ld_err(ld, c, "subject '%s' is declared twice", id);
+        else
+            ld_st(ld, strv_push(&p->subjects, id));
+        free(id);
+    }
+    if (p->default_subject != NULL &&
+        !strv_has(&p->subjects, p->default_subject))
+        ld_err(ld, n, "default subject '%s' is not one of the <subject>s",
+               p->default_subject);
+}
+
 static void
 ld_policy(struct ld *ld, xmlNode *root)
 {
@@ -902,6 +931,8 @@ ld_policy(struct ld *ld, xmlNode *root)
             p->transfer_other_countries =
                 ld_bool(ld, n, "other-countries", false, false);
             ld_list(ld, n, "clauses", true, &p->transfer_clauses);
+        } else if (ld_is(n, "subjects")) {
+            ld_subjects(ld, n);
         } else if (ld_is(n, "integrations")) {
             LD_EACH (c, n) {
                 if (ld_is(c, "integration"))

@@ -133,6 +133,12 @@ policy_basis(const pc_policy *p, const char *id)
             st = strv_push(out, (arr)[i_].id);                                 \
     } while (0)
 
+const char *
+policy_default(const pc_policy *p, const char *kind)
+{
+    return strcmp(kind, "subject") == 0 ? p->default_subject : NULL;
+}
+
 pc_status
 policy_names(const pc_policy *p, const char *kind, struct strv *out)
 {
@@ -167,6 +173,8 @@ policy_names(const pc_policy *p, const char *kind, struct strv *out)
         POLICY_PUSH_IDS(p->bases, p->nbases);
     else if (strcmp(kind, "clause") == 0)
         POLICY_PUSH_IDS(p->clauses, p->nclauses);
+    else if (strcmp(kind, "subject") == 0)
+        st = strv_copy_unique(out, &p->subjects);
     else
         return PC_EINVALID;
     return st;
@@ -472,6 +480,8 @@ pc_policy_free(pc_policy *p)
     strv_free(&p->children_clauses);
     strv_free(&p->transfer_countries);
     strv_free(&p->transfer_clauses);
+    strv_free(&p->subjects);
+    free(p->default_subject);
     for (size_t i = 0; i < p->nfacts; i++) {
         strv_free(p->fact_values[i]);
         free(p->fact_values[i]);

@@ -190,6 +190,10 @@ struct pc_policy {
     struct strv children_clauses;
     struct strv transfer_countries, transfer_clauses;
     bool transfer_other_countries; /* also to countries it does not name */
+    /* <subjects>: the data subjects flows may name, and the one a flow
+     * that names none is about (NULL: none declared). */
+    struct strv subjects;
+    char *default_subject;
 
     /* The policy's own facts (<fact>): "kind id name" -> struct strv *
      * of values; fact_kinds holds "kind name" for each name stated. */
@@ -229,8 +233,11 @@ const struct policy_basis *policy_basis(const pc_policy *p, const char *id);
  * every category and element), as copies.
  * PC_EINVALID when the format has no such kind. */
 pc_status policy_names(const pc_policy *p, const char *kind, struct strv *out);
+/* The id a manifest attribute holding ids of `kind` takes when it is
+ * not written ("subject": <subjects default>); NULL: none. Borrowed. */
+const char *policy_default(const pc_policy *p, const char *kind);
 /* The values of the fact `name` the policy states on its `kind` with this
- * id ("purpose", "service", "lawful-basis"); NULL when it states none.
+ * id ("purpose", "service", "a-fact-name"); NULL when it states none.
  * Borrowed. */
 const struct strv *policy_fact(const pc_policy *p, const char *kind,
                                const char *id, const char *name);

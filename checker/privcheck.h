@@ -218,7 +218,7 @@ struct pc_rule_info {
     /* The root element of the document those are in: "application" for
      * a manifest's, "waivers" for a waivers file's. */
     const char *input;
-    /* Whose data it judges, "customer client"; NULL: every subject's. */
+    /* Whose data it judges (the policy's subject ids); NULL: every one. */
     const char *subjects;
     const struct pc_clause_ref *clauses;
     size_t nclauses;

@@ -104,6 +104,9 @@ rules_free(struct ruleset *rs)
 struct names {
     const char *kind; /* NULL: not policy ids */
     const struct strv *words;
+    /* The only values the manifest schema allows there (a closed set,
+     * such as a pack extension's enumeration); NULL: open. */
+    const struct strv *closed;
 };
 
 #define RLOAD_MAX_VARS 8
@@ -154,17 +157,19 @@ static struct names
 rule_names_attr(const struct rload *L, const struct expr *kind,
                 const struct expr *attr)
 {
-    struct names n = { NULL, NULL };
+    struct names n = { NULL, NULL, NULL };
 
-    if (kind->kind == EXPR_LIT && attr->kind == EXPR_LIT)
+    if (kind->kind == EXPR_LIT && attr->kind == EXPR_LIT) {
         n.kind = schema_attrs_names(L->sa, kind->text, attr->text, &n.words);
+        n.closed = schema_attrs_values(L->sa, kind->text, attr->text);
+    }
     return n;
 }
 
 static struct names
 rule_names_of(const struct rload *L, const struct expr *e)
 {
-    struct names none = { NULL, NULL };
+    struct names none = { NULL, NULL, NULL };
     const char *fn;
 
     switch (e->kind) {
@@ -174,12 +179,13 @@ rule_names_of(const struct rload *L, const struct expr *e)
         if (e->attr == NULL)
             return none;
         if (e->derived != DERIVED_NONE) {
-            struct names n = { eval_derived_names(e->derived), NULL };
+            struct names n = { eval_derived_names(e->derived), NULL, NULL };
             return n;
         } else {
-            struct names n = { NULL, NULL };
+            struct names n = { NULL, NULL, NULL };
 
             n.kind = schema_attrs_names(L->sa, e->text, e->attr, &n.words);
+            n.closed = schema_attrs_values(L->sa, e->text, e->attr);
             return n;
         }
     case EXPR_VAR:
@@ -209,7 +215,7 @@ rule_names_of(const struct rload *L, const struct expr *e)
         return none;
     }
     {
-        struct names n = { e->fn->result, NULL };
+        struct names n = { e->fn->result, NULL, NULL };
         return n;
     }
 }
@@ -284,7 +290,22 @@ rule_literal_check(struct rload *L, const xmlNode *n, const struct expr *e,
             goto out;
         }
     }
-    if (want.kind == NULL)
+    /* A closed set of the manifest format: a value outside it could
+     * never be there. */
+    for (size_t i = 0; want.closed != NULL && i < e->items.n; i++) {
+        const char *item = e->items.v[i], *best;
+
+        if (strv_has(want.closed, item))
+            continue;
+        best = nearest_pick(item, (const char *const *)want.closed->v,
+                            want.closed->n);
+        st = rload_fail(L, n,
+                        "'%s' is not a value the manifest schema allows "
+                        "there%s%s%s",
+                        item, best != NULL ? "; did you mean '" : "",
+                        best != NULL ? best : "", best != NULL ? "'?" : "");
+    }
+    if (st != PC_OK || want.kind == NULL)
         goto out;
     if ((st = rule_vocabulary(L, n, want.kind, &vocab)) != PC_OK)
         goto out;
@@ -355,7 +376,7 @@ static pc_status
 rule_literals(struct rload *L, const xmlNode *n, const struct expr *e,
               struct names want, bool ordered)
 {
-    struct names none = { NULL, NULL };
+    struct names none = { NULL, NULL, NULL };
     pc_status st = PC_OK, s2;
 
     if (e == NULL)
@@ -473,7 +494,7 @@ rule_cond(struct rload *L, const xmlNode *n, const struct strv *vars,
         /* A literal is checked against what the other side names. */
         bool ordered = c->kind == COND_LT || c->kind == COND_LE ||
                        c->kind == COND_GT || c->kind == COND_GE;
-        struct names na = { NULL, NULL }, nb = { NULL, NULL };
+        struct names na = { NULL, NULL, NULL }, nb = { NULL, NULL, NULL };
         pc_status s2;
 
         /* An order compares numbers and durations, not ids. */
@@ -573,7 +594,7 @@ rule_child(const xmlNode *n, const char *name)
 static pc_status
 rule_check(struct rload *L, const xmlNode *n, struct check *k)
 {
-    struct names none = { NULL, NULL };
+    struct names none = { NULL, NULL, NULL };
     struct strv vars = STRV_INIT;
     const xmlNode *c;
     char *msg = NULL;
@@ -686,8 +707,8 @@ out:
 }
 
 /* subjects="a b": the data subjects whose flows the rule judges. Each must
- * be a value the manifest schema allows, or the rule would silently never
- * fire. */
+ * be a value the manifest schema allows (the policy's <subjects>, composed
+ * into it), or the rule would silently never fire. */
 static pc_status
 rule_subjects(struct rload *L, const xmlNode *n, struct rule *r)
 {
@@ -700,6 +721,14 @@ rule_subjects(struct rload *L, const xmlNode *n, struct rule *r)
         return PC_OK;
     if ((st = strv_split(&r->subjects, text)) != PC_OK)
         goto out;
+    /* Open: the policy declares no subjects, so no flow has one a rule
+     * could name for sure. */
+    if (allowed == NULL && r->subjects.n > 0) {
+        st = rload_fail(L, n,
+                        "subjects: the policy declares no data subjects "
+                        "(<subjects>), so no rule can judge by subject");
+        goto out;
+    }
     for (size_t i = 0; i < r->subjects.n; i++)
         if (allowed != NULL && !strv_has(allowed, r->subjects.v[i])) {
             char *list = strv_join(allowed, ", ");
@@ -707,7 +736,7 @@ rule_subjects(struct rload *L, const xmlNode *n, struct rule *r)
             st = list == NULL ? PC_ENOMEM
                               : rload_fail(L, n,
                                            "subjects: '%s' is not a data "
-                                           "subject of the manifest format "
+                                           "subject the policy declares "
                                            "(%s)",
                                            r->subjects.v[i], list);
             free(list);

@@ -184,6 +184,10 @@ size_t schema_attrs_defaults(const struct schema_attrs *sa, const char *kind,
                              size_t i, const char **name, const char **value);
 /* Where `kind` comes in a document, 0 first (SIZE_MAX: unknown). */
 size_t schema_attrs_order(const struct schema_attrs *sa, const char *kind);
+/* The namespaces of the pack's manifest extension, as pairs (URI,
+ * prefix): an attribute in one is named prefix:local, whatever prefix a
+ * manifest binds it to. Empty without an extension. Borrowed. */
+const struct strv *schema_attrs_namespaces(const struct schema_attrs *sa);
 /* Is `kind` an element of the manifest; does it have attribute attr? */
 bool schema_attrs_has_kind(const struct schema_attrs *sa, const char *kind);
 bool schema_attrs_has(const struct schema_attrs *sa, const char *kind,

@@ -94,8 +94,10 @@ rulec_expr_print(const struct expr *e, struct strbuf *b)
 static bool
 rulec_name_char(char c, bool first)
 {
+    /* ':' for a pack's extension attribute, prefix:local. */
     return isalpha((unsigned char)c) || c == '_' ||
-           (!first && (isdigit((unsigned char)c) || c == '-' || c == '.'));
+           (!first &&
+            (isdigit((unsigned char)c) || c == '-' || c == '.' || c == ':'));
 }
 
 static pc_status rulec_parse(struct parser *ps, struct expr **out);

@@ -603,6 +603,7 @@ sc_bad_value(struct sc *s, const xmlNode *n, const xmlNode *p, const char *attr,
 
 struct sc_attrs {
     const xmlNode *node;  /* the document element */
+    xmlNode *rng_root;    /* the schema's, where its prefixes are bound */
     struct sc_named pats; /* attribute patterns by name */
     struct strv folded;   /* required names a typo message already named */
 };
@@ -610,7 +611,51 @@ struct sc_attrs {
 static bool
 sc_present(const struct sc_attrs *a, const char *name)
 {
-    return xmlHasNsProp(a->node, BAD_CAST name, NULL) != NULL;
+    const char *colon = strchr(name, ':');
+    char prefix[64];
+    const xmlNs *ns;
+
+    if (colon == NULL)
+        return xmlHasNsProp(a->node, BAD_CAST name, NULL) != NULL;
+    /* prefix:local, the prefix bound where the schema names it (a pack's
+     * extension binds its namespace on the root). */
+    if ((size_t)(colon - name) >= sizeof prefix)
+        return false;
+    memcpy(prefix, name, (size_t)(colon - name));
+    prefix[colon - name] = '\0';
+    ns = xmlSearchNs(a->rng_root->doc, a->rng_root, BAD_CAST prefix);
+    return ns != NULL &&
+           xmlHasNsProp(a->node, BAD_CAST(colon + 1), ns->href) != NULL;
+}
+
+/* The name the schema gives the document's attribute at: its local name,
+ * or prefix:local with the prefix the schema binds to its namespace;
+ * false when the schema has no prefix for it (q then holds the
+ * document's own prefix, for the message). */
+static bool
+sc_attr_qname(const struct sc_attrs *a, const xmlAttr *at, char *q, size_t cap)
+{
+    const xmlNs *ns = NULL;
+
+    if (at->ns == NULL) {
+        snprintf(q, cap, "%s", (const char *)at->name);
+        return true;
+    }
+    for (const xmlNs *d = a->rng_root->nsDef; d != NULL && ns == NULL;
+         d = d->next)
+        if (d->prefix != NULL && d->href != NULL &&
+            xmlStrcmp(d->href, at->ns->href) == 0)
+            ns = d;
+    if (ns == NULL) {
+        if (at->ns->prefix != NULL)
+            snprintf(q, cap, "%s:%s", (const char *)at->ns->prefix,
+                     (const char *)at->name);
+        else
+            snprintf(q, cap, "%s", (const char *)at->name);
+        return false;
+    }
+    snprintf(q, cap, "%s:%s", (const char *)ns->prefix, (const char *)at->name);
+    return true;
 }
 
 /* Does p (attributes only) hold an attribute that is present? */
@@ -865,6 +910,7 @@ static void
 sc_check_attrs(struct sc *s, const xmlNode *n, const xmlNode *epat)
 {
     struct sc_attrs a = { .node = n,
+                          .rng_root = xmlDocGetRootElement(s->rng),
                           .pats = { .names = STRV_INIT, .st = PC_OK },
                           .folded = STRV_INIT };
 
@@ -872,13 +918,14 @@ sc_check_attrs(struct sc *s, const xmlNode *n, const xmlNode *epat)
     if (a.pats.st != PC_OK)
         s->st = a.pats.st;
     for (const xmlAttr *at = n->properties; at != NULL; at = at->next) {
-        const char *name = (const char *)at->name;
-        const xmlNode *p = at->ns == NULL ? sc_named_find(&a.pats, name) : NULL;
+        char qname[256];
+        bool known = sc_attr_qname(&a, at, qname, sizeof qname);
+        const char *name = qname;
+        const xmlNode *p = known ? sc_named_find(&a.pats, name) : NULL;
         xmlChar *v;
 
         if (p == NULL) {
             struct strv unused = STRV_INIT;
-            char qname[256];
             const char *near;
 
             /* Suggest only what is not there yet. */
@@ -886,16 +933,17 @@ sc_check_attrs(struct sc *s, const xmlNode *n, const xmlNode *epat)
                 if (!sc_present(&a, a.pats.names.v[i]) &&
                     strv_push(&unused, a.pats.names.v[i]) != PC_OK)
                     s->st = PC_ENOMEM;
-            if (at->ns != NULL && at->ns->prefix != NULL)
-                snprintf(qname, sizeof qname, "%s:%s", at->ns->prefix, name);
-            else
-                snprintf(qname, sizeof qname, "%s", name);
             near = nearest_pick(qname, (const char *const *)unused.v, unused.n);
             if (near != NULL && strv_add_unique(&a.folded, near) != PC_OK)
                 s->st = PC_ENOMEM;
-            sc_said(s, schema_msg_unknown_attr(s->d, sc_loc(s, n),
-                                               (const char *)n->name, qname,
-                                               &a.pats.names));
+            if (!known)
+                sc_said(s, schema_msg_foreign_attr(s->d, sc_loc(s, n),
+                                                   (const char *)n->name, qname,
+                                                   (const char *)at->ns->href));
+            else
+                sc_said(s, schema_msg_unknown_attr(s->d, sc_loc(s, n),
+                                                   (const char *)n->name, qname,
+                                                   &a.pats.names));
             strv_free(&unused);
             continue;
         }

@@ -103,6 +103,21 @@ schema_msg_unknown_attr(pc_diags *d, struct pc_loc loc, const char *elem,
 }
 
 pc_status
+schema_msg_foreign_attr(pc_diags *d, struct pc_loc loc, const char *elem,
+                        const char *attr, const char *ns)
+{
+    struct strbuf b = STRBUF_INIT(0);
+    pc_status st = strbuf_printf(
+        &b,
+        "<%s> has no attribute '%s': namespace %s is no extension of the "
+        "loaded pack (a pack declares its attributes in its rules "
+        "directory's manifest-ext.rng; --rules names the pack)",
+        elem, attr, ns);
+
+    return msg_emit(d, loc, &b, st, PC_EINVALID);
+}
+
+pc_status
 schema_msg_missing_attr(pc_diags *d, struct pc_loc loc, const char *elem,
                         const char *attr, const struct strv *values)
 {

@@ -24,6 +24,10 @@ pc_status schema_msg_unknown_attr(pc_diags *d, struct pc_loc loc,
                                   const struct strv *allowed);
 
 /* elem lacks required attribute attr; values: its closed set, if any. */
+/* An attribute in a namespace the schema has no extension for. */
+pc_status schema_msg_foreign_attr(pc_diags *d, struct pc_loc loc,
+                                  const char *elem, const char *attr,
+                                  const char *ns);
 pc_status schema_msg_missing_attr(pc_diags *d, struct pc_loc loc,
                                   const char *elem, const char *attr,
                                   const struct strv *values);

@@ -53,7 +53,9 @@ struct schema_attrs {
     struct map *kinds;   /* element name -> struct kind_attrs * */
     struct kind_attrs **all;
     size_t nall;
-    struct strv order; /* element names in document order */
+    struct strv order;  /* element names in document order */
+    struct strv ext_ns; /* pairs URI, prefix: a pack's extension (the
+                           manifest schema's root declares them) */
 };
 
 void
@@ -73,6 +75,7 @@ schema_attrs_free(struct schema_attrs *sa)
     }
     free(sa->all);
     strv_free(&sa->order);
+    strv_free(&sa->ext_ns);
     map_free(sa->defines);
     map_free(sa->kinds);
     for (size_t i = 0; i < sa->ndocs; i++)
@@ -358,6 +361,36 @@ schema_attrs_read(struct schema_attrs *sa, const char *rng, pc_diags *d)
     return PC_OK;
 }
 
+/* Namespaces the manifest schema's root declares beyond the schema
+ * languages' own are those of a composed extension (schema-ext.c): its
+ * attributes are known by the prefix bound there. */
+static pc_status
+schema_attrs_read_ns(struct schema_attrs *sa)
+{
+    static const char *const own[] = { RNG_NS, RNG_ANNOTATIONS_NS,
+                                       PC_SCHEMA_NS };
+    const xmlNode *root = xmlDocGetRootElement(sa->docs[0].doc);
+    pc_status st = PC_OK;
+
+    for (const xmlNs *ns = root->nsDef; ns != NULL && st == PC_OK;
+         ns = ns->next) {
+        bool skip = ns->prefix == NULL || ns->href == NULL;
+
+        for (size_t i = 0; i < sizeof own / sizeof own[0] && !skip; i++)
+            skip = xmlStrcmp(ns->href, BAD_CAST own[i]) == 0;
+        if (!skip &&
+            (st = strv_push(&sa->ext_ns, (const char *)ns->href)) == PC_OK)
+            st = strv_push(&sa->ext_ns, (const char *)ns->prefix);
+    }
+    return st;
+}
+
+const struct strv *
+schema_attrs_namespaces(const struct schema_attrs *sa)
+{
+    return &sa->ext_ns;
+}
+
 pc_status
 schema_attrs_load(const char *rng, pc_diags *d, struct schema_attrs **out)
 {
@@ -370,7 +403,8 @@ schema_attrs_load(const char *rng, pc_diags *d, struct schema_attrs **out)
         st = PC_ENOMEM;
         goto fail;
     }
-    if ((st = schema_attrs_read(sa, rng, d)) != PC_OK)
+    if ((st = schema_attrs_read(sa, rng, d)) != PC_OK ||
+        (st = schema_attrs_read_ns(sa)) != PC_OK)
         goto fail;
     *out = sa;
     return PC_OK;

@@ -10,6 +10,7 @@
 #include "nearest.h"
 #include "rule.h"
 #include "schema-check.h"
+#include "schema-ext.h"
 #include "strbuf.h"
 #include "xml.h"
 
@@ -28,7 +29,8 @@ validate_rules(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
     struct schema_attrs *sa = NULL;
     struct classify_set *cs = NULL;
-    struct strbuf classifiers = STRBUF_INIT(0);
+    struct strbuf classifiers = STRBUF_INIT(0), dir = STRBUF_INIT(0);
+    char *schema = NULL;
     pc_policy *p = NULL;
     pc_status st;
 
@@ -40,22 +42,36 @@ validate_rules(const struct pc_paths *paths, const char *path, pc_diags *d)
                       slash != NULL ? (int)(slash - path) : 1,
                       slash != NULL ? path : ".") != PC_OK)
         return PC_ENOMEM;
+    /* The manifest extension too: the pack the file is in. */
+    if (strbuf_printf(&dir, "%.*s", slash != NULL ? (int)(slash - path) : 1,
+                      slash != NULL ? path : ".") != PC_OK) {
+        strbuf_free(&classifiers);
+        return PC_ENOMEM;
+    }
     if (access(strbuf_str(&classifiers), R_OK) != 0) {
         strbuf_free(&classifiers);
+        strbuf_free(&dir);
         if (strbuf_printf(&classifiers, "%s/classifiers.xml",
-                          paths->rules_dir) != PC_OK)
+                          paths->rules_dir) != PC_OK ||
+            strbuf_puts(&dir, paths->rules_dir) != PC_OK) {
+            strbuf_free(&classifiers);
             return PC_ENOMEM;
+        }
     }
     if ((st = pc_policy_load(paths->policy, paths->policy_schema, d, &p)) ==
             PC_OK &&
         (st = classify_load(strbuf_str(&classifiers), paths->classifiers_schema,
                             d, &cs)) == PC_OK &&
-        (st = schema_attrs_load(paths->manifest_schema, d, &sa)) == PC_OK)
+        (st = schema_ext_for_rules(paths->manifest_schema, strbuf_str(&dir), p,
+                                   d, &schema)) == PC_OK &&
+        (st = schema_attrs_load(schema, d, &sa)) == PC_OK)
         st = rules_check_file(path, paths->rules_schema, p, sa, cs, d);
     schema_attrs_free(sa);
     classify_free(cs);
     pc_policy_free(p);
+    free(schema);
     strbuf_free(&classifiers);
+    strbuf_free(&dir);
     return st;
 }
 
@@ -99,9 +115,36 @@ static pc_status
 validate_manifest(const struct pc_paths *paths, const char *path, pc_diags *d)
 {
     xmlDoc *doc = NULL;
-    pc_status st = xml_load(path, paths->manifest_schema, d, &doc, NULL);
+    char *schema = NULL;
+    pc_policy *p = NULL;
+    /* The schema a check would read it with: the pack's extension and
+     * the policy's vocabularies (flow/@subject). */
+    pc_status st = pc_policy_load(paths->policy, paths->policy_schema, d, &p);
 
+    if (st == PC_OK)
+        st = schema_ext_for_rules(paths->manifest_schema, paths->rules_dir, p,
+                                  d, &schema);
+    if (st == PC_OK)
+        st = xml_load(path, schema, d, &doc, NULL);
     xmlFreeDoc(doc);
+    free(schema);
+    pc_policy_free(p);
+    return st;
+}
+
+/* A pack's manifest extension (a RELAX NG grammar): composed with the
+ * manifest schema and the policy, as a load would. */
+static pc_status
+validate_extension(const struct pc_paths *paths, const char *path, pc_diags *d)
+{
+    char *schema = NULL;
+    pc_policy *p = NULL;
+    pc_status st = pc_policy_load(paths->policy, paths->policy_schema, d, &p);
+
+    if (st == PC_OK)
+        st = schema_ext_compose(paths->manifest_schema, path, p, d, &schema);
+    free(schema);
+    pc_policy_free(p);
     return st;
 }
 
@@ -137,6 +180,9 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
           offsetof(struct pc_paths, waivers_schema), validate_waivers },
         { NS_PREFIX "ruletests:1", "rule tests",
           offsetof(struct pc_paths, ruletests_schema), validate_ruletests },
+        /* manifest-ext.rng: the manifest schema is what it extends */
+        { "http://relaxng.org/ns/structure/1.0", "manifest extension",
+          offsetof(struct pc_paths, manifest_schema), validate_extension },
     };
     const char *nss[sizeof kinds / sizeof kinds[0]];
     char *ns = NULL, *root = NULL;
@@ -189,7 +235,7 @@ pc_validate_file(const struct pc_paths *paths, const char *path, pc_diags *d)
     st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
                    "not a privcheck file: root namespace is \"%s\"; expected "
                    "%spolicy:1, rules:1, classifiers:1, manifest:1, waivers:1 "
-                   "or ruletests:1",
+                   "or ruletests:1, or a manifest extension (RELAX NG)",
                    ns, NS_PREFIX);
     free(ns);
     return st;

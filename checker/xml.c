@@ -80,6 +80,81 @@ xml_init(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Documents made in memory (a manifest schema composed with a pack's
+ * extension), read by name like files, so that every reader of a schema
+ * (the validator, schema-check.c, schema-xml.c) sees the same bytes. */
+
+struct xml_memdoc {
+    char *name, *buf;
+    size_t len;
+};
+
+static pthread_mutex_t memdoc_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct xml_memdoc memdocs[8];
+static size_t nmemdocs;
+
+pc_status
+xml_memdoc_put(const char *name, const char *buf, size_t len, pc_diags *d)
+{
+    pc_status st = PC_OK;
+    size_t i;
+
+    pthread_mutex_lock(&memdoc_lock);
+    for (i = 0; i < nmemdocs; i++)
+        if (strcmp(memdocs[i].name, name) == 0)
+            break;
+    if (i < nmemdocs) {
+        /* Composed again from the same files: the same bytes, unless a
+         * file changed under us, which a cached schema would not see. */
+        if (memdocs[i].len != len || memcmp(memdocs[i].buf, buf, len) != 0)
+            st = diag_fail(d, PC_EINVALID, diag_loc(d, name, 0, 0),
+                           "composed twice with different contents");
+        goto out;
+    }
+    if (nmemdocs == sizeof memdocs / sizeof memdocs[0]) {
+        st = diag_fail(d, PC_ELIMIT, diag_loc(d, name, 0, 0),
+                       "too many composed schemas");
+        goto out;
+    }
+    memdocs[i].name = strdup(name);
+    memdocs[i].buf = malloc(len + 1);
+    if (memdocs[i].name == NULL || memdocs[i].buf == NULL) {
+        free(memdocs[i].name);
+        free(memdocs[i].buf);
+        st = PC_ENOMEM;
+        goto out;
+    }
+    memcpy(memdocs[i].buf, buf, len);
+    memdocs[i].buf[len] = '\0';
+    memdocs[i].len = len;
+    nmemdocs++;
+out:
+    pthread_mutex_unlock(&memdoc_lock);
+    return st;
+}
+
+/* A copy of the document made under `name`: 1, or 0 when there is none,
+ * or -1 when memory ran out. */
+static int
+xml_memdoc_get(const char *name, char **bufp, size_t *lenp)
+{
+    int found = 0;
+
+    pthread_mutex_lock(&memdoc_lock);
+    for (size_t i = 0; i < nmemdocs && found == 0; i++)
+        if (strcmp(memdocs[i].name, name) == 0) {
+            found = -1;
+            if ((*bufp = malloc(memdocs[i].len + 1)) != NULL) {
+                memcpy(*bufp, memdocs[i].buf, memdocs[i].len + 1);
+                *lenp = memdocs[i].len;
+                found = 1;
+            }
+        }
+    pthread_mutex_unlock(&memdoc_lock);
+    return found;
+}
+
+/* ------------------------------------------------------------------ */
 /* Reading files ourselves. */
 
 pc_status
@@ -88,7 +163,17 @@ xml_read_file(const char *path, const struct xml_limits *lim, pc_diags *d,
 {
     char *buf = NULL;
     size_t len = 0;
-    pc_status st = file_read(path, lim->max_bytes, d, &buf, &len);
+    pc_status st;
+
+    switch (xml_memdoc_get(path, bufp, lenp)) {
+    case 1:
+        return PC_OK; /* ours, composed from files read through here */
+    case -1:
+        return PC_ENOMEM;
+    default:
+        break;
+    }
+    st = file_read(path, lim->max_bytes, d, &buf, &len);
 
     if (st == PC_OK)
         st = xml_prescan(path, buf, len, lim, d);
@@ -644,6 +729,13 @@ xml_cleanup(void)
     }
     nschemas = 0;
     pthread_mutex_unlock(&schema_lock);
+    pthread_mutex_lock(&memdoc_lock);
+    for (size_t i = 0; i < nmemdocs; i++) {
+        free(memdocs[i].name);
+        free(memdocs[i].buf);
+    }
+    nmemdocs = 0;
+    pthread_mutex_unlock(&memdoc_lock);
 }
 
 /* Validate doc; when it does not match, say every reason (schema-check.c),

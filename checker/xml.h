@@ -26,6 +26,14 @@ extern const struct xml_limits xml_default_limits;
  * refuses everything). Idempotent; call once before threads start. */
 void xml_init(void);
 
+/* Keep a copy of buf under `name`: from then on, reading `name` (here,
+ * xml_load, xml_schema) gives these bytes, not a file. For documents
+ * made in memory, such as a composed schema; until xml_cleanup. Putting
+ * the same bytes again is a no-op; different ones under a known name
+ * are refused. */
+pc_status xml_memdoc_put(const char *name, const char *buf, size_t len,
+                         pc_diags *d);
+
 /* Read `path` into memory and pre-scan it under `lim`. On PC_OK *buf (NUL
  * terminated) and *len are the caller's (free). */
 pc_status xml_read_file(const char *path, const struct xml_limits *lim,

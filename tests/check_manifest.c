@@ -209,7 +209,7 @@ write_file(const char *path, const char *text)
 static pc_status
 read_rec(const char *path, const char *sch, pc_diags *d, struct rec *r)
 {
-    return manifest_read(path, sch, d, rec_visit, r, NULL);
+    return manifest_read(path, sch, NULL, d, rec_visit, r, NULL);
 }
 
 /* ------------------------------------------------------------ streaming */
@@ -231,7 +231,7 @@ static const char design_log[] =
     "S recipients 9 1\n"
     "S recipient 10 2 id=stripe type=service-provider region=US\n"
     "E recipient 10 2\n"
-    "S recipient 11 2 id=adnet type=advertising baa=false\n"
+    "S recipient 11 2 id=adnet type=advertising\n"
     "E recipient 11 2\n"
     "E recipients 9 1\n"
     "S flows 13 1\n"
@@ -409,7 +409,7 @@ START_TEST(test_sha256)
     ck_assert(feof(f));
     fclose(f);
     sha256_hex(buf, len, want);
-    ck_assert_int_eq(manifest_read(p, schema(), d, rec_visit,
+    ck_assert_int_eq(manifest_read(p, schema(), NULL, d, rec_visit,
                                    &(struct rec){ .quiet = true }, got),
                      PC_OK);
     ck_assert_str_eq(got, want);

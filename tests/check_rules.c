@@ -17,6 +17,7 @@
 #include "pattern.h"
 #include "policy.h"
 #include "rule.h"
+#include "schema-ext.h"
 #include "strv.h"
 #include "xml.h"
 
@@ -542,24 +543,44 @@ START_TEST(test_schema_list_attrs)
 END_TEST
 
 /* Enumerated values and defaults come from the schema: a closed choice
- * is listed, a choice beside free text is not; the flow's subject has a
- * default and nothing else does. */
+ * is listed, a choice beside free text is not. The flow's subject is the
+ * policy's to close: open in the format's own schema, the policy's
+ * subjects and default once composed with it, and nothing else has a
+ * default. */
 START_TEST(test_schema_values_defaults)
 {
-    const struct strv *v = schema_attrs_values(sa, "flow", "subject");
+    char *rng = tu_path("SRCDIR", "checker/manifest.rng");
+    char *pol = tu_path("SRCDIR", "policy/serenepractice.xml");
+    char *pschema = tu_path("SRCDIR", "policy/policy.rng");
+    char *composed = NULL;
+    pc_policy *p = NULL;
+    struct schema_attrs *csa = NULL;
+    const struct strv *v;
     const char *name = NULL, *value = NULL;
 
+    ck_assert_ptr_null(schema_attrs_values(sa, "flow", "subject"));
+    ck_assert_uint_eq(schema_attrs_defaults(sa, "flow", 0, &name, &value), 0);
+    ck_assert_int_eq(pc_policy_load(pol, pschema, diags, &p), PC_OK);
+    ck_assert_int_eq(schema_ext_compose(rng, NULL, p, diags, &composed), PC_OK);
+    ck_assert_int_eq(schema_attrs_load(composed, diags, &csa), PC_OK);
+    v = schema_attrs_values(csa, "flow", "subject");
     ck_assert_ptr_nonnull(v);
     ck_assert_uint_eq(v->n, 2);
     ck_assert(strv_has(v, "customer") && strv_has(v, "client"));
+    ck_assert_uint_eq(schema_attrs_defaults(csa, "flow", 0, &name, &value), 1);
+    ck_assert_str_eq(name, "subject");
+    ck_assert_str_eq(value, "customer");
+    ck_assert_uint_eq(schema_attrs_defaults(csa, "flow", 1, &name, &value), 0);
+    schema_attrs_free(csa);
+    pc_policy_free(p);
+    free(composed);
+    free(rng);
+    free(pol);
+    free(pschema);
     ck_assert_ptr_nonnull(schema_attrs_values(sa, "flow", "transport"));
     ck_assert_ptr_null(schema_attrs_values(sa, "flow", "purpose"));
     /* period is a duration or "indefinite": open. */
     ck_assert_ptr_null(schema_attrs_values(sa, "keep", "period"));
-    ck_assert_uint_eq(schema_attrs_defaults(sa, "flow", 0, &name, &value), 1);
-    ck_assert_str_eq(name, "subject");
-    ck_assert_str_eq(value, "customer");
-    ck_assert_uint_eq(schema_attrs_defaults(sa, "flow", 1, &name, &value), 0);
     ck_assert_uint_eq(schema_attrs_defaults(sa, "field", 0, &name, &value), 0);
 }
 END_TEST
@@ -1234,8 +1255,8 @@ START_TEST(test_subjects)
 }
 END_TEST
 
-/* A subject the manifest schema does not allow would make the rule never
- * fire: the load fails instead. */
+/* A subject the policy does not declare would make the rule never fire:
+ * the load fails instead. */
 START_TEST(test_compile_bad_subjects)
 {
     pc_diags *d = pc_diags_new();
@@ -1243,8 +1264,8 @@ START_TEST(test_compile_bad_subjects)
 
     ck_assert_int_eq(engine_load_fail("rules/bad-subjects", d), PC_EINVALID);
     assert_diag(d, f, tu_line_of(f, "<rule id=\"BAD-001\""),
-                "rule BAD-001: subjects: 'patient' is not a data subject of "
-                "the manifest format (customer, client)");
+                "rule BAD-001: subjects: 'patient' is not a data subject "
+                "the policy declares (customer, client)");
     free(f);
     pc_diags_free(d);
 }

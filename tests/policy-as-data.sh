@@ -40,7 +40,8 @@ ids='(^|[^A-Za-z0-9_])'\
 # "billing settings" and "professional website" with any separator; the
 # jurisdictions as whole words.
 words='serene|google|calendar|social.security|billing.settings|'\
-'matrix.org|homeserver|printful|'\
+'matrix.org|matrix-org|homeserver|printful|gdpr|lawful.basis|safeguard|'\
+'legitimate.interest|'\
 'professional.website|(^|[^a-z])ssn([^a-z]|$)|'\
 '(^|[^a-z0-9_])us-(ca|co|ct|nv|ut|va)([^a-z0-9_]|$)'
 
@@ -138,6 +139,10 @@ probe hit 'Social Security number'
 probe hit 'from Billing Settings'
 probe hit 'source="billing-settings"'
 probe hit 'the Professional Website'
+probe hit 'flow.gdpr:lawful-basis'
+probe hit 'recipient/@gdpr:safeguard'
+probe hit 'urn:privcheck:pack:matrix-org:gdpr:1'
+probe hit 'a Legitimate Interest basis'
 probe hit 'GOOGLE calendar'
 probe hit 'the Matrix.org homeserver'
 probe hit 'MXO-014'

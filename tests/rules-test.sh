@@ -72,17 +72,18 @@ check "Acme's rule tests pass on the same binary" 0 "2 tests, 5 expectations: 2 
     "normative clauses exercised by a test: 5 of 9 (55.6%)" "met"
 
 # Matrix.org's GDPR notice, a pack of another kind, on the same binary:
-# 17 rules, each exercised; 34 of its 129 normative clauses (26.356...%).
+# 19 rules, each exercised (two of them read the pack's manifest
+# extension); 37 of its 129 normative clauses (28.682...%).
 mx="--policy $SRCDIR/policy/matrix-org.xml --rules $SRCDIR/rules/matrix-org"
 # shellcheck disable=SC2086 # two options and their values
-run $mx rules test --coverage --coverage-threshold 26.356
+run $mx rules test --coverage --coverage-threshold 28.682
 check "Matrix.org's rule tests pass on the same binary" 0 \
-    "35 tests, 36 expectations: 35 passed, 0 failed" \
-    "rules exercised (a test expects a finding): 17 of 17 (100.0%)" \
-    "normative clauses exercised by a test: 34 of 129 (26.4%)" "met"
+    "40 tests, 42 expectations: 40 passed, 0 failed" \
+    "rules exercised (a test expects a finding): 19 of 19 (100.0%)" \
+    "normative clauses exercised by a test: 37 of 129 (28.7%)" "met"
 # shellcheck disable=SC2086
-run $mx rules test --coverage-threshold 26.357
-check "Matrix.org's coverage is below 26.357%" 1 "FAIL"
+run $mx rules test --coverage-threshold 28.683
+check "Matrix.org's coverage is below 28.683%" 1 "FAIL"
 # shellcheck disable=SC2086
 run $mx validate "$SRCDIR/policy/matrix-org.xml" "$SRCDIR/rules/matrix-org/matrix-org.rules.xml" \
     "$SRCDIR/rules/matrix-org/classifiers.xml" "$SRCDIR/rules/matrix-org/tests/matrix-org.tests.xml"
