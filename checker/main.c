@@ -437,7 +437,8 @@ cmd_check(struct cli *c, int argc, char **argv)
         pc_diags_print(j.diags[i], stderr);
         if (j.status[i] != PC_OK) {
             failed = true;
-            fprintf(stderr, "%s: error: not audited\n", esc(argv[i]));
+            fprintf(stderr, "%s: error: not audited%s\n", esc(argv[i]),
+                    j.status[i] == PC_ENOMEM ? ": out of memory" : "");
         } else if (pc_results_merge(all, j.results[i]) != PC_OK) {
             goto nomem;
         }
