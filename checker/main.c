@@ -622,6 +622,9 @@ cmd_validate(struct cli *c, int argc, char **argv)
             worst = st;
         pc_diags_print(c->diags, stderr);
         pc_diags_clear(c->diags);
+        if (st == PC_ENOMEM)
+            fprintf(stderr, "%s: error: not checked: out of memory\n",
+                    esc(argv[i]));
     }
     return worst == PC_OK ? EXIT_CLEAN : EXIT_FAIL;
 }
