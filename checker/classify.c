@@ -637,6 +637,9 @@ classify_load(const char *path, const char *schema, pc_diags *d,
         goto out;
     st = L.first;
 out:
+    /* libxml2 or xml_attr short of memory reads as a missing value:
+     * what was loaded cannot be trusted either way. */
+    st = xml_settle(st);
     xmlFreeDoc(L.doc);
     if (st != PC_OK) {
         classify_free(cs);

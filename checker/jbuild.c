@@ -6,6 +6,9 @@
 #include "jbuild.h"
 
 #include "diag.h"
+#include "utf8.h"
+
+#include <string.h>
 
 json_t *
 jbuild_put(struct jbuild *p, json_t *obj, const char *key, json_t *v)
@@ -29,10 +32,21 @@ jbuild_put(struct jbuild *p, json_t *obj, const char *key, json_t *v)
     return v;
 }
 
+static bool
+jbuild_utf8(const char *s)
+{
+    size_t n = strlen(s);
+
+    for (size_t i = 0, k; i < n; i += k)
+        if ((k = utf8_len((const unsigned char *)s + i, n - i)) == 0)
+            return false;
+    return true;
+}
+
 void
 jbuild_str(struct jbuild *p, json_t *obj, const char *key, const char *s)
 {
-    json_t *v, *probe;
+    json_t *v;
 
     if (p->st != PC_OK)
         return;
@@ -40,14 +54,14 @@ jbuild_str(struct jbuild *p, json_t *obj, const char *key, const char *s)
         jbuild_put(p, obj, key, s == NULL ? json_null() : v);
         return;
     }
-    /* json_string fails on invalid UTF-8 and on memory; the unchecked
-     * constructor only on memory, which tells the two apart. Inputs are
-     * validated, so this is a backstop no one should see. */
-    if ((probe = json_string_nocheck(s)) == NULL) {
+    /* json_string fails on invalid UTF-8 and on memory. Which it was is
+     * the string's to say, not a second allocation's (it may succeed
+     * where the first failed). Inputs are validated, so invalid UTF-8 is
+     * a backstop no one should see. */
+    if (jbuild_utf8(s)) {
         p->st = PC_ENOMEM;
         return;
     }
-    json_decref(probe);
     p->st = diag_fail(p->d, PC_EINVALID, p->loc,
                       "%s cannot hold \"%s\": not valid UTF-8",
                       p->what != NULL ? p->what : "the report",

@@ -442,7 +442,8 @@ cmd_check(struct cli *c, int argc, char **argv)
         pc_diags_print(j.diags[i], stderr);
         if (j.status[i] != PC_OK) {
             failed = true;
-            fprintf(stderr, "%s: error: not audited\n", esc(argv[i]));
+            fprintf(stderr, "%s: error: not audited%s\n", esc(argv[i]),
+                    j.status[i] == PC_ENOMEM ? ": out of memory" : "");
         } else if (pc_results_merge(all, j.results[i]) != PC_OK) {
             goto nomem;
         }
@@ -626,6 +627,9 @@ cmd_validate(struct cli *c, int argc, char **argv)
             worst = st;
         pc_diags_print(c->diags, stderr);
         pc_diags_clear(c->diags);
+        if (st == PC_ENOMEM)
+            fprintf(stderr, "%s: error: not checked: out of memory\n",
+                    esc(argv[i]));
     }
     return worst == PC_OK ? EXIT_CLEAN : EXIT_FAIL;
 }

@@ -237,7 +237,9 @@ pattern_compile_limits(const char *pat, uint32_t flags,
     if (p->code == NULL) {
         PCRE2_UCHAR msg[256];
 
-        if (err == PCRE2_ERROR_NOMEMORY) {
+        /* pcre2_compile says "failed to allocate heap memory" for what
+         * pcre2_match calls NOMEMORY. */
+        if (err == PCRE2_ERROR_NOMEMORY || err == PCRE2_ERROR_HEAP_FAILED) {
             st = PC_ENOMEM;
             goto out;
         }

@@ -1251,6 +1251,9 @@ pc_policy_load(const char *path, const char *schema, pc_diags *d,
     else if (ld.errors > 0)
         st = PC_EINVALID;
 out:
+    /* libxml2 or xml_attr short of memory reads as a missing value:
+     * what was loaded cannot be trusted either way. */
+    st = xml_settle(st);
     xmlFreeDoc(ld.doc);
     if (st != PC_OK) {
         pc_policy_free(ld.p);

@@ -982,6 +982,9 @@ rules_load_file(struct ruleset *rs, const char *path, const char *schema,
     if (L.errors > 0)
         st = PC_EINVALID;
 out:
+    /* libxml2 or xml_attr short of memory reads as a missing value:
+     * what was loaded cannot be trusted either way. */
+    st = xml_settle(st);
     xmlFreeDoc(L.doc);
     return st;
 }

@@ -92,6 +92,9 @@ pc_waivers_load(const pc_engine *e, pc_waivers *w, const char *path,
     f->n = count;
     w->nfiles++;
 out:
+    /* libxml2 or xml_attr short of memory reads as a missing value:
+     * what was loaded cannot be trusted either way. */
+    st = xml_settle(st);
     if (st != PC_OK)
         waivers_truncate(w, before);
     xmlFreeDoc(doc);

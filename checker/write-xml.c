@@ -55,7 +55,7 @@ xml_writer_open(FILE *out, struct xml_writer **wp)
         if (w->buf != NULL)
             xmlOutputBufferClose(w->buf);
         free(w);
-        xmlSetStructuredErrorFunc(NULL, NULL);
+        xml_handlers_reset();
         return PC_ENOMEM;
     }
     if (xmlTextWriterSetIndent(w->w, 1) < 0 ||
@@ -166,7 +166,7 @@ xml_writer_close(struct xml_writer *w)
         xml_writer_check(w, xmlTextWriterFlush(w->w));
     st = w->st;
     xmlFreeTextWriter(w->w); /* closes buf */
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    xml_handlers_reset();
     strbuf_free(&w->scratch);
     free(w);
     return st;

@@ -64,13 +64,105 @@ xml_refuse_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
     return NULL;
 }
 
+/* libxml2 reports running out of memory as an error like any other, and
+ * where no handler of ours is attached (compiling a schema's regular
+ * expressions) on stderr. Any such report sets this flag, and the
+ * operation under way then fails with PC_ENOMEM: a document read or
+ * validated short of memory could otherwise look invalid, or valid. */
+static _Thread_local bool xml_oom;
+
+static void
+xml_note_oom(xmlErrorPtr e)
+{
+    if (e != NULL && e->code == XML_ERR_NO_MEMORY)
+        xml_oom = true;
+}
+
+/* libxml2's allocator, so that a failed allocation is noted even where
+ * libxml2 does not report it (some turn into "could not parse" or a
+ * validation error, some into nothing at all). */
+static void *
+xml_mem_malloc(size_t n)
+{
+    void *p = malloc(n);
+
+    if (p == NULL)
+        xml_oom = true;
+    return p;
+}
+
+static void *
+xml_mem_realloc(void *old, size_t n)
+{
+    void *p = realloc(old, n);
+
+    if (p == NULL)
+        xml_oom = true;
+    return p;
+}
+
+static char *
+xml_mem_strdup(const char *s)
+{
+    char *p = strdup(s);
+
+    if (p == NULL)
+        xml_oom = true;
+    return p;
+}
+
+/* Where no context handler is: nothing printed, memory noted. */
+static void
+xml_on_global_error(void *user, xmlErrorPtr e)
+{
+    (void)user;
+    xml_note_oom(e);
+}
+
+static void
+xml_silent(void *user, const char *fmt, ...)
+{
+    (void)user;
+    (void)fmt;
+}
+
+void
+xml_handlers_reset(void)
+{
+    xmlSetStructuredErrorFunc(NULL, xml_on_global_error);
+}
+
+/* Clear the flag before an operation; take it after. */
+static bool
+xml_oom_take(void)
+{
+    bool was = xml_oom;
+
+    xml_oom = false;
+    return was;
+}
+
+pc_status
+xml_settle(pc_status st)
+{
+    return xml_oom_take() ? PC_ENOMEM : st;
+}
+
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
 static void
 xml_init_once(void)
 {
+    /* Before the parser is set up, so that all its memory is ours. */
+    xmlMemSetup(free, xml_mem_malloc, xml_mem_realloc, xml_mem_strdup);
     xmlInitParser();
     xmlSetExternalEntityLoader(xml_refuse_entity);
+    /* libxml2's handlers are per thread: this one's, and the default of
+     * threads to come. */
+    xmlSetGenericErrorFunc(NULL, xml_silent);
+    xmlThrDefSetGenericErrorFunc(NULL, xml_silent);
+    xmlSetStructuredErrorFunc(NULL, xml_on_global_error);
+    xmlThrDefSetStructuredErrorFunc(NULL, xml_on_global_error);
 }
 
 void
@@ -415,6 +507,7 @@ xml_on_error(void *user, xmlErrorPtr e)
 
     if (e == NULL || e->level == XML_ERR_NONE)
         return;
+    xml_note_oom(e);
     sev = e->level == XML_ERR_WARNING ? PC_SEV_WARNING : PC_SEV_ERROR;
     if (sev == PC_SEV_ERROR)
         ec->errors++;
@@ -635,11 +728,17 @@ xml_parse(const char *path, const char *buf, size_t len, const char *schema,
     *out = NULL;
     if (ctxt == NULL)
         return PC_ENOMEM;
+    xml_oom_take();
     xmlSetStructuredErrorFunc(&ec, xml_on_error);
     doc = len > 0 ? xmlCtxtReadMemory(ctxt, buf, (int)len, path, "UTF-8",
                                       XML_SAFE_OPTIONS)
                   : NULL;
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    xml_handlers_reset();
+    if (xml_oom_take()) {
+        xmlFreeDoc(doc);
+        xmlFreeParserCtxt(ctxt);
+        return PC_ENOMEM;
+    }
     if (doc == NULL || ec.errors > 0 || !ctxt->wellFormed) {
         xmlFreeDoc(doc);
         xmlFreeParserCtxt(ctxt);
@@ -691,7 +790,12 @@ xml_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out)
         goto out;
     }
     xmlRelaxNGSetParserStructuredErrors(pctx, xml_on_error, &ec);
+    xml_oom_take();
     schema = xmlRelaxNGParse(pctx);
+    if (xml_oom_take()) {
+        st = PC_ENOMEM;
+        goto out;
+    }
     if (schema == NULL || ec.errors > 0) {
         st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
                        "schema does not compile");
@@ -759,8 +863,11 @@ xml_validate_buf(xmlDoc *doc, const char *schema_path, const char *buf,
     if (vctx == NULL)
         return PC_ENOMEM;
     xmlRelaxNGSetValidStructuredErrors(vctx, xml_on_error, &ec);
+    xml_oom_take();
     rc = xmlRelaxNGValidateDoc(vctx, doc);
     xmlRelaxNGFreeValidCtxt(vctx);
+    if (xml_oom_take())
+        return PC_ENOMEM;
     if (rc == 0 && ec.errors == 0)
         return PC_OK;
     if (buf != NULL &&
@@ -953,7 +1060,10 @@ xml_reader_next(struct xml_reader *xr)
 
     if (xr->failed != 0)
         return xr->failed;
+    xml_oom_take();
     rc = xmlTextReaderRead(xr->r);
+    if (xml_oom_take())
+        return xr->failed = -PC_ENOMEM;
     if (rc < 0 || xr->ec.errors > 0)
         return xr->failed = xml_reader_explain(xr);
     if (rc == 1 && xmlTextReaderNodeType(xr->r) == XML_READER_TYPE_ELEMENT) {
@@ -1029,6 +1139,8 @@ xml_attr(const xmlNode *n, const char *name)
     if (v == NULL)
         return NULL;
     copy = strdup((const char *)v);
+    if (copy == NULL)
+        xml_oom = true;
     xmlFree(v);
     return copy;
 }
@@ -1049,6 +1161,7 @@ xml_text(const xmlNode *n)
         }
         if ((space && strbuf_putc(&b, ' ') != PC_OK) ||
             strbuf_putc(&b, (char)*p) != PC_OK) {
+            xml_oom = true;
             xmlFree(raw);
             strbuf_free(&b);
             return NULL;

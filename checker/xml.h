@@ -90,6 +90,16 @@ pc_status xml_root_ns(const char *path, pc_diags *d, char **out);
  * the caller's. */
 pc_status xml_root(const char *path, pc_diags *d, char **name, char **ns);
 
+/* st, or PC_ENOMEM when an allocation of libxml2's or of xml_attr /
+ * xml_text failed in this thread since the last parse began: a loader
+ * walking a tree ends with it, since a value lost to memory reads as an
+ * absent one. */
+pc_status xml_settle(pc_status st);
+
+/* Put back this thread's libxml2 error handler (after one of its own):
+ * nothing printed, running out of memory noted. */
+void xml_handlers_reset(void);
+
 /* Free cached schemas (for leak checkers). */
 void xml_cleanup(void);
 

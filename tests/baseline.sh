@@ -150,6 +150,20 @@ printf '{"report_version": 1, "report_version": 1}\n' >"$tmp/bad.json"
 bad "a key twice" 'duplicate object key'
 cp "$tmp/b.sarif" "$tmp/bad.json"
 bad "a SARIF file" 'no "report_version"'
+jq '.findings[0] = 7' "$tmp/prior.json" >"$tmp/bad.json"
+bad "a finding that is not an object" 'findings\[0\]: not an object'
+jq '.findings[0].message = 7' "$tmp/prior.json" >"$tmp/bad.json"
+bad "a number for a string" 'findings\[0\]: a string field holds something else'
+jq 'del(.findings[0].id)' "$tmp/prior.json" >"$tmp/bad.json"
+bad "a finding without a rule id" 'findings\[0\]: no "id"'
+jq '.findings[0].line = "nine"' "$tmp/prior.json" >"$tmp/bad.json"
+bad "a line that is not a number" 'findings\[0\]: "line" is not a line number'
+jq '.findings[0].line = 0' "$tmp/prior.json" >"$tmp/bad.json"
+bad "line 0" 'findings\[0\]: "line" is not a line number'
+jq '.policy.sha256 = 1' "$tmp/prior.json" >"$tmp/bad.json"
+bad "a sha256 that is not a string" 'a sha256 is not a string'
+jq 'del(.findings)' "$tmp/prior.json" >"$tmp/bad.json"
+bad "no findings" 'no "findings" array'
 rm -f "$tmp/bad.json"
 mkdir "$tmp/bad.json"
 bad "a directory" 'not a regular file'

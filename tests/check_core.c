@@ -187,6 +187,27 @@ START_TEST(test_map_flooding)
 }
 END_TEST
 
+/* Each status has its own words; one past the last is "unknown". */
+START_TEST(test_status_str)
+{
+    static const struct {
+        pc_status st;
+        const char *words;
+    } cases[] = {
+        { PC_OK, "success" },
+        { PC_ENOMEM, "out of memory" },
+        { PC_EIO, "input/output error" },
+        { PC_ESYNTAX, "syntax error" },
+        { PC_EINVALID, "invalid input" },
+        { PC_ELIMIT, "input exceeds a limit" },
+        { (pc_status)(PC_ELIMIT + 1), "unknown status" },
+    };
+
+    for (size_t i = 0; i < NELEM(cases); i++)
+        ck_assert_str_eq(pc_status_str(cases[i].st), cases[i].words);
+}
+END_TEST
+
 /* The key is random per process, but one process hashes consistently. */
 START_TEST(test_map_hash_keyed)
 {
@@ -629,6 +650,7 @@ core_suite(void)
     tcase_add_test(tc, test_map_grow);
     tcase_add_test(tc, test_map_flooding);
     tcase_add_test(tc, test_map_hash_keyed);
+    tcase_add_test(tc, test_status_str);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("diag");

@@ -1132,6 +1132,55 @@ START_TEST(test_ops_findings)
 }
 END_TEST
 
+/* The lookups and constants rules/ does not use, rendered by the rules
+ * of tests/data/rules/funcs/ and compared with the policy's values. */
+START_TEST(test_funcs_lookups)
+{
+    pc_engine *e = engine_load("rules/funcs");
+    const pc_policy *p = pc_engine_policy(e);
+    char *m = manifest_path("ops");
+    pc_results *r = audit_ok(e, m);
+    const struct policy_jurisdiction *ca = jurisdiction_of(e, "US-CA");
+    const struct policy_integration *gc =
+        policy_integration(p, "google-calendar");
+    const struct policy_agreement *baa = policy_agreement(p, "baa");
+    size_t sensitive = 0, shared = 0;
+    char *offers, *elements, *countries, *want1, *want2;
+
+    ck_assert_ptr_nonnull(gc);
+    ck_assert_ptr_nonnull(baa);
+    for (size_t i = 0; i < p->ncategories; i++) {
+        sensitive += p->categories[i].sensitive;
+        shared += p->categories[i].shared_for_business;
+    }
+    offers = strv_join(&ca->offers, ", ");
+    elements = strv_join(&gc->elements, ", ");
+    countries = strv_join(&p->transfer_countries, ", ");
+    want1 = xfmt(
+        "sens=%s nonsens=%s agr=%s offers=[%s] ext=%ld "
+        "statute=[%s] ie=[%s] it=%s",
+        policy_element(p, "sensitive.ssn")->sensitive ? "true" : "false",
+        policy_element(p, "identifiers.email")->sensitive ? "true" : "false",
+        baa->subject, offers, ca->extension_days,
+        ca->deadline_statute != NULL ? ca->deadline_statute : "", elements,
+        gc->transfer ? "true" : "false");
+    want2 = xfmt("elements=%zu categories=%zu sensitive=%zu shared=%zu "
+                 "sources=%zu countries=[%s] other=%s max=17 maxd=P10D",
+                 p->nelements, p->ncategories, sensitive, shared, p->nsources,
+                 countries, p->transfer_other_countries ? "true" : "false");
+    ck_assert_str_eq(finding_of(r, "FUN-001", "application")->message, want1);
+    ck_assert_str_eq(finding_of(r, "FUN-002", "application")->message, want2);
+    free(offers);
+    free(elements);
+    free(countries);
+    free(want1);
+    free(want2);
+    free(m);
+    pc_results_free(r);
+    pc_engine_free(e);
+}
+END_TEST
+
 /* The same engine audits several manifests into one results. */
 START_TEST(test_ops_two_manifests)
 {
@@ -2060,6 +2109,7 @@ rules_suite(void)
     tcase_add_test(tc, test_ops_catalog);
     tcase_add_test(tc, test_ops_findings);
     tcase_add_test(tc, test_ops_two_manifests);
+    tcase_add_test(tc, test_funcs_lookups);
     tcase_add_test(tc, test_deferred);
     tcase_add_test(tc, test_subjects);
     tcase_add_test(tc, test_hostile_colliding_ids);
