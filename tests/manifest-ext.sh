@@ -212,6 +212,21 @@ check "validate closes the subjects with the policy too" 2 \
 run validate "$SRCDIR/fixtures/compliant-telehealth.xml"
 check "the policy's subjects are valid" 0
 
+# The policy's own subjects hold together: its default is one, and each
+# agreement governs one.
+sed 's/<subject id="client" /<subject id="clients" /' \
+    "$SRCDIR/policy/serenepractice.xml" >"$tmp/p1.xml"
+line=$(grep -n 'subject="client" clauses="s1.baa s1.scope' "$tmp/p1.xml" | cut -d: -f1) # where its start tag ends: libxml2's line
+run --policy p1.xml validate p1.xml
+check "an agreement for an undeclared subject fails the policy" 2 \
+    "p1.xml:$line: error: agreement 'baa' governs subject 'client', which <subjects> does not declare"
+sed 's/<subjects default="customer"/<subjects default="customers"/' \
+    "$SRCDIR/policy/serenepractice.xml" >"$tmp/p2.xml"
+line=$(grep -n '<subjects default=' "$tmp/p2.xml" | cut -d: -f1)
+run --policy p2.xml validate p2.xml
+check "a default that is no declared subject fails the policy" 2 \
+    "p2.xml:$line: error: default subject 'customers' is not one of the <subject>s"
+
 # A policy that declares none: no rule may judge by subject.
 mkdir -p "$tmp/subj"
 cp "$SRCDIR/rules/classifiers.xml" "$tmp/subj/"
