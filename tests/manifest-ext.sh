@@ -142,6 +142,14 @@ run --policy "$mxp" --rules "$mxr" check bad-value.xml
 check "a value outside the fragment's choice exits 2" 2 \
     'bad-value.xml:11: error: <flow> gdpr:lawful-basis="contractual" is not allowed'
 
+# Extensions are attributes: a foreign element is named with its
+# namespace, even in the pack's own.
+sed 's|<field name="name" category="shop.name"/>|&<gdpr:note>x</gdpr:note>|' \
+    "$tmp/no-safeguard.xml" >"$tmp/element.xml"
+run --policy "$mxp" --rules "$mxr" check element.xml
+check "a foreign element exits 2 at its line, with its namespace" 2 \
+    "element.xml:12: error: <flow> cannot hold <gdpr:note>: namespace $ns is not this document's"
+
 # ------------------------------------------------------------ rules
 # A rule's literal compared with a closed extension value must be one.
 mkdir -p "$tmp/pack"
