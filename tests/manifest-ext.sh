@@ -194,6 +194,62 @@ run --policy "$mxp" --rules pack rules
 check "a fragment that does not compile with the manifest schema fails" 2 \
     "manifest-ext.rng: error: the manifest schema" "does not compile with this extension"
 
+# An extension may use the manifest schema's datatypes (ref period,
+# word-list), XML Schema types, and pc:names: its literals are then
+# checked against the policy like the format's own.
+mkdir -p "$tmp/own"
+cp "$mxr/classifiers.xml" "$tmp/own/"
+cat >"$tmp/own/manifest-ext.rng" <<'XML'
+<grammar xmlns="http://relaxng.org/ns/structure/1.0" xmlns:t="urn:privcheck:pack:test:1"
+         xmlns:pc="urn:privcheck:schema:1" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
+  <define name="keep"><optional><attribute name="t:review"><ref name="period"/></attribute></optional></define>
+  <define name="store">
+    <optional><attribute name="t:tier"><data type="positiveInteger"/></attribute></optional>
+    <optional><attribute name="t:purposes" pc:names="purpose"><ref name="word-list"/></attribute></optional>
+  </define>
+</grammar>
+XML
+cat >"$tmp/own/t.rules.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<rules xmlns="urn:privcheck:rules:1" title="t">
+  <rule id="TST-001" severity="error">
+    <title>Extension values</title>
+    <check over="keep">
+      <when><gt a="keep.t:review" b="'P180D'"/></when>
+      <message>review after {keep.t:review}</message>
+    </check>
+    <check over="store" id="p">
+      <when><intersects a="store.t:purposes" b="'servicee'"/></when>
+      <message>store for {store.t:purposes}</message>
+    </check>
+    <fix>None.</fix>
+  </rule>
+</rules>
+XML
+run --policy "$mxp" --rules own rules
+check "pc:names on an extension attribute checks rule literals against the policy" 2 \
+    "rule TST-001: 'servicee' is not a purpose id of the policy; did you mean 'service'?"
+sed -i "s/'servicee'/'service'/" "$tmp/own/t.rules.xml"
+cat >"$tmp/own.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<application xmlns="urn:privcheck:manifest:1" xmlns:t="urn:privcheck:pack:test:1" name="m" version="1">
+  <stores>
+    <store id="db" kind="database" region="GB" t:tier="2" t:purposes="service support"/>
+  </stores>
+  <retention>
+    <keep store="db" categories="account" period="P30D" t:review="P1Y"/>
+  </retention>
+</application>
+XML
+run --policy "$mxp" --rules own check own.xml
+check "rules read list, datatype and period extension attributes" 1 \
+    "own.xml:4: error: [TST-001] store for service, support" \
+    "own.xml:7: error: [TST-001] review after P1Y"
+sed -i 's/t:tier="2"/t:tier="0"/' "$tmp/own.xml"
+run --policy "$mxp" --rules own check own.xml
+check "an XML Schema type of an extension is enforced" 2 \
+    'own.xml:4: error: <store> t:tier="0" is not allowed: expected a whole number, 1 or more'
+
 # validate reads an extension as a load would.
 run --policy "$mxp" validate "$mxr/manifest-ext.rng"
 check "validate accepts the Matrix.org pack's extension" 0 "manifest-ext.rng: valid"
