@@ -863,6 +863,14 @@ ld_subjects(struct ld *ld, xmlNode *n)
         !strv_has(&p->subjects, p->default_subject))
         ld_err(ld, n, "default subject '%s' is not one of the <subject>s",
                p->default_subject);
+    /* <disclosures> came first: its agreements are read. */
+    for (size_t i = 0; i < p->nagreements; i++)
+        if (p->agreements[i].subject != NULL &&
+            !strv_has(&p->subjects, p->agreements[i].subject))
+            ld_err_line(ld, p->agreements[i].line,
+                        "agreement '%s' governs subject '%s', which "
+                        "<subjects> does not declare",
+                        p->agreements[i].id, p->agreements[i].subject);
 }
 
 static void

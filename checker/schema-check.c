@@ -1098,6 +1098,20 @@ sc_check_children(struct sc *s, xmlNode *n, const xmlNode *epat, unsigned depth)
         if (c->type != XML_ELEMENT_NODE)
             continue;
         p = sc_named_find(&allowed, (const char *)c->name);
+        if ((p == NULL || !sc_elem_matches(p, c)) && c->ns != NULL &&
+            c->ns->href != NULL &&
+            (n->ns == NULL || xmlStrcmp(c->ns->href, n->ns->href) != 0)) {
+            /* Another vocabulary's element: name it by its namespace. */
+            char qname[256];
+
+            snprintf(qname, sizeof qname, "%s%s%s",
+                     c->ns->prefix != NULL ? (const char *)c->ns->prefix : "",
+                     c->ns->prefix != NULL ? ":" : "", (const char *)c->name);
+            sc_said(s, schema_msg_foreign_elem(s->d, sc_loc(s, c),
+                                               (const char *)n->name, qname,
+                                               (const char *)c->ns->href));
+            continue;
+        }
         if (p == NULL || !sc_elem_matches(p, c)) {
             sc_said(s, schema_msg_unknown_elem(
                            s->d, sc_loc(s, c), (const char *)n->name,

@@ -251,7 +251,7 @@ ext_define(struct ext *x, xmlNode *def)
 
 /* Copy the define's patterns into the element's, first, so that they do
  * not stand between its child elements. The copies keep the datatype
- * library they had in the fragment. */
+ * library they had in the fragment (its nearest datatypeLibrary). */
 static pc_status
 ext_graft(struct ext *x, const xmlNode *def)
 {
@@ -272,9 +272,11 @@ ext_graft(struct ext *x, const xmlNode *def)
             lib = ext_prop(p, "datatypeLibrary");
         if ((copy = xmlDocCopyNode((xmlNode *)c, x->base, 1)) == NULL)
             return PC_ENOMEM;
-        if (lib != NULL && ext_prop(copy, "datatypeLibrary") == NULL &&
-            xmlSetProp(copy, BAD_CAST "datatypeLibrary", BAD_CAST lib) ==
-                NULL) {
+        /* None in the fragment is RELAX NG's built-in library, not the
+         * one the manifest schema's root would lend the copy. */
+        if (ext_prop(copy, "datatypeLibrary") == NULL &&
+            xmlSetProp(copy, BAD_CAST "datatypeLibrary",
+                       BAD_CAST(lib != NULL ? lib : "")) == NULL) {
             xmlFreeNode(copy);
             return PC_ENOMEM;
         }

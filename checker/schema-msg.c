@@ -118,6 +118,20 @@ schema_msg_foreign_attr(pc_diags *d, struct pc_loc loc, const char *elem,
 }
 
 pc_status
+schema_msg_foreign_elem(pc_diags *d, struct pc_loc loc, const char *parent,
+                        const char *elem, const char *ns)
+{
+    struct strbuf b = STRBUF_INIT(0);
+    pc_status st = strbuf_printf(&b,
+                                 "<%s> cannot hold <%s>: namespace %s is not "
+                                 "this document's, and no element of it is "
+                                 "allowed here",
+                                 parent, elem, ns);
+
+    return msg_emit(d, loc, &b, st, PC_EINVALID);
+}
+
+pc_status
 schema_msg_missing_attr(pc_diags *d, struct pc_loc loc, const char *elem,
                         const char *attr, const struct strv *values)
 {

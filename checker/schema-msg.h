@@ -28,6 +28,10 @@ pc_status schema_msg_unknown_attr(pc_diags *d, struct pc_loc loc,
 pc_status schema_msg_foreign_attr(pc_diags *d, struct pc_loc loc,
                                   const char *elem, const char *attr,
                                   const char *ns);
+/* A child element in another namespace than its parent's. */
+pc_status schema_msg_foreign_elem(pc_diags *d, struct pc_loc loc,
+                                  const char *parent, const char *elem,
+                                  const char *ns);
 pc_status schema_msg_missing_attr(pc_diags *d, struct pc_loc loc,
                                   const char *elem, const char *attr,
                                   const struct strv *values);

@@ -142,6 +142,14 @@ run --policy "$mxp" --rules "$mxr" check bad-value.xml
 check "a value outside the fragment's choice exits 2" 2 \
     'bad-value.xml:11: error: <flow> gdpr:lawful-basis="contractual" is not allowed'
 
+# Extensions are attributes: a foreign element is named with its
+# namespace, even in the pack's own.
+sed 's|<field name="name" category="shop.name"/>|&<gdpr:note>x</gdpr:note>|' \
+    "$tmp/no-safeguard.xml" >"$tmp/element.xml"
+run --policy "$mxp" --rules "$mxr" check element.xml
+check "a foreign element exits 2 at its line, with its namespace" 2 \
+    "element.xml:12: error: <flow> cannot hold <gdpr:note>: namespace $ns is not this document's"
+
 # ------------------------------------------------------------ rules
 # A rule's literal compared with a closed extension value must be one.
 mkdir -p "$tmp/pack"
@@ -186,6 +194,62 @@ run --policy "$mxp" --rules pack rules
 check "a fragment that does not compile with the manifest schema fails" 2 \
     "manifest-ext.rng: error: the manifest schema" "does not compile with this extension"
 
+# An extension may use the manifest schema's datatypes (ref period,
+# word-list), XML Schema types, and pc:names: its literals are then
+# checked against the policy like the format's own.
+mkdir -p "$tmp/own"
+cp "$mxr/classifiers.xml" "$tmp/own/"
+cat >"$tmp/own/manifest-ext.rng" <<'XML'
+<grammar xmlns="http://relaxng.org/ns/structure/1.0" xmlns:t="urn:privcheck:pack:test:1"
+         xmlns:pc="urn:privcheck:schema:1" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
+  <define name="keep"><optional><attribute name="t:review"><ref name="period"/></attribute></optional></define>
+  <define name="store">
+    <optional><attribute name="t:tier"><data type="positiveInteger"/></attribute></optional>
+    <optional><attribute name="t:purposes" pc:names="purpose"><ref name="word-list"/></attribute></optional>
+  </define>
+</grammar>
+XML
+cat >"$tmp/own/t.rules.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<rules xmlns="urn:privcheck:rules:1" title="t">
+  <rule id="TST-001" severity="error">
+    <title>Extension values</title>
+    <check over="keep">
+      <when><gt a="keep.t:review" b="'P180D'"/></when>
+      <message>review after {keep.t:review}</message>
+    </check>
+    <check over="store" id="p">
+      <when><intersects a="store.t:purposes" b="'servicee'"/></when>
+      <message>store for {store.t:purposes}</message>
+    </check>
+    <fix>None.</fix>
+  </rule>
+</rules>
+XML
+run --policy "$mxp" --rules own rules
+check "pc:names on an extension attribute checks rule literals against the policy" 2 \
+    "rule TST-001: 'servicee' is not a purpose id of the policy; did you mean 'service'?"
+sed -i "s/'servicee'/'service'/" "$tmp/own/t.rules.xml"
+cat >"$tmp/own.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<application xmlns="urn:privcheck:manifest:1" xmlns:t="urn:privcheck:pack:test:1" name="m" version="1">
+  <stores>
+    <store id="db" kind="database" region="GB" t:tier="2" t:purposes="service support"/>
+  </stores>
+  <retention>
+    <keep store="db" categories="account" period="P30D" t:review="P1Y"/>
+  </retention>
+</application>
+XML
+run --policy "$mxp" --rules own check own.xml
+check "rules read list, datatype and period extension attributes" 1 \
+    "own.xml:4: error: [TST-001] store for service, support" \
+    "own.xml:7: error: [TST-001] review after P1Y"
+sed -i 's/t:tier="2"/t:tier="0"/' "$tmp/own.xml"
+run --policy "$mxp" --rules own check own.xml
+check "an XML Schema type of an extension is enforced" 2 \
+    'own.xml:4: error: <store> t:tier="0" is not allowed: expected a whole number, 1 or more'
+
 # validate reads an extension as a load would.
 run --policy "$mxp" validate "$mxr/manifest-ext.rng"
 check "validate accepts the Matrix.org pack's extension" 0 "manifest-ext.rng: valid"
@@ -211,6 +275,21 @@ check "validate closes the subjects with the policy too" 2 \
     "patient.xml:$line: error: <flow> subject=\"patient\" is not allowed"
 run validate "$SRCDIR/fixtures/compliant-telehealth.xml"
 check "the policy's subjects are valid" 0
+
+# The policy's own subjects hold together: its default is one, and each
+# agreement governs one.
+sed 's/<subject id="client" /<subject id="clients" /' \
+    "$SRCDIR/policy/serenepractice.xml" >"$tmp/p1.xml"
+line=$(grep -n 'subject="client" clauses="s1.baa s1.scope' "$tmp/p1.xml" | cut -d: -f1) # where its start tag ends: libxml2's line
+run --policy p1.xml validate p1.xml
+check "an agreement for an undeclared subject fails the policy" 2 \
+    "p1.xml:$line: error: agreement 'baa' governs subject 'client', which <subjects> does not declare"
+sed 's/<subjects default="customer"/<subjects default="customers"/' \
+    "$SRCDIR/policy/serenepractice.xml" >"$tmp/p2.xml"
+line=$(grep -n '<subjects default=' "$tmp/p2.xml" | cut -d: -f1)
+run --policy p2.xml validate p2.xml
+check "a default that is no declared subject fails the policy" 2 \
+    "p2.xml:$line: error: default subject 'customers' is not one of the <subject>s"
 
 # A policy that declares none: no rule may judge by subject.
 mkdir -p "$tmp/subj"
