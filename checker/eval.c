@@ -1567,9 +1567,11 @@ typedef pc_status (*eval_source_fn)(void *src, struct mstate *ms, char sha[65]);
 static pc_status
 eval_from_manifest(void *src, struct mstate *ms, char sha[65])
 {
+    struct manifest_limits lim = { .max_bytes = ms->e->max_bytes };
+
     (void)src;
-    return manifest_read(ms->path, ms->e->manifest_schema, ms->d, eval_visit,
-                         ms, sha);
+    return manifest_read(ms->path, ms->e->manifest_schema, &lim, ms->d,
+                         eval_visit, ms, sha);
 }
 
 struct eval_node_list {

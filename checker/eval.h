@@ -84,6 +84,7 @@ struct eval_engine {
     struct classify_set *classifiers;
     const char *manifest_schema;
     const struct pc_trace *trace; /* NULL: none */
+    size_t max_bytes;             /* of a manifest; 0: the default */
 };
 
 /* Audit the manifest at path, known as `ident` (its path relative to the

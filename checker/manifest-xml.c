@@ -15,8 +15,8 @@
 #include <string.h>
 
 /* Bounds on top of xml.c's (file size, depth, attributes per element):
- * the number of elements and the length of one attribute value. */
-#define MANIFEST_MAX_ELEMENTS 1000000u
+ * the number of elements (manifest.h) and the length of one attribute
+ * value. */
 #define MANIFEST_MAX_VALUE (64u << 10)
 /* Open elements remembered for a syntax error's context; xml.c bounds
  * nesting well below this. */
@@ -38,7 +38,7 @@ struct manifest_reader {
     pc_diags *d;
     const char *path; /* interned */
     struct manifest_attrs attrs;
-    unsigned long elements;
+    unsigned long elements, max_elements;
     bool seen_root;
     /* The element open at each depth, for "unclosed <flows>" notes:
      * libxml2 calls a truncated file "extra content at the end". */
@@ -214,9 +214,9 @@ manifest_element(struct manifest_reader *m, manifest_visit_fn visit, void *ctx)
     bool empty;
     pc_status st;
 
-    if (++m->elements > MANIFEST_MAX_ELEMENTS)
+    if (++m->elements > m->max_elements)
         return diag_fail(m->d, PC_ELIMIT, diag_loc(m->d, m->path, line, 0),
-                         "more than %u elements", MANIFEST_MAX_ELEMENTS);
+                         "more than %lu elements", m->max_elements);
     if (!m->seen_root && (st = manifest_check_root(m, line)) != PC_OK)
         return st;
     empty = xmlTextReaderIsEmptyElement(m->r) == 1;
@@ -261,7 +261,8 @@ manifest_end(struct manifest_reader *m, manifest_visit_fn visit, void *ctx)
 }
 
 pc_status
-manifest_read(const char *path, const char *schema, pc_diags *d,
+manifest_read(const char *path, const char *schema,
+              const struct manifest_limits *lim, pc_diags *d,
               manifest_visit_fn visit, void *ctx, char sha256[65])
 {
     struct manifest_reader m = {
@@ -271,10 +272,14 @@ manifest_read(const char *path, const char *schema, pc_diags *d,
     pc_status st;
     int rc;
 
+    m.max_elements = lim != NULL && lim->max_elements != 0
+                         ? lim->max_elements
+                         : MANIFEST_MAX_ELEMENTS;
     m.path = diag_intern(d, path);
     if (m.path == NULL)
         return PC_ENOMEM;
-    if ((st = xml_reader_open(path, schema, d, &m.xr, sha256)) != PC_OK)
+    if ((st = xml_reader_open(path, schema, lim != NULL ? lim->max_bytes : 0, d,
+                              &m.xr, sha256)) != PC_OK)
         return st;
     m.r = xml_reader_raw(m.xr);
     while ((rc = xml_reader_next(m.xr)) == 1) {

@@ -35,9 +35,16 @@ typedef pc_status (*manifest_visit_fn)(void *ctx, const struct manifest_node *n,
 /* Stream the manifest at `path`, validating it against `schema` as it is
  * read. Returns PC_OK only if the whole file was read and valid; on any
  * other status the visitor may already have seen part of it, and the
- * caller must discard what it built. sha256 (if not NULL) receives the
- * hex digest of the bytes read. */
-pc_status manifest_read(const char *path, const char *schema, pc_diags *d,
+ * caller must discard what it built. lim NULL: the defaults. sha256 (if not
+ * NULL) receives the hex digest of the bytes read. */
+struct manifest_limits {
+    size_t max_bytes;    /* 0: PC_MAX_BYTES_DEFAULT */
+    size_t max_elements; /* 0: MANIFEST_MAX_ELEMENTS */
+};
+/* Enough for ten million flows; past it a manifest is hostile, not big. */
+#define MANIFEST_MAX_ELEMENTS 50000000u
+pc_status manifest_read(const char *path, const char *schema,
+                        const struct manifest_limits *lim, pc_diags *d,
                         manifest_visit_fn visit, void *ctx, char sha256[65]);
 
 /* The value of attribute `name` of n, or NULL. */
