@@ -103,7 +103,7 @@ struct mstate {
      * computed once per manifest: each is one malloc'd block holding the
      * pointer array and the strings. */
     struct {
-        const struct func *fn;
+        const void *key; /* the struct func, or the struct expr */
         struct val v;
         struct map *m; /* its items hashed, when it is long */
     } consts[64];

@@ -720,25 +720,17 @@ eval_path(struct evalctx *c, const struct expr *e, struct val *out)
     return PC_OK;
 }
 
-/* A policy constant, computed on first use and kept for the manifest. */
+/* Keep v, a constant of the manifest known by key, and return the kept
+ * copy in *out (v itself when the table is full: correct, not cached). */
 static pc_status
-eval_const(struct evalctx *c, const struct func *fn, struct val *out)
+eval_keep(struct mstate *ms, const void *key, struct val v, struct val *out)
 {
-    struct mstate *ms = c->ms;
-    struct val v;
     size_t bytes;
     char *block, *p;
     pc_status st;
 
-    for (size_t i = 0; i < ms->nconsts; i++)
-        if (ms->consts[i].fn == fn) {
-            *out = ms->consts[i].v;
-            return PC_OK;
-        }
-    if ((st = fn->impl(c, NULL, 0, &v)) != PC_OK)
-        return st;
     if (ms->nconsts == sizeof ms->consts / sizeof ms->consts[0]) {
-        *out = v; /* table full: correct, just not cached */
+        *out = v;
         return PC_OK;
     }
     bytes = v.n * sizeof(char *);
@@ -754,7 +746,7 @@ eval_const(struct evalctx *c, const struct func *fn, struct val *out)
         ((const char **)(void *)block)[i] = p;
         p += n;
     }
-    ms->consts[ms->nconsts].fn = fn;
+    ms->consts[ms->nconsts].key = key;
     ms->consts[ms->nconsts].v.v = (const char **)(void *)block;
     ms->consts[ms->nconsts].v.n = v.n;
     ms->consts[ms->nconsts].m = NULL;
@@ -773,6 +765,71 @@ eval_const(struct evalctx *c, const struct func *fn, struct val *out)
     }
     *out = ms->consts[ms->nconsts++].v;
     return PC_OK;
+}
+
+static bool
+eval_kept(const struct mstate *ms, const void *key, struct val *out)
+{
+    for (size_t i = 0; i < ms->nconsts; i++)
+        if (ms->consts[i].key == key) {
+            *out = ms->consts[i].v;
+            return true;
+        }
+    return false;
+}
+
+/* A policy constant, computed on first use and kept for the manifest. */
+static pc_status
+eval_const(struct evalctx *c, const struct func *fn, struct val *out)
+{
+    struct val v;
+    pc_status st;
+
+    if (eval_kept(c->ms, fn, out))
+        return PC_OK;
+    if ((st = fn->impl(c, NULL, 0, &v)) != PC_OK)
+        return st;
+    return eval_keep(c->ms, fn, v, out);
+}
+
+/* Is e a constant of the manifest: literals, policy constants, and pure
+ * functions of those (union(policy.vocabulary, classifier-elements),
+ * which a rule asks for on every field)? */
+static bool
+eval_is_const(const struct expr *e, unsigned depth)
+{
+    if (e->kind == EXPR_LIT)
+        return true;
+    if (e->kind != EXPR_CALL || depth > 8)
+        return false;
+    if (e->nargs == 0)
+        return !(e->fn->flags & FUNC_AGGREGATE);
+    if (!(e->fn->flags & FUNC_PURE) || e->nargs > 8)
+        return false;
+    for (size_t i = 0; i < e->nargs; i++)
+        if (!eval_is_const(e->args[i], depth + 1))
+            return false;
+    return true;
+}
+
+static pc_status eval_expr(struct evalctx *c, const struct expr *e,
+                           struct val *out);
+
+/* A pure function of constants, computed once per manifest. */
+static pc_status
+eval_const_call(struct evalctx *c, const struct expr *e, struct val *out)
+{
+    struct val args[8], v;
+    pc_status st;
+
+    if (eval_kept(c->ms, e, out))
+        return PC_OK;
+    for (size_t i = 0; i < e->nargs; i++)
+        if ((st = eval_expr(c, e->args[i], &args[i])) != PC_OK)
+            return st;
+    if ((st = e->fn->impl(c, args, e->nargs, &v)) != PC_OK)
+        return st;
+    return eval_keep(c->ms, e, v, out);
 }
 
 static pc_status
@@ -796,6 +853,8 @@ eval_expr(struct evalctx *c, const struct expr *e, struct val *out)
     case EXPR_CALL:
         if (e->nargs == 0 && !(e->fn->flags & FUNC_AGGREGATE))
             return eval_const(c, e->fn, out);
+        if ((e->fn->flags & FUNC_PURE) && eval_is_const(e, 0))
+            return eval_const_call(c, e, out);
         for (size_t i = 0; i < e->nargs && i < 8; i++)
             if ((st = eval_expr(c, e->args[i], &args[i])) != PC_OK)
                 return st;

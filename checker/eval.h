@@ -20,6 +20,8 @@ struct val {
 enum {
     FUNC_AGGREGATE = 1u << 0,    /* reads the whole manifest: evaluate late */
     FUNC_LITERAL_ARGS = 1u << 1, /* arguments must be 'literals' */
+    FUNC_PURE = 1u << 2,         /* a function of its arguments alone: on policy
+                                    constants it is one, computed once */
 };
 
 typedef pc_status (*func_impl)(struct evalctx *c, const struct val *args,
