@@ -20,7 +20,7 @@ struct obj {
     struct obj *parent;
     struct obj **kids;
     size_t nkids, capkids;
-    char *key;        /* for the object path: id, name, ...; or NULL */
+    const char *key;  /* for the object path: id, name, ...; or NULL */
     unsigned ordinal; /* 2 for the second sibling with that key, ... */
     bool repeated;
     unsigned first_line;
