@@ -1,8 +1,12 @@
 #!/bin/sh
-# gen-manifest.sh N - print a compliant manifest with N flows (three fields
-# each) on stdout, for measuring how audits scale.
+# gen-manifest.sh N [PERCENT] - print a manifest with N flows (three fields
+# each) on stdout, for measuring how audits scale. PERCENT (default 0) of
+# the flows break rules: marketing with an SSN from an ordinary form over
+# TLS 1.1, which gives several findings per flow (SEN-001, PUR-002,
+# PUR-004, SEC-002, ...); the others are compliant.
 set -eu
-n=${1:?usage: gen-manifest.sh NFLOWS}
+n=${1:?usage: gen-manifest.sh NFLOWS [PERCENT-VIOLATING]}
+pct=${2:-0}
 cat <<'HEAD'
 <?xml version="1.0" encoding="UTF-8"?>
 <application xmlns="urn:privcheck:manifest:1" name="bench" version="1.0.0">
@@ -12,11 +16,17 @@ cat <<'HEAD'
   </stores>
   <flows>
 HEAD
-awk -v n="$n" 'BEGIN {
+awk -v n="$n" -v pct="$pct" 'BEGIN {
     for (i = 0; i < n; i++) {
-        printf "    <flow id=\"f%d\" subject=\"customer\" source=\"form-%d\" collection=\"direct\" purpose=\"account\" to=\"db\" transport=\"tls1.3\">\n", i, i % 17
-        printf "      <field name=\"email_%d\" category=\"identifiers.email\"/>\n", i % 50
-        printf "      <field name=\"display_name\" category=\"identifiers.name\"/>\n"
+        if (i % 100 < pct) {
+            printf "    <flow id=\"f%d\" subject=\"customer\" source=\"form-%d\" collection=\"direct\" purpose=\"marketing\" to=\"db\" transport=\"tls1.1\">\n", i, i % 17
+            printf "      <field name=\"email_%d\" category=\"identifiers.email\"/>\n", i % 50
+            printf "      <field name=\"ssn\"/>\n"
+        } else {
+            printf "    <flow id=\"f%d\" subject=\"customer\" source=\"form-%d\" collection=\"direct\" purpose=\"account\" to=\"db\" transport=\"tls1.3\">\n", i, i % 17
+            printf "      <field name=\"email_%d\" category=\"identifiers.email\"/>\n", i % 50
+            printf "      <field name=\"display_name\" category=\"identifiers.name\"/>\n"
+        }
         printf "      <field name=\"practice_name_%d\" category=\"professional.business-name\"/>\n", i % 7
         printf "    </flow>\n"
     }

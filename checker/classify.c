@@ -48,14 +48,42 @@ struct classifier {
     size_t nexamples, capexamples;
 };
 
+/* One test of the context made while a name was classified: a
+ * conditioned pattern's condition (cp, its pc_context_check), or the
+ * column-prefix test (cp NULL: whether the name's first plen letters
+ * abbreviate the context). */
+struct ctest {
+    const struct cpat *cp;
+    size_t plen;
+    int outcome;
+};
+#define CLASSIFY_MAX_TESTS 16
+/* The most paths kept for one name; past them, by-context entries. */
+#define CLASSIFY_MAX_PATHS 32
+
+/* A name's answer for every context whose tests come out as these did:
+ * the classification is the same function of the name and of these
+ * outcomes alone, so a context that repeats them gets the same answer
+ * without running a classifier (a flow id in every context made the
+ * by-context cache miss on every flow). Immutable once published. */
+struct classify_path {
+    struct classify_path *next;
+    const struct classifier *c;
+    const struct pattern *p;
+    size_t ntests;
+    struct ctest tests[CLASSIFY_MAX_TESTS];
+};
+
 /* A cached answer. c == NULL: no classifier recognised the name. In the
  * by-name cache, by_context marks a name whose answer depends on the
- * context: the answers are then in the by-context cache. */
+ * context: the answers are then its paths, or in the by-context cache. */
 struct classify_entry {
     struct classify_entry *next; /* every entry, for classify_free */
     const struct classifier *c;
     const struct pattern *p;
     bool by_context;
+    struct classify_path *paths; /* newest first; guarded by the lock */
+    size_t npaths;
     char key[]; /* the cache key */
 };
 
@@ -235,6 +263,12 @@ classify_free(struct classify_set *cs)
         struct classify_entry *e = cs->entries;
 
         cs->entries = e->next;
+        while (e->paths != NULL) {
+            struct classify_path *q = e->paths;
+
+            e->paths = q->next;
+            free(q);
+        }
         free(e);
     }
     pthread_mutex_destroy(&cs->lock);
@@ -676,6 +710,9 @@ struct cmatch {
     bool ctx_done;
     bool by_context; /* a conditioned pattern matched the name */
     bool vetoed;     /* a <not> vetoed a classifier */
+    struct ctest tests[CLASSIFY_MAX_TESTS]; /* of the context, in order */
+    size_t ntests;
+    bool too_many_tests;
     pc_diags *d;
     struct pc_loc loc;
     void (*step)(void *, const struct pc_classify_step *);
@@ -695,12 +732,55 @@ cmatch_context(struct cmatch *m)
     return PC_OK;
 }
 
+/* How cp's context condition turns out on the normalised context ctx
+ * (cp has one). */
+static pc_status
+cmatch_test(const struct cpat *cp, const char *ctx, size_t len, pc_diags *d,
+            struct pc_loc loc, pc_context_check *check)
+{
+    bool hit;
+    pc_status st;
+
+    if (cp->ctx != NULL) {
+        if (len == 0) {
+            *check = PC_CONTEXT_ABSENT;
+            return PC_OK;
+        }
+        if ((st = pattern_match(cp->ctx, ctx, len, &hit, d, loc)) != PC_OK)
+            return st;
+        if (!hit) {
+            *check = PC_CONTEXT_MISMATCH;
+            return PC_OK;
+        }
+    }
+    if (cp->unless != NULL && len > 0) {
+        if ((st = pattern_match(cp->unless, ctx, len, &hit, d, loc)) != PC_OK)
+            return st;
+        if (hit) {
+            *check = PC_CONTEXT_EXCLUDED;
+            return PC_OK;
+        }
+    }
+    *check = PC_CONTEXT_HELD;
+    return PC_OK;
+}
+
+static void
+cmatch_note_test(struct cmatch *m, const struct cpat *cp, size_t plen,
+                 int outcome)
+{
+    if (m->ntests == CLASSIFY_MAX_TESTS) {
+        m->too_many_tests = true;
+        return;
+    }
+    m->tests[m->ntests++] = (struct ctest){ cp, plen, outcome };
+}
+
 /* Does cp's context condition hold? Sets *check to how it turned out. */
 static pc_status
 cmatch_condition(struct cmatch *m, const struct cpat *cp,
                  pc_context_check *check)
 {
-    bool hit;
     pc_status st;
 
     *check = PC_CONTEXT_UNCONDITIONED;
@@ -710,29 +790,10 @@ cmatch_condition(struct cmatch *m, const struct cpat *cp,
     m->by_context = true;
     if ((st = cmatch_context(m)) != PC_OK)
         return st;
-    if (cp->ctx != NULL) {
-        if (m->ctx.len == 0) {
-            *check = PC_CONTEXT_ABSENT;
-            return PC_OK;
-        }
-        if ((st = pattern_match(cp->ctx, strbuf_str(&m->ctx), m->ctx.len, &hit,
-                                m->d, m->loc)) != PC_OK)
-            return st;
-        if (!hit) {
-            *check = PC_CONTEXT_MISMATCH;
-            return PC_OK;
-        }
-    }
-    if (cp->unless != NULL && m->ctx.len > 0) {
-        if ((st = pattern_match(cp->unless, strbuf_str(&m->ctx), m->ctx.len,
-                                &hit, m->d, m->loc)) != PC_OK)
-            return st;
-        if (hit) {
-            *check = PC_CONTEXT_EXCLUDED;
-            return PC_OK;
-        }
-    }
-    *check = PC_CONTEXT_HELD;
+    if ((st = cmatch_test(cp, strbuf_str(&m->ctx), m->ctx.len, m->d, m->loc,
+                          check)) != PC_OK)
+        return st;
+    cmatch_note_test(m, cp, 0, (int)*check);
     return PC_OK;
 }
 
@@ -872,6 +933,7 @@ cmatch_prefix(const struct classify_set *cs, struct cmatch *m, size_t *plen)
         return st;
     if (cmatch_abbreviates(m->name, n, strbuf_str(&m->ctx)))
         *plen = n;
+    cmatch_note_test(m, NULL, n, *plen != 0);
     return PC_OK;
 }
 
@@ -929,7 +991,7 @@ entry_new(const char *key, const struct classifier *c, const struct pattern *p,
           bool by_context)
 {
     size_t n = strlen(key);
-    struct classify_entry *e = malloc(sizeof *e + n + 1);
+    struct classify_entry *e = calloc(1, sizeof *e + n + 1);
 
     if (e == NULL)
         return NULL;
@@ -961,11 +1023,36 @@ entry_put(struct classify_set *cs, struct map *m, struct classify_entry *e)
 static void
 classify_remember(struct classify_set *cs, const char *name, const char *key,
                   const struct classifier *c, const struct pattern *p,
-                  bool by_context)
+                  const struct cmatch *m)
 {
     size_t used = map_count(cs->cache) + map_count(cs->ctxcache);
     struct classify_entry *marker = map_get(cs->cache, name);
+    bool by_context = m->by_context;
 
+    if (by_context && !m->too_many_tests && used + 1 < cs->cache_max &&
+        (marker == NULL || marker->npaths < CLASSIFY_MAX_PATHS)) {
+        struct classify_path *q = calloc(1, sizeof *q);
+
+        if (marker == NULL) {
+            if (q == NULL ||
+                !entry_put(cs, cs->cache, entry_new(name, NULL, NULL, true))) {
+                free(q);
+                return;
+            }
+            marker = map_get(cs->cache, name);
+        }
+        if (q == NULL)
+            return;
+        q->c = c;
+        q->p = p;
+        q->ntests = m->ntests;
+        memcpy(q->tests, m->tests, m->ntests * sizeof q->tests[0]);
+        q->next = marker->paths;
+        marker->paths = q;
+        marker->npaths++;
+        cs->answers++;
+        return;
+    }
     if (!by_context) {
         if (marker == NULL && used < cs->cache_max &&
             entry_put(cs, cs->cache, entry_new(name, c, p, false)))
@@ -986,6 +1073,52 @@ classify_remember(struct classify_set *cs, const char *name, const char *key,
         cs->answers++;
 }
 
+/* The first of paths whose tests come out the same on this context
+ * (*out NULL: none). A test replayed here is one a full classification
+ * would make too, so a test that cannot decide fails the same way. */
+static pc_status
+classify_replay(const struct classify_path *paths, const char *name,
+                const char *context, pc_diags *d, struct pc_loc loc,
+                const struct classify_path **out)
+{
+    struct strbuf norm = STRBUF_INIT(2 * CLASSIFY_MAX_NAME);
+    struct strbuf ctx = STRBUF_INIT(2 * CLASSIFY_MAX_CONTEXT);
+    pc_status st;
+
+    *out = NULL;
+    if ((st = classify_normalize(context, &ctx)) != PC_OK ||
+        (st = classify_normalize(name, &norm)) != PC_OK) {
+        /* Said by the full classification, which meets it too. */
+        st = st == PC_ENOMEM ? st : PC_OK;
+        goto out;
+    }
+    for (const struct classify_path *q = paths; q != NULL && *out == NULL;
+         q = q->next) {
+        bool same = true;
+
+        for (size_t i = 0; i < q->ntests && same && st == PC_OK; i++) {
+            const struct ctest *t = &q->tests[i];
+            pc_context_check check;
+
+            if (t->cp == NULL)
+                same =
+                    cmatch_abbreviates(strbuf_str(&norm), t->plen,
+                                       strbuf_str(&ctx)) == (t->outcome != 0);
+            else if ((st = cmatch_test(t->cp, strbuf_str(&ctx), ctx.len, d, loc,
+                                       &check)) == PC_OK)
+                same = (int)check == t->outcome;
+        }
+        if (st != PC_OK)
+            goto out;
+        if (same)
+            *out = q;
+    }
+out:
+    strbuf_free(&norm);
+    strbuf_free(&ctx);
+    return st;
+}
+
 pc_status
 classify_name(struct classify_set *cs, const char *name, const char *context,
               pc_diags *d, struct pc_loc loc, struct classify_result *out)
@@ -994,6 +1127,7 @@ classify_name(struct classify_set *cs, const char *name, const char *context,
     struct strbuf norm = STRBUF_INIT(2 * CLASSIFY_MAX_NAME);
     struct strbuf key = STRBUF_INIT(0);
     const struct classify_entry *hit;
+    const struct classify_path *paths, *path = NULL;
     const struct classifier *c;
     const struct pattern *p;
     pc_status st;
@@ -1010,6 +1144,7 @@ classify_name(struct classify_set *cs, const char *name, const char *context,
         return classify_prepare(name, context, d, loc, &norm);
     pthread_mutex_lock(&cs->lock);
     hit = map_get(cs->cache, name);
+    paths = hit != NULL && hit->by_context ? hit->paths : NULL;
     if (hit != NULL && hit->by_context) {
         /* The key is built under the lock only for names that need it. */
         if ((st = ctx_key(name, context, &key)) != PC_OK) {
@@ -1018,13 +1153,22 @@ classify_name(struct classify_set *cs, const char *name, const char *context,
         }
         hit = map_get(cs->ctxcache, strbuf_str(&key));
     }
-    if (hit != NULL)
+    pthread_mutex_unlock(&cs->lock);
+    /* Paths never change once published: replayed outside the lock. */
+    if (hit == NULL && paths != NULL &&
+        (st = classify_replay(paths, name, context, d, loc, &path)) != PC_OK)
+        goto out;
+    pthread_mutex_lock(&cs->lock);
+    if (hit != NULL || path != NULL)
         cs->hits++;
     else
         cs->misses++;
     pthread_mutex_unlock(&cs->lock);
-    if (hit != NULL) {
-        classify_fill(out, hit->c, hit->p);
+    if (hit != NULL || path != NULL) {
+        if (hit != NULL)
+            classify_fill(out, hit->c, hit->p);
+        else
+            classify_fill(out, path->c, path->p);
         st = PC_OK;
         goto out;
     }
@@ -1046,7 +1190,7 @@ classify_name(struct classify_set *cs, const char *name, const char *context,
         goto out;
     }
     pthread_mutex_lock(&cs->lock);
-    classify_remember(cs, name, strbuf_str(&key), c, p, m.by_context);
+    classify_remember(cs, name, strbuf_str(&key), c, p, &m);
     pthread_mutex_unlock(&cs->lock);
 out:
     strbuf_free(&m.ctx);

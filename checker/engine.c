@@ -129,8 +129,10 @@ out:
 void
 engine_eval_engine(const pc_engine *e, struct eval_engine *out)
 {
-    struct eval_engine ee = { e->policy,      e->rules,           e->schema,
-                              e->classifiers, e->manifest_schema, NULL };
+    struct eval_engine ee = {
+        e->policy,          e->rules, e->schema, e->classifiers,
+        e->manifest_schema, NULL,     0
+    };
 
     *out = ee;
 }
@@ -233,10 +235,13 @@ pc_status
 pc_audit(const pc_engine *e, const char *manifest,
          const struct pc_audit_options *opt, pc_diags *d, pc_results *r)
 {
-    struct eval_engine ee = {
-        e->policy,      e->rules,           e->schema,
-        e->classifiers, e->manifest_schema, opt != NULL ? opt->trace : NULL
-    };
+    struct eval_engine ee = { e->policy,
+                              e->rules,
+                              e->schema,
+                              e->classifiers,
+                              e->manifest_schema,
+                              opt != NULL ? opt->trace : NULL,
+                              opt != NULL ? opt->max_bytes : 0 };
     pc_results *scratch = pc_results_new();
     size_t errors = pc_diags_errors(d);
     char *ident = NULL;

@@ -21,7 +21,7 @@ struct obj {
     struct obj *parent;
     struct obj **kids;
     size_t nkids, capkids;
-    char *key;        /* for the object path: id, name, ...; or NULL */
+    const char *key;  /* for the object path: id, name, ...; or NULL */
     unsigned ordinal; /* 2 for the second sibling with that key, ... */
     bool repeated;
     unsigned first_line;
@@ -104,7 +104,7 @@ struct mstate {
      * computed once per manifest: each is one malloc'd block holding the
      * pointer array and the strings. */
     struct {
-        const struct func *fn;
+        const void *key; /* the struct func, or the struct expr */
         struct val v;
         struct map *m; /* its items hashed, when it is long */
     } consts[64];

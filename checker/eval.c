@@ -92,123 +92,148 @@ obj_free(struct obj *o)
     for (size_t i = 0; i < o->nkids; i++)
         obj_free(o->kids[i]);
     free(o->kids);
-    for (size_t i = 0; i < o->nattrs; i++) {
-        free(o->names[i]);
-        free(o->raw[i]);
-        free(o->vals[i].v);
-    }
-    free(o->names);
-    free(o->raw);
-    free(o->vals);
-    free(o->kind);
-    free(o->key);
     strv_free(&o->categories);
-    free(o);
+    free(o); /* the block holds its strings and arrays (obj_new) */
 }
 
-/* Split s in place into whitespace-separated items. */
-static pc_status
-obj_split(char *s, bool list, struct val *out)
+static bool
+obj_space(char c)
 {
-    size_t n = 0, cap = 1;
-    char *p;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
-    out->n = 0;
-    if (list)
-        for (p = s; *p != '\0'; p++)
-            if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-                cap++;
-    if ((out->v = malloc(cap * sizeof *out->v)) == NULL)
-        return PC_ENOMEM;
+/* The items s splits into: whitespace-separated for a list, else one. */
+static size_t
+obj_count_items(const char *s, bool list)
+{
+    size_t n = 0;
+
+    if (!list)
+        return 1;
+    for (const char *p = s; *p != '\0';) {
+        while (obj_space(*p))
+            p++;
+        if (*p == '\0')
+            break;
+        n++;
+        while (*p != '\0' && !obj_space(*p))
+            p++;
+    }
+    return n;
+}
+
+/* Split s in place into its items, into v (obj_count_items of them). */
+static void
+obj_split(char *s, bool list, const char **v, struct val *out)
+{
+    size_t n = 0;
+
+    out->v = v;
     if (!list) {
-        out->v[n++] = s;
+        v[n++] = s;
     } else {
-        for (p = s; *p != '\0';) {
-            p += strspn(p, " \t\r\n");
+        for (char *p = s; *p != '\0';) {
+            while (obj_space(*p))
+                p++;
             if (*p == '\0')
                 break;
-            out->v[n++] = p;
-            p += strcspn(p, " \t\r\n");
+            v[n++] = p;
+            while (*p != '\0' && !obj_space(*p))
+                p++;
             if (*p != '\0')
                 *p++ = '\0';
         }
     }
     out->n = n;
-    return PC_OK;
 }
 
-/* Is attribute name written on o (even empty)? */
+/* The i-th attribute an object for n has: the written ones, then the
+ * defaults the schema gives for attributes not written. False past the
+ * last. */
 static bool
-obj_has(const struct obj *o, const char *name)
+obj_nth_attr(const struct schema_attrs *sa, const struct manifest_node *n,
+             size_t *i, const char **name, const char **value)
 {
-    for (size_t i = 0; i < o->nattrs; i++)
-        if (strcmp(o->names[i], name) == 0)
+    for (;;) {
+        size_t k = (*i)++;
+        bool written = false;
+
+        if (k < n->nattrs) {
+            *name = n->attrs[k].name;
+            *value = n->attrs[k].value;
             return true;
-    return false;
+        }
+        if (!schema_attrs_defaults(sa, n->kind, k - n->nattrs, name, value))
+            return false;
+        for (size_t j = 0; j < n->nattrs && !written; j++)
+            written = strcmp(n->attrs[j].name, *name) == 0;
+        for (size_t j = 0; j < k - n->nattrs && !written; j++) {
+            const char *dn, *dv;
+
+            written = schema_attrs_defaults(sa, n->kind, j, &dn, &dv) &&
+                      strcmp(dn, *name) == 0;
+        }
+        if (!written)
+            return true;
+    }
 }
 
-/* A new object for element n. Attributes the manifest schema makes lists
- * (<list> in manifest.rng) are split into their items. */
+/* A new object for element n, in one block: the struct, its arrays, its
+ * strings (a flow kept to the end of the manifest costs one allocation,
+ * not sixty). Attributes the manifest schema makes lists (<list> in
+ * manifest.rng) are split into their items. */
 static pc_status
 obj_new(const struct schema_attrs *sa, const struct manifest_node *n,
         struct obj *parent, struct obj **out)
 {
-    struct obj *o = calloc(1, sizeof *o);
     /* What names an element in its object path, first found first. A
      * waiver is named by what it waives. */
     static const char *const keys[] = { ATTR_ID, ATTR_NAME,     "right",
                                         "store", "fingerprint", "rule" };
+    size_t nattrs = 0, nitems = 0, bytes = strlen(n->kind) + 1, size;
+    const char *name, *value;
+    struct obj *o;
+    char *p;
 
-    if (o == NULL || (o->kind = strdup(n->kind)) == NULL)
-        goto nomem;
-    const char *dname, *dvalue;
-    size_t ndefaults = 0;
-
+    for (size_t i = 0; obj_nth_attr(sa, n, &i, &name, &value);) {
+        nattrs++;
+        nitems +=
+            obj_count_items(value, schema_attrs_is_list(sa, n->kind, name));
+        bytes += strlen(name) + strlen(value) + 2;
+    }
+    size = sizeof *o + nattrs * (2 * sizeof(char *) + sizeof(struct val)) +
+           nitems * sizeof(char *) + bytes;
+    if ((o = calloc(1, size)) == NULL)
+        return PC_ENOMEM;
+    o->names = (char **)(void *)(o + 1);
+    o->raw = o->names + nattrs;
+    o->vals = (struct val *)(void *)(o->raw + nattrs);
+    const char **items = (const char **)(void *)(o->vals + nattrs);
+    p = (char *)(void *)(items + nitems);
+    o->kind = p;
+    p = stpcpy(p, n->kind) + 1;
     o->line = n->line;
     o->parent = parent;
-    while (schema_attrs_defaults(sa, n->kind, ndefaults, &dname, &dvalue))
-        ndefaults++;
-    if (n->nattrs + ndefaults > 0) {
-        size_t cap = n->nattrs + ndefaults;
+    for (size_t i = 0; obj_nth_attr(sa, n, &i, &name, &value);) {
+        size_t k = o->nattrs++;
 
-        o->names = calloc(cap, sizeof *o->names);
-        o->raw = calloc(cap, sizeof *o->raw);
-        o->vals = calloc(cap, sizeof *o->vals);
-        if (o->names == NULL || o->raw == NULL || o->vals == NULL)
-            goto nomem;
-    }
-    for (size_t i = 0; i < n->nattrs + ndefaults; i++) {
-        const char *name, *value;
-        size_t k = o->nattrs;
-
-        if (i < n->nattrs) {
-            name = n->attrs[i].name;
-            value = n->attrs[i].value;
-        } else {
-            /* A default the schema gives, for an attribute not written. */
-            schema_attrs_defaults(sa, n->kind, i - n->nattrs, &name, &value);
-            if (obj_has(o, name))
-                continue;
-        }
-        o->nattrs++;
+        o->names[k] = p;
+        p = stpcpy(p, name) + 1;
         /* raw[k] is split in place; the items of vals[k] point into it. */
-        if ((o->names[k] = strdup(name)) == NULL ||
-            (o->raw[k] = strdup(value)) == NULL ||
-            obj_split(o->raw[k], schema_attrs_is_list(sa, n->kind, name),
-                      &o->vals[k]) != PC_OK)
-            goto nomem;
+        o->raw[k] = p;
+        p = stpcpy(p, value) + 1;
+        obj_split(o->raw[k], schema_attrs_is_list(sa, n->kind, name), items,
+                  &o->vals[k]);
+        items += o->vals[k].n;
     }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0] && !o->key; i++) {
         struct val v = eval_attr(o, keys[i]);
 
-        if (v.n > 0 && (o->key = strdup(v.v[0])) == NULL)
-            goto nomem;
+        if (v.n > 0)
+            o->key = v.v[0];
     }
     *out = o;
     return PC_OK;
-nomem:
-    obj_free(o);
-    return PC_ENOMEM;
 }
 
 struct val
@@ -719,25 +744,17 @@ eval_path(struct evalctx *c, const struct expr *e, struct val *out)
     return PC_OK;
 }
 
-/* A policy constant, computed on first use and kept for the manifest. */
+/* Keep v, a constant of the manifest known by key, and return the kept
+ * copy in *out (v itself when the table is full: correct, not cached). */
 static pc_status
-eval_const(struct evalctx *c, const struct func *fn, struct val *out)
+eval_keep(struct mstate *ms, const void *key, struct val v, struct val *out)
 {
-    struct mstate *ms = c->ms;
-    struct val v;
     size_t bytes;
     char *block, *p;
     pc_status st;
 
-    for (size_t i = 0; i < ms->nconsts; i++)
-        if (ms->consts[i].fn == fn) {
-            *out = ms->consts[i].v;
-            return PC_OK;
-        }
-    if ((st = fn->impl(c, NULL, 0, &v)) != PC_OK)
-        return st;
     if (ms->nconsts == sizeof ms->consts / sizeof ms->consts[0]) {
-        *out = v; /* table full: correct, just not cached */
+        *out = v;
         return PC_OK;
     }
     bytes = v.n * sizeof(char *);
@@ -753,7 +770,7 @@ eval_const(struct evalctx *c, const struct func *fn, struct val *out)
         ((const char **)(void *)block)[i] = p;
         p += n;
     }
-    ms->consts[ms->nconsts].fn = fn;
+    ms->consts[ms->nconsts].key = key;
     ms->consts[ms->nconsts].v.v = (const char **)(void *)block;
     ms->consts[ms->nconsts].v.n = v.n;
     ms->consts[ms->nconsts].m = NULL;
@@ -772,6 +789,71 @@ eval_const(struct evalctx *c, const struct func *fn, struct val *out)
     }
     *out = ms->consts[ms->nconsts++].v;
     return PC_OK;
+}
+
+static bool
+eval_kept(const struct mstate *ms, const void *key, struct val *out)
+{
+    for (size_t i = 0; i < ms->nconsts; i++)
+        if (ms->consts[i].key == key) {
+            *out = ms->consts[i].v;
+            return true;
+        }
+    return false;
+}
+
+/* A policy constant, computed on first use and kept for the manifest. */
+static pc_status
+eval_const(struct evalctx *c, const struct func *fn, struct val *out)
+{
+    struct val v;
+    pc_status st;
+
+    if (eval_kept(c->ms, fn, out))
+        return PC_OK;
+    if ((st = fn->impl(c, NULL, 0, &v)) != PC_OK)
+        return st;
+    return eval_keep(c->ms, fn, v, out);
+}
+
+/* Is e a constant of the manifest: literals, policy constants, and pure
+ * functions of those (union(policy.vocabulary, classifier-elements),
+ * which a rule asks for on every field)? */
+static bool
+eval_is_const(const struct expr *e, unsigned depth)
+{
+    if (e->kind == EXPR_LIT)
+        return true;
+    if (e->kind != EXPR_CALL || depth > 8)
+        return false;
+    if (e->nargs == 0)
+        return !(e->fn->flags & FUNC_AGGREGATE);
+    if (!(e->fn->flags & FUNC_PURE) || e->nargs > 8)
+        return false;
+    for (size_t i = 0; i < e->nargs; i++)
+        if (!eval_is_const(e->args[i], depth + 1))
+            return false;
+    return true;
+}
+
+static pc_status eval_expr(struct evalctx *c, const struct expr *e,
+                           struct val *out);
+
+/* A pure function of constants, computed once per manifest. */
+static pc_status
+eval_const_call(struct evalctx *c, const struct expr *e, struct val *out)
+{
+    struct val args[8], v;
+    pc_status st;
+
+    if (eval_kept(c->ms, e, out))
+        return PC_OK;
+    for (size_t i = 0; i < e->nargs; i++)
+        if ((st = eval_expr(c, e->args[i], &args[i])) != PC_OK)
+            return st;
+    if ((st = e->fn->impl(c, args, e->nargs, &v)) != PC_OK)
+        return st;
+    return eval_keep(c->ms, e, v, out);
 }
 
 static pc_status
@@ -795,6 +877,8 @@ eval_expr(struct evalctx *c, const struct expr *e, struct val *out)
     case EXPR_CALL:
         if (e->nargs == 0 && !(e->fn->flags & FUNC_AGGREGATE))
             return eval_const(c, e->fn, out);
+        if ((e->fn->flags & FUNC_PURE) && eval_is_const(e, 0))
+            return eval_const_call(c, e, out);
         for (size_t i = 0; i < e->nargs && i < 8; i++)
             if ((st = eval_expr(c, e->args[i], &args[i])) != PC_OK)
                 return st;
@@ -1566,9 +1650,11 @@ typedef pc_status (*eval_source_fn)(void *src, struct mstate *ms, char sha[65]);
 static pc_status
 eval_from_manifest(void *src, struct mstate *ms, char sha[65])
 {
+    struct manifest_limits lim = { .max_bytes = ms->e->max_bytes };
+
     (void)src;
     return manifest_read(ms->path, ms->e->manifest_schema,
-                         schema_attrs_namespaces(ms->e->schema), ms->d,
+                         schema_attrs_namespaces(ms->e->schema), &lim, ms->d,
                          eval_visit, ms, sha);
 }
 

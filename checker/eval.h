@@ -20,6 +20,8 @@ struct val {
 enum {
     FUNC_AGGREGATE = 1u << 0,    /* reads the whole manifest: evaluate late */
     FUNC_LITERAL_ARGS = 1u << 1, /* arguments must be 'literals' */
+    FUNC_PURE = 1u << 2,         /* a function of its arguments alone: on policy
+                                    constants it is one, computed once */
 };
 
 typedef pc_status (*func_impl)(struct evalctx *c, const struct val *args,
@@ -84,6 +86,7 @@ struct eval_engine {
     struct classify_set *classifiers;
     const char *manifest_schema;
     const struct pc_trace *trace; /* NULL: none */
+    size_t max_bytes;             /* of a manifest; 0: the default */
 };
 
 /* Audit the manifest at path, known as `ident` (its path relative to the

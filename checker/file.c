@@ -65,6 +65,51 @@ file_read_stdin(size_t max, pc_diags *d, char **bufp, size_t *lenp)
     return st;
 }
 
+/* What every input must be, checked on its descriptor: a regular file
+ * within the cap (piped: standard input, which may also be a pipe, a
+ * socket or a terminal, read up to the cap). *size is 0 for those. */
+static pc_status
+file_check_fd(int fd, const char *path, bool piped, size_t max, pc_diags *d,
+              size_t *size)
+{
+    struct pc_loc loc = diag_loc(d, path, 0, 0);
+    struct stat sb;
+
+    if (fstat(fd, &sb) != 0)
+        return diag_fail(d, PC_EIO, loc, "cannot stat: %s", strerror(errno));
+    if (piped && !S_ISREG(sb.st_mode)) {
+        if (!S_ISFIFO(sb.st_mode) && !S_ISSOCK(sb.st_mode) &&
+            !S_ISCHR(sb.st_mode))
+            return diag_fail(d, PC_EIO, loc, "not a regular file or a pipe");
+        sb.st_size = 0; /* read up to the cap */
+    } else if (!S_ISREG(sb.st_mode)) {
+        return diag_fail(d, PC_EIO, loc, "not a regular file");
+    }
+    if ((unsigned long long)sb.st_size > max)
+        return diag_fail(d, PC_ELIMIT, loc,
+                         "file is %lld bytes; the limit is %zu",
+                         (long long)sb.st_size, max);
+    *size = (size_t)sb.st_size;
+    return PC_OK;
+}
+
+pc_status
+file_open(const char *path, size_t max, pc_diags *d, int *fdp, size_t *size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    pc_status st;
+
+    if (fd < 0)
+        return diag_fail(d, PC_EIO, diag_loc(d, path, 0, 0), "cannot open: %s",
+                         strerror(errno));
+    if ((st = file_check_fd(fd, path, false, max, d, size)) != PC_OK) {
+        close(fd);
+        return st;
+    }
+    *fdp = fd;
+    return PC_OK;
+}
+
 pc_status
 file_read(const char *path, size_t max, pc_diags *d, char **bufp, size_t *lenp)
 {
@@ -87,36 +132,15 @@ file_read_fd(int fd, const char *path, size_t max, pc_diags *d, char **bufp,
 {
     struct pc_loc loc = diag_loc(d, path, 0, 0);
     bool piped = strcmp(path, PC_STDIN) == 0;
-    struct stat sb;
     char *buf = NULL;
-    size_t len = 0;
-    pc_status st = PC_OK;
+    size_t len = 0, size = 0;
+    pc_status st = file_check_fd(fd, path, piped, max, d, &size);
 
-    if (fstat(fd, &sb) != 0) {
-        st = diag_fail(d, PC_EIO, loc, "cannot stat: %s", strerror(errno));
+    if (st != PC_OK)
         goto out;
-    }
-    if (piped && !S_ISREG(sb.st_mode)) {
-        if (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode) || S_ISCHR(sb.st_mode))
-            sb.st_size = 0; /* read up to the cap */
-        else {
-            st = diag_fail(d, PC_EIO, loc, "not a regular file or a pipe");
-            goto out;
-        }
-    } else if (!S_ISREG(sb.st_mode)) {
-        st = diag_fail(d, PC_EIO, loc, "not a regular file");
-        goto out;
-    }
-    if ((unsigned long long)sb.st_size > max) {
-        st =
-            diag_fail(d, PC_ELIMIT, loc, "file is %lld bytes; the limit is %zu",
-                      (long long)sb.st_size, max);
-        goto out;
-    }
     /* Size the buffer from fstat, plus one byte to notice a file that grew
      * since (it is then read again up to the cap). */
-    size_t cap =
-        (size_t)sb.st_size + 2 < 4096 && piped ? 4096 : (size_t)sb.st_size + 2;
+    size_t cap = size + 2 < 4096 && piped ? 4096 : size + 2;
     buf = malloc(cap);
     if (buf == NULL) {
         st = PC_ENOMEM;

@@ -11,4 +11,11 @@
 pc_status file_read(const char *path, size_t max, pc_diags *d, char **buf,
                     size_t *len);
 
+/* Open the regular file at path for reading, refusing anything else and
+ * anything over max bytes now (the caller bounds what it reads later,
+ * since the file may grow). On PC_OK *fd is the caller's (close) and
+ * *size what fstat said. Errors as for file_read. */
+pc_status file_open(const char *path, size_t max, pc_diags *d, int *fd,
+                    size_t *size);
+
 #endif

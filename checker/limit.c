@@ -27,8 +27,10 @@ static const struct pc_limit_info limits[LIMIT_COUNT] = {
     [LIMIT_ATTRIBUTE_LENGTH] = { "attribute-length", "bytes",
                                  "one attribute value in a manifest", 64u << 10,
                                  1u << 20 },
+    /* Manifests stream: elements cost time, not memory. Fifty million
+     * is ten million flows; past a billion a manifest is hostile. */
     [LIMIT_ELEMENTS] = { "elements", "elements", "elements in one manifest",
-                         1000000, 10000000 },
+                         50000000, 1000000000 },
     [LIMIT_DECLARATIONS] = { "declarations", "elements",
                              "declarations (elements outside flows, each "
                              "id among them) in one manifest",

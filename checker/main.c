@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -84,6 +85,7 @@ struct cli {
     const char *reason, *approved_by, *expires, *application; /* waive */
     const char *baseline;
     const char *source_root;
+    size_t max_bytes; /* 0: the default */
     pc_severity fail_on;
     bool never_fail;
     unsigned jobs;
@@ -388,7 +390,8 @@ cli_stdin_args(int argc, char **argv)
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
-    struct pc_audit_options aopt = { .source_root = c->source_root };
+    struct pc_audit_options aopt = { .source_root = c->source_root,
+                                     .max_bytes = c->max_bytes };
     struct pc_trace trace = { NULL, NULL, stderr };
     struct job j = { 0 };
     pc_engine *e = NULL;
@@ -1245,7 +1248,8 @@ policy_diff(struct cli *c, int argc, char **argv)
     pc_engine *eo = NULL, *en = NULL;
     pc_policy *old = NULL, *new = NULL;
     pc_policy_diff *df = NULL;
-    struct pc_audit_options aopt = { .source_root = c->source_root };
+    struct pc_audit_options aopt = { .source_root = c->source_root,
+                                     .max_bytes = c->max_bytes };
     pc_status st;
     int rc;
 
@@ -1360,6 +1364,7 @@ enum {
     OPT_COLOR,
     OPT_COMPLETION,
     OPT_LIMIT,
+    OPT_MAX_BYTES,
 };
 
 /* Every option, once: getopt's table, --help and the bash completion are
@@ -1452,6 +1457,11 @@ static const struct cli_option {
       "set a bound on input (repeatable): NAME and its\n"
       "default and ceiling are listed below; N from 1\n"
       "to the ceiling" },
+    { "max-bytes", 0, OPT_MAX_BYTES, "N", CMD_CHECK | CMD_POLICY, NULL,
+      "check, policy diff: refuse a manifest longer\n"
+      "than N bytes (suffix K, M or G: KiB, MiB,\n"
+      "GiB; default 4G); manifests stream, so memory\n"
+      "does not grow with them" },
     { "completion", 0, OPT_COMPLETION, "SHELL", 0, "bash",
       "print the completion script for SHELL (bash)\n"
       "and exit" },
@@ -1600,6 +1610,43 @@ parse_jobs(const char *s, unsigned *out)
     if (errno != 0 || *end != '\0' || n < 1 || n > MAX_JOBS)
         return false;
     *out = (unsigned)n;
+    return true;
+}
+
+/* A byte count, with an optional K, M or G (powers of 1024). */
+static bool
+parse_bytes(const char *s, size_t *out)
+{
+    unsigned shift = 0;
+    unsigned long long n;
+    char *end;
+
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    n = strtoull(s, &end, 10);
+    if (errno != 0 || n == 0)
+        return false;
+    if (*end != '\0') {
+        if (end[1] != '\0')
+            return false;
+        switch (*end) {
+        case 'K':
+            shift = 10;
+            break;
+        case 'M':
+            shift = 20;
+            break;
+        case 'G':
+            shift = 30;
+            break;
+        default:
+            return false;
+        }
+    }
+    if (n > (SIZE_MAX >> shift))
+        return false;
+    *out = (size_t)(n << shift);
     return true;
 }
 
@@ -1824,6 +1871,14 @@ main(int argc, char **argv)
                 goto out;
             }
             c.source_root = optarg;
+            break;
+        case OPT_MAX_BYTES:
+            if (!parse_bytes(optarg, &c.max_bytes)) {
+                rc = usage_error("--max-bytes takes a number of bytes, "
+                                 "optionally with K, M or G, not",
+                                 optarg);
+                goto out;
+            }
             break;
         case 'j':
             if (!parse_jobs(optarg, &c.jobs)) {

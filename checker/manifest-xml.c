@@ -39,7 +39,7 @@ struct manifest_reader {
     const char *path;          /* interned */
     const struct strv *ext_ns; /* pairs URI, prefix; NULL: none */
     struct manifest_attrs attrs;
-    unsigned long elements;
+    unsigned long elements, max_elements;
     bool seen_root;
     /* The element open at each depth, for "unclosed <flows>" notes:
      * libxml2 calls a truncated file "extra content at the end". */
@@ -242,10 +242,10 @@ manifest_element(struct manifest_reader *m, manifest_visit_fn visit, void *ctx)
     bool empty;
     pc_status st;
 
-    if (++m->elements > limit_get(LIMIT_ELEMENTS))
-        return limit_fail(m->d, diag_loc(m->d, m->path, line, 0),
-                          LIMIT_ELEMENTS, "more than %llu elements",
-                          limit_get(LIMIT_ELEMENTS));
+    if (++m->elements > m->max_elements)
+        return limit_fail_at(m->d, diag_loc(m->d, m->path, line, 0),
+                             LIMIT_ELEMENTS, m->max_elements,
+                             "more than %lu elements", m->max_elements);
     if (!m->seen_root && (st = manifest_check_root(m, line)) != PC_OK)
         return st;
     empty = xmlTextReaderIsEmptyElement(m->r) == 1;
@@ -291,7 +291,8 @@ manifest_end(struct manifest_reader *m, manifest_visit_fn visit, void *ctx)
 
 pc_status
 manifest_read(const char *path, const char *schema, const struct strv *ext_ns,
-              pc_diags *d, manifest_visit_fn visit, void *ctx, char sha256[65])
+              const struct manifest_limits *lim, pc_diags *d,
+              manifest_visit_fn visit, void *ctx, char sha256[65])
 {
     struct manifest_reader m = {
         .d = d,
@@ -301,10 +302,14 @@ manifest_read(const char *path, const char *schema, const struct strv *ext_ns,
     pc_status st;
     int rc;
 
+    m.max_elements = lim != NULL && lim->max_elements != 0
+                         ? lim->max_elements
+                         : (unsigned long)limit_get(LIMIT_ELEMENTS);
     m.path = diag_intern(d, path);
     if (m.path == NULL)
         return PC_ENOMEM;
-    if ((st = xml_reader_open(path, schema, d, &m.xr, sha256)) != PC_OK)
+    if ((st = xml_reader_open(path, schema, lim != NULL ? lim->max_bytes : 0, d,
+                              &m.xr, sha256)) != PC_OK)
         return st;
     m.r = xml_reader_raw(m.xr);
     while ((rc = xml_reader_next(m.xr)) == 1) {

@@ -38,10 +38,15 @@ struct strv;
  * the pack's manifest extension: their attributes reach the visitor as
  * prefix:local. Returns PC_OK only if the whole file was read and valid; on any
  * other status the visitor may already have seen part of it, and the
- * caller must discard what it built. sha256 (if not NULL) receives the
- * hex digest of the bytes read. */
+ * caller must discard what it built. lim NULL: the defaults. sha256 (if not
+ * NULL) receives the hex digest of the bytes read. */
+struct manifest_limits {
+    size_t max_bytes;    /* 0: PC_MAX_BYTES_DEFAULT */
+    size_t max_elements; /* 0: the elements limit in force (limit.h) */
+};
 pc_status manifest_read(const char *path, const char *schema,
-                        const struct strv *ext_ns, pc_diags *d,
+                        const struct strv *ext_ns,
+                        const struct manifest_limits *lim, pc_diags *d,
                         manifest_visit_fn visit, void *ctx, char sha256[65]);
 
 /* The value of attribute `name` of n, or NULL. */

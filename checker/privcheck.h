@@ -430,7 +430,12 @@ struct pc_audit_options {
      * (pc_finding.path); NULL: the working directory. */
     const char *source_root;
     const struct pc_trace *trace; /* NULL: none */
+    /* The most bytes read from one manifest (a ceiling for hostile
+     * input: manifests stream, so memory does not grow with them); 0:
+     * PC_MAX_BYTES_DEFAULT. */
+    size_t max_bytes;
 };
+#define PC_MAX_BYTES_DEFAULT ((size_t)4 << 30)
 
 /* Audit one manifest and add its findings to r. opt NULL means the
  * defaults. Returns PC_OK when the manifest was read and fully audited,

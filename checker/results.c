@@ -341,6 +341,19 @@ results_add_rights(pc_results *r, struct disclose_rights *g)
 static pc_status
 results_merge_disclosures(pc_results *dst, pc_results *src)
 {
+    if (dst->ndisclosures == 0) {
+        /* The first manifest's: take the array whole rather than copy
+         * it, which held two of them at once (a record per field). */
+        struct disclose_item *v = dst->disclosures;
+        size_t cap = dst->capdisclosures;
+
+        dst->disclosures = src->disclosures;
+        dst->capdisclosures = src->capdisclosures;
+        dst->ndisclosures = src->ndisclosures;
+        src->disclosures = v;
+        src->capdisclosures = cap;
+        src->ndisclosures = 0;
+    }
     for (size_t i = 0; i < src->ndisclosures; i++) {
         if (results_grow((void **)&dst->disclosures, &dst->capdisclosures,
                          dst->ndisclosures, sizeof *dst->disclosures) != PC_OK)

@@ -4,21 +4,39 @@
 
 #include "sha256.h"
 
-#include <nettle/sha2.h>
+void
+sha256_stream_init(struct sha256_stream *s)
+{
+    sha256_init(&s->ctx);
+}
 
 void
-sha256_hex(const void *buf, size_t len, char hex[65])
+sha256_stream_add(struct sha256_stream *s, const void *buf, size_t len)
+{
+    if (len > 0)
+        sha256_update(&s->ctx, len, buf);
+}
+
+void
+sha256_stream_hex(struct sha256_stream *s, char hex[65])
 {
     static const char digits[] = "0123456789abcdef";
-    struct sha256_ctx ctx;
     unsigned char md[SHA256_DIGEST_SIZE];
 
-    sha256_init(&ctx);
-    sha256_update(&ctx, len, buf);
-    sha256_digest(&ctx, sizeof md, md);
+    sha256_digest(&s->ctx, sizeof md, md);
     for (size_t i = 0; i < sizeof md; i++) {
         hex[2 * i] = digits[md[i] >> 4];
         hex[2 * i + 1] = digits[md[i] & 15];
     }
     hex[64] = '\0';
+}
+
+void
+sha256_hex(const void *buf, size_t len, char hex[65])
+{
+    struct sha256_stream s;
+
+    sha256_stream_init(&s);
+    sha256_stream_add(&s, buf, len);
+    sha256_stream_hex(&s, hex);
 }

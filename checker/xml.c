@@ -7,8 +7,10 @@
 #include "xml.h"
 
 #include "diag.h"
+#include "facet-xml.h"
 #include "file.h"
 #include "limit.h"
+#include "prescan.h"
 #include "schema-check.h"
 #include "schema-msg.h"
 #include "sha256.h"
@@ -278,14 +280,6 @@ xml_read_file(const char *path, const struct xml_limits *lim, pc_diags *d,
     return PC_OK;
 }
 
-static bool
-xml_starts(const char *p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-
-    return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
-}
-
 /* Skip to just past `lit`, counting lines; NULL if it never comes. */
 static const char *
 xml_skip_past(const char *p, const char *end, const char *lit, unsigned *line)
@@ -301,168 +295,19 @@ xml_skip_past(const char *p, const char *end, const char *lit, unsigned *line)
     return NULL;
 }
 
-/* Advance *pp past the next start tag, counting lines in *line; return
- * the line the tag begins on (0: no more). The pre-scan has already
- * refused DOCTYPEs, and '<' can appear in nothing but markup, so the n-th
- * start tag is the n-th element. */
-static unsigned
-xml_scan_start_tag(const char **pp, const char *end, unsigned *linep)
-{
-    const char *p = *pp;
-    unsigned line = *linep, at = 0;
-
-    while (p < end) {
-        const char *lt = memchr(p, '<', (size_t)(end - p));
-
-        if (lt == NULL) {
-            p = end;
-            break;
-        }
-        for (; p < lt; p++)
-            if (*p == '\n')
-                line++;
-        if (xml_starts(p, end, "<!--"))
-            p = xml_skip_past(p, end, "-->", &line);
-        else if (xml_starts(p, end, "<![CDATA["))
-            p = xml_skip_past(p, end, "]]>", &line);
-        else if (xml_starts(p, end, "<?"))
-            p = xml_skip_past(p, end, "?>", &line);
-        else if (xml_starts(p, end, "</"))
-            p = xml_skip_past(p, end, ">", &line);
-        else {
-            at = line;
-            p = xml_skip_past(p + 1, end, ">", &line);
-            /* '>' may sit in an attribute value: skip_past counted lines
-             * up to the first one; the tag's line is `at` either way. */
-            if (p == NULL)
-                p = end;
-            break;
-        }
-        if (p == NULL) {
-            p = end;
-            break;
-        }
-    }
-    *pp = p;
-    *linep = line;
-    return at;
-}
-
 pc_status
 xml_prescan(const char *path, const char *buf, size_t len,
             const struct xml_limits *lim, pc_diags *d)
 {
-    const unsigned char *u = (const unsigned char *)buf;
-    const char *p = buf, *end = buf + len;
-    unsigned line = 1, depth = 0, markup = 0;
+    struct prescan s;
+    pc_status st;
 
-    if (len >= 2 &&
-        ((u[0] == 0xfe && u[1] == 0xff) || (u[0] == 0xff && u[1] == 0xfe)))
-        return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, 1, 1),
-                         "UTF-16 input is not accepted; save it as UTF-8");
-    if (len >= 2 && u[0] == 0x1f && u[1] == 0x8b)
-        return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, 1, 1),
-                         "compressed (gzip) input is not accepted");
-    if (len >= 6 && memcmp(buf,
-                           "\xfd"
-                           "7zXZ",
-                           5) == 0)
-        return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, 1, 1),
-                         "compressed (xz) input is not accepted");
-    if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
-        p += 3;
-
-    /* Encoding first, on its own: the scanner below may skip bytes. */
-    for (size_t i = 0, ln = 1; i < len;) {
-        size_t n = utf8_len(u + i, len - i);
-
-        if (u[i] == '\0')
-            return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, (unsigned)ln, 0),
-                             "NUL byte in input");
-        if (n == 0)
-            return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, (unsigned)ln, 0),
-                             "invalid UTF-8 (byte 0x%02x at offset %zu)", u[i],
-                             i);
-        if (u[i] == '\n')
-            ln++;
-        i += n;
-    }
-
-    while (p < end) {
-        const char *lt = memchr(p, '<', (size_t)(end - p));
-
-        if (lt == NULL)
-            break;
-        for (; p < lt; p++)
-            if (*p == '\n')
-                line++;
-        if (xml_starts(p, end, "<!--") || xml_starts(p, end, "<?")) {
-            unsigned at = line;
-
-            if (++markup > lim->max_markup)
-                return limit_fail_at(d, diag_loc(d, path, line, 0),
-                                     LIMIT_MARKUP, lim->max_markup,
-                                     "more than %u comments and processing "
-                                     "instructions",
-                                     lim->max_markup);
-            p = xml_skip_past(p, end, p[1] == '!' ? "-->" : "?>", &line);
-            if (p == NULL)
-                return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, at, 0),
-                                 "unterminated comment or processing "
-                                 "instruction");
-        } else if (xml_starts(p, end, "<![CDATA[")) {
-            unsigned at = line;
-
-            p = xml_skip_past(p, end, "]]>", &line);
-            if (p == NULL)
-                return diag_fail(d, PC_ESYNTAX, diag_loc(d, path, at, 0),
-                                 "unterminated CDATA section");
-        } else if (xml_starts(p, end, "<!")) {
-            /* DOCTYPE, ENTITY and friends: the doors to external and
-             * exponential entities. No privcheck input needs them. */
-            return diag_fail(d, PC_EINVALID, diag_loc(d, path, line, 0),
-                             "DOCTYPE and entity declarations are not "
-                             "allowed (refused before parsing)");
-        } else {
-            bool closing = p + 1 < end && p[1] == '/';
-            unsigned attrs = 0;
-            char quote = 0;
-
-            for (p++; p < end; p++) {
-                if (*p == '\n')
-                    line++;
-                if (quote) {
-                    if (*p == quote)
-                        quote = 0;
-                } else if (*p == '"' || *p == '\'') {
-                    quote = *p;
-                } else if (*p == '=') {
-                    if (++attrs > lim->max_attrs)
-                        return limit_fail_at(d, diag_loc(d, path, line, 0),
-                                             LIMIT_ATTRIBUTES, lim->max_attrs,
-                                             "more than %u attributes on one "
-                                             "element",
-                                             lim->max_attrs);
-                } else if (*p == '>') {
-                    break;
-                }
-            }
-            if (p >= end)
-                break; /* truncated tag: libxml2 will say where */
-            if (closing) {
-                if (depth > 0)
-                    depth--;
-            } else if (p[-1] != '/') {
-                if (++depth > lim->max_depth)
-                    return limit_fail_at(d, diag_loc(d, path, line, 0),
-                                         LIMIT_DEPTH, lim->max_depth,
-                                         "elements nested deeper than %u",
-                                         lim->max_depth);
-            }
-            p++;
-        }
-    }
-    return PC_OK;
+    prescan_init(&s, path, lim, d, false);
+    st = prescan_feed(&s, buf, len);
+    if (st == PC_OK)
+        st = prescan_finish(&s);
+    prescan_free(&s);
+    return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -554,30 +399,38 @@ xml_on_error(void *user, xmlErrorPtr e)
     free(msg);
 }
 
-/* The line of every start tag, in document order (the n-th '<' that
- * opens an element is the n-th element: the pre-scan refused DOCTYPEs).
- * *lines is the caller's. */
+/* The line of every start tag, in document order, as the pre-scan notes
+ * them. *lines is the caller's. */
 static pc_status
 xml_start_lines(const char *buf, size_t len, unsigned **lines, size_t *n)
 {
-    const char *p = buf, *end = buf + len;
-    unsigned line = 1, at, *v = NULL;
-    size_t cap = 0;
+    struct xml_limits lim;
+    struct prescan s;
+    unsigned *v;
+    pc_diags *scratch = pc_diags_new();
+    pc_status st;
 
+    *lines = NULL;
     *n = 0;
-    while ((at = xml_scan_start_tag(&p, end, &line)) > 0) {
-        if (*n == cap) {
-            unsigned *nv;
-
-            cap = cap ? cap * 2 : 64;
-            if ((nv = realloc(v, cap * sizeof *nv)) == NULL) {
-                free(v);
-                return PC_ENOMEM;
-            }
-            v = nv;
-        }
-        v[(*n)++] = at;
+    if (scratch == NULL)
+        return PC_ENOMEM;
+    lim = xml_limits_now();
+    prescan_init(&s, "", &lim, scratch, true);
+    st = prescan_feed(&s, buf, len);
+    pc_diags_free(scratch);
+    if (st == PC_ENOMEM) {
+        prescan_free(&s);
+        return st;
     }
+    /* Whatever the bytes were refused for, the lines up to there stand. */
+    v = malloc((s.tlen + 1) * sizeof *v);
+    if (v == NULL) {
+        prescan_free(&s);
+        return PC_ENOMEM;
+    }
+    while (s.tlen > 0)
+        v[(*n)++] = prescan_next_tag(&s);
+    prescan_free(&s);
     *lines = v;
     return PC_OK;
 }
@@ -823,10 +676,110 @@ out:
     return st;
 }
 
+/* The schema a manifest streams through: the schema with the pattern
+ * facets facet-xml.c checks taken out, compiled once per process. The
+ * environment variable PRIVCHECK_FULL_SCHEMA (non-empty, not "0") keeps
+ * every facet in libxml2's hands, for comparing the two. */
+struct xml_stream_entry {
+    char *path;
+    xmlDoc *doc; /* the stripped copy: facets borrow its strings */
+    xmlRelaxNGPtr schema;
+    struct facets *facets;
+};
+
+static struct xml_stream_entry streams[16];
+static size_t nstreams;
+
+static bool
+xml_full_schema(void)
+{
+    const char *v = getenv("PRIVCHECK_FULL_SCHEMA");
+
+    return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
+pc_status
+xml_stream_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out,
+                  const struct facets **facets)
+{
+    struct xml_errctx ec = { .d = d, .path = path };
+    struct xml_stream_entry e = { 0 };
+    xmlRelaxNGParserCtxtPtr pctx = NULL;
+    pc_status st;
+
+    *facets = NULL;
+    if (xml_full_schema())
+        return xml_schema(path, d, out);
+    xml_init();
+    pthread_mutex_lock(&schema_lock);
+    for (size_t i = 0; i < nstreams; i++)
+        if (strcmp(streams[i].path, path) == 0) {
+            *out = streams[i].schema;
+            *facets = streams[i].facets;
+            pthread_mutex_unlock(&schema_lock);
+            return PC_OK;
+        }
+    pthread_mutex_unlock(&schema_lock);
+    if ((st = xml_load(path, NULL, d, &e.doc, NULL)) != PC_OK)
+        return st;
+    if ((st = facet_strip(e.doc, d, &e.facets)) != PC_OK)
+        goto out;
+    if ((pctx = xmlRelaxNGNewDocParserCtxt(e.doc)) == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    xmlRelaxNGSetParserStructuredErrors(pctx, xml_on_error, &ec);
+    e.schema = xmlRelaxNGParse(pctx);
+    if (e.schema == NULL || ec.errors > 0) {
+        st = diag_fail(d, PC_EINVALID, diag_loc(d, path, 0, 0),
+                       "schema does not compile");
+        goto out;
+    }
+    if ((e.path = strdup(path)) == NULL) {
+        st = PC_ENOMEM;
+        goto out;
+    }
+    pthread_mutex_lock(&schema_lock);
+    for (size_t i = 0; i < nstreams; i++)
+        if (strcmp(streams[i].path, path) == 0) {
+            /* Another thread was first: use its copy. */
+            *out = streams[i].schema;
+            *facets = streams[i].facets;
+            pthread_mutex_unlock(&schema_lock);
+            goto out;
+        }
+    if (nstreams == sizeof streams / sizeof streams[0]) {
+        pthread_mutex_unlock(&schema_lock);
+        st = diag_fail(d, PC_ELIMIT, diag_loc(d, path, 0, 0),
+                       "too many schemas");
+        goto out;
+    }
+    streams[nstreams++] = e;
+    *out = e.schema;
+    *facets = e.facets;
+    pthread_mutex_unlock(&schema_lock);
+    e = (struct xml_stream_entry){ 0 };
+out:
+    xmlRelaxNGFreeParserCtxt(pctx);
+    if (e.schema != NULL)
+        xmlRelaxNGFree(e.schema);
+    facet_free(e.facets);
+    xmlFreeDoc(e.doc);
+    free(e.path);
+    return st;
+}
+
 void
 xml_cleanup(void)
 {
     pthread_mutex_lock(&schema_lock);
+    for (size_t i = 0; i < nstreams; i++) {
+        free(streams[i].path);
+        xmlRelaxNGFree(streams[i].schema);
+        facet_free(streams[i].facets);
+        xmlFreeDoc(streams[i].doc);
+    }
+    nstreams = 0;
     for (size_t i = 0; i < nschemas; i++) {
         free(schemas[i].path);
         xmlRelaxNGFree(schemas[i].schema);
@@ -935,20 +888,40 @@ out:
 /* ------------------------------------------------------------------ */
 /* Streaming. */
 
+/* A stream that fails is explained from a tree of the whole file (every
+ * schema problem, the syntax error in our words) when the file is no
+ * larger than a tree load accepts; past that, by what the stream said. */
+#define XML_EXPLAIN_MAX (xml_default_limits.max_bytes)
+
 struct xml_reader {
     xmlTextReaderPtr r;
-    char *buf;
-    size_t len;
-    char *schema; /* its path, to explain a failure */
+    const char *path; /* interned */
+    pc_diags *d;
+    /* The bytes: from fd, or (standard input, read once and kept by
+     * file.c) from mem. Each block goes through the pre-scan and the
+     * digest before libxml2 sees it. */
+    int fd;
+    char *mem;
+    size_t memlen, mempos;
+    size_t size;      /* fstat's, or memlen */
+    size_t max_bytes; /* the ceiling, checked while reading */
+    size_t nread;
+    bool eof, io_failed;
+    struct xml_limits lim; /* the pre-scan's, for as long as it runs */
+    struct prescan scan;
+    struct sha256_stream sha;
+    char *sha_out; /* the caller's, written at the end */
+    char *schema;  /* its path, to explain a failure */
     struct xml_errctx ec;
     bool validating;
+    const struct facets *facets; /* the patterns libxml2 does not check */
+    bool facet_failed;
     int failed; /* once failed: what xml_reader_next keeps returning */
     /* libxml2 keeps an element's line in 16 bits and takes it where the
-     * start tag ends; we find each start tag ourselves, in step with the
-     * reader, so lines are where tags begin, at any size. */
-    const char *cur, *end;
-    unsigned cur_line;
-    unsigned start_line[LIMIT_DEPTH_CEILING + 2]; /* by depth, when open */
+     * start tag ends; the pre-scan notes where each start tag begins, a
+     * block ahead of the reader, so lines are exact at any size. */
+    /* By depth, of the open elements. */
+    unsigned start_line[LIMIT_DEPTH_CEILING + 2];
 };
 
 static void
@@ -957,40 +930,120 @@ xml_reader_on_error(void *user, xmlErrorPtr e)
     xml_on_error(user, e);
 }
 
-pc_status
-xml_reader_open(const char *path, const char *schema, pc_diags *d,
-                struct xml_reader **out, char sha256[65])
+/* libxml2's read callback: fill buf from the source, bound, digest and
+ * pre-scan it. -1 stops the parse; the reason is in the diagnostics. */
+static int
+xml_reader_io(void *ctx, char *buf, int len)
 {
-    struct xml_limits lim;
+    struct xml_reader *xr = ctx;
+    size_t n = 0, want = len > 0 ? (size_t)len : 0;
+
+    if (xr->io_failed)
+        return -1;
+    if (xr->eof)
+        return 0;
+    if (xr->mem != NULL) {
+        n = xr->memlen - xr->mempos < want ? xr->memlen - xr->mempos : want;
+        memcpy(buf, xr->mem + xr->mempos, n);
+        xr->mempos += n;
+    } else {
+        /* A full block each time, so the pre-scan's first one holds the
+         * magic numbers. */
+        while (n < want) {
+            ssize_t got = read(xr->fd, buf + n, want - n);
+
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0) {
+                diag_fail(xr->d, PC_EIO, diag_loc(xr->d, xr->path, 0, 0),
+                          "read error: %s", strerror(errno));
+                goto fail;
+            }
+            if (got == 0)
+                break;
+            n += (size_t)got;
+        }
+    }
+    xr->nread += n;
+    if (xr->nread > xr->max_bytes) {
+        diag_fail(xr->d, PC_ELIMIT, diag_loc(xr->d, xr->path, 0, 0),
+                  "file exceeds the limit of %zu bytes", xr->max_bytes);
+        goto fail;
+    }
+    sha256_stream_add(&xr->sha, buf, n);
+    if (prescan_feed(&xr->scan, buf, n) != PC_OK)
+        goto fail;
+    if (n == 0) {
+        xr->eof = true;
+        if (prescan_finish(&xr->scan) != PC_OK)
+            goto fail;
+        if (xr->sha_out != NULL)
+            sha256_stream_hex(&xr->sha, xr->sha_out);
+    }
+    return (int)n;
+fail:
+    xr->io_failed = true;
+    return -1;
+}
+
+static int
+xml_reader_io_close(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+pc_status
+xml_reader_open(const char *path, const char *schema, size_t max_bytes,
+                pc_diags *d, struct xml_reader **out, char sha256[65])
+{
     struct xml_reader *xr;
     xmlRelaxNGPtr rng = NULL;
-    size_t len;
+    const struct facets *facets = NULL;
+    size_t errors = pc_diags_errors(d);
     pc_status st;
 
     xml_init();
-    if (schema != NULL && (st = xml_schema(schema, d, &rng)) != PC_OK)
+    if (schema != NULL &&
+        (st = xml_stream_schema(schema, d, &rng, &facets)) != PC_OK)
         return st;
     xr = calloc(1, sizeof *xr);
     if (xr == NULL)
         return PC_ENOMEM;
+    xr->facets = facets;
+    xr->fd = -1;
+    xr->d = d;
+    xr->path = diag_intern(d, path);
     xr->ec.d = d;
-    xr->ec.path = diag_intern(d, path);
+    xr->ec.path = xr->path;
     xr->ec.collect = true;
-    if (schema != NULL && (xr->schema = strdup(schema)) == NULL) {
+    xr->max_bytes = max_bytes != 0 ? max_bytes : PC_MAX_BYTES_DEFAULT;
+    xr->sha_out = sha256;
+    sha256_stream_init(&xr->sha);
+    xr->lim = xml_limits_now();
+    prescan_init(&xr->scan, xr->path, &xr->lim, d, true);
+    if (xr->path == NULL ||
+        (schema != NULL && (xr->schema = strdup(schema)) == NULL)) {
         st = PC_ENOMEM;
         goto fail;
     }
-    lim = xml_limits_now();
-    st = xml_read_file(path, &lim, d, &xr->buf, &len);
+    if (strcmp(path, PC_STDIN) == 0)
+        st = file_read(path, xr->max_bytes, d, &xr->mem, &xr->memlen);
+    else
+        st = file_open(path, xr->max_bytes, d, &xr->fd, &xr->size);
     if (st != PC_OK)
         goto fail;
-    if (sha256 != NULL)
-        sha256_hex(xr->buf, len, sha256);
-    xr->len = len;
-    xr->r =
-        xmlReaderForMemory(xr->buf, (int)len, path, "UTF-8", XML_SAFE_OPTIONS);
+    if (xr->mem != NULL)
+        xr->size = xr->memlen;
+    xr->r = xmlReaderForIO(xml_reader_io, xml_reader_io_close, xr, path,
+                           "UTF-8", XML_SAFE_OPTIONS);
     if (xr->r == NULL) {
-        st = PC_ENOMEM;
+        /* Opening reads the first block: a refusal is already said. */
+        st = xr->io_failed && xr->scan.st != PC_OK ? xr->scan.st
+             : xr->io_failed                       ? PC_EIO
+                                                   : PC_ENOMEM;
+        if (st != PC_ENOMEM && pc_diags_errors(d) == errors)
+            st = diag_fail(d, st, diag_loc(d, path, 0, 0), "cannot read");
         goto fail;
     }
     /* The handler first: the schema's validation context inherits it. */
@@ -1001,9 +1054,6 @@ xml_reader_open(const char *path, const char *schema, pc_diags *d,
         goto fail;
     }
     xr->validating = rng != NULL;
-    xr->cur = xr->buf;
-    xr->end = xr->buf + len;
-    xr->cur_line = 1;
     *out = xr;
     return PC_OK;
 fail:
@@ -1011,45 +1061,73 @@ fail:
     return st;
 }
 
-/* Advance xr->cur past the next start tag; return the line it begins on. */
-static unsigned
-xml_next_start_tag(struct xml_reader *xr)
+/* The stream failed and the file is too large for a tree: say what the
+ * stream said, at the line of the element it was on. */
+static pc_status
+xml_reader_explain_stream(struct xml_reader *xr)
 {
-    return xml_scan_start_tag(&xr->cur, xr->end, &xr->cur_line);
+    pc_diags *d = xr->ec.d;
+    const char *path = xr->ec.path;
+    const struct xml_fact *f = xr->ec.nfacts > 0 ? &xr->ec.facts[0] : NULL;
+    pc_status st;
+
+    if (xr->facet_failed || (f != NULL && f->domain == XML_FROM_RELAXNGV)) {
+        int depth = xmlTextReaderDepth(xr->r);
+        const xmlChar *name = xmlTextReaderConstLocalName(xr->r);
+        unsigned line = f != NULL ? f->node_line : 0;
+
+        if (depth >= 0 &&
+            (size_t)depth < sizeof xr->start_line / sizeof xr->start_line[0] &&
+            xr->start_line[depth] > 0)
+            line = xr->start_line[depth];
+        st = schema_msg_invalid(d, diag_loc(d, path, line, 0),
+                                f != NULL && f->node_name[0] != '\0'
+                                    ? f->node_name
+                                : name != NULL ? (const char *)name
+                                               : "document");
+        if (st == PC_EINVALID)
+            return st;
+    } else {
+        st = schema_msg_syntax(
+            d,
+            diag_loc(d, path, f != NULL && f->line > 0 ? (unsigned)f->line : 0,
+                     0),
+            f != NULL ? f->message : "the reader stopped");
+    }
+    if (xr->ec.invalid == 0 && st == PC_EINVALID)
+        st = PC_ESYNTAX;
+    return st;
 }
 
-/* The reader failed: read the bytes again as a tree, so the messages
- * are the ones a tree load gives (every schema problem, the syntax error
- * in our words). Returns the negated status. */
+/* The reader failed. A refusal of the pre-scan, the ceiling or a read
+ * error has been said already. Otherwise read the file again as a tree,
+ * so the messages are the ones a tree load gives. Returns the negated
+ * status. */
 static int
 xml_reader_explain(struct xml_reader *xr)
 {
     pc_diags *d = xr->ec.d;
     const char *path = xr->ec.path;
     xmlDoc *doc = NULL;
-    pc_status st = xml_parse(path, xr->buf, xr->len, xr->schema, d, &doc);
+    char *buf = NULL;
+    size_t len = 0;
+    pc_status st;
 
+    if (xr->scan.st != PC_OK)
+        return -(int)xr->scan.st;
+    if (xr->io_failed)
+        return -(int)(xr->nread > xr->max_bytes ? PC_ELIMIT : PC_EIO);
+    if (xr->size > XML_EXPLAIN_MAX || xr->nread > XML_EXPLAIN_MAX)
+        return -(int)xml_reader_explain_stream(xr);
+    st = xml_read_file(path, &xml_default_limits, d, &buf, &len);
+    if (st == PC_OK)
+        st = xml_parse(path, buf, len, xr->schema, d, &doc);
     if (st == PC_OK && xr->schema != NULL)
-        st = xml_validate_buf(doc, xr->schema, xr->buf, xr->len, d);
+        st = xml_validate_buf(doc, xr->schema, buf, len, d);
     xmlFreeDoc(doc);
-    if (st == PC_OK) {
-        /* The tree passed where the stream failed: say what the stream
-         * said. */
-        const struct xml_fact *f = xr->ec.nfacts > 0 ? &xr->ec.facts[0] : NULL;
-
-        if (f != NULL && f->domain == XML_FROM_RELAXNGV)
-            st = schema_msg_invalid(d, diag_loc(d, path, f->node_line, 0),
-                                    f->node_name[0] != '\0' ? f->node_name
-                                                            : "document");
-        else
-            st = schema_msg_syntax(
-                d,
-                diag_loc(d, path,
-                         f != NULL && f->line > 0 ? (unsigned)f->line : 0, 0),
-                f != NULL ? f->message : "the reader stopped");
-        if (xr->ec.invalid == 0 && st == PC_EINVALID)
-            st = PC_ESYNTAX;
-    }
+    free(buf);
+    if (st == PC_OK)
+        st = xml_reader_explain_stream(xr); /* the file changed since? */
     return -(int)st;
 }
 
@@ -1064,18 +1142,35 @@ xml_reader_next(struct xml_reader *xr)
     rc = xmlTextReaderRead(xr->r);
     if (xml_oom_take())
         return xr->failed = -PC_ENOMEM;
-    if (rc < 0 || xr->ec.errors > 0)
+    if (rc < 0 || xr->ec.errors > 0 || xr->io_failed)
         return xr->failed = xml_reader_explain(xr);
     if (rc == 1 && xmlTextReaderNodeType(xr->r) == XML_READER_TYPE_ELEMENT) {
         int depth = xmlTextReaderDepth(xr->r);
-        unsigned line = xml_next_start_tag(xr);
+        unsigned line = prescan_next_tag(&xr->scan);
 
         if (depth >= 0 &&
             (size_t)depth < sizeof xr->start_line / sizeof xr->start_line[0])
             xr->start_line[depth] = line;
+        if (xr->facets != NULL &&
+            facet_check(xr->facets, xmlTextReaderCurrentNode(xr->r), xr->d,
+                        diag_loc(xr->d, xr->path, line, 0)) != 1) {
+            xr->facet_failed = true;
+            return xr->failed = xml_reader_explain(xr);
+        }
     }
     if (rc == 0 && xr->validating && xmlTextReaderIsValid(xr->r) == 0)
         return xr->failed = xml_reader_explain(xr);
+    if (rc == 0 && !xr->eof) {
+        /* The reader is done before the input: the rest must still pass
+         * the pre-scan and the digest covers every byte. */
+        char tail[4096];
+        int n;
+
+        while ((n = xml_reader_io(xr, tail, (int)sizeof tail)) > 0)
+            ;
+        if (n < 0)
+            return xr->failed = xml_reader_explain(xr);
+    }
     return rc;
 }
 
@@ -1113,7 +1208,10 @@ xml_reader_close(struct xml_reader *xr)
         return;
     if (xr->r != NULL)
         xmlFreeTextReader(xr->r);
-    free(xr->buf);
+    if (xr->fd >= 0)
+        close(xr->fd);
+    prescan_free(&xr->scan);
+    free(xr->mem);
     free(xr->schema);
     free(xr);
 }
@@ -1190,7 +1288,7 @@ xml_root(const char *path, pc_diags *d, char **name, char **ns)
     int rc;
 
     *name = *ns = NULL;
-    if ((st = xml_reader_open(path, NULL, d, &xr, NULL)) != PC_OK)
+    if ((st = xml_reader_open(path, NULL, 0, d, &xr, NULL)) != PC_OK)
         return st;
     while ((rc = xml_reader_next(xr)) == 1)
         if (xmlTextReaderNodeType(xr->r) == XML_READER_TYPE_ELEMENT)

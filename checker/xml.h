@@ -1,7 +1,8 @@
 /* xml.h - the one hardened way into libxml2. Every file privcheck reads
  * comes through here: opened by us (regular files only, size cap, no
  * compression, UTF-8 only), pre-scanned for DOCTYPEs and pathological
- * shapes, then parsed from memory with no entity, DTD, XInclude or
+ * shapes (prescan.c), then parsed from memory, or for manifests streamed
+ * from the descriptor block by block, with no entity, DTD, XInclude or
  * network loading. libxml2's messages become located diagnostics. */
 #ifndef PC_XML_H
 #define PC_XML_H
@@ -55,13 +56,26 @@ pc_status xml_load(const char *path, const char *schema, pc_diags *d,
  * until xml_cleanup). Borrowed. */
 pc_status xml_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out);
 
+/* The schema at `path` as manifests stream through it: with the pattern
+ * facets *facets checks (facet-xml.h) taken out. Both borrowed, cached
+ * like xml_schema's. */
+struct facets;
+pc_status xml_stream_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out,
+                            const struct facets **facets);
+
 /* Validate an already parsed document against a schema. */
 pc_status xml_validate(xmlDoc *doc, const char *schema, pc_diags *d);
 
-/* Streaming reader over a pre-scanned copy of `path`, validating against
- * `schema` as it reads (NULL: no validation). sha256 as for xml_load. */
+/* Streaming reader over `path` (or standard input, PC_STDIN), read from
+ * its descriptor a block at a time: each block is bounded, digested and
+ * pre-scanned before libxml2 parses it, and validated against `schema` as
+ * it is read (NULL: no validation). No more than max_bytes are read (0:
+ * PC_MAX_BYTES_DEFAULT). sha256 (if not NULL) receives the hex digest of
+ * every byte once the reader reaches the end; it must outlive the reader.
+ * Standard input is read whole first (it can be read once). */
 struct xml_reader;
-pc_status xml_reader_open(const char *path, const char *schema, pc_diags *d,
+pc_status xml_reader_open(const char *path, const char *schema,
+                          size_t max_bytes, pc_diags *d,
                           struct xml_reader **out, char sha256[65]);
 /* Advance: 1 on a node, 0 at the end, PC_ESYNTAX/PC_EINVALID (negated,
  * i.e. -PC_ESYNTAX) when parsing or validation failed. */

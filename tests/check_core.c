@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "map.h"
+#include "prescan.h"
 #include "strbuf.h"
 #include "strv.h"
 #include "xml.h"
@@ -379,6 +380,49 @@ START_TEST(test_xml_prescan)
 }
 END_TEST
 
+/* The same bytes fed in pieces (six, then one at a time: every cut a
+ * stream can make) give the same answer at the same line, and when they
+ * pass, the same start-tag lines. */
+START_TEST(test_prescan_pieces)
+{
+    const char *in = prescan_cases[_i].input;
+    size_t len = prescan_cases[_i].len ? prescan_cases[_i].len : strlen(in);
+    size_t first = len < 6 ? len : 6;
+    pc_diags *d = pc_diags_new();
+    struct prescan whole, parts;
+    pc_status st;
+
+    prescan_init(&whole, "in.xml", &small_limits, d, true);
+    prescan_init(&parts, "in.xml", &small_limits, d, true);
+    st = prescan_feed(&whole, in, len);
+    if (st == PC_OK)
+        st = prescan_finish(&whole);
+    ck_assert_int_eq(st, prescan_cases[_i].status);
+    st = prescan_feed(&parts, in, first);
+    for (size_t i = first; i < len && st == PC_OK; i++)
+        st = prescan_feed(&parts, in + i, 1);
+    if (st == PC_OK)
+        st = prescan_finish(&parts);
+    ck_assert_msg(st == prescan_cases[_i].status, "%s: status %d, want %d",
+                  prescan_cases[_i].name, st, prescan_cases[_i].status);
+    if (prescan_cases[_i].message != NULL) {
+        const struct pc_diag *a = pc_diags_get(d, 0), *b = pc_diags_get(d, 1);
+
+        ck_assert_uint_eq(pc_diags_count(d), 2);
+        ck_assert_str_eq(a->message, b->message);
+        ck_assert_uint_eq(a->loc.line, b->loc.line);
+    }
+    /* Past a refusal, a piece may have been scanned further than the
+     * whole, whose encoding is judged first. */
+    ck_assert(st != PC_OK || whole.tlen == parts.tlen);
+    while (st == PC_OK && whole.tlen > 0)
+        ck_assert_uint_eq(prescan_next_tag(&whole), prescan_next_tag(&parts));
+    prescan_free(&whole);
+    prescan_free(&parts);
+    pc_diags_free(d);
+}
+END_TEST
+
 /* A document far past the limits costs the pre-scan nothing. */
 START_TEST(test_xml_prescan_huge)
 {
@@ -660,6 +704,7 @@ core_suite(void)
 
     tc = tcase_create("prescan");
     tcase_add_loop_test(tc, test_xml_prescan, 0, NELEM(prescan_cases));
+    tcase_add_loop_test(tc, test_prescan_pieces, 0, NELEM(prescan_cases));
     tcase_add_test(tc, test_xml_prescan_huge);
     suite_add_tcase(s, tc);
 

@@ -58,7 +58,7 @@ for cmd in check validate explain classify rules policy waive; do
         # a value the option itself accepts, so only the command refuses it
         case $opt in
         fail-on) val=error ;; color) val=never ;; coverage-threshold) val=50 ;;
-        jobs) val=2 ;; source-root) val=. ;; today) val=2026-01-01 ;;
+        jobs) val=2 ;; source-root) val=. ;; max-bytes) val=1M ;; today) val=2026-01-01 ;;
         format) val=json ;; *) val=x ;;
         esac
         if grep -q -- "--$opt [A-Z]" "$tmp/help" ||
@@ -144,6 +144,25 @@ warning" ]; then
         echo "FAIL: the bash completion: $out"
     fi
 fi
+
+# --max-bytes: a manifest of exactly N bytes is audited, one byte more is
+# refused (exit 2, naming the limit), as a file and on standard input.
+size=$(wc -c <"$fx/compliant-practice-web.xml")
+run check --max-bytes "$size" "$fx/compliant-practice-web.xml"
+check "--max-bytes N audits a manifest of N bytes" 0
+run check --max-bytes "$((size - 1))" "$fx/compliant-practice-web.xml"
+check "--max-bytes N refuses a manifest of N + 1 bytes" 2 \
+    "grep -q \"file is $size bytes; the limit is $((size - 1))\" \"\$tmp/err\""
+status=0
+"$PRIVCHECK" check --max-bytes "$((size - 1))" - <"$fx/compliant-practice-web.xml" \
+    >"$tmp/out" 2>"$tmp/err" || status=$?
+check "--max-bytes bounds standard input too" 2 "grep -q 'limit' \"\$tmp/err\""
+run check --max-bytes 1K "$fx/compliant-practice-web.xml"
+check "--max-bytes takes K (KiB)" 2 "grep -q 'the limit is 1024\$' \"\$tmp/err\""
+for bad in 0 -1 1X 1KB x; do
+    run check --max-bytes "$bad" "$fx/compliant-practice-web.xml"
+    check "--max-bytes refuses '$bad'" 2 "grep -q -- '--max-bytes takes' \"\$tmp/err\""
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
