@@ -241,8 +241,9 @@ eval_attr(const struct obj *o, const char *name)
 {
     struct val none = { NULL, 0 };
 
+    /* The first letter first: most names differ there. */
     for (size_t i = 0; i < o->nattrs; i++)
-        if (strcmp(o->names[i], name) == 0)
+        if (o->names[i][0] == name[0] && strcmp(o->names[i], name) == 0)
             return o->vals[i];
     return none;
 }
@@ -515,8 +516,10 @@ field_classify(struct mstate *ms, const struct obj *f, const char *name,
     if (source != NULL && map_get(ms->stores, source) != NULL)
         source = NULL;
     if (table == NULL)
-        st = strbuf_printf(&ctx, "%s %s", id != NULL ? id : "",
-                           source != NULL ? source : "");
+        /* "ID SOURCE", without a format on every field */
+        if ((st = strbuf_puts(&ctx, id != NULL ? id : "")) == PC_OK &&
+            (st = strbuf_putc(&ctx, ' ')) == PC_OK)
+            st = strbuf_puts(&ctx, source != NULL ? source : "");
     if (st == PC_OK)
         st = classify_name(ms->e->classifiers, name,
                            table != NULL ? table : strbuf_str(&ctx), ms->d,
@@ -623,7 +626,9 @@ agg_note_flow(struct mstate *ms, struct obj *flow)
         if (purpose != NULL && name != NULL) {
             struct strbuf b = STRBUF_INIT(0);
 
-            st = strbuf_printf(&b, "%s\t%s", purpose, name);
+            if ((st = strbuf_puts(&b, purpose)) == PC_OK &&
+                (st = strbuf_putc(&b, '\t')) == PC_OK)
+                st = strbuf_puts(&b, name);
             if (st == PC_OK)
                 st = strset_add(&sg->purpose_fields, strbuf_str(&b));
             strbuf_free(&b);
@@ -1545,8 +1550,9 @@ eval_unique_key(struct mstate *ms, struct obj *o)
     if (ms->unit != NULL) {
         m = ms->unit_keys;
         store = &ms->unit_keystore;
-        st = strbuf_printf(&b, "%s %c%s", o->kind, o->key != NULL ? '=' : '-',
-                           key);
+        if ((st = strbuf_puts(&b, o->kind)) == PC_OK &&
+            (st = strbuf_puts(&b, o->key != NULL ? " =" : " -")) == PC_OK)
+            st = strbuf_puts(&b, key);
     } else {
         m = ms->siblings;
         store = &ms->sibkeys;

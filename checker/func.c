@@ -247,7 +247,7 @@ acc_one(struct acc *a, const char *s)
     if (s == NULL)
         return PC_OK;
     for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->v[i], s) == 0)
+        if (a->v[i] == s || (a->v[i][0] == s[0] && strcmp(a->v[i], s) == 0))
             return PC_OK;
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 16;

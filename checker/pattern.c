@@ -1,7 +1,7 @@
 /* pattern.c - pcre2 behind one door: compile with safe options, JIT when
- * possible, match under explicit limits with a per-thread JIT stack, and
- * turn every negative pcre2 return except "no match" into a located
- * error. No other file includes pcre2.h. */
+ * possible (once a pattern is hot), match under explicit limits with a
+ * per-thread JIT stack, and turn every negative pcre2 return except "no match"
+ * into a located error. No other file includes pcre2.h. */
 #include "config.h"
 
 #include "pattern.h"
@@ -10,6 +10,7 @@
 #include "limit.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,10 @@ const struct pattern_limits pattern_default_limits = {
 #define PATTERN_JIT_STACK_MAX (1024 * 1024)
 /* How much of a subject a message quotes. */
 #define PATTERN_QUOTE_MAX 64
+/* Matches interpreted before a pattern is JIT-compiled: JIT compiling
+ * all 280 classifier patterns was a third of start-up, and most patterns
+ * of a small run are tried a few times at most. */
+#define PATTERN_HOT 8
 
 struct pattern {
     pcre2_code *code;
@@ -47,7 +52,12 @@ struct pattern {
     char *owner;
     char *file; /* where the pattern was defined, for match errors */
     unsigned line;
-    bool jit;
+    bool want_jit;
+    /* A JIT-compiled copy of code, published once by the match that
+     * makes the pattern hot; until then matches interpret code. A copy,
+     * so that compiling never touches what other threads are matching. */
+    _Atomic(pcre2_code *) hot;
+    atomic_uint uses;
 };
 
 /* ------------------------------------------------------------------ */
@@ -177,6 +187,7 @@ pattern_free(struct pattern *p)
     if (p == NULL)
         return;
     pcre2_code_free(p->code);
+    pcre2_code_free(atomic_load(&p->hot));
     pcre2_match_context_free(p->mctx);
     free(p->source);
     free(p->owner);
@@ -202,7 +213,6 @@ pattern_compile_limits(const char *pat, uint32_t flags,
     struct pattern_limits now;
     struct pattern *p;
     PCRE2_SIZE off = 0;
-    size_t jitsize = 0;
     pc_status st = PC_OK;
     int err = 0;
 
@@ -220,6 +230,8 @@ pattern_compile_limits(const char *pat, uint32_t flags,
     p = calloc(1, sizeof *p);
     if (p == NULL)
         return PC_ENOMEM;
+    atomic_init(&p->hot, NULL);
+    atomic_init(&p->uses, 0);
     p->lim = *lim;
     p->line = loc.line;
     p->source = strdup(pat);
@@ -249,13 +261,10 @@ pattern_compile_limits(const char *pat, uint32_t flags,
                        pattern_who(owner), pat, (const char *)msg, (size_t)off);
         goto out;
     }
-    /* JIT is an optimisation: if the platform refuses it (no JIT support,
-     * W^X policy, no memory) the interpreter gives the same answers under
-     * the same limits. */
-    if (!(flags & PATTERN_NO_JIT) && pattern_jit_enabled() &&
-        pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0 &&
-        pcre2_pattern_info(p->code, PCRE2_INFO_JITSIZE, &jitsize) == 0)
-        p->jit = jitsize > 0;
+    /* JIT is an optimisation, made when the pattern is hot: if the
+     * platform refuses it (no JIT support, W^X policy, no memory) the
+     * interpreter gives the same answers under the same limits. */
+    p->want_jit = !(flags & PATTERN_NO_JIT) && pattern_jit_enabled();
     p->mctx = pcre2_match_context_create(NULL);
     if (p->mctx == NULL) {
         st = PC_ENOMEM;
@@ -291,6 +300,32 @@ pattern_quote_len(const char *s, size_t len)
             n--;
     }
     return (int)n;
+}
+
+/* The code to match with: the JIT copy once there is one. The match that
+ * makes the pattern hot compiles it (only that one: the count passes the
+ * threshold once), and failing leaves the interpreter. */
+static const pcre2_code *
+pattern_code(const struct pattern *cp)
+{
+    struct pattern *p = (struct pattern *)cp; /* the counter and the copy */
+    pcre2_code *hot = atomic_load_explicit(&p->hot, memory_order_acquire);
+    pcre2_code *copy;
+    size_t jitsize = 0;
+
+    if (hot != NULL || !p->want_jit ||
+        atomic_fetch_add_explicit(&p->uses, 1, memory_order_relaxed) !=
+            PATTERN_HOT)
+        return hot != NULL ? hot : p->code;
+    copy = pcre2_code_copy(p->code);
+    if (copy == NULL || pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) != 0 ||
+        pcre2_pattern_info(copy, PCRE2_INFO_JITSIZE, &jitsize) != 0 ||
+        jitsize == 0) {
+        pcre2_code_free(copy);
+        return p->code;
+    }
+    atomic_store_explicit(&p->hot, copy, memory_order_release);
+    return copy;
 }
 
 static pc_status
@@ -343,7 +378,8 @@ pattern_match(const struct pattern *p, const char *subject, size_t len,
         if (tls != NULL)
             tls->md = md;
     }
-    rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, md, p->mctx);
+    rc = pcre2_match(pattern_code(p), (PCRE2_SPTR)subject, len, 0, 0, md,
+                     p->mctx);
     if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) {
         /* rc 0 means "matched, ovector too small": still a match. */
         *matched = rc >= 0;
@@ -404,5 +440,5 @@ pattern_owner(const struct pattern *p)
 bool
 pattern_is_jit(const struct pattern *p)
 {
-    return p->jit;
+    return atomic_load(&((struct pattern *)p)->hot) != NULL;
 }

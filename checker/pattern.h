@@ -30,12 +30,12 @@ extern const struct pattern_limits pattern_default_limits;
 
 /* Compile `pat` (NUL-terminated UTF-8) with PCRE2_UTF,
  * PCRE2_NEVER_BACKSLASH_C and PCRE2_DOLLAR_ENDONLY (so "^x$" does not
- * accept "x\n"), plus the PATTERN_* flags, and JIT-compile it when
- * possible (silently falling back to the interpreter). `owner` (e.g. a
- * rule or classifier id; may be NULL) is copied and names the pattern in
- * every later message. A pattern that does not compile is reported at
- * `loc` as "OWNER: pattern "PAT": MESSAGE at offset N" and gives
- * PC_ESYNTAX. On PC_OK *out is the caller's (pattern_free). */
+ * accept "x\n"), plus the PATTERN_* flags; it is JIT-compiled once it
+ * is hot, when possible (silently falling back to the interpreter). `owner`
+ * (e.g. a rule or classifier id; may be NULL) is copied and names the pattern
+ * in every later message. A pattern that does not compile is reported at `loc`
+ * as "OWNER: pattern "PAT": MESSAGE at offset N" and gives PC_ESYNTAX. On PC_OK
+ * *out is the caller's (pattern_free). */
 pc_status pattern_compile(const char *pat, uint32_t flags, struct pc_loc loc,
                           const char *owner, pc_diags *d, struct pattern **out);
 
@@ -62,7 +62,8 @@ pc_status pattern_match(const struct pattern *p, const char *subject,
 const char *pattern_source(const struct pattern *p);
 const char *pattern_owner(const struct pattern *p);
 
-/* Was the pattern JIT-compiled? */
+/* Is the pattern JIT-compiled? That happens on its PATTERN_HOT-th match
+ * (8): a pattern matched a few times is not worth compiling. */
 bool pattern_is_jit(const struct pattern *p);
 
 /* Are patterns JIT-compiled in this process: pcre2 has JIT, and neither

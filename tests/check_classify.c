@@ -2216,11 +2216,26 @@ START_TEST(test_pattern_jit)
     struct pattern *p;
     uint32_t jit = 0;
 
+    bool m;
+
     ck_assert_int_eq(
         pattern_compile("^abc", 0, (struct pc_loc){ 0 }, "J", d, &p), PC_OK);
     /* Where pcre2 has JIT (and valgrind or PRIVCHECK_NO_JIT do not turn
-     * it off), patterns use it. */
+     * it off), patterns use it once they are hot: interpreted for their
+     * first eight matches, with the same answers. */
     ck_assert_int_eq(pcre2_config(PCRE2_CONFIG_JIT, &jit), 0);
+    for (int i = 0; i < 8; i++) {
+        ck_assert(!pattern_is_jit(p));
+        ck_assert_int_eq(
+            pattern_match(p, "abcd", 4, &m, d, (struct pc_loc){ 0 }), PC_OK);
+        ck_assert(m);
+    }
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(pattern_match(p, i ? "abcd" : "xabc", 4, &m, d,
+                                       (struct pc_loc){ 0 }),
+                         PC_OK);
+        ck_assert(m == (i != 0));
+    }
     ck_assert_int_eq(pattern_is_jit(p), pattern_jit_enabled());
     if (jit == 0 || (env != NULL && env[0] != '\0' && strcmp(env, "0") != 0))
         ck_assert(!pattern_jit_enabled());
@@ -2228,6 +2243,9 @@ START_TEST(test_pattern_jit)
     ck_assert_int_eq(pattern_compile("^abc", PATTERN_NO_JIT,
                                      (struct pc_loc){ 0 }, "J", d, &p),
                      PC_OK);
+    for (int i = 0; i < 12; i++)
+        ck_assert_int_eq(
+            pattern_match(p, "abc", 3, &m, d, (struct pc_loc){ 0 }), PC_OK);
     ck_assert(!pattern_is_jit(p));
     pattern_free(p);
     pc_diags_free(d);
