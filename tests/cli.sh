@@ -159,6 +159,19 @@ run --policy "$small" --rules "$SRCDIR/tests/data/policy/rules" policy render
 check "--policy chooses the policy to render" 0 \
     has_out '^## 3\. Sharing, rights and the rest$'
 
+# Clause text that Markdown would read as markup is escaped: a list
+# marker or number at the start of a line, a '|' in a table cell.
+sed -e 's#>For example:</clause>#>1. For example:</clause>#' \
+    -e 's#>We collect your email address and phone number.</clause>#>- We collect your email address | phone number.</clause>#' \
+    "$small" >"$tmp/md-policy.xml"
+run --policy "$tmp/md-policy.xml" --rules "$SRCDIR/tests/data/policy/rules" \
+    policy render --format markdown
+check "policy render escapes Markdown in clause text" 0 sh -c '
+    grep -q -F "> 1\. For example:" "$1" &&
+    grep -q -F "> \- We collect your email address | phone number." "$1" &&
+    grep -q -F "| - We collect your email address \| phone number. |" "$1"' \
+    sh "$tmp/out"
+
 run --policy "$tmp/broken.xml" policy render
 check "rendering a broken policy fails closed" 2 has_err "unknown clause"
 
