@@ -284,10 +284,10 @@ for l in regex-match:100000000 regex-depth:1000000 regex-heap:262144; do
     refused "$name: refused under $name=$((n - 1))" "$name" "$tmp/base.xml:8:"
 done
 # The match limit binds the JIT too, from the first pattern a value
-# meets: the schema's jurisdiction pattern on the audience, line 2.
+# meets: a schema pattern on the root element's attributes, line 1.
 run --limit regex-match=1 check "$tmp/base.xml"
 refused "regex-match: binds JIT-compiled patterns" regex-match \
-    "$tmp/base.xml:2:"
+    "$tmp/base.xml:1:"
 
 # ------------------------------------------------------------ regex-subject
 name100=$(awk 'BEGIN { for (i = 0; i < 100; i++) printf "a" }')
