@@ -2173,11 +2173,15 @@ START_TEST(test_pattern_limits)
     ck_assert(diag_has(d, "LIM", "match limit", NULL));
     pattern_free(p);
 
-    /* The same with JIT (unless this platform has none). */
+    /* The same with JIT (unless this platform has none), once the pattern
+     * is hot: it is JIT-compiled after a few matches. */
     ck_assert_int_eq(pattern_compile_limits("^(?:a|b)*$", 0, &lim,
                                             (struct pc_loc){ 0 }, "LIMJ", d,
                                             &p),
                      PC_OK);
+    for (int i = 0; i < 64 && !pattern_is_jit(p); i++)
+        (void)pattern_match(p, "a", 1, &m, d, (struct pc_loc){ 0 });
+    ck_assert_int_eq(pattern_is_jit(p), pattern_jit_enabled());
     ck_assert_int_eq(pattern_match(p, "abababababababababa!", 20, &m, d,
                                    (struct pc_loc){ 0 }),
                      PC_ELIMIT);
