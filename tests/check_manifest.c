@@ -234,7 +234,7 @@ static const char design_log[] =
     "S recipients 9 1\n"
     "S recipient 10 2 id=stripe type=service-provider region=US\n"
     "E recipient 10 2\n"
-    "S recipient 11 2 id=adnet type=advertising\n"
+    "S recipient 11 2 id=adnet type=advertising baa=false\n"
     "E recipient 11 2\n"
     "E recipients 9 1\n"
     "S flows 13 1\n"
