@@ -132,3 +132,21 @@ jbuild_write_member(FILE *out, bool first, unsigned indent, const char *key,
         st = PC_EIO;
     return st == PC_OK ? jbuild_write(out, indent, v, ascii) : st;
 }
+
+pc_status
+jbuild_write_members(FILE *out, bool first, unsigned indent, json_t *obj,
+                     bool ascii)
+{
+    const char *key;
+    json_t *v;
+    pc_status st = PC_OK;
+
+    json_object_foreach(obj, key, v)
+    {
+        if ((st = jbuild_write_member(out, first, indent, key, v, ascii)) !=
+            PC_OK)
+            return st;
+        first = false;
+    }
+    return st;
+}

@@ -42,5 +42,8 @@ pc_status jbuild_dump(json_t *doc, FILE *out, bool ascii);
 pc_status jbuild_write(FILE *out, unsigned indent, json_t *v, bool ascii);
 pc_status jbuild_write_member(FILE *out, bool first, unsigned indent,
                               const char *key, json_t *v, bool ascii);
+/* Every member of obj, in order, the first after a comma unless first. */
+pc_status jbuild_write_members(FILE *out, bool first, unsigned indent,
+                               json_t *obj, bool ascii);
 
 #endif

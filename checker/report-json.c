@@ -111,18 +111,7 @@ report_json_head(struct report *r, struct report_json *s)
 static pc_status
 report_json_members(struct report *r, json_t *doc, bool first)
 {
-    const char *key;
-    json_t *v;
-    pc_status st = PC_OK;
-
-    json_object_foreach(doc, key, v)
-    {
-        if ((st = jbuild_write_member(r->out, first, 2, key, v, false)) !=
-            PC_OK)
-            return st;
-        first = false;
-    }
-    return st;
+    return jbuild_write_members(r->out, first, 2, doc, false);
 }
 
 static pc_status
@@ -355,8 +344,6 @@ report_json_disclosures(struct report *r)
     struct disclose_stale *stale = NULL;
     size_t nstale = 0;
     json_t *rest = NULL;
-    const char *key;
-    json_t *v;
 
     if (fputs(",\n  \"disclosures\": {", r->out) == EOF)
         return PC_EIO;
@@ -370,12 +357,7 @@ report_json_disclosures(struct report *r)
         report_json_stale(r, &p, rest, stale, nstale);
     free(stale);
     if (p.st == PC_OK)
-        json_object_foreach(rest, key, v)
-        {
-            if ((p.st = jbuild_write_member(r->out, false, 4, key, v, false)) !=
-                PC_OK)
-                break;
-        }
+        p.st = jbuild_write_members(r->out, false, 4, rest, false);
     json_decref(rest);
     if (p.st == PC_OK && fputs("\n  }", r->out) == EOF)
         p.st = PC_EIO;
