@@ -1,6 +1,7 @@
 /* jbuild.c - puts into a jansson document under construction (jbuild.h):
  * the JSON and SARIF reports are built as documents and serialised by
- * jansson, so no string is escaped by hand. */
+ * jansson, so no string is escaped by hand; the JSON report in pieces,
+ * laid out as one dump of the whole would be. */
 #include "config.h"
 
 #include "jbuild.h"
@@ -8,6 +9,9 @@
 #include "diag.h"
 #include "utf8.h"
 
+#include <string.h>
+
+#include <stdlib.h>
 #include <string.h>
 
 json_t *
@@ -99,4 +103,64 @@ jbuild_dump(json_t *doc, FILE *out, bool ascii)
          * allocation (the dumper keeps a table against cycles). */
         return ferror(out) ? PC_EIO : PC_ENOMEM;
     return fputc('\n', out) == EOF ? PC_EIO : PC_OK;
+}
+
+pc_status
+jbuild_write(FILE *out, unsigned indent, json_t *v, bool ascii)
+{
+    char *text =
+        json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
+                          (ascii ? JSON_ENSURE_ASCII : 0));
+    const char *p, *nl;
+    pc_status st = PC_OK;
+
+    if (text == NULL)
+        return PC_ENOMEM;
+    /* Strings hold no raw newline (JSON escapes it): every one is a line
+     * break of the layout, and takes the depth's indentation. */
+    for (p = text; st == PC_OK && (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+        if (fwrite(p, 1, (size_t)(nl + 1 - p), out) != (size_t)(nl + 1 - p) ||
+            fprintf(out, "%*s", (int)indent, "") < 0)
+            st = PC_EIO;
+    if (st == PC_OK && fputs(p, out) == EOF)
+        st = PC_EIO;
+    free(text);
+    return st;
+}
+
+pc_status
+jbuild_write_member(FILE *out, bool first, unsigned indent, const char *key,
+                    json_t *v, bool ascii)
+{
+    json_t *k = json_string(key);
+    pc_status st;
+
+    if (k == NULL)
+        return PC_ENOMEM;
+    if (fprintf(out, "%s\n%*s", first ? "" : ",", (int)indent, "") < 0)
+        st = PC_EIO;
+    else
+        st = jbuild_write(out, indent, k, ascii);
+    json_decref(k);
+    if (st == PC_OK && fputs(": ", out) == EOF)
+        st = PC_EIO;
+    return st == PC_OK ? jbuild_write(out, indent, v, ascii) : st;
+}
+
+pc_status
+jbuild_write_members(FILE *out, bool first, unsigned indent, json_t *obj,
+                     bool ascii)
+{
+    const char *key;
+    json_t *v;
+    pc_status st = PC_OK;
+
+    json_object_foreach(obj, key, v)
+    {
+        if ((st = jbuild_write_member(out, first, indent, key, v, ascii)) !=
+            PC_OK)
+            return st;
+        first = false;
+    }
+    return st;
 }

@@ -33,4 +33,17 @@ void jbuild_bool(struct jbuild *p, json_t *obj, const char *key, bool b);
  * stream failed, PC_ENOMEM otherwise. */
 pc_status jbuild_dump(json_t *doc, FILE *out, bool ascii);
 
+/* Writing a document in pieces, byte for byte as jbuild_dump would write
+ * it whole, so a report need not hold every finding as a tree:
+ * jbuild_write(out, "\n" + indent spaces, v) writes v as jbuild_dump
+ * would at that depth (its lines indented by `indent` more); member
+ * writes `,`? newline, indentation, "key": and the value. PC_EIO when
+ * the stream failed, PC_ENOMEM otherwise. */
+pc_status jbuild_write(FILE *out, unsigned indent, json_t *v, bool ascii);
+pc_status jbuild_write_member(FILE *out, bool first, unsigned indent,
+                              const char *key, json_t *v, bool ascii);
+/* Every member of obj, in order, the first after a comma unless first. */
+pc_status jbuild_write_members(FILE *out, bool first, unsigned indent,
+                               json_t *obj, bool ascii);
+
 #endif

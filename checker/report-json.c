@@ -17,9 +17,12 @@
 /* Bump when a key changes meaning or goes away; new keys do not bump. */
 #define REPORT_JSON_VERSION 1
 
+/* The document is written as it is made: the head at begin, each
+ * finding as it comes (then freed: no tree of every finding), the rest at
+ * end, byte for byte what one json_dumpf of the whole would give. */
 struct report_json {
-    json_t *doc;
-    json_t *findings; /* borrowed from doc */
+    json_t *doc; /* the part being built */
+    size_t nfindings;
 };
 
 static void
@@ -101,8 +104,14 @@ report_json_head(struct report *r, struct report_json *s)
         jbuild_int(&p, o, "absent", r->nabsent);
     }
 
-    s->findings = jbuild_put(&p, doc, "findings", json_array());
     return p.st;
+}
+
+/* Each member of doc, as the whole document would hold it. */
+static pc_status
+report_json_members(struct report *r, json_t *doc, bool first)
+{
+    return jbuild_write_members(r->out, first, 2, doc, false);
 }
 
 static pc_status
@@ -118,6 +127,16 @@ report_json_begin(struct report *r)
         st = PC_ENOMEM;
     else
         st = report_json_head(r, s);
+    if (st == PC_OK && fputc('{', r->out) == EOF)
+        st = PC_EIO;
+    if (st == PC_OK)
+        st = report_json_members(r, s->doc, true);
+    if (st == PC_OK && fputs(",\n  \"findings\": [", r->out) == EOF)
+        st = PC_EIO;
+    if (st == PC_OK) {
+        json_decref(s->doc);
+        s->doc = NULL;
+    }
     /* A failed begin owns nothing (report.h). */
     if (st != PC_OK)
         report_json_cleanup(r);
@@ -134,7 +153,11 @@ report_json_finding(struct report *r, const struct pc_finding *f)
     pc_severity sev = report_severity(f->severity);
     json_t *o, *clauses, *c, *related;
 
-    o = jbuild_put(&p, s->findings, NULL, json_object());
+    json_t *one = json_object();
+
+    if (one == NULL)
+        return PC_ENOMEM;
+    o = one;
     jbuild_str(&p, o, "id", f->rule);
     jbuild_str(&p, o, "severity", pc_severity_str(sev));
     jbuild_str(&p, o, "title", f->title);
@@ -185,6 +208,12 @@ report_json_finding(struct report *r, const struct pc_finding *f)
             jbuild_put(&p, so, "line", json_null());
     }
     jbuild_str(&p, o, "baseline", f->baseline);
+    if (p.st == PC_OK &&
+        fputs(s->nfindings++ > 0 ? ",\n    " : "\n    ", r->out) == EOF)
+        p.st = PC_EIO;
+    if (p.st == PC_OK)
+        p.st = jbuild_write(r->out, 4, one, false);
+    json_decref(one);
     return p.st;
 }
 
@@ -210,23 +239,34 @@ report_json_clause(struct report *r, struct jbuild *p, json_t *o,
     jbuild_str(p, co, "text", c->text);
 }
 
-static void
-report_json_items(struct report *r, struct jbuild *p, json_t *o)
+/* "counts" and "items" of the disclosures, written one item at a time:
+ * there is one per field, each quoting its clause. */
+static pc_status
+report_json_items(struct report *r, struct jbuild *p)
 {
     const pc_results *res = r->results;
     size_t counts[DISCLOSE_NCLASSES] = { 0 };
-    json_t *list, *c;
+    json_t *c = json_object();
 
+    if (c == NULL)
+        return p->st = PC_ENOMEM;
     for (size_t i = 0; i < res->ndisclosures; i++)
         counts[res->disclosures[i].cls]++;
-    c = jbuild_put(p, o, "counts", json_object());
     for (int k = 0; k < DISCLOSE_NCLASSES; k++)
         jbuild_int(p, c, disclose_class_str(k), counts[k]);
-    list = jbuild_put(p, o, "items", json_array());
-    for (size_t i = 0; i < res->ndisclosures; i++) {
+    if (p->st == PC_OK)
+        p->st = jbuild_write_member(r->out, true, 4, "counts", c, false);
+    json_decref(c);
+    if (p->st == PC_OK && fputs(",\n    \"items\": [", r->out) == EOF)
+        p->st = PC_EIO;
+    for (size_t i = 0; i < res->ndisclosures && p->st == PC_OK; i++) {
         const struct disclose_item *it = &res->disclosures[i];
-        json_t *io = jbuild_put(p, list, NULL, json_object());
+        json_t *io = json_object();
 
+        if (io == NULL) {
+            p->st = PC_ENOMEM;
+            break;
+        }
         p->loc.file = it->file;
         p->loc.line = it->line;
         jbuild_str(p, io, "file", it->file);
@@ -239,9 +279,19 @@ report_json_items(struct report *r, struct jbuild *p, json_t *o)
         jbuild_str(p, io, "value", it->value);
         jbuild_str(p, io, "class", disclose_class_str(it->cls));
         report_json_clause(r, p, io, "clause", it->clause);
+        if (p->st == PC_OK &&
+            fputs(i > 0 ? ",\n      " : "\n      ", r->out) == EOF)
+            p->st = PC_EIO;
+        if (p->st == PC_OK)
+            p->st = jbuild_write(r->out, 6, io, false);
+        json_decref(io);
     }
+    if (p->st == PC_OK &&
+        fputs(res->ndisclosures > 0 ? "\n    ]" : "]", r->out) == EOF)
+        p->st = PC_EIO;
     p->loc.file = NULL;
     p->loc.line = 0;
+    return p->st;
 }
 
 static void
@@ -286,20 +336,31 @@ report_json_stale(struct report *r, struct jbuild *p, json_t *o,
     }
 }
 
+/* The last member of the document, "disclosures", written in place. */
 static pc_status
-report_json_disclosures(struct report *r, json_t *doc)
+report_json_disclosures(struct report *r)
 {
     struct jbuild p = { r->d, { NULL, 0, 0 }, "the JSON report", PC_OK };
     struct disclose_stale *stale = NULL;
     size_t nstale = 0;
-    json_t *o = jbuild_put(&p, doc, "disclosures", json_object());
+    json_t *rest = NULL;
 
-    report_json_items(r, &p, o);
-    if (p.st == PC_OK && r->meta->policy != NULL)
+    if (fputs(",\n  \"disclosures\": {", r->out) == EOF)
+        return PC_EIO;
+    if ((p.st = report_json_items(r, &p)) != PC_OK)
+        return p.st;
+    if (r->meta->policy != NULL)
         p.st = disclose_stale(r->meta->policy, r->results, &stale, &nstale);
+    if (p.st == PC_OK && (rest = json_object()) == NULL)
+        p.st = PC_ENOMEM;
     if (p.st == PC_OK)
-        report_json_stale(r, &p, o, stale, nstale);
+        report_json_stale(r, &p, rest, stale, nstale);
     free(stale);
+    if (p.st == PC_OK)
+        p.st = jbuild_write_members(r->out, false, 4, rest, false);
+    json_decref(rest);
+    if (p.st == PC_OK && fputs("\n  }", r->out) == EOF)
+        p.st = PC_EIO;
     return p.st;
 }
 
@@ -309,10 +370,14 @@ report_json_end(struct report *r)
     struct report_json *s = r->state;
     struct jbuild p = { r->d, { NULL, 0, 0 }, "the JSON report", PC_OK };
     const size_t *n = r->counts;
-    json_t *o;
+    json_t *o, *absent;
 
+    if (fputs(s->nfindings > 0 ? "\n  ]" : "]", r->out) == EOF)
+        return PC_EIO;
+    if ((s->doc = json_object()) == NULL)
+        return PC_ENOMEM;
     /* The baseline's findings that no longer occur. */
-    json_t *absent = jbuild_put(&p, s->doc, "absent", json_array());
+    absent = jbuild_put(&p, s->doc, "absent", json_array());
 
     for (size_t i = 0; i < r->nabsent; i++) {
         const struct pc_finding *f = pc_results_absent(r->results, i);
@@ -341,10 +406,12 @@ report_json_end(struct report *r)
     jbuild_int(&p, o, "suppressed", r->nwaived + r->nknown);
     jbuild_int(&p, o, "total", pc_results_count(r->results));
     if (p.st == PC_OK)
-        p.st = report_json_disclosures(r, s->doc);
-    if (p.st != PC_OK)
-        return p.st;
-    return jbuild_dump(s->doc, r->out, false);
+        p.st = report_json_members(r, s->doc, false);
+    if (p.st == PC_OK)
+        p.st = report_json_disclosures(r);
+    if (p.st == PC_OK && fputs("\n}\n", r->out) == EOF)
+        p.st = PC_EIO;
+    return p.st;
 }
 
 const struct report_format report_json = {

@@ -26,9 +26,13 @@
 /* partialFingerprints key: ours, versioned as fingerprints are. */
 #define SARIF_FP_KEY "privcheck/v1"
 
+/* Written as it is made, byte for byte what one dump of the whole would
+ * give: the head and the run's first members at begin, each result when
+ * it comes (then freed), the run's properties at end. */
 struct report_sarif {
-    json_t *doc;
-    json_t *run, *results;  /* borrowed from doc */
+    json_t *doc;            /* the document's own members */
+    json_t *run;            /* the run's members being built */
+    size_t nresults;        /* written */
     struct map *rule_index; /* rule id -> index + 1 */
     struct map *artifacts;  /* path -> index + 1 */
     struct strbuf scratch;
@@ -42,6 +46,7 @@ report_sarif_cleanup(struct report *r)
     if (s == NULL)
         return;
     json_decref(s->doc);
+    json_decref(s->run);
     map_free(s->rule_index);
     map_free(s->artifacts);
     strbuf_free(&s->scratch);
@@ -330,12 +335,12 @@ report_sarif_head(struct report *r, struct report_sarif *s)
 {
     const struct report_meta *m = r->meta;
     struct jbuild p = { r->d, { NULL, 0, 0 }, "the SARIF report", PC_OK };
-    json_t *runs, *tool, *driver, *rules;
+    json_t *tool, *driver, *rules;
 
     jbuild_str(&p, s->doc, "$schema", SARIF_SCHEMA);
     jbuild_str(&p, s->doc, "version", "2.1.0");
-    runs = jbuild_put(&p, s->doc, "runs", json_array());
-    s->run = jbuild_put(&p, runs, NULL, json_object());
+    if ((s->run = json_object()) == NULL)
+        return PC_ENOMEM;
     tool = jbuild_put(&p, s->run, "tool", json_object());
     driver = jbuild_put(&p, tool, "driver", json_object());
     jbuild_str(&p, driver, "name", m->tool != NULL ? m->tool : "privcheck");
@@ -351,8 +356,23 @@ report_sarif_head(struct report *r, struct report_sarif *s)
     }
     report_sarif_invocation(&p, r, s);
     report_sarif_artifacts(&p, r, s);
-    s->results = jbuild_put(&p, s->run, "results", json_array());
     return p.st;
+}
+
+/* Write one result where the results array is, and free it. */
+static pc_status
+report_sarif_put_result(struct report *r, struct report_sarif *s, json_t *o,
+                        pc_status st)
+{
+    if (st == PC_OK &&
+        fputs(s->nresults++ > 0 ? ",\n        " : "\n        ", r->out) == EOF)
+        st = PC_EIO;
+    /* ASCII: SARIF is rendered by web interfaces, and a raw bidi
+     * override in a message would reorder what a reviewer reads. */
+    if (st == PC_OK)
+        st = jbuild_write(r->out, 8, o, true);
+    json_decref(o);
+    return st;
 }
 
 static pc_status
@@ -371,6 +391,20 @@ report_sarif_begin(struct report *r)
         st = PC_ENOMEM;
     else
         st = report_sarif_head(r, s);
+    if (st == PC_OK && fputc('{', r->out) == EOF)
+        st = PC_EIO;
+    if (st == PC_OK)
+        st = jbuild_write_members(r->out, true, 2, s->doc, true);
+    if (st == PC_OK && fputs(",\n  \"runs\": [\n    {", r->out) == EOF)
+        st = PC_EIO;
+    if (st == PC_OK)
+        st = jbuild_write_members(r->out, true, 6, s->run, true);
+    if (st == PC_OK && fputs(",\n      \"results\": [", r->out) == EOF)
+        st = PC_EIO;
+    if (st == PC_OK) {
+        json_decref(s->run);
+        s->run = NULL;
+    }
     if (st != PC_OK)
         report_sarif_cleanup(r);
     return st;
@@ -411,7 +445,8 @@ report_sarif_finding(struct report *r, const struct pc_finding *f)
     json_t *o, *m, *list, *loc, *logical, *props;
     size_t i = report_index(r, f);
 
-    o = jbuild_put(&p, s->results, NULL, json_object());
+    if ((o = json_object()) == NULL)
+        return PC_ENOMEM;
     jbuild_str(&p, o, "ruleId", f->rule != NULL ? f->rule : "?");
     if (index > 0)
         jbuild_int(&p, o, "ruleIndex", index - 1);
@@ -488,7 +523,7 @@ report_sarif_finding(struct report *r, const struct pc_finding *f)
     props = jbuild_put(&p, o, "properties", json_object());
     jbuild_str_opt(&p, props, "object", f->object);
     jbuild_str_opt(&p, props, "application", f->application);
-    return p.st;
+    return report_sarif_put_result(r, s, o, p.st);
 }
 
 /* The baseline's results that no longer occur: SARIF's "absent" state,
@@ -499,8 +534,12 @@ report_sarif_absent(struct jbuild *p, struct report *r, struct report_sarif *s)
     for (size_t i = 0; i < r->nabsent && p->st == PC_OK; i++) {
         const struct pc_finding *f = pc_results_absent(r->results, i);
         uintptr_t index = (uintptr_t)map_get(s->rule_index, f->rule);
-        json_t *o = jbuild_put(p, s->results, NULL, json_object()), *m, *list;
+        json_t *o = json_object(), *m, *list;
 
+        if (o == NULL) {
+            p->st = PC_ENOMEM;
+            break;
+        }
         p->loc.file = f->file;
         jbuild_str(p, o, "ruleId", f->rule != NULL ? f->rule : "?");
         if (index > 0)
@@ -514,6 +553,7 @@ report_sarif_absent(struct jbuild *p, struct report *r, struct report_sarif *s)
         m = jbuild_put(p, o, "partialFingerprints", json_object());
         jbuild_str(p, m, SARIF_FP_KEY, f->fingerprint);
         jbuild_str(p, o, "baselineState", "absent");
+        p->st = report_sarif_put_result(r, s, o, p->st);
     }
     p->loc.file = NULL;
 }
@@ -525,12 +565,18 @@ report_sarif_end(struct report *r)
     struct jbuild p = { r->d, { NULL, 0, 0 }, "the SARIF report", PC_OK };
 
     report_sarif_absent(&p, r, s);
-    report_sarif_properties(&p, r, s);
-    if (p.st != PC_OK)
-        return p.st;
-    /* ASCII: SARIF is rendered by web interfaces, and a raw bidi
-     * override in a message would reorder what a reviewer reads. */
-    return jbuild_dump(s->doc, r->out, true);
+    if (p.st == PC_OK &&
+        fputs(s->nresults > 0 ? "\n      ]" : "]", r->out) == EOF)
+        p.st = PC_EIO;
+    if (p.st == PC_OK && (s->run = json_object()) == NULL)
+        p.st = PC_ENOMEM;
+    if (p.st == PC_OK)
+        report_sarif_properties(&p, r, s);
+    if (p.st == PC_OK)
+        p.st = jbuild_write_members(r->out, false, 6, s->run, true);
+    if (p.st == PC_OK && fputs("\n    }\n  ]\n}\n", r->out) == EOF)
+        p.st = PC_EIO;
+    return p.st;
 }
 
 const struct report_format report_sarif = {
