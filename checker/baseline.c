@@ -17,6 +17,7 @@
 #include "sha256.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -195,6 +196,27 @@ baseline_read(pc_baseline *b, pc_diags *d)
     return PC_OK;
 }
 
+/* jansson's allocator, so that a parse that failed for lack of memory is
+ * told from one that failed on the input. */
+static _Thread_local bool baseline_oom;
+static pthread_once_t baseline_once = PTHREAD_ONCE_INIT;
+
+static void *
+baseline_malloc(size_t n)
+{
+    void *p = malloc(n);
+
+    if (p == NULL)
+        baseline_oom = true;
+    return p;
+}
+
+static void
+baseline_alloc_init(void)
+{
+    json_set_alloc_funcs(baseline_malloc, free);
+}
+
 pc_status
 pc_baseline_load(const char *path, pc_diags *d, pc_baseline **out)
 {
@@ -223,7 +245,16 @@ pc_baseline_load(const char *path, pc_diags *d, pc_baseline **out)
         goto out;
     sha256_hex(buf, len, b->sha256);
     /* jansson checks UTF-8 and bounds nesting; a key twice is refused. */
+    pthread_once(&baseline_once, baseline_alloc_init);
+    baseline_oom = false;
     b->doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+    /* jansson says "not JSON" (or "invalid token") when it runs out of
+     * memory, too: its allocator says which it was. */
+    if (b->doc == NULL &&
+        (baseline_oom || json_error_code(&err) == json_error_out_of_memory)) {
+        st = PC_ENOMEM;
+        goto out;
+    }
     if (b->doc == NULL) {
         st = diag_fail(d, PC_ESYNTAX,
                        diag_loc(d, path, err.line > 0 ? (unsigned)err.line : 0,
