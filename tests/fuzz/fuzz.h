@@ -243,4 +243,14 @@ fuzz_check_diags_print(const pc_diags *d)
     free(buf);
 }
 
+/* What every target checks of the diagnostics of one input: printed on
+ * request, well formed, and safe to print. */
+static inline void
+fuzz_check_all_diags(const pc_diags *d)
+{
+    fuzz_maybe_print(d);
+    fuzz_check_diags(d);
+    fuzz_check_diags_print(d);
+}
+
 #endif

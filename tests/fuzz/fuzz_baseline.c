@@ -31,9 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (d == NULL)
         FUZZ_DIE("out of memory");
     st = pc_baseline_load(path, d, &b);
-    fuzz_maybe_print(d);
-    fuzz_check_diags(d);
-    fuzz_check_diags_print(d);
+    fuzz_check_all_diags(d);
     if (st != PC_OK) {
         FUZZ_ASSERT(b == NULL);
         FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);

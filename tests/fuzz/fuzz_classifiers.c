@@ -98,9 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((d = pc_diags_new()) == NULL)
         FUZZ_DIE("out of memory");
     st = classify_load(path, schema, d, &cs);
-    fuzz_maybe_print(d);
-    fuzz_check_diags(d);
-    fuzz_check_diags_print(d);
+    fuzz_check_all_diags(d);
     if (st != PC_OK) {
         FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);
         FUZZ_ASSERT(cs == NULL);

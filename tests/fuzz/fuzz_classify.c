@@ -159,9 +159,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st != PC_OK)
         FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);
 
-    fuzz_maybe_print(d);
-    fuzz_check_diags(d);
-    fuzz_check_diags_print(d);
+    fuzz_check_all_diags(d);
     strbuf_free(&n1);
     strbuf_free(&n2);
     pc_diags_free(d);

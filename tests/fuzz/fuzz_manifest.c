@@ -113,9 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_DIE("out of memory");
 
     st = pc_audit(engine, path, NULL, d, r);
-    fuzz_maybe_print(d);
-    fuzz_check_diags(d);
-    fuzz_check_diags_print(d);
+    fuzz_check_all_diags(d);
     if (st != PC_OK) {
         /* Fail closed: a manifest that was not audited says why, and
          * leaves nothing that could be reported as its results. */

@@ -50,9 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_DIE("out of memory");
 
     st = pc_policy_load(path, schema, d, &p);
-    fuzz_maybe_print(d);
-    fuzz_check_diags(d);
-    fuzz_check_diags_print(d);
+    fuzz_check_all_diags(d);
     if (st != PC_OK) {
         FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);
     } else {

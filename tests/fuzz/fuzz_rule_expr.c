@@ -111,9 +111,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);
         FUZZ_ASSERT(t.nparts == 0);
     }
-    fuzz_maybe_print(d);
-    fuzz_check_diags(d);
-    fuzz_check_diags_print(d);
+    fuzz_check_all_diags(d);
     pc_diags_free(d);
     free(src);
     return 0;

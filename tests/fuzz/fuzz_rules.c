@@ -72,9 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_DIE("out of memory");
     st = rules_load(dir, schema, base.policy, base.schema, base.classifiers, d,
                     &rs);
-    fuzz_maybe_print(d);
-    fuzz_check_diags(d);
-    fuzz_check_diags_print(d);
+    fuzz_check_all_diags(d);
     if (st != PC_OK) {
         FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);
         FUZZ_ASSERT(rs == NULL);
@@ -89,9 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ee.rules = rs;
         pc_diags_clear(d);
         st = eval_manifest(&ee, fixture, "SHR-001.xml", d, r);
-        fuzz_maybe_print(d);
-        fuzz_check_diags(d);
-        fuzz_check_diags_print(d);
+        fuzz_check_all_diags(d);
         /* An expression may fail at run time (a limit, a type the
          * compiler could not see); it must say so. */
         if (st != PC_OK)

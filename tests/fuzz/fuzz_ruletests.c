@@ -55,9 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.coverage = size > 0 && (data[0] & 1);
     st = pc_rule_tests_run(engine, &opt, out, d, &failed);
     fclose(out);
-    fuzz_maybe_print(d);
-    fuzz_check_diags(d);
-    fuzz_check_diags_print(d);
+    fuzz_check_all_diags(d);
     if (st != PC_OK)
         FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);
     FUZZ_ASSERT(fuzz_terminal_unsafe(buf, len) == SIZE_MAX);

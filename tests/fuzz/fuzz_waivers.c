@@ -32,9 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (w == NULL || d == NULL)
         FUZZ_DIE("out of memory");
     st = pc_waivers_load(fuzz_engine, w, path, d);
-    fuzz_maybe_print(d);
-    fuzz_check_diags(d);
-    fuzz_check_diags_print(d);
+    fuzz_check_all_diags(d);
     if (st != PC_OK) {
         FUZZ_ASSERT(st == PC_ENOMEM || pc_diags_errors(d) > 0);
         FUZZ_ASSERT(pc_waivers_count(w) == 0);
