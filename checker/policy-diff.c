@@ -10,6 +10,7 @@
 
 #include "policy.h"
 
+#include "period.h"
 #include "diag.h"
 #include "doc.h"
 #include "jbuild.h"
@@ -389,14 +390,67 @@ diff_right(struct pc_policy_diff *df, const struct policy_right *o,
 }
 
 /* The deadline of right r in j, as a request must be answered (0: the
- * jurisdiction does not know the right). */
+ * jurisdiction does not know the right), and its period as written. */
 static long
-diff_right_days(const struct policy_jurisdiction *j, const char *r)
+diff_right_days(const struct policy_jurisdiction *j, const char *r,
+                const char **period)
 {
+    *period = j->deadline_period;
     for (size_t k = 0; k < j->requires.n; k++)
-        if (strcmp(j->requires.v[k], r) == 0 && j->requires_days.v[k][0])
+        if (strcmp(j->requires.v[k], r) == 0 && j->requires_days.v[k][0]) {
+            *period = k < j->requires_periods.n && j->requires_periods.v[k][0]
+                          ? j->requires_periods.v[k]
+                          : NULL;
             return strtol(j->requires_days.v[k], NULL, 10);
+        }
     return j->deadline_days;
+}
+
+/* The most days a deadline spans from any start date. */
+static long
+diff_longest(const char *period, long days)
+{
+    struct period d;
+
+    return period != NULL && period_parse(period, &d) ? period_longest(&d)
+                                                      : days;
+}
+
+/* A deadline changed. In days on both sides, a number; with a period of
+ * months on either, longer is looser when some request may now be
+ * answered later (its longest span grew), or when the longest is the
+ * same and the shortest grew: 30 days -> P1M is looser (31 days in
+ * January), P1M -> P31D too; P4W -> P28D is no change of time. */
+static void
+diff_period(struct pc_policy_diff *df, const char *id, const char *what,
+            const char *op, long od, const char *np, long nd, unsigned ol,
+            unsigned nl)
+{
+    long oL, nL;
+    int dir;
+    char a[160], b[160];
+
+    if (op == NULL && np == NULL) {
+        struct strbuf w = STRBUF_INIT(0);
+
+        if (strbuf_printf(&w, "%s, days", what) != PC_OK)
+            df->st = PC_ENOMEM;
+        diff_long(df, "deadline", id, strbuf_str(&w), od, nd, DIFF_LOOSER, ol,
+                  nl);
+        strbuf_free(&w);
+        return;
+    }
+    if (diff_streq(op, np) && od == nd)
+        return;
+    oL = diff_longest(op, od);
+    nL = diff_longest(np, nd);
+    dir = nL != oL   ? (nL > oL ? DIFF_LOOSER : DIFF_STRICTER)
+          : nd != od ? (nd > od ? DIFF_LOOSER : DIFF_STRICTER)
+                     : DIFF_NEUTRAL;
+    period_label(op, od, a, sizeof a);
+    period_label(np, nd, b, sizeof b);
+    diff_add(df, "deadline", id, "changed", dir, ol, nl, "%s: %s -> %s", what,
+             a, b);
 }
 
 static void
@@ -407,10 +461,10 @@ diff_jurisdiction(struct pc_policy_diff *df,
     const char *id = n->id;
     unsigned ol = o->line, nl = n->line;
 
-    diff_long(df, "deadline", id, "response deadline, days", o->deadline_days,
-              n->deadline_days, DIFF_LOOSER, ol, nl);
-    diff_long(df, "deadline", id, "extension, days", o->extension_days,
-              n->extension_days, DIFF_LOOSER, ol, nl);
+    diff_period(df, id, "response deadline", o->deadline_period,
+                o->deadline_days, n->deadline_period, n->deadline_days, ol, nl);
+    diff_period(df, id, "extension", o->extension_period, o->extension_days,
+                n->extension_period, n->extension_days, ol, nl);
     if (!diff_streq(o->deadline_statute, n->deadline_statute))
         diff_add(df, "deadline", id, "changed", DIFF_NEUTRAL, ol, nl,
                  "statute: %s -> %s", o->deadline_statute, n->deadline_statute);
@@ -424,15 +478,17 @@ diff_jurisdiction(struct pc_policy_diff *df,
     diff_set(df, "jurisdiction", id, "rights offered", &o->offers, &n->offers,
              DIFF_STRICTER, DIFF_LOOSER, ol, nl);
     for (size_t k = 0; k < n->requires.n; k++) {
-        const char *r = n->requires.v[k];
+        const char *r = n->requires.v[k], *op, *np;
         struct strbuf what = STRBUF_INIT(0);
+        long od, nd;
 
         if (!strv_has(&o->requires, r))
             continue;
-        if (strbuf_printf(&what, "deadline for %s, days", r) != PC_OK)
+        if (strbuf_printf(&what, "deadline for %s", r) != PC_OK)
             df->st = PC_ENOMEM;
-        diff_long(df, "deadline", id, strbuf_str(&what), diff_right_days(o, r),
-                  diff_right_days(n, r), DIFF_LOOSER, ol, nl);
+        od = diff_right_days(o, r, &op);
+        nd = diff_right_days(n, r, &np);
+        diff_period(df, id, strbuf_str(&what), op, od, np, nd, ol, nl);
         strbuf_free(&what);
     }
     if (!diff_streq(o->effective, n->effective))

@@ -175,6 +175,8 @@ pj_rights(struct pj *j, json_t *root)
         if ((dl = pj_obj(j, o, "deadline")) != NULL) {
             jbuild_int(&j->b, dl, "days", (size_t)jr->deadline_days);
             jbuild_int(&j->b, dl, "extension_days", (size_t)jr->extension_days);
+            jbuild_str_opt(&j->b, dl, "period", jr->deadline_period);
+            jbuild_str_opt(&j->b, dl, "extension", jr->extension_period);
             jbuild_str(&j->b, dl, "statute", jr->deadline_statute);
         }
         if ((ap = pj_obj(j, o, "appeal")) != NULL) {
@@ -203,6 +205,7 @@ pj_rights(struct pj *j, json_t *root)
                        d.required ? "required" : "offered");
             jbuild_str(&j->b, ro, "statute", d.right_statute);
             jbuild_int(&j->b, ro, "deadline_days", (size_t)d.days);
+            jbuild_str_opt(&j->b, ro, "deadline_period", d.period);
             jbuild_str(&j->b, ro, "deadline_statute", d.statute);
         }
         jbuild_put(&j->b, o, "clauses", pj_strv(j, &jr->clauses));

@@ -9,6 +9,7 @@
 
 #include "policy-render.h"
 
+#include "period.h"
 #include "doc.h"
 #include "strbuf.h"
 
@@ -131,8 +132,12 @@ render_index_free(struct render_index *x)
 struct render_deadline
 render_deadline(const struct policy_jurisdiction *j, const char *right)
 {
-    struct render_deadline dl = { j->deadline_days, j->deadline_statute, false,
-                                  NULL, false };
+    struct render_deadline dl = { j->deadline_days,
+                                  j->deadline_period,
+                                  j->deadline_statute,
+                                  false,
+                                  NULL,
+                                  false };
 
     for (size_t k = 0; k < j->requires.n; k++) {
         if (strcmp(j->requires.v[k], right) != 0)
@@ -141,6 +146,10 @@ render_deadline(const struct policy_jurisdiction *j, const char *right)
         dl.right_statute = j->requires_statutes.v[k];
         if (j->requires_days.v[k][0] != '\0') {
             dl.days = strtol(j->requires_days.v[k], NULL, 10);
+            dl.period =
+                k < j->requires_periods.n && j->requires_periods.v[k][0] != '\0'
+                    ? j->requires_periods.v[k]
+                    : NULL;
             dl.statute = j->requires_days_statutes.v[k][0] != '\0'
                              ? j->requires_days_statutes.v[k]
                              : dl.right_statute;
@@ -591,11 +600,14 @@ render_disclosures(struct render *r)
     doc_table_end(d);
 }
 
-/* "45 days (statute)" */
+/* "45 days (statute)", "1 month (P1M, 28 days at the shortest) (statute)" */
 static void
-render_days(struct doc *d, long days, const char *statute)
+render_days(struct doc *d, long days, const char *period, const char *statute)
 {
-    doc_textf(d, "%ld days", days);
+    char label[160];
+
+    period_label(period, days, label, sizeof label);
+    doc_text(d, label);
     if (statute != NULL && *statute != '\0') {
         doc_text(d, " (");
         doc_text(d, statute);
@@ -615,12 +627,15 @@ render_jurisdictions(struct render *r)
     doc_h(d, 3, NULL, "Jurisdictions");
     doc_p(d);
     doc_text(d, "Statutory facts: law, not policy text. Deadlines are in "
-                "days; the extension is for exceptional cases. A right "
+                "days or periods of months (a month from a date; against a "
+                "promise in days it counts as its shortest span); the "
+                "extension is for exceptional cases. A right "
                 "whose law sets its own deadline is named after the "
                 "jurisdiction's.");
     doc_table(d, 6, heads);
     for (size_t i = 0; i < p->njurisdictions; i++) {
         const struct policy_jurisdiction *j = &p->jurisdictions[i];
+        char label[160];
 
         doc_row(d);
         doc_cell(d);
@@ -635,8 +650,14 @@ render_jurisdictions(struct render *r)
         doc_cell(d);
         doc_cell_text(d, j->effective);
         doc_cell(d);
-        doc_textf(d, "%ld days, extension %ld (", j->deadline_days,
-                  j->extension_days);
+        render_days(d, j->deadline_days, j->deadline_period, NULL);
+        if (j->extension_period != NULL) {
+            period_label(j->extension_period, j->extension_days, label,
+                         sizeof label);
+            doc_textf(d, ", extension %s (", label);
+        } else {
+            doc_textf(d, ", extension %ld (", j->extension_days);
+        }
         doc_cell_text(d, j->deadline_statute);
         doc_text(d, ")");
         for (size_t k = 0; k < j->requires.n; k++) {
@@ -646,6 +667,7 @@ render_jurisdictions(struct render *r)
             doc_code(d, j->requires.v[k]);
             doc_text(d, ": ");
             render_days(d, strtol(j->requires_days.v[k], NULL, 10),
+                        render_deadline(j, j->requires.v[k]).period,
                         render_deadline(j, j->requires.v[k]).statute);
         }
         doc_cell(d);
@@ -712,7 +734,7 @@ render_matrix(struct render *r)
                 doc_text(d, "—");
                 continue;
             }
-            render_days(d, dl.days, dl.statute);
+            render_days(d, dl.days, dl.period, dl.statute);
         }
     }
     doc_table_end(d);

@@ -29,7 +29,8 @@ void render_index_free(struct render_index *x);
  * right's own when the law sets one, else the jurisdiction's. Strings
  * borrowed from the policy. */
 struct render_deadline {
-    long days;
+    long days;           /* the fewest the deadline spans */
+    const char *period;  /* as written ("P1M"), NULL for days */
     const char *statute; /* behind the deadline */
     bool required;       /* the law requires the right */
     const char *right_statute;

@@ -7,6 +7,7 @@
 
 #include "policy.h"
 
+#include "period.h"
 #include "diag.h"
 #include "map.h"
 #include "strbuf.h"
@@ -184,6 +185,36 @@ ld_long(struct ld *ld, xmlNode *n, const char *name, bool required)
     }
     free(v);
     return x;
+}
+
+/* A deadline written either as days (days_attr, a whole number) or as an
+ * ISO 8601 period (period_attr, "P1M"), not both. *days gets the
+ * fewest days it spans; the period as written is returned (NULL for days
+ * or when absent). */
+static char *
+ld_period(struct ld *ld, xmlNode *n, const char *days_attr,
+          const char *period_attr, bool required, long *days)
+{
+    char *v = ld_attr(ld, n, period_attr, false);
+    struct period d;
+
+    if (v == NULL) {
+        *days = ld_long(ld, n, days_attr, required);
+        return NULL;
+    }
+    if (xmlHasNsProp(n, BAD_CAST days_attr, NULL) != NULL)
+        ld_err(ld, n, "<%s> gives both %s= and %s=: write one", ld_name(n),
+               days_attr, period_attr);
+    if (!period_parse(v, &d)) {
+        ld_err(ld, n,
+               "%s=\"%s\" on <%s>: expected an ISO 8601 period of whole "
+               "years, months, weeks or days (P1M, P2M, P30D)",
+               period_attr, v, ld_name(n));
+        *days = 0;
+        return v;
+    }
+    *days = period_shortest(&d);
+    return v;
 }
 
 static char *
@@ -626,13 +657,20 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
     LD_INDEX(ld, by_jurisdiction, struct policy_jurisdiction, j, "jurisdiction",
              n);
     LD_EACH (c, n) {
-        char *right, *statute, *days_statute, daybuf[32];
+        char *right, *statute, *days_statute, *period, daybuf[32];
         long days;
 
         if (ld_is(c, "deadline")) {
             deadline = true;
-            j->deadline_days = ld_long(ld, c, "days", true);
-            j->extension_days = ld_long(ld, c, "extension-days", true);
+            j->deadline_period =
+                ld_period(ld, c, "days", "period", true, &j->deadline_days);
+            j->extension_period = ld_period(
+                ld, c, "extension-days", "extension", true, &j->extension_days);
+            if (j->deadline_period != NULL && j->deadline_days <= 0)
+                ld_err(ld, c,
+                       "period=\"%s\" on <deadline>: a deadline "
+                       "of no time",
+                       j->deadline_period);
             j->deadline_statute = ld_attr(ld, c, "statute", true);
         } else if (ld_is(c, "appeal")) {
             j->appeal_required = ld_bool(ld, c, "required", true, false);
@@ -646,19 +684,22 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
             if ((right = ld_jur_right(ld, c, j)) == NULL)
                 continue;
             statute = ld_attr(ld, c, "statute", true);
-            days = ld_long(ld, c, "days", false);
+            period = ld_period(ld, c, "days", "period", false, &days);
             days_statute = ld_attr(ld, c, "days-statute", false);
             snprintf(daybuf, sizeof daybuf, "%ld", days);
             ld_st(ld, strv_push(&j->requires, right));
             ld_st(ld, strv_push(&j->requires_statutes,
                                 statute != NULL ? statute : ""));
             ld_st(ld, strv_push(&j->requires_days, days > 0 ? daybuf : ""));
+            ld_st(ld, strv_push(&j->requires_periods,
+                                days > 0 && period != NULL ? period : ""));
             ld_st(ld, strv_push(&j->requires_days_statutes,
                                 days > 0 && days_statute != NULL ? days_statute
                                                                  : ""));
             free(right);
             free(statute);
             free(days_statute);
+            free(period);
         } else if (ld_is(c, "offers")) {
             if ((right = ld_jur_right(ld, c, j)) == NULL)
                 continue;

@@ -365,6 +365,9 @@ policy_jurisdictions_free(struct policy_jurisdiction *v, size_t n)
         strv_free(&v[i].offers);
         strv_free(&v[i].requires_statutes);
         strv_free(&v[i].requires_days);
+        strv_free(&v[i].requires_periods);
+        free(v[i].deadline_period);
+        free(v[i].extension_period);
         strv_free(&v[i].requires_days_statutes);
         strv_free(&v[i].clauses);
     }

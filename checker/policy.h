@@ -100,7 +100,11 @@ struct policy_right {
 
 struct policy_jurisdiction {
     char *id, *title, *law, *statute, *effective;
+    /* Deadlines in days are the fewest a period of months spans (P1M: 28),
+     * so a promise of that many days meets it from every start date. */
     long deadline_days, extension_days;
+    /* As written when given as periods ("P1M"), else NULL. */
+    char *deadline_period, *extension_period;
     char *deadline_statute;
     bool appeal_required;
     long appeal_days, appeal_extension_days; /* 0 when not required */
@@ -111,6 +115,9 @@ struct policy_jurisdiction {
     /* Parallel to requires: a deadline in days that the law sets for that
      * right alone, "" where the jurisdiction's deadline applies. */
     struct strv requires_days;
+    /* Parallel to requires: the period as written ("P1M") where the
+     * right's deadline is one, else "". */
+    struct strv requires_periods;
     /* Parallel to requires: the statute behind requires_days, "" where
      * none is named (the right's own statute then stands for it) or the
      * jurisdiction's deadline applies. */

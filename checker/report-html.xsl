@@ -271,8 +271,11 @@
                             <br/>responds in <xsl:value-of select="@days"/> days
                           </xsl:if>
                           <xsl:if test="@deadline and (@required = 'true' or @days)">
-                            <br/>deadline <xsl:value-of select="@deadline"/> days
-                            <xsl:if test="@extension"> (+<xsl:value-of select="@extension"/>)</xsl:if>
+                            <br/>deadline <xsl:choose>
+                              <xsl:when test="@deadline-period"><xsl:value-of select="@deadline-period"/> (<xsl:value-of select="@deadline"/> days at the shortest)</xsl:when>
+                              <xsl:otherwise><xsl:value-of select="@deadline"/> days</xsl:otherwise>
+                            </xsl:choose>
+                            <xsl:if test="@extension"> (+<xsl:choose><xsl:when test="@extension-period"><xsl:value-of select="@extension-period"/></xsl:when><xsl:otherwise><xsl:value-of select="@extension"/></xsl:otherwise></xsl:choose>)</xsl:if>
                           </xsl:if>
                           <xsl:if test="@required = 'false' and @offered = 'true'">
                             <br/><span class="muted">offered by the policy</span>

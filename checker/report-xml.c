@@ -301,7 +301,8 @@ rx_days(const char *s, long *out)
 static void
 rx_cell(struct xml_writer *w, const char *jur, bool required, bool offered,
         bool handled, const char *days, unsigned line, long deadline,
-        long extension, const char *statute, const char *deadline_statute)
+        long extension, const char *const period[2], const char *statute,
+        const char *deadline_statute)
 {
     long d;
     const char *status;
@@ -325,6 +326,12 @@ rx_cell(struct xml_writer *w, const char *jur, bool required, bool offered,
         rx_long(w, "deadline", deadline);
     if (extension > 0)
         rx_long(w, "extension", extension);
+    /* A deadline in months as the law writes it; deadline= above is the
+     * fewest days it spans, which the status compares. */
+    if (deadline > 0 && period[0] != NULL && *period[0] != '\0')
+        xml_writer_attr(w, "deadline-period", period[0]);
+    if (extension > 0 && period[1] != NULL && *period[1] != '\0')
+        xml_writer_attr(w, "extension-period", period[1]);
     xml_writer_attr(w, "statute", statute);
     xml_writer_attr(w, "deadline-statute", deadline_statute);
     xml_writer_end_empty(w);
@@ -353,6 +360,8 @@ rx_rights_one(struct report *r, struct xml_writer *w,
             xml_writer_attr(w, "effective", j->effective);
             rx_long(w, "deadline", j->deadline_days);
             rx_long(w, "extension", j->extension_days);
+            xml_writer_attr(w, "deadline-period", j->deadline_period);
+            xml_writer_attr(w, "extension-period", j->extension_period);
             xml_writer_attr(w, "deadline-statute", j->deadline_statute);
         }
         xml_writer_end_empty(w);
@@ -369,6 +378,7 @@ rx_rights_one(struct report *r, struct xml_writer *w,
                 policy_jurisdiction(p, jurs->v[k]);
             long deadline = 0, ext = 0, days;
             const char *statute = NULL, *dstatute = NULL;
+            const char *period[2] = { NULL, NULL };
             bool required = false, offered = false;
 
             if (j != NULL) {
@@ -380,12 +390,17 @@ rx_rights_one(struct report *r, struct xml_writer *w,
                                       : NULL;
                         deadline = j->deadline_days;
                         ext = j->extension_days;
+                        period[0] = j->deadline_period;
+                        period[1] = j->extension_period;
                         dstatute = j->deadline_statute;
                         /* A deadline the law sets for this right alone. */
                         if (q < j->requires_days.n &&
                             rx_days(j->requires_days.v[q], &days)) {
                             deadline = days;
                             ext = 0;
+                            period[0] = q < j->requires_periods.n
+                                            ? j->requires_periods.v[q]
+                                            : NULL;
                             dstatute = statute;
                         }
                     }
@@ -393,6 +408,8 @@ rx_rights_one(struct report *r, struct xml_writer *w,
                 if (!required) {
                     deadline = j->deadline_days;
                     ext = j->extension_days;
+                    period[0] = j->deadline_period;
+                    period[1] = j->extension_period;
                     dstatute = j->deadline_statute;
                 }
                 if (statute != NULL && *statute == '\0')
@@ -400,7 +417,7 @@ rx_rights_one(struct report *r, struct xml_writer *w,
             }
             rx_cell(w, jurs->v[k], required, offered, h != NULL,
                     h != NULL ? h->days : NULL, h != NULL ? h->line : 0,
-                    deadline, ext, statute, dstatute);
+                    deadline, ext, period, statute, dstatute);
         }
         xml_writer_end(w);
     }
@@ -412,10 +429,11 @@ rx_rights_one(struct report *r, struct xml_writer *w,
         const struct policy_jurisdiction *j =
             policy_jurisdiction(p, jurs->v[k]);
         bool required = j != NULL && j->appeal_required;
+        const char *const days_only[2] = { NULL, NULL };
 
         rx_cell(w, jurs->v[k], required, p->appeal_channel != NULL, g->appeal,
                 g->appeal_days, g->appeal_line, required ? j->appeal_days : 0,
-                required ? j->appeal_extension_days : 0,
+                required ? j->appeal_extension_days : 0, days_only,
                 required ? j->appeal_statute : NULL,
                 required ? j->appeal_statute : NULL);
     }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "diag.h"
+#include "period.h"
 #include "disclose.h"
 #include "policy.h"
 #include "results.h"
@@ -988,6 +989,88 @@ START_TEST(test_disclose_stale)
 }
 END_TEST
 
+/* Periods of months from a date keep the day of the month and clamp it
+ * to the month's last day; their shortest and longest spans are exact. */
+START_TEST(test_period_calendar)
+{
+    static const struct {
+        const char *start, *period, *end;
+    } add[] = {
+        { "2027-01-15", "P1M", "2027-02-15" },
+        { "2027-01-31", "P1M", "2027-02-28" },
+        { "2028-01-31", "P1M", "2028-02-29" },
+        { "2027-03-31", "P1M", "2027-04-30" },
+        { "2027-12-31", "P2M", "2028-02-29" },
+        { "2027-11-30", "P3M", "2028-02-29" },
+        { "2028-02-29", "P1Y", "2029-02-28" },
+        { "2027-01-31", "P1M1D", "2027-03-01" },
+        { "2027-12-25", "P10D", "2028-01-04" },
+        { "2027-02-01", "P4W", "2027-03-01" },
+    };
+    static const struct {
+        const char *period;
+        long shortest, longest;
+    } span[] = {
+        { "P1M", 28, 31 },   { "P2M", 59, 62 },     { "P3M", 89, 92 },
+        { "P1Y", 365, 366 }, { "P30D", 30, 30 },    { "P1M2D", 30, 33 },
+        { "P2W", 14, 14 },   { "P1Y1M", 393, 397 },
+    };
+    static const char *const bad[] = { "",      "P",     "1M",    "P1",
+                                       "PM",    "P1M1Y", "P1D1M", "P1MT2H",
+                                       "P1.5M", "P-1M",  "P1M1M", "P999999D" };
+    struct period d;
+    char buf[64];
+
+    for (size_t i = 0; i < sizeof add / sizeof add[0]; i++) {
+        long y;
+        int m, day;
+
+        ck_assert(sscanf(add[i].start, "%ld-%d-%d", &y, &m, &day) == 3);
+        ck_assert_msg(period_parse(add[i].period, &d), "%s", add[i].period);
+        period_add(&d, &y, &m, &day);
+        snprintf(buf, sizeof buf, "%04ld-%02d-%02d", y, m, day);
+        ck_assert_msg(strcmp(buf, add[i].end) == 0, "%s + %s: %s, not %s",
+                      add[i].start, add[i].period, buf, add[i].end);
+    }
+    for (size_t i = 0; i < sizeof span / sizeof span[0]; i++) {
+        ck_assert(period_parse(span[i].period, &d));
+        ck_assert_int_eq(period_shortest(&d), span[i].shortest);
+        ck_assert_int_eq(period_longest(&d), span[i].longest);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(!period_parse(bad[i], &d), "'%s' parsed", bad[i]);
+    period_label("P2M", 59, buf, sizeof buf);
+    ck_assert_str_eq(buf, "2 months (P2M, 59 days at the shortest)");
+    period_label(NULL, 45, buf, sizeof buf);
+    ck_assert_str_eq(buf, "45 days");
+}
+END_TEST
+
+/* The second pack's deadlines are one month and two more: a promise in
+ * days meets them from every date only within the shortest spans. */
+START_TEST(test_second_policy_deadlines)
+{
+    char *path = tu_path("SRCDIR", "policy/matrix-org.xml");
+    pc_policy *p = load_ok(path);
+    const struct policy_jurisdiction *j = policy_jurisdiction(p, "GB");
+
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(j->deadline_period, "P1M");
+    ck_assert_int_eq(j->deadline_days, 28);
+    ck_assert_str_eq(j->extension_period, "P2M");
+    ck_assert_int_eq(j->extension_days, 59);
+    pc_policy_free(p);
+    free(path);
+    /* SerenePractice's days stay days. */
+    p = load_real();
+    j = policy_jurisdiction(p, "US-CA");
+    ck_assert_ptr_nonnull(j);
+    ck_assert_ptr_null(j->deadline_period);
+    ck_assert_int_eq(j->deadline_days, 45);
+    pc_policy_free(p);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -997,6 +1080,8 @@ policy_suite(void)
     tc = tcase_create("real");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_real_loads);
+    tcase_add_test(tc, test_period_calendar);
+    tcase_add_test(tc, test_second_policy_deadlines);
     tcase_add_test(tc, test_real_lookups);
     tcase_add_test(tc, test_real_derived);
     tcase_add_test(tc, test_real_derivation_invariants);

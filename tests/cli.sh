@@ -246,6 +246,44 @@ check "policy diff audits the impact with the --rules given, and fails on a loos
         grep -q "^impact on 1 manifest: 0 findings appear, 0 disappear$" "$1"' \
     sh "$tmp/out"
 
+# Deadlines as periods of months (doc/policy-format.md, "Deadlines"): the
+# second pack's one month and two more, against the same law in days.
+mx="$SRCDIR/policy/matrix-org.xml"
+cp "$SRCDIR/policy/matrix-org-privacy-policy.txt" "$tmp/"
+sed 's/period="P1M" extension="P2M" statute="UK GDPR/days="30" extension-days="60" statute="UK GDPR/' \
+    "$mx" >"$tmp/mx-days.xml"
+sed 's/period="P1M" extension="P2M" statute="UK GDPR/period="P31D" extension="P2M" statute="UK GDPR/' \
+    "$mx" >"$tmp/mx-31.xml"
+sed 's/period="P1M" extension="P2M" statute="UK GDPR/days="30" period="P1M" extension="P2M" statute="UK GDPR/' \
+    "$mx" >"$tmp/mx-both.xml"
+sed 's/period="P1M" extension="P2M" statute="UK GDPR/period="P1Month" extension="P2M" statute="UK GDPR/' \
+    "$mx" >"$tmp/mx-bad.xml"
+run --rules "$SRCDIR/rules/matrix-org" policy diff "$tmp/mx-days.xml" "$mx"
+check "30 days -> one month is looser (31 days from 1 January)" 0 \
+    has_out '^looser   deadline GB changed: response deadline: 30 days -> 1 month (P1M, 28 days at the shortest)'
+run --rules "$SRCDIR/rules/matrix-org" policy diff "$mx" "$tmp/mx-days.xml"
+check "one month -> 30 days is stricter" 0 \
+    has_out '^stricter deadline GB changed: response deadline: 1 month (P1M, 28 days at the shortest) -> 30 days'
+run --rules "$SRCDIR/rules/matrix-org" policy diff "$mx" "$tmp/mx-31.xml" --fail-on-looser
+check "one month -> P31D is looser: as long at the longest, longer at the shortest" 1 \
+    has_out '^looser   deadline GB changed: response deadline: 1 month (P1M, 28 days at the shortest) -> 31 days (P31D)'
+run --policy "$tmp/mx-both.xml" --rules "$SRCDIR/rules/matrix-org" policy lint
+check "a deadline in days and as a period is refused" 2 has_err 'mx-both.xml:381:'
+run --policy "$tmp/mx-bad.xml" --rules "$SRCDIR/rules/matrix-org" policy lint
+check "a malformed period is refused at its line" 2 has_err 'mx-bad.xml:381:'
+run --policy "$mx" --rules "$SRCDIR/rules/matrix-org" policy render --format json
+check "policy render --format json gives the period and its fewest days" 0 \
+    sh -c 'jq -e "[.jurisdictions[] | select(.id == \"GB\")][0] |
+        .deadline.period == \"P1M\" and .deadline.extension == \"P2M\" and
+        .deadline.days == 28 and .deadline.extension_days == 59 and
+        (.rights[0].deadline_period == \"P1M\") and .rights[0].deadline_days == 28" "$1" >/dev/null' \
+    sh "$tmp/out"
+run --policy "$mx" --rules "$SRCDIR/rules/matrix-org" check \
+    --format html "$SRCDIR/fixtures/matrix-org/violations/MXO-015-month.xml"
+check "the HTML rights matrix shows a month deadline and a 30-day answer as late" 1 \
+    sh -c 'grep -q "deadline P1M (28 days at the shortest)" "$1" &&
+        grep -q "(+P2M)" "$1" && grep -q "late" "$1"' sh "$tmp/out"
+
 run policy diff "$small"
 check "policy diff needs two policies" 2
 
