@@ -14,41 +14,13 @@ set -eu
 : "${PRIVCHECK:?set PRIVCHECK to the privcheck binary (run make check)}"
 : "${SRCDIR:?set SRCDIR to the source tree (run make check)}"
 
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/privcheck-ext.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-
-ok() { pass=$((pass + 1)); echo "PASS: $1"; }
-nok() {
-    fail=$((fail + 1))
-    echo "FAIL: $1"
-    sed -n '1,20s/^/    stdout: /p' "$tmp/out"
-    sed -n '1,20s/^/    stderr: /p' "$tmp/err"
-}
+name=ext
+# shellcheck source=tests/check-lib.sh
+. "$SRCDIR/tests/check-lib.sh"
 
 run() {
     status=0
     (cd "$tmp" && "$PRIVCHECK" "$@") >"$tmp/out" 2>"$tmp/err" || status=$?
-}
-
-# check NAME WANT-STATUS [FIXED-STRING-IN-STDOUT-OR-STDERR...]
-check() {
-    name=$1
-    want=$2
-    shift 2
-    if [ "$status" -ne "$want" ]; then
-        nok "$name: exit status $status, want $want"
-        return 0
-    fi
-    for s in "$@"; do
-        if ! grep -q -F -e "$s" "$tmp/out" "$tmp/err"; then
-            nok "$name: no '$s' in the output"
-            return 0
-        fi
-    done
-    ok "$name"
 }
 
 # absent NAME STRING: STRING is in neither output.
