@@ -582,7 +582,8 @@ lk_j_requiring(struct evalctx *c, const char *right, struct acc *acc)
 
     for (size_t i = 0; i < p->njurisdictions; i++)
         if (strv_has(&p->jurisdictions[i].requires, right) &&
-            (st = acc_one(acc, p->jurisdictions[i].id)) != PC_OK)
+            ((st = acc_one(acc, p->jurisdictions[i].id)) != PC_OK ||
+             (st = acc_strv(acc, &p->jurisdictions[i].members)) != PC_OK))
             return st;
     return PC_OK;
 }
@@ -709,10 +710,29 @@ ID_LIST(fn_policy_prohibited_purposes, purposes, npurposes,
 ID_LIST(fn_policy_recipient_types, recipient_types, nrecipient_types, true)
 ID_LIST(fn_policy_rights, rights, nrights, true)
 ID_LIST(fn_policy_verify_rights, rights, nrights, p->rights[i].verify)
-ID_LIST(fn_policy_jurisdictions, jurisdictions, njurisdictions, true)
 ID_LIST(fn_policy_technologies, technologies, ntechnologies, true)
 ID_LIST(fn_policy_sources, sources, nsources, true)
 ID_LIST(fn_policy_integrations, integrations, nintegrations, true)
+
+/* Every code the policy addresses: its jurisdictions and their members,
+ * so that an audience in a group's member is one the policy knows. */
+static pc_status
+fn_policy_jurisdictions(struct evalctx *c, const struct val *a, size_t n,
+                        struct val *out)
+{
+    const pc_policy *p = POLICY(c);
+    struct acc acc = { c, NULL, 0, 0 };
+    pc_status st = PC_OK;
+
+    (void)a;
+    (void)n;
+    for (size_t i = 0; i < p->njurisdictions && st == PC_OK; i++)
+        if ((st = acc_one(&acc, p->jurisdictions[i].id)) == PC_OK)
+            st = acc_strv(&acc, &p->jurisdictions[i].members);
+    out->v = acc.v;
+    out->n = acc.n;
+    return st;
+}
 
 static pc_status
 fn_policy_vocabulary(struct evalctx *c, const struct val *a, size_t n,
@@ -1344,7 +1364,8 @@ static const struct func funcs[] = {
     { "policy.verify-rights", 0, 0, 0, fn_policy_verify_rights,
       "rights whose requests need identity verification", NULL, "right" },
     { "policy.jurisdictions", 0, 0, 0, fn_policy_jurisdictions,
-      "jurisdictions the policy addresses", NULL, "jurisdiction" },
+      "jurisdictions the policy addresses, with their members", NULL,
+      "jurisdiction" },
     { "policy.technologies", 0, 0, 0, fn_policy_technologies,
       "tracking technologies the policy discloses", NULL, "technology" },
     { "policy.tracking-collects", 0, 0, 0, fn_policy_tracking_collects,

@@ -477,6 +477,9 @@ diff_jurisdiction(struct pc_policy_diff *df,
              &n->requires, DIFF_STRICTER, DIFF_LOOSER, ol, nl);
     diff_set(df, "jurisdiction", id, "rights offered", &o->offers, &n->offers,
              DIFF_STRICTER, DIFF_LOOSER, ol, nl);
+    /* A member added is one more place whose audiences have these rights. */
+    diff_set(df, "jurisdiction", id, "members", &o->members, &n->members,
+             DIFF_STRICTER, DIFF_LOOSER, ol, nl);
     for (size_t k = 0; k < n->requires.n; k++) {
         const char *r = n->requires.v[k], *op, *np;
         struct strbuf what = STRBUF_INIT(0);

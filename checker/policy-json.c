@@ -172,6 +172,7 @@ pj_rights(struct pj *j, json_t *root)
         jbuild_str(&j->b, o, "law", jr->law);
         jbuild_str(&j->b, o, "statute", jr->statute);
         jbuild_str(&j->b, o, "effective", jr->effective);
+        jbuild_put(&j->b, o, "members", pj_strv(j, &jr->members));
         if ((dl = pj_obj(j, o, "deadline")) != NULL) {
             jbuild_int(&j->b, dl, "days", (size_t)jr->deadline_days);
             jbuild_int(&j->b, dl, "extension_days", (size_t)jr->extension_days);

@@ -642,6 +642,10 @@ render_jurisdictions(struct render *r)
         doc_code(d, j->id);
         doc_text(d, " ");
         doc_cell_text(d, j->title);
+        if (j->members.n > 0) {
+            doc_text(d, "; its law covers audiences in ");
+            doc_codes(d, &j->members);
+        }
         doc_cell(d);
         doc_cell_text(d, j->law);
         doc_text(d, " (");

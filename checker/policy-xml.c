@@ -654,6 +654,7 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
     j->statute = ld_attr(ld, n, "statute", true);
     j->effective = ld_attr(ld, n, "effective", true);
     ld_list(ld, n, "clauses", true, &j->clauses);
+    ld_list(ld, n, "members", false, &j->members);
     LD_INDEX(ld, by_jurisdiction, struct policy_jurisdiction, j, "jurisdiction",
              n);
     LD_EACH (c, n) {
@@ -712,6 +713,46 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
     if (!deadline)
         ld_err(ld, n, "jurisdiction '%s' needs a <deadline>",
                j->id != NULL ? j->id : "?");
+}
+
+/* Index each group's members beside the jurisdictions' ids, after all
+ * ids are in, so that a code is one thing: a jurisdiction of its own or
+ * a member of one group. Otherwise an audience in it would have two
+ * laws' deadlines and the policy would not say which. */
+static void
+ld_members(struct ld *ld)
+{
+    pc_policy *p = ld->p;
+
+    for (size_t i = 0; i < p->njurisdictions; i++) {
+        struct policy_jurisdiction *j = &p->jurisdictions[i];
+
+        for (size_t k = 0; k < j->members.n && j->id != NULL; k++) {
+            const char *m = j->members.v[k];
+            const struct policy_jurisdiction *prev =
+                map_get(p->by_jurisdiction, m);
+
+            if (prev == j)
+                ld_err_line(ld, j->line,
+                            "jurisdiction '%s' lists '%s' among its members "
+                            "twice, or itself",
+                            j->id, m);
+            else if (prev != NULL && strcmp(prev->id, m) == 0)
+                ld_err_line(ld, j->line,
+                            "jurisdiction '%s' lists member '%s', which is a "
+                            "jurisdiction of its own (line %u): a place has "
+                            "one law here; remove one of them",
+                            j->id, m, prev->line);
+            else if (prev != NULL)
+                ld_err_line(ld, j->line,
+                            "jurisdiction '%s' lists member '%s', which is "
+                            "already a member of '%s' (line %u): a place has "
+                            "one law here; remove one of them",
+                            j->id, m, prev->id, prev->line);
+            else
+                ld_st(ld, map_put(p->by_jurisdiction, m, j));
+        }
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -964,6 +1005,7 @@ ld_policy(struct ld *ld, xmlNode *root)
                     ld_err(ld, c, "unexpected <%s> in <jurisdictions>",
                            ld_name(c));
             }
+            ld_members(ld);
         } else if (ld_is(n, "retention")) {
             ld_retention(ld, n);
         } else if (ld_is(n, "security")) {

@@ -159,9 +159,11 @@ policy_names(const pc_policy *p, const char *kind, struct strv *out)
         POLICY_PUSH_IDS(p->agreements, p->nagreements);
     else if (strcmp(kind, "right") == 0)
         POLICY_PUSH_IDS(p->rights, p->nrights);
-    else if (strcmp(kind, "jurisdiction") == 0)
+    else if (strcmp(kind, "jurisdiction") == 0) {
         POLICY_PUSH_IDS(p->jurisdictions, p->njurisdictions);
-    else if (strcmp(kind, "source") == 0)
+        for (size_t i = 0; i < p->njurisdictions && st == PC_OK; i++)
+            st = strv_copy_unique(out, &p->jurisdictions[i].members);
+    } else if (strcmp(kind, "source") == 0)
         POLICY_PUSH_IDS(p->sources, p->nsources);
     else if (strcmp(kind, "setting") == 0)
         POLICY_PUSH_IDS(p->settings, p->nsettings);
@@ -366,6 +368,7 @@ policy_jurisdictions_free(struct policy_jurisdiction *v, size_t n)
         strv_free(&v[i].requires_statutes);
         strv_free(&v[i].requires_days);
         strv_free(&v[i].requires_periods);
+        strv_free(&v[i].members);
         free(v[i].deadline_period);
         free(v[i].extension_period);
         strv_free(&v[i].requires_days_statutes);

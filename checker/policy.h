@@ -122,6 +122,11 @@ struct policy_jurisdiction {
      * none is named (the right's own statute then stands for it) or the
      * jurisdiction's deadline applies. */
     struct strv requires_days_statutes;
+    /* The places whose audiences this jurisdiction's law covers besides
+     * its own id (a group: several states under one law). Each is
+     * indexed in by_jurisdiction beside the ids, so every lookup of a
+     * member finds the group. */
+    struct strv members;
     struct strv clauses;
     unsigned line;
 };
@@ -227,6 +232,7 @@ const struct policy_recipient_type *policy_recipient_type(const pc_policy *p,
 const struct policy_agreement *policy_agreement(const pc_policy *p,
                                                 const char *id);
 const struct policy_right *policy_right(const pc_policy *p, const char *id);
+/* By id, or by the code of a member: the group whose law covers it. */
 const struct policy_jurisdiction *policy_jurisdiction(const pc_policy *p,
                                                       const char *id);
 const struct policy_setting *policy_setting(const pc_policy *p, const char *id);

@@ -11,6 +11,7 @@
 #include "policy.h"
 #include "results.h"
 #include "sha256.h"
+#include "strv.h"
 #include "xml.h"
 
 #include "testutil.h"
@@ -648,6 +649,14 @@ static const struct {
       "element 'places.saved' lists purpose 'service', which its "
       "categories do not permit",
       "purposes=\"service\"" },
+    { "member-of-two.xml",
+      "jurisdiction 'ZZ-B' lists member 'ZZ-X', which is already a member "
+      "of 'ZZ-A' (line ",
+      "members=\"ZZ-M ZZ-X\"" },
+    { "member-is-jurisdiction.xml",
+      "jurisdiction 'ZZ-B' lists member 'ZZ-A', which is a jurisdiction of "
+      "its own (line ",
+      "members=\"ZZ-M ZZ-A\"" },
     /* A multi-line start tag: libxml2 gives the line its '>' is on. */
     { "listed-prohibited.xml",
       "category 'places' lists purpose 'sale', which the policy prohibits",
@@ -680,6 +689,35 @@ START_TEST(test_broken)
     ck_assert_msg(g->loc.line == line, "%s: reported at line %u, want %u",
                   broken[_i].file, g->loc.line, line);
     ck_assert_int_eq(g->severity, PC_SEV_ERROR);
+    pc_diags_free(d);
+    free(schema);
+}
+END_TEST
+
+/* A group's members are found as the group, and are names the policy
+ * knows; a code that is neither stays unknown. */
+START_TEST(test_jurisdiction_members)
+{
+    char path[512], *schema = schema_path();
+    pc_diags *d = pc_diags_new();
+    pc_policy *p = NULL;
+    struct strv names = STRV_INIT;
+    const struct policy_jurisdiction *b;
+
+    snprintf(path, sizeof path, "%s/policy/members.xml", tu_env("TESTDATA"));
+    ck_assert_int_eq(pc_policy_load(path, schema, d, &p), PC_OK);
+    b = policy_jurisdiction(p, "ZZ-B");
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_eq(policy_jurisdiction(p, "ZZ-M"), b);
+    ck_assert_ptr_eq(policy_jurisdiction(p, "ZZ-N"), b);
+    ck_assert_ptr_null(policy_jurisdiction(p, "ZZ-O"));
+    ck_assert_ptr_ne(policy_jurisdiction(p, "ZZ-A"), b);
+    ck_assert_uint_eq(b->members.n, 2);
+    ck_assert_int_eq(policy_names(p, "jurisdiction", &names), PC_OK);
+    ck_assert_uint_eq(names.n, 4);
+    ck_assert(strv_has(&names, "ZZ-M") && strv_has(&names, "ZZ-N"));
+    strv_free(&names);
+    pc_policy_free(p);
     pc_diags_free(d);
     free(schema);
 }
@@ -1108,6 +1146,7 @@ policy_suite(void)
     tc = tcase_create("integrity");
     tcase_add_loop_test(tc, test_broken, 0, NELEM(broken));
     tcase_add_test(tc, test_duplicate_first_line);
+    tcase_add_test(tc, test_jurisdiction_members);
     tcase_add_test(tc, test_many_errors);
     tcase_add_test(tc, test_schema_violation);
     suite_add_tcase(s, tc);

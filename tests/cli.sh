@@ -278,6 +278,24 @@ check "policy render --format json gives the period and its fewest days" 0 \
         .deadline.days == 28 and .deadline.extension_days == 59 and
         (.rights[0].deadline_period == \"P1M\") and .rights[0].deadline_days == 28" "$1" >/dev/null' \
     sh "$tmp/out"
+check "policy render --format json lists a group's members" 0 \
+    sh -c 'jq -e "([.jurisdictions[] | select(.id == \"EU\")][0].members |
+            index(\"DE\") != null and index(\"NO\") != null) and
+        [.jurisdictions[] | select(.id == \"GB\")][0].members == []" "$1" >/dev/null' \
+    sh "$tmp/out"
+# Jurisdiction groups: a member dropped is a place that loses its rights.
+sed 's/ IS LI NO"/ IS LI"/' "$mx" >"$tmp/mx-no-norway.xml"
+run --rules "$SRCDIR/rules/matrix-org" policy diff "$mx" "$tmp/mx-no-norway.xml" --fail-on-looser
+check "a member removed from a group is looser" 1 \
+    has_out '^looser   jurisdiction EU changed: members removed: NO'
+run --policy "$tmp/mx-no-norway.xml" --rules "$SRCDIR/rules/matrix-org" check \
+    "$SRCDIR/fixtures/matrix-org/near-misses/MXO-021.xml"
+check "an audience in a country no group lists any more is reported" 1 \
+    has_out "MXO-021\] the audience includes 'NO'"
+sed 's/ IS LI NO"/ IS LI NO GB"/' "$mx" >"$tmp/mx-gb-twice.xml"
+run --policy "$tmp/mx-gb-twice.xml" --rules "$SRCDIR/rules/matrix-org" policy lint
+check "a member that is a jurisdiction of its own fails the load" 2 \
+    has_err "jurisdiction 'EU' lists member 'GB', which is a jurisdiction of its own"
 run --policy "$mx" --rules "$SRCDIR/rules/matrix-org" check \
     --format html "$SRCDIR/fixtures/matrix-org/violations/MXO-015-month.xml"
 check "the HTML rights matrix shows a month deadline and a 30-day answer as late" 1 \
