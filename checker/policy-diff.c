@@ -496,7 +496,9 @@ diff_jurisdiction(struct pc_policy_diff *df,
     }
     if (!diff_streq(o->effective, n->effective))
         diff_add(df, "jurisdiction", id, "changed", DIFF_NEUTRAL, ol, nl,
-                 "law effective: %s -> %s", o->effective, n->effective);
+                 "law effective: %s -> %s",
+                 o->effective != NULL ? o->effective : "not stated",
+                 n->effective != NULL ? n->effective : "not stated");
 }
 
 static void

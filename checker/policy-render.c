@@ -648,9 +648,11 @@ render_jurisdictions(struct render *r)
         }
         doc_cell(d);
         doc_cell_text(d, j->law);
-        doc_text(d, " (");
-        doc_cell_text(d, j->statute);
-        doc_text(d, ")");
+        if (j->statute != NULL) {
+            doc_text(d, " (");
+            doc_cell_text(d, j->statute);
+            doc_text(d, ")");
+        }
         doc_cell(d);
         doc_cell_text(d, j->effective);
         doc_cell(d);

@@ -651,8 +651,8 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
     j->id = ld_attr(ld, n, "id", true);
     j->title = ld_attr(ld, n, "title", true);
     j->law = ld_attr(ld, n, "law", true);
-    j->statute = ld_attr(ld, n, "statute", true);
-    j->effective = ld_attr(ld, n, "effective", true);
+    j->statute = ld_attr(ld, n, "statute", false);
+    j->effective = ld_attr(ld, n, "effective", false);
     ld_list(ld, n, "clauses", true, &j->clauses);
     ld_list(ld, n, "members", false, &j->members);
     LD_INDEX(ld, by_jurisdiction, struct policy_jurisdiction, j, "jurisdiction",

@@ -283,6 +283,12 @@ check "policy render --format json lists a group's members" 0 \
             index(\"DE\") != null and index(\"NO\") != null) and
         [.jurisdictions[] | select(.id == \"GB\")][0].members == []" "$1" >/dev/null' \
     sh "$tmp/out"
+# A jurisdiction's statute and effective date are the encoding's to give.
+sed 's/ statute="UK GDPR (retained Regulation (EU) 2016\/679)" effective="2021-01-01"//' \
+    "$mx" >"$tmp/mx-nostat.xml"
+run --policy "$tmp/mx-nostat.xml" --rules "$SRCDIR/rules/matrix-org" policy render
+check "a jurisdiction with no statute or effective date loads and renders" 0 \
+    has_out '^| `GB` United Kingdom | UK GDPR and the Data Protection Act 2018 | — |'
 # Jurisdiction groups: a member dropped is a place that loses its rights.
 sed 's/ IS LI NO"/ IS LI"/' "$mx" >"$tmp/mx-no-norway.xml"
 run --rules "$SRCDIR/rules/matrix-org" policy diff "$mx" "$tmp/mx-no-norway.xml" --fail-on-looser
