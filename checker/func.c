@@ -720,18 +720,9 @@ static pc_status
 fn_policy_jurisdictions(struct evalctx *c, const struct val *a, size_t n,
                         struct val *out)
 {
-    const pc_policy *p = POLICY(c);
-    struct acc acc = { c, NULL, 0, 0 };
-    pc_status st = PC_OK;
-
     (void)a;
     (void)n;
-    for (size_t i = 0; i < p->njurisdictions && st == PC_OK; i++)
-        if ((st = acc_one(&acc, p->jurisdictions[i].id)) == PC_OK)
-            st = acc_strv(&acc, &p->jurisdictions[i].members);
-    out->v = acc.v;
-    out->n = acc.n;
-    return st;
+    return val_from_strv(c, &POLICY(c)->jurisdiction_codes, out);
 }
 
 static pc_status

@@ -718,12 +718,17 @@ ld_jurisdiction(struct ld *ld, xmlNode *n)
 /* Index each group's members beside the jurisdictions' ids, after all
  * ids are in, so that a code is one thing: a jurisdiction of its own or
  * a member of one group. Otherwise an audience in it would have two
- * laws' deadlines and the policy would not say which. */
+ * laws' deadlines and the policy would not say which. The codes covered
+ * are listed once, here. */
 static void
 ld_members(struct ld *ld)
 {
     pc_policy *p = ld->p;
 
+    for (size_t i = 0; i < p->njurisdictions; i++)
+        if (p->jurisdictions[i].id != NULL)
+            ld_st(ld,
+                  strv_push(&p->jurisdiction_codes, p->jurisdictions[i].id));
     for (size_t i = 0; i < p->njurisdictions; i++) {
         struct policy_jurisdiction *j = &p->jurisdictions[i];
 
@@ -749,8 +754,9 @@ ld_members(struct ld *ld)
                             "already a member of '%s' (line %u): a place has "
                             "one law here; remove one of them",
                             j->id, m, prev->id, prev->line);
-            else
-                ld_st(ld, map_put(p->by_jurisdiction, m, j));
+            else if (map_put(p->by_jurisdiction, m, j) != PC_OK ||
+                     strv_push(&p->jurisdiction_codes, m) != PC_OK)
+                ld_st(ld, PC_ENOMEM);
         }
     }
 }

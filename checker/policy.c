@@ -159,11 +159,9 @@ policy_names(const pc_policy *p, const char *kind, struct strv *out)
         POLICY_PUSH_IDS(p->agreements, p->nagreements);
     else if (strcmp(kind, "right") == 0)
         POLICY_PUSH_IDS(p->rights, p->nrights);
-    else if (strcmp(kind, "jurisdiction") == 0) {
-        POLICY_PUSH_IDS(p->jurisdictions, p->njurisdictions);
-        for (size_t i = 0; i < p->njurisdictions && st == PC_OK; i++)
-            st = strv_copy_unique(out, &p->jurisdictions[i].members);
-    } else if (strcmp(kind, "source") == 0)
+    else if (strcmp(kind, "jurisdiction") == 0)
+        st = strv_copy_unique(out, &p->jurisdiction_codes);
+    else if (strcmp(kind, "source") == 0)
         POLICY_PUSH_IDS(p->sources, p->nsources);
     else if (strcmp(kind, "setting") == 0)
         POLICY_PUSH_IDS(p->settings, p->nsettings);
@@ -444,6 +442,7 @@ pc_policy_free(pc_policy *p)
     map_free(p->by_recipient_type);
     map_free(p->by_right);
     map_free(p->by_jurisdiction);
+    strv_free(&p->jurisdiction_codes);
     map_free(p->by_setting);
     map_free(p->by_technology);
     map_free(p->by_integration);

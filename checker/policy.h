@@ -183,6 +183,9 @@ struct pc_policy {
     size_t nrights;
     struct policy_jurisdiction *jurisdictions;
     size_t njurisdictions;
+    /* Every code the jurisdictions cover: their ids, then their members,
+     * each once (policy.jurisdictions; the "jurisdiction" names). */
+    struct strv jurisdiction_codes;
     struct policy_setting *settings;
     size_t nsettings;
     struct policy_technology *technologies;
