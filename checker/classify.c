@@ -983,7 +983,20 @@ classify_prepare(const char *name, const char *context, pc_diags *d,
 static pc_status
 ctx_key(const char *name, const char *context, struct strbuf *out)
 {
-    return strbuf_printf(out, "%zu:%s%s", strlen(name), name, context);
+    /* "LENGTH:NAMECONTEXT", without a format: built for every field
+     * whose name is classified by its context. */
+    char digits[24];
+    size_t i = sizeof digits, n = strlen(name);
+    pc_status st;
+
+    do
+        digits[--i] = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    if ((st = strbuf_add(out, digits + i, sizeof digits - i)) == PC_OK &&
+        (st = strbuf_putc(out, ':')) == PC_OK &&
+        (st = strbuf_puts(out, name)) == PC_OK)
+        st = strbuf_puts(out, context);
+    return st;
 }
 
 static struct classify_entry *

@@ -132,6 +132,18 @@ disclose_recipient(const pc_policy *p, const char *type)
 /* ------------------------------------------------------------------ */
 /* What the run did. */
 
+/* "KIND\tID", the key of a note, in key (empty on failure). */
+static pc_status
+disclose_note_key(struct strbuf *key, const char *kind, const char *id)
+{
+    pc_status st;
+
+    if ((st = strbuf_puts(key, kind)) == PC_OK &&
+        (st = strbuf_putc(key, '\t')) == PC_OK)
+        st = strbuf_puts(key, id);
+    return st;
+}
+
 pc_status
 disclose_note(pc_results *r, const char *kind, const char *id)
 {
@@ -140,7 +152,7 @@ disclose_note(pc_results *r, const char *kind, const char *id)
 
     if (r->noted == NULL && (r->noted = map_new()) == NULL)
         return PC_ENOMEM;
-    if ((st = strbuf_printf(&key, "%s\t%s", kind, id)) != PC_OK)
+    if ((st = disclose_note_key(&key, kind, id)) != PC_OK)
         goto out;
     if (map_get(r->noted, strbuf_str(&key)) != NULL)
         goto out;
@@ -157,7 +169,7 @@ disclose_noted(const pc_results *r, const char *kind, const char *id)
     struct strbuf key = STRBUF_INIT(0);
     bool found;
 
-    if (r->noted == NULL || strbuf_printf(&key, "%s\t%s", kind, id) != PC_OK) {
+    if (r->noted == NULL || disclose_note_key(&key, kind, id) != PC_OK) {
         strbuf_free(&key);
         return false;
     }
@@ -213,7 +225,8 @@ disclose_join(const char *const *v, size_t n, bool *ok)
     pc_status st = strbuf_puts(&b, "");
 
     for (size_t i = 0; i < n && st == PC_OK; i++)
-        st = strbuf_printf(&b, "%s%s", i > 0 ? " " : "", v[i]);
+        if (i == 0 || (st = strbuf_putc(&b, ' ')) == PC_OK)
+            st = strbuf_puts(&b, v[i]);
     if (st != PC_OK) {
         *ok = false;
         strbuf_free(&b);
