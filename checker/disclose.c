@@ -198,6 +198,22 @@ disclose_note_data(pc_results *r, const pc_policy *p, const char *id)
 /* ------------------------------------------------------------------ */
 /* Flows. */
 
+/* Note id (data when kind is NULL) unless this manifest already did:
+ * the run's notes are keyed by a composed string, and every field of
+ * every flow notes its data again; `seen` remembers the ids. */
+static pc_status
+disclose_note_once(struct mstate *ms, struct strset *seen, const char *kind,
+                   const char *id)
+{
+    pc_status st;
+
+    if (seen->m != NULL && map_get(seen->m, id) != NULL)
+        return PC_OK;
+    st = kind != NULL ? disclose_note(ms->r, kind, id)
+                      : disclose_note_data(ms->r, ms->e->policy, id);
+    return st != PC_OK ? st : strset_add(seen, id);
+}
+
 static const char *
 disclose_attr(const struct obj *o, const char *name)
 {
@@ -319,7 +335,8 @@ disclose_flow(struct mstate *ms, const struct obj *u)
 
             if (k == 0 || ev.cls > v.cls)
                 v = ev;
-            if ((st = disclose_note_data(ms->r, p, f->elements[k])) != PC_OK ||
+            if ((st = disclose_note_once(ms, &ms->noted_data, NULL,
+                                         f->elements[k])) != PC_OK ||
                 (st = strv_add_unique(&data, f->elements[k])) != PC_OK)
                 goto out;
         }
@@ -349,7 +366,8 @@ disclose_flow(struct mstate *ms, const struct obj *u)
 
         it.value = disclose_dup(purpose, &ok);
         if ((st = disclose_add(ms, u, u, DISCLOSE_PURPOSE, &it, ok)) != PC_OK ||
-            (st = disclose_note(ms->r, "purpose", purpose)) != PC_OK)
+            (st = disclose_note_once(ms, &ms->noted_purposes, "purpose",
+                                     purpose)) != PC_OK)
             goto out;
     }
     if (type != NULL) {

@@ -453,6 +453,8 @@ mstate_free(struct mstate *ms)
     map_free(ms->unit_keys);
     strv_free(&ms->unit_keystore);
     free(ms->exercised);
+    strset_free(&ms->noted_data);
+    strset_free(&ms->noted_purposes);
     arena_free(&ms->arena);
 }
 
@@ -531,9 +533,9 @@ field_classify(struct mstate *ms, const struct obj *f, const char *name,
             (st = strbuf_putc(&ctx, ' ')) == PC_OK)
             st = strbuf_puts(&ctx, source != NULL ? source : "");
     if (st == PC_OK)
-        st = classify_name(ms->e->classifiers, name,
-                           table != NULL ? table : strbuf_str(&ctx), ms->d,
-                           diag_loc(ms->d, ms->path, f->line, 0), cr);
+        st = classify_name_memo(
+            ms->e->classifiers, name, table != NULL ? table : strbuf_str(&ctx),
+            &ms->memo, ms->d, diag_loc(ms->d, ms->path, f->line, 0), cr);
     strbuf_free(&ctx);
     return st;
 }
@@ -1405,16 +1407,27 @@ eval_subject_in_scope(const struct evalctx *c, const char *subject)
 
 /* Is the object in scope of the rule: not inside (or itself) a flow of a
  * subject the rule does not judge? */
-static bool
-eval_judges(const struct evalctx *c)
-{
-    for (const struct obj *o = c->obj; o != NULL; o = o->parent)
-        if (strcmp(o->kind, MANIFEST_SUBJECT_KIND) == 0) {
-            const char *subject = obj_attr1(o, MANIFEST_SUBJECT_ATTR);
+struct eval_subject {
+    bool known;          /* looked up yet */
+    const char *subject; /* whose data the object is; NULL: in no flow */
+};
 
-            return eval_subject_in_scope(c, subject != NULL ? subject : "");
-        }
-    return true;
+static bool
+eval_judges(const struct evalctx *c, struct eval_subject *sj)
+{
+    /* Looked up once for all the checks of one object. */
+    if (!sj->known) {
+        sj->known = true;
+        sj->subject = NULL;
+        for (const struct obj *o = c->obj; o != NULL; o = o->parent)
+            if (strcmp(o->kind, MANIFEST_SUBJECT_KIND) == 0) {
+                const char *s = obj_attr1(o, MANIFEST_SUBJECT_ATTR);
+
+                sj->subject = s != NULL ? s : "";
+                break;
+            }
+    }
+    return sj->subject == NULL || eval_subject_in_scope(c, sj->subject);
 }
 
 enum eval_pass { PASS_ALL, PASS_IMMEDIATE, PASS_DEFERRED };
@@ -1432,6 +1445,7 @@ static pc_status
 eval_object(struct mstate *ms, const struct obj *o, enum eval_pass pass)
 {
     const struct checklist *cl = map_get(ms->e->rules->by_over, o->kind);
+    struct eval_subject sj = { false, NULL };
     pc_status st;
 
     if (cl == NULL)
@@ -1449,7 +1463,7 @@ eval_object(struct mstate *ms, const struct obj *o, enum eval_pass pass)
         if ((pass == PASS_IMMEDIATE && later) ||
             (pass == PASS_DEFERRED && !later))
             continue;
-        if (c.subjects != NULL && !eval_judges(&c))
+        if (c.subjects != NULL && !eval_judges(&c, &sj))
             continue; /* another subject's data: not this rule's business */
         ms->exercised[k->rule->index] = true;
         st = eval_bind(&c, k, 0);
