@@ -983,7 +983,20 @@ classify_prepare(const char *name, const char *context, pc_diags *d,
 static pc_status
 ctx_key(const char *name, const char *context, struct strbuf *out)
 {
-    return strbuf_printf(out, "%zu:%s%s", strlen(name), name, context);
+    /* "LENGTH:NAMECONTEXT", without a format: built for every field
+     * whose name is classified by its context. */
+    char digits[24];
+    size_t i = sizeof digits, n = strlen(name);
+    pc_status st;
+
+    do
+        digits[--i] = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    if ((st = strbuf_add(out, digits + i, sizeof digits - i)) == PC_OK &&
+        (st = strbuf_putc(out, ':')) == PC_OK &&
+        (st = strbuf_puts(out, name)) == PC_OK)
+        st = strbuf_puts(out, context);
+    return st;
 }
 
 static struct classify_entry *
@@ -1073,21 +1086,72 @@ classify_remember(struct classify_set *cs, const char *name, const char *key,
         cs->answers++;
 }
 
+/* The normalised context, from memo when it is the one it holds (and
+ * memo is then made to hold this one). */
+static pc_status
+classify_memo_context(const struct classify_set *cs, const char *context,
+                      struct classify_memo *memo, struct strbuf *ctx)
+{
+    size_t n = strlen(context);
+    pc_status st;
+
+    if (memo != NULL && memo->valid && memo->cs == cs &&
+        strcmp(memo->raw, context) == 0)
+        return strbuf_add(ctx, memo->norm, memo->normlen);
+    if ((st = classify_normalize(context, ctx)) != PC_OK || memo == NULL)
+        return st;
+    memo->valid = n < sizeof memo->raw && ctx->len < sizeof memo->norm;
+    memo->cs = cs;
+    memo->ntests = 0;
+    if (memo->valid) {
+        memcpy(memo->raw, context, n + 1);
+        memcpy(memo->norm, strbuf_str(ctx), ctx->len + 1);
+        memo->normlen = ctx->len;
+    }
+    return PC_OK;
+}
+
+/* cmatch_test, its outcome remembered in memo for the memo's context. */
+static pc_status
+classify_memo_test(const struct cpat *cp, const struct strbuf *ctx,
+                   struct classify_memo *memo, pc_diags *d, struct pc_loc loc,
+                   pc_context_check *check)
+{
+    pc_status st;
+
+    for (size_t i = 0; memo != NULL && memo->valid && i < memo->ntests; i++)
+        if (memo->tests[i].cp == cp) {
+            *check = (pc_context_check)memo->tests[i].outcome;
+            return PC_OK;
+        }
+    /* A test that cannot decide is not remembered: it fails each time. */
+    if ((st = cmatch_test(cp, strbuf_str(ctx), ctx->len, d, loc, check)) !=
+        PC_OK)
+        return st;
+    if (memo != NULL && memo->valid &&
+        memo->ntests < sizeof memo->tests / sizeof memo->tests[0]) {
+        memo->tests[memo->ntests].cp = cp;
+        memo->tests[memo->ntests++].outcome = (int)*check;
+    }
+    return PC_OK;
+}
+
 /* The first of paths whose tests come out the same on this context
  * (*out NULL: none). A test replayed here is one a full classification
  * would make too, so a test that cannot decide fails the same way. */
 static pc_status
-classify_replay(const struct classify_path *paths, const char *name,
-                const char *context, pc_diags *d, struct pc_loc loc,
-                const struct classify_path **out)
+classify_replay(const struct classify_set *cs,
+                const struct classify_path *paths, const char *name,
+                const char *context, struct classify_memo *memo, pc_diags *d,
+                struct pc_loc loc, const struct classify_path **out)
 {
     struct strbuf norm = STRBUF_INIT(2 * CLASSIFY_MAX_NAME);
     struct strbuf ctx = STRBUF_INIT(2 * CLASSIFY_MAX_CONTEXT);
+    bool named = false; /* the name is normalised only when a test needs */
     pc_status st;
 
     *out = NULL;
-    if ((st = classify_normalize(context, &ctx)) != PC_OK ||
-        (st = classify_normalize(name, &norm)) != PC_OK) {
+    if ((st = classify_memo_context(cs, context, memo, &ctx)) != PC_OK) {
         /* Said by the full classification, which meets it too. */
         st = st == PC_ENOMEM ? st : PC_OK;
         goto out;
@@ -1100,12 +1164,17 @@ classify_replay(const struct classify_path *paths, const char *name,
             const struct ctest *t = &q->tests[i];
             pc_context_check check;
 
-            if (t->cp == NULL)
+            if (t->cp == NULL) {
+                if (!named && (st = classify_normalize(name, &norm)) != PC_OK) {
+                    st = st == PC_ENOMEM ? st : PC_OK;
+                    goto out;
+                }
+                named = true;
                 same =
                     cmatch_abbreviates(strbuf_str(&norm), t->plen,
                                        strbuf_str(&ctx)) == (t->outcome != 0);
-            else if ((st = cmatch_test(t->cp, strbuf_str(&ctx), ctx.len, d, loc,
-                                       &check)) == PC_OK)
+            } else if ((st = classify_memo_test(t->cp, &ctx, memo, d, loc,
+                                                &check)) == PC_OK)
                 same = (int)check == t->outcome;
         }
         if (st != PC_OK)
@@ -1122,6 +1191,14 @@ out:
 pc_status
 classify_name(struct classify_set *cs, const char *name, const char *context,
               pc_diags *d, struct pc_loc loc, struct classify_result *out)
+{
+    return classify_name_memo(cs, name, context, NULL, d, loc, out);
+}
+
+pc_status
+classify_name_memo(struct classify_set *cs, const char *name,
+                   const char *context, struct classify_memo *memo, pc_diags *d,
+                   struct pc_loc loc, struct classify_result *out)
 {
     struct cmatch m = { 0 };
     struct strbuf norm = STRBUF_INIT(2 * CLASSIFY_MAX_NAME);
@@ -1156,7 +1233,8 @@ classify_name(struct classify_set *cs, const char *name, const char *context,
     pthread_mutex_unlock(&cs->lock);
     /* Paths never change once published: replayed outside the lock. */
     if (hit == NULL && paths != NULL &&
-        (st = classify_replay(paths, name, context, d, loc, &path)) != PC_OK)
+        (st = classify_replay(cs, paths, name, context, memo, d, loc, &path)) !=
+            PC_OK)
         goto out;
     pthread_mutex_lock(&cs->lock);
     if (hit != NULL || path != NULL)

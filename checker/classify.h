@@ -76,6 +76,23 @@ void classify_free(struct classify_set *cs);
  * "user_name"; "Item2Count" gives "item2_count"; "__v" gives "v". */
 pc_status classify_normalize(const char *name, struct strbuf *out);
 
+/* What one caller (an audit: one thread) remembers of the context it
+ * classified last: the fields of a flow share their context, so it is
+ * normalised, and its context tests run, once for all of them. Zeroed
+ * before first use; no resources to free. */
+struct classify_memo {
+    const struct classify_set *cs; /* whose tests the outcomes are */
+    bool valid;
+    char raw[CLASSIFY_MAX_CONTEXT + 1];      /* the context as given */
+    char norm[2 * CLASSIFY_MAX_CONTEXT + 1]; /* normalised */
+    size_t normlen;
+    struct {
+        const void *cp; /* a pattern with a context condition */
+        int outcome;    /* its pc_context_check on this context */
+    } tests[16];
+    size_t ntests;
+};
+
 /* Classify a field name in a context (the table or object the field
  * lives in; NULL or "" when there is none): normalise both, then try each
  * classifier in file order - the first with a <name> pattern that matches
@@ -93,6 +110,11 @@ pc_status classify_normalize(const char *name, struct strbuf *out);
 pc_status classify_name(struct classify_set *cs, const char *name,
                         const char *context, pc_diags *d, struct pc_loc loc,
                         struct classify_result *out);
+/* The same, remembering the context in memo (NULL: as classify_name). */
+pc_status classify_name_memo(struct classify_set *cs, const char *name,
+                             const char *context, struct classify_memo *memo,
+                             pc_diags *d, struct pc_loc loc,
+                             struct classify_result *out);
 
 /* Classify as classify_name does, without the cache, calling `step` for
  * every classifier tried and every pattern that decided something (see

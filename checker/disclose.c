@@ -132,6 +132,18 @@ disclose_recipient(const pc_policy *p, const char *type)
 /* ------------------------------------------------------------------ */
 /* What the run did. */
 
+/* "KIND\tID", the key of a note, in key (empty on failure). */
+static pc_status
+disclose_note_key(struct strbuf *key, const char *kind, const char *id)
+{
+    pc_status st;
+
+    if ((st = strbuf_puts(key, kind)) == PC_OK &&
+        (st = strbuf_putc(key, '\t')) == PC_OK)
+        st = strbuf_puts(key, id);
+    return st;
+}
+
 pc_status
 disclose_note(pc_results *r, const char *kind, const char *id)
 {
@@ -140,7 +152,7 @@ disclose_note(pc_results *r, const char *kind, const char *id)
 
     if (r->noted == NULL && (r->noted = map_new()) == NULL)
         return PC_ENOMEM;
-    if ((st = strbuf_printf(&key, "%s\t%s", kind, id)) != PC_OK)
+    if ((st = disclose_note_key(&key, kind, id)) != PC_OK)
         goto out;
     if (map_get(r->noted, strbuf_str(&key)) != NULL)
         goto out;
@@ -157,7 +169,7 @@ disclose_noted(const pc_results *r, const char *kind, const char *id)
     struct strbuf key = STRBUF_INIT(0);
     bool found;
 
-    if (r->noted == NULL || strbuf_printf(&key, "%s\t%s", kind, id) != PC_OK) {
+    if (r->noted == NULL || disclose_note_key(&key, kind, id) != PC_OK) {
         strbuf_free(&key);
         return false;
     }
@@ -186,6 +198,22 @@ disclose_note_data(pc_results *r, const pc_policy *p, const char *id)
 /* ------------------------------------------------------------------ */
 /* Flows. */
 
+/* Note id (data when kind is NULL) unless this manifest already did:
+ * the run's notes are keyed by a composed string, and every field of
+ * every flow notes its data again; `seen` remembers the ids. */
+static pc_status
+disclose_note_once(struct mstate *ms, struct strset *seen, const char *kind,
+                   const char *id)
+{
+    pc_status st;
+
+    if (seen->m != NULL && map_get(seen->m, id) != NULL)
+        return PC_OK;
+    st = kind != NULL ? disclose_note(ms->r, kind, id)
+                      : disclose_note_data(ms->r, ms->e->policy, id);
+    return st != PC_OK ? st : strset_add(seen, id);
+}
+
 static const char *
 disclose_attr(const struct obj *o, const char *name)
 {
@@ -213,7 +241,8 @@ disclose_join(const char *const *v, size_t n, bool *ok)
     pc_status st = strbuf_puts(&b, "");
 
     for (size_t i = 0; i < n && st == PC_OK; i++)
-        st = strbuf_printf(&b, "%s%s", i > 0 ? " " : "", v[i]);
+        if (i == 0 || (st = strbuf_putc(&b, ' ')) == PC_OK)
+            st = strbuf_puts(&b, v[i]);
     if (st != PC_OK) {
         *ok = false;
         strbuf_free(&b);
@@ -306,7 +335,8 @@ disclose_flow(struct mstate *ms, const struct obj *u)
 
             if (k == 0 || ev.cls > v.cls)
                 v = ev;
-            if ((st = disclose_note_data(ms->r, p, f->elements[k])) != PC_OK ||
+            if ((st = disclose_note_once(ms, &ms->noted_data, NULL,
+                                         f->elements[k])) != PC_OK ||
                 (st = strv_add_unique(&data, f->elements[k])) != PC_OK)
                 goto out;
         }
@@ -336,7 +366,8 @@ disclose_flow(struct mstate *ms, const struct obj *u)
 
         it.value = disclose_dup(purpose, &ok);
         if ((st = disclose_add(ms, u, u, DISCLOSE_PURPOSE, &it, ok)) != PC_OK ||
-            (st = disclose_note(ms->r, "purpose", purpose)) != PC_OK)
+            (st = disclose_note_once(ms, &ms->noted_purposes, "purpose",
+                                     purpose)) != PC_OK)
             goto out;
     }
     if (type != NULL) {

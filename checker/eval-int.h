@@ -4,6 +4,7 @@
 #define PC_EVAL_INT_H
 
 #include "arena.h"
+#include "classify.h"
 #include "eval.h"
 #include "limit.h"
 #include "strv.h"
@@ -109,6 +110,11 @@ struct mstate {
         struct map *m; /* its items hashed, when it is long */
     } consts[64];
     size_t nconsts;
+    /* The data ids and purposes whose disclosure notes this manifest
+     * already made (every field notes its data again). */
+    struct strset noted_data, noted_purposes;
+    /* The context the last field was classified in (its flow's). */
+    struct classify_memo memo;
     /* Per rule (ruleset order): did it judge anything here? */
     bool *exercised;
 };

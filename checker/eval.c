@@ -195,10 +195,17 @@ obj_new(const struct schema_attrs *sa, const struct manifest_node *n,
     struct obj *o;
     char *p;
 
+    /* Whether each attribute is a list, asked of the schema once: the
+     * first pass sizes the block, the second fills it. */
+    bool lists[64];
+
     for (size_t i = 0; obj_nth_attr(sa, n, &i, &name, &value);) {
+        bool list = schema_attrs_is_list(sa, n->kind, name);
+
+        if (nattrs < sizeof lists / sizeof lists[0])
+            lists[nattrs] = list;
         nattrs++;
-        nitems +=
-            obj_count_items(value, schema_attrs_is_list(sa, n->kind, name));
+        nitems += obj_count_items(value, list);
         bytes += strlen(name) + strlen(value) + 2;
     }
     size = sizeof *o + nattrs * (2 * sizeof(char *) + sizeof(struct val)) +
@@ -222,8 +229,11 @@ obj_new(const struct schema_attrs *sa, const struct manifest_node *n,
         /* raw[k] is split in place; the items of vals[k] point into it. */
         o->raw[k] = p;
         p = stpcpy(p, value) + 1;
-        obj_split(o->raw[k], schema_attrs_is_list(sa, n->kind, name), items,
-                  &o->vals[k]);
+        obj_split(o->raw[k],
+                  k < sizeof lists / sizeof lists[0]
+                      ? lists[k]
+                      : schema_attrs_is_list(sa, n->kind, name),
+                  items, &o->vals[k]);
         items += o->vals[k].n;
     }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0] && !o->key; i++) {
@@ -443,6 +453,8 @@ mstate_free(struct mstate *ms)
     map_free(ms->unit_keys);
     strv_free(&ms->unit_keystore);
     free(ms->exercised);
+    strset_free(&ms->noted_data);
+    strset_free(&ms->noted_purposes);
     arena_free(&ms->arena);
 }
 
@@ -521,9 +533,9 @@ field_classify(struct mstate *ms, const struct obj *f, const char *name,
             (st = strbuf_putc(&ctx, ' ')) == PC_OK)
             st = strbuf_puts(&ctx, source != NULL ? source : "");
     if (st == PC_OK)
-        st = classify_name(ms->e->classifiers, name,
-                           table != NULL ? table : strbuf_str(&ctx), ms->d,
-                           diag_loc(ms->d, ms->path, f->line, 0), cr);
+        st = classify_name_memo(
+            ms->e->classifiers, name, table != NULL ? table : strbuf_str(&ctx),
+            &ms->memo, ms->d, diag_loc(ms->d, ms->path, f->line, 0), cr);
     strbuf_free(&ctx);
     return st;
 }
@@ -531,14 +543,17 @@ field_classify(struct mstate *ms, const struct obj *f, const char *name,
 static pc_status
 field_derive(struct mstate *ms, struct obj *f)
 {
-    const char *declared = obj_attr1(f, ATTR_CATEGORY);
-    const char *name = obj_attr1(f, ATTR_NAME);
+    const char *declared, *name;
     struct classify_result cr = { 0 };
     pc_status st;
 
+    /* Asked for by every check that reads a derived attribute: the
+     * attributes are only looked up the first time. */
     if (f->derived)
         return PC_OK;
     f->derived = true;
+    declared = obj_attr1(f, ATTR_CATEGORY);
+    name = obj_attr1(f, ATTR_NAME);
     if (name != NULL && ms->e->classifiers != NULL &&
         (st = field_classify(ms, f, name, &cr)) != PC_OK)
         return st;
@@ -568,17 +583,23 @@ field_derive(struct mstate *ms, struct obj *f)
 static pc_status
 agg_note_values(struct mstate *ms, const struct obj *o)
 {
-    char key[256];
+    const struct strv *wanted = &ms->e->rules->wanted_values;
     pc_status st;
 
-    for (size_t i = 0; i < o->nattrs; i++) {
-        struct strv *sv;
+    /* A handful of "kind attr" pairs (wanted_sets[i] collects the i-th),
+     * matched here without building a key for every attribute of every
+     * element. */
+    for (size_t i = 0; i < ms->nwanted; i++) {
+        const char *key = wanted->v[i], *sp = strchr(key, ' ');
+        size_t klen = sp != NULL ? (size_t)(sp - key) : 0;
+        struct val v;
 
-        snprintf(key, sizeof key, "%s %s", o->kind, o->names[i]);
-        if ((sv = map_get(ms->wanted, key)) == NULL)
+        if (sp == NULL || strncmp(key, o->kind, klen) != 0 ||
+            o->kind[klen] != '\0')
             continue;
-        for (size_t j = 0; j < o->vals[i].n; j++)
-            if ((st = strv_add_unique(sv, o->vals[i].v[j])) != PC_OK)
+        v = eval_attr(o, sp + 1);
+        for (size_t j = 0; j < v.n; j++)
+            if ((st = strv_add_unique(ms->wanted_sets[i], v.v[j])) != PC_OK)
                 return st;
     }
     return PC_OK;
@@ -1126,15 +1147,40 @@ eval_render(struct evalctx *c, const struct tpl *t, struct strbuf *b)
 static pc_status
 eval_path_put(struct strbuf *b, const char *s)
 {
+    static const char hex[] = "0123456789ABCDEF";
     pc_status st = PC_OK;
 
-    for (; *s != '\0' && st == PC_OK; s++) {
-        if (strchr("%[]/#=@", *s) != NULL)
-            st = strbuf_printf(b, "%%%02X", (unsigned char)*s);
-        else
-            st = strbuf_putc(b, *s);
+    /* Runs of ordinary characters at once: most keys have none to
+     * encode. */
+    while (*s != '\0' && st == PC_OK) {
+        size_t run = strcspn(s, "%[]/#=@");
+        char esc[3] = { '%', 0, 0 };
+
+        if (run > 0 && (st = strbuf_add(b, s, run)) != PC_OK)
+            break;
+        s += run;
+        if (*s == '\0')
+            break;
+        esc[1] = hex[(unsigned char)*s >> 4];
+        esc[2] = hex[(unsigned char)*s & 15];
+        st = strbuf_add(b, esc, 3);
+        s++;
     }
     return st;
+}
+
+/* c and then n in decimal, without a format. */
+static pc_status
+eval_put_uint(struct strbuf *b, char c, unsigned long long n)
+{
+    char digits[24];
+    size_t i = sizeof digits;
+
+    do
+        digits[--i] = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    digits[--i] = c;
+    return strbuf_add(b, digits + i, sizeof digits - i);
 }
 
 /* kind[key]/kind[key]... from below the root down to o. The second
@@ -1159,7 +1205,7 @@ eval_objpath(const struct obj *o, struct strbuf *b)
         return PC_OK;
     if ((st = strbuf_putc(b, '[')) != PC_OK ||
         (o->key != NULL && (st = eval_path_put(b, o->key)) != PC_OK) ||
-        (o->ordinal > 0 && (st = strbuf_printf(b, "#%u", o->ordinal)) != PC_OK))
+        (o->ordinal > 0 && (st = eval_put_uint(b, '#', o->ordinal)) != PC_OK))
         return st;
     return strbuf_putc(b, ']');
 }
@@ -1361,16 +1407,27 @@ eval_subject_in_scope(const struct evalctx *c, const char *subject)
 
 /* Is the object in scope of the rule: not inside (or itself) a flow of a
  * subject the rule does not judge? */
-static bool
-eval_judges(const struct evalctx *c)
-{
-    for (const struct obj *o = c->obj; o != NULL; o = o->parent)
-        if (strcmp(o->kind, MANIFEST_SUBJECT_KIND) == 0) {
-            const char *subject = obj_attr1(o, MANIFEST_SUBJECT_ATTR);
+struct eval_subject {
+    bool known;          /* looked up yet */
+    const char *subject; /* whose data the object is; NULL: in no flow */
+};
 
-            return eval_subject_in_scope(c, subject != NULL ? subject : "");
-        }
-    return true;
+static bool
+eval_judges(const struct evalctx *c, struct eval_subject *sj)
+{
+    /* Looked up once for all the checks of one object. */
+    if (!sj->known) {
+        sj->known = true;
+        sj->subject = NULL;
+        for (const struct obj *o = c->obj; o != NULL; o = o->parent)
+            if (strcmp(o->kind, MANIFEST_SUBJECT_KIND) == 0) {
+                const char *s = obj_attr1(o, MANIFEST_SUBJECT_ATTR);
+
+                sj->subject = s != NULL ? s : "";
+                break;
+            }
+    }
+    return sj->subject == NULL || eval_subject_in_scope(c, sj->subject);
 }
 
 enum eval_pass { PASS_ALL, PASS_IMMEDIATE, PASS_DEFERRED };
@@ -1388,6 +1445,7 @@ static pc_status
 eval_object(struct mstate *ms, const struct obj *o, enum eval_pass pass)
 {
     const struct checklist *cl = map_get(ms->e->rules->by_over, o->kind);
+    struct eval_subject sj = { false, NULL };
     pc_status st;
 
     if (cl == NULL)
@@ -1405,7 +1463,7 @@ eval_object(struct mstate *ms, const struct obj *o, enum eval_pass pass)
         if ((pass == PASS_IMMEDIATE && later) ||
             (pass == PASS_DEFERRED && !later))
             continue;
-        if (c.subjects != NULL && !eval_judges(&c))
+        if (c.subjects != NULL && !eval_judges(&c, &sj))
             continue; /* another subject's data: not this rule's business */
         ms->exercised[k->rule->index] = true;
         st = eval_bind(&c, k, 0);
@@ -1556,8 +1614,12 @@ eval_unique_key(struct mstate *ms, struct obj *o)
     } else {
         m = ms->siblings;
         store = &ms->sibkeys;
-        st = strbuf_printf(&b, "%p %s %c%s", (void *)o->parent, o->kind,
-                           o->key != NULL ? '=' : '-', key);
+        /* "PARENT KIND =KEY", the parent by its address (in decimal). */
+        if ((st = eval_put_uint(&b, '@', (uintptr_t)o->parent)) == PC_OK &&
+            (st = strbuf_putc(&b, ' ')) == PC_OK &&
+            (st = strbuf_puts(&b, o->kind)) == PC_OK &&
+            (st = strbuf_puts(&b, o->key != NULL ? " =" : " -")) == PC_OK)
+            st = strbuf_puts(&b, key);
     }
     if (st != PC_OK)
         goto out;
