@@ -586,7 +586,10 @@ sc_bad_value(struct sc *s, const xmlNode *n, const xmlNode *p, const char *attr,
         st = schema_msg_bad_value(s->d, sc_loc(s, n), elem, attr, v, &vals);
     } else {
         struct strbuf b = STRBUF_INIT(0);
-        const xmlNode *c = sc_content(p);
+        /* An attribute's or element's own content; text checks give
+         * the value pattern itself. */
+        const xmlNode *c =
+            sc_is(p, "attribute") || sc_is(p, "element") ? sc_content(p) : p;
 
         st = c != NULL ? sc_describe(s, c, &b, 0) : strbuf_puts(&b, "text");
         if (st == PC_OK)
@@ -603,6 +606,7 @@ sc_bad_value(struct sc *s, const xmlNode *n, const xmlNode *p, const char *attr,
 
 struct sc_attrs {
     const xmlNode *node;  /* the document element */
+    const xmlNode *epat;  /* its <element> pattern */
     xmlNode *rng_root;    /* the schema's, where its prefixes are bound */
     struct sc_named pats; /* attribute patterns by name */
     struct strv folded;   /* required names a typo message already named */
@@ -774,7 +778,76 @@ sc_attr_names(struct sc *s, const xmlNode *p, struct strv *out, unsigned depth)
 static void sc_required(struct sc *s, struct sc_attrs *a, const xmlNode *p,
                         unsigned depth);
 
+struct sc_any_value {
+    const char *name, *v;
+    bool ok;
+};
+
+static void
+sc_try_value(struct sc *s, const xmlNode *p, void *arg)
+{
+    struct sc_any_value *a = arg;
+    const char *name = sc_pattern_name(p);
+
+    if (!a->ok && name != NULL && strcmp(name, a->name) == 0)
+        a->ok = sc_value_ok(s, p, a->v, 0);
+}
+
+/* Does any attribute pattern of that name under epat admit v? Branches
+ * of a choice may each give the attribute its own values (required
+ * "false", or "true" with days); the first of them is not the only one. */
+static bool
+sc_any_value_ok(struct sc *s, const xmlNode *epat, const char *name,
+                const char *v)
+{
+    struct sc_any_value a = { name, v, false };
+
+    sc_each(s, epat, "attribute", sc_try_value, &a, 0);
+    return a.ok;
+}
+
 #define SC_MAX_BRANCHES 16
+
+/* The first attribute of a choice's branch whose value the branch does
+ * not admit, though another pattern of that name does (a value no
+ * pattern admits was reported as the attributes were read). */
+struct sc_branch_value {
+    const struct sc_attrs *a;
+    const xmlNode *bad; /* its <attribute> pattern */
+    size_t nbad;
+};
+
+static void
+sc_branch_attr(struct sc *s, const xmlNode *p, void *arg)
+{
+    struct sc_branch_value *bv = arg;
+    const char *name = sc_pattern_name(p);
+    xmlAttr *at;
+    xmlChar *v;
+
+    if (name == NULL || strchr(name, ':') != NULL ||
+        (at = xmlHasNsProp(bv->a->node, BAD_CAST name, NULL)) == NULL)
+        return;
+    v = xmlNodeListGetString(bv->a->node->doc, at->children, 1);
+    if (v != NULL && !sc_value_ok(s, p, (const char *)v, 0) &&
+        sc_any_value_ok(s, bv->a->epat, name, (const char *)v)) {
+        if (bv->nbad++ == 0)
+            bv->bad = p;
+    }
+    xmlFree(v);
+}
+
+static void
+sc_branch_values(struct sc *s, struct sc_branch_value *bv,
+                 const xmlNode *branch)
+{
+    bv->bad = NULL;
+    bv->nbad = 0;
+    if (sc_is(branch, "attribute"))
+        sc_branch_attr(s, branch, bv);
+    else
+        sc_each(s, branch, "attribute", sc_branch_attr, bv, 0);
+}
 
 /* A choice of attribute groups: fine when one branch is complete and
  * takes every attribute given; else the branches that take them say what
@@ -786,6 +859,7 @@ sc_required_choice(struct sc *s, struct sc_attrs *a, const xmlNode *p,
     struct strv names[SC_MAX_BRANCHES], given = STRV_INIT, alts = STRV_INIT;
     const xmlNode *branch[SC_MAX_BRANCHES];
     size_t nb = 0, covering = 0, last = 0;
+    struct sc_branch_value bv = { .a = a }, best = { 0 };
 
     for (const xmlNode *c = p->children; c != NULL && nb < SC_MAX_BRANCHES;
          c = c->next) {
@@ -808,10 +882,27 @@ sc_required_choice(struct sc *s, struct sc_attrs *a, const xmlNode *p,
             all = strv_has(&names[b], given.v[i]);
         if (!all)
             continue;
-        if (sc_satisfied(s, a, branch[b], depth + 1))
-            goto out; /* a complete branch takes them all */
+        if (sc_satisfied(s, a, branch[b], depth + 1)) {
+            /* A complete branch takes them all, if it takes their
+             * values too (type="duration" wants a duration value). */
+            sc_branch_values(s, &bv, branch[b]);
+            if (bv.nbad == 0)
+                goto out;
+            if (best.bad == NULL || bv.nbad < best.nbad)
+                best = bv;
+            continue;
+        }
         covering++;
         last = b;
+    }
+    if (best.bad != NULL) {
+        const char *name = sc_pattern_name(best.bad);
+        xmlChar *v = xmlGetProp(a->node, BAD_CAST name);
+
+        if (v != NULL)
+            sc_bad_value(s, a->node, best.bad, name, (const char *)v);
+        xmlFree(v);
+        goto out;
     }
     if (covering == 1) {
         sc_required(s, a, branch[last], depth + 1);
@@ -906,10 +997,53 @@ sc_required(struct sc *s, struct sc_attrs *a, const xmlNode *p, unsigned depth)
             sc_required(s, a, c, depth + 1);
 }
 
+struct sc_enum_all {
+    const char *name;
+    struct strv vals;
+    bool closed; /* every pattern of the name is a set of values */
+};
+
+static void
+sc_enum_named(struct sc *s, const xmlNode *p, void *arg)
+{
+    struct sc_enum_all *e = arg;
+    const char *name = sc_pattern_name(p);
+    struct strv vals = STRV_INIT;
+
+    if (name == NULL || strcmp(name, e->name) != 0)
+        return;
+    if (!sc_enum(s, p, &vals, 0) || vals.n == 0)
+        e->closed = false;
+    for (size_t i = 0; i < vals.n; i++)
+        if (strv_add_unique(&e->vals, vals.v[i]) != PC_OK)
+            s->st = PC_ENOMEM;
+    strv_free(&vals);
+}
+
+/* A value no pattern of the attribute admits. When each of them is a set
+ * of values (required="false" in one branch, "true" in another), the
+ * message lists them all; else it describes the first. */
+static void
+sc_bad_value_any(struct sc *s, const xmlNode *n, const xmlNode *epat,
+                 const xmlNode *p, const char *name, const char *v)
+{
+    struct sc_enum_all e = { name, STRV_INIT, true };
+
+    sc_each(s, epat, "attribute", sc_enum_named, &e, 0);
+    if (e.closed && e.vals.n > 0)
+        sc_said(s,
+                schema_msg_bad_value(s->d, sc_loc(s, n), (const char *)n->name,
+                                     name, v, &e.vals));
+    else
+        sc_bad_value(s, n, p, name, v);
+    strv_free(&e.vals);
+}
+
 static void
 sc_check_attrs(struct sc *s, const xmlNode *n, const xmlNode *epat)
 {
     struct sc_attrs a = { .node = n,
+                          .epat = epat,
                           .rng_root = xmlDocGetRootElement(s->rng),
                           .pats = { .names = STRV_INIT, .st = PC_OK },
                           .folded = STRV_INIT };
@@ -948,8 +1082,9 @@ sc_check_attrs(struct sc *s, const xmlNode *n, const xmlNode *epat)
             continue;
         }
         v = xmlNodeListGetString(n->doc, at->children, 1);
-        if (v != NULL && !sc_value_ok(s, p, (const char *)v, 0))
-            sc_bad_value(s, n, p, name, (const char *)v);
+        if (v != NULL && !sc_value_ok(s, p, (const char *)v, 0) &&
+            !sc_any_value_ok(s, epat, name, (const char *)v))
+            sc_bad_value_any(s, n, epat, p, name, (const char *)v);
         xmlFree(v);
     }
     sc_required(s, &a, epat, 0);
@@ -1204,6 +1339,37 @@ sc_value_pattern(struct sc *s, const xmlNode *p, unsigned depth)
     return false;
 }
 
+/* Does p hold attributes and nothing else (an optional attribute, a
+ * group or choice of them, a define of them)? */
+static bool
+sc_attrs_only(struct sc *s, const xmlNode *p, unsigned depth)
+{
+    bool any = false;
+
+    if (depth > SC_MAX_DEPTH)
+        return false;
+    if (sc_is(p, "attribute"))
+        return true;
+    if (sc_is(p, "ref")) {
+        const xmlNode *def = sc_define(s, p);
+
+        return def != NULL && sc_attrs_only(s, def, depth + 1);
+    }
+    if (!sc_is(p, "optional") && !sc_is(p, "zeroOrMore") &&
+        !sc_is(p, "oneOrMore") && !sc_is(p, "group") && !sc_is(p, "choice") &&
+        !sc_is(p, "define"))
+        return false;
+    for (const xmlNode *c = p->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || c->ns == NULL ||
+            xmlStrcmp(c->ns->href, BAD_CAST RNG_NS) != 0)
+            continue;
+        if (!sc_attrs_only(s, c, depth + 1))
+            return false;
+        any = true;
+    }
+    return any;
+}
+
 static void
 sc_check_text(struct sc *s, const xmlNode *n, const xmlNode *epat)
 {
@@ -1237,14 +1403,14 @@ sc_check_text(struct sc *s, const xmlNode *n, const xmlNode *epat)
         for (const xmlNode *c = epat->children; c != NULL; c = c->next) {
             if (c->type != XML_ELEMENT_NODE || c->ns == NULL ||
                 xmlStrcmp(c->ns->href, BAD_CAST RNG_NS) != 0 ||
-                sc_is(c, "attribute") || sc_is(c, "name"))
+                sc_is(c, "name") || sc_attrs_only(s, c, 0))
                 continue;
             npat++;
             p = c;
         }
         if (npat == 1 && sc_value_pattern(s, p, 0) &&
             !sc_value_ok(s, p, (const char *)text, 0))
-            sc_bad_value(s, n, epat, NULL, (const char *)text);
+            sc_bad_value(s, n, p, NULL, (const char *)text);
     }
     xmlFree(text);
 }

@@ -112,5 +112,38 @@ expect "an empty file says so, and what it should hold" "$tmp/err" \
 expect "a text file is not XML, and says what it starts with" "$tmp/err" \
     "$nx/yaml.xml:1: error: not XML: the file starts with \"name: first-app\""
 
+# A policy: the real problem, alone, though its elements give one
+# attribute different values in different branches of a choice.
+pol=policy/serenepractice.xml
+policy_case() { # NAME SED-SCRIPT LINE-PATTERN MESSAGE
+    sed "$2" "$pol" >"$tmp/policy.xml"
+    line=$(grep -n -m1 -e "$3" "$tmp/policy.xml" | cut -d: -f1)
+    "$PRIVCHECK" validate "$tmp/policy.xml" >/dev/null 2>"$tmp/err" || :
+    if [ "$(cat "$tmp/err")" = "$tmp/policy.xml:$line: error: $4" ]; then
+        ok "policy: $1"
+    else
+        nok "policy: $1 (want line $line: $4)" "$tmp/err"
+    fi
+}
+"$PRIVCHECK" validate "$pol" >/dev/null 2>"$tmp/err" &&
+    ok "policy: the policy itself is valid" ||
+    nok "policy: the policy itself is valid" "$tmp/err"
+policy_case "text that is only white space" \
+    's|<clause id="s1.scope">[^<]*<|<clause id="s1.scope">   <|' \
+    '<clause id="s1.scope">' \
+    'the text of <clause>, "   ", is not allowed: expected text matching [\s\S]*\S[\s\S]*'
+policy_case "a value no branch of a choice admits lists every branch's" \
+    '0,/<appeal required="true"/s/<appeal required="true"/<appeal required="maybe"/' \
+    '<appeal required="maybe"' \
+    '<appeal> required="maybe" is not allowed: expected one of false, true'
+policy_case "the branch an attribute chose says what it lacks" \
+    '0,/<appeal required="true" days="[0-9]*"/s/<appeal required="true" days="[0-9]*"/<appeal required="true"/' \
+    '<appeal required="true" extension' \
+    "<appeal> needs the attribute 'days'"
+policy_case "a value the chosen branch does not admit" \
+    's/type="duration" value="P90D"/type="duration" value="P90Q"/' \
+    'value="P90Q"' \
+    '<setting> value="P90Q" is not allowed: expected an ISO 8601 duration (P30D)'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
