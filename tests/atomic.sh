@@ -71,8 +71,12 @@ writer() {
 mkfifo "$tmp/pipe"
 exec 3<>"$tmp/pipe"
 
+# The signals the test sends start at their default disposition, whatever
+# this shell inherited: privcheck leaves an ignored signal ignored (under
+# nohup, SIGHUP), and the run would then never end.
 dfl='import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
+for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    signal.signal(s, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])'
 
 # start [ENV=VALUE...]: run privcheck in the background, writing a JSON
