@@ -43,6 +43,11 @@ struct facet_attr {
 struct facet_elem {
     struct facet_attr *v;
     size_t n;
+    /* Whole documents only: the pattern of the element's text, when its
+     * content is nothing but that data; from the <data> or <list> decl. */
+    struct pred *text;
+    const xmlNode *text_decl;
+    const char *name; /* in the schema document */
 };
 
 struct facets {
@@ -53,6 +58,12 @@ struct facets {
     char *ns;            /* the grammar's ns: the elements checked */
     size_t stripped;
     bool unsure; /* something could not be followed: strip nothing */
+    /* Checking documents read whole, after validation: element text can
+     * be checked too (a stream checks an element at its start tag, before
+     * its text is read). */
+    bool whole;
+    struct map *seen;  /* while reading: element name -> its <element> */
+    struct map *twice; /* while reading: names of two <element>s */
 };
 
 static void
@@ -76,12 +87,15 @@ facet_free(struct facets *f)
     for (size_t i = 0; i < f->nall; i++) {
         for (size_t j = 0; j < f->all[i]->n; j++)
             pred_free(f->all[i]->v[j].pred);
+        pred_free(f->all[i]->text);
         free(f->all[i]->v);
         free(f->all[i]);
     }
     free(f->all);
     map_free(f->elems);
     map_free(f->defines);
+    map_free(f->seen);
+    map_free(f->twice);
     free(f->ns);
     free(f);
 }
@@ -210,8 +224,11 @@ facet_data(struct facets *f, const xmlNode *n, pc_diags *d, struct pred **out)
     }
     if (param == NULL)
         return facet_new(PRED_ANY, out);
+    /* anyURI collapses white space as token does; libxml2 still checks
+     * the rest of its lexical form, the type staying in the schema. */
     if (type == NULL ||
-        (strcmp(type, "token") != 0 && strcmp(type, "string") != 0)) {
+        (strcmp(type, "token") != 0 && strcmp(type, "string") != 0 &&
+         strcmp(type, "anyURI") != 0)) {
         f->unsure = true;
         return facet_new(PRED_ANY, out);
     }
@@ -222,10 +239,17 @@ facet_data(struct facets *f, const xmlNode *n, pc_diags *d, struct pred **out)
         return facet_new(PRED_ANY, out);
     }
     if ((st = facet_new(PRED_PATTERN, out)) == PC_OK) {
-        (*out)->token = strcmp(type, "token") == 0;
+        (*out)->token = strcmp(type, "string") != 0;
         (*out)->param = param;
-        st = pattern_compile(re, 0, diag_loc(d, NULL, 0, 0), "schema pattern",
-                             d, &(*out)->re);
+        /* A document read whole (a policy, rules, classifiers, waivers)
+         * gets the built-in limits, not --limit's: these are the schema's
+         * own linear patterns, standing in for libxml2's, which has none,
+         * and a limit lowered to bound the classifiers' matching must not
+         * make the files that define them unreadable. A stream's values
+         * come from a manifest: --limit binds them. */
+        st = pattern_compile_limits(
+            re, 0, f->whole ? &pattern_default_limits : NULL,
+            diag_loc(d, NULL, 0, 0), "schema pattern", d, &(*out)->re);
     }
     free(re);
     return st;
@@ -344,6 +368,28 @@ facet_has_pattern(const struct pred *p)
     return false;
 }
 
+/* The entry of element name elem, made on first use. */
+static pc_status
+facet_elem_of(struct facets *f, const char *elem, struct facet_elem **out)
+{
+    struct facet_elem *e = map_get(f->elems, elem);
+    struct facet_elem **all;
+
+    if (e == NULL) {
+        if ((all = realloc(f->all, (f->nall + 1) * sizeof *all)) == NULL)
+            return PC_ENOMEM;
+        f->all = all;
+        if ((e = calloc(1, sizeof *e)) == NULL)
+            return PC_ENOMEM;
+        f->all[f->nall++] = e;
+        e->name = elem;
+        if (map_put(f->elems, elem, e) != PC_OK)
+            return PC_ENOMEM;
+    }
+    *out = e;
+    return PC_OK;
+}
+
 static pc_status
 facet_add(struct facets *f, const char *elem, const xmlNode *decl,
           struct pred *p)
@@ -362,22 +408,51 @@ facet_add(struct facets *f, const char *elem, const xmlNode *decl,
             pred_free(p);
             return PC_OK;
         }
-    if (e == NULL) {
-        struct facet_elem **all = realloc(f->all, (f->nall + 1) * sizeof *all);
-
-        if (all == NULL)
-            return PC_ENOMEM;
-        f->all = all;
-        if ((e = calloc(1, sizeof *e)) == NULL)
-            return PC_ENOMEM;
-        f->all[f->nall++] = e;
-        if ((st = map_put(f->elems, elem, e)) != PC_OK)
-            return st;
+    if ((st = facet_elem_of(f, elem, &e)) != PC_OK) {
+        pred_free(p);
+        return st;
     }
     if ((v = realloc(e->v, (e->n + 1) * sizeof *v)) == NULL)
         return PC_ENOMEM;
     e->v = v;
     e->v[e->n++] = (struct facet_attr){ name, p, decl };
+    return PC_OK;
+}
+
+/* Element content typed by data or a list. Checked here only in whole
+ * documents, and only as the element's entire content: a direct child
+ * of its <element> (depth 0), the one typed content it has. Anything
+ * else with a pattern is not ours to take: unsure. */
+static pc_status
+facet_text(struct facets *f, const char *elem, const xmlNode *decl,
+           unsigned depth, pc_diags *d)
+{
+    struct pred *p = NULL;
+    struct facet_elem *e;
+    pc_status st;
+
+    if ((st = facet_pred(f, decl, 0, d, &p)) != PC_OK ||
+        !facet_has_pattern(p)) {
+        pred_free(p);
+        return st;
+    }
+    if (!f->whole || depth != 0) {
+        f->unsure = true;
+        pred_free(p);
+        return PC_OK;
+    }
+    if ((st = facet_elem_of(f, elem, &e)) != PC_OK) {
+        pred_free(p);
+        return st;
+    }
+    if (e->text != NULL) {
+        if (e->text_decl != decl)
+            f->unsure = true;
+        pred_free(p);
+        return PC_OK;
+    }
+    e->text = p;
+    e->text_decl = decl;
     return PC_OK;
 }
 
@@ -420,21 +495,23 @@ facet_walk(struct facets *f, const char *elem, const xmlNode *n, unsigned depth,
             const char *name = facet_prop(c, "name");
             const xmlNode *def =
                 name != NULL ? map_get(f->defines, name) : NULL;
+            const xmlNode *body = def != NULL ? facet_first(def) : NULL;
 
             if (def == NULL) {
                 f->unsure = true;
                 continue;
             }
+            /* The element's text named by a define: <ref name="text"/>
+             * for <define name="text"><data .../></define>. */
+            if (depth == 0 && body != NULL && facet_next(body) == NULL &&
+                (facet_is(body, "data") || facet_is(body, "list"))) {
+                st = facet_text(f, elem, body, depth, d);
+                continue;
+            }
             /* A define that is an element is another element's business. */
             st = facet_walk(f, elem, def, depth + 1, d);
         } else if (facet_is(c, "data") || facet_is(c, "list")) {
-            struct pred *p = NULL;
-
-            /* Element content typed by a pattern: not ours to take. */
-            if ((st = facet_pred(f, c, 0, d, &p)) == PC_OK &&
-                facet_has_pattern(p))
-                f->unsure = true;
-            pred_free(p);
+            st = facet_text(f, elem, c, depth, d);
         } else {
             st = facet_walk(f, elem, c, depth + 1, d);
         }
@@ -452,11 +529,22 @@ facet_elements(struct facets *f, const xmlNode *n, pc_diags *d)
         if (facet_is(c, "element")) {
             const char *name = facet_prop(c, "name");
 
+            const xmlNode *prev;
+
             if (name == NULL || strchr(name, ':') != NULL ||
-                facet_prop(c, "ns") != NULL)
+                facet_prop(c, "ns") != NULL) {
                 f->unsure = true;
-            else
-                st = facet_walk(f, name, c, 0, d);
+            } else {
+                /* An element's text is checked by its name alone: two
+                 * <element>s of one name may type it differently. */
+                prev = map_get(f->seen, name);
+                if (prev == NULL)
+                    st = map_put(f->seen, name, c);
+                else if (prev != c)
+                    st = map_put(f->twice, name, c);
+                if (st == PC_OK)
+                    st = facet_walk(f, name, c, 0, d);
+            }
         }
         if (st == PC_OK)
             st = facet_elements(f, c, d);
@@ -489,8 +577,8 @@ facet_collect(const struct pred *p, xmlNode ***v, size_t *n)
     return PC_OK;
 }
 
-pc_status
-facet_strip(xmlDoc *rng, pc_diags *d, struct facets **out)
+static pc_status
+facet_strip_as(xmlDoc *rng, bool whole, pc_diags *d, struct facets **out)
 {
     struct facets *f = calloc(1, sizeof *f);
     xmlNode *root = xmlDocGetRootElement(rng);
@@ -500,10 +588,12 @@ facet_strip(xmlDoc *rng, pc_diags *d, struct facets **out)
 
     *out = NULL;
     if (f == NULL || (f->elems = map_new()) == NULL ||
-        (f->defines = map_new()) == NULL) {
+        (f->defines = map_new()) == NULL || (f->seen = map_new()) == NULL ||
+        (f->twice = map_new()) == NULL) {
         facet_free(f);
         return PC_ENOMEM;
     }
+    f->whole = whole;
     if (!facet_is(root, "grammar") || facet_prop(root, "ns") == NULL)
         f->unsure = true;
     else if ((f->ns = strdup(facet_prop(root, "ns"))) == NULL) {
@@ -524,12 +614,18 @@ facet_strip(xmlDoc *rng, pc_diags *d, struct facets **out)
     }
     if (st == PC_OK && root != NULL)
         st = facet_elements(f, root, d);
+    for (size_t i = 0; i < f->nall && st == PC_OK; i++)
+        if (f->all[i]->text != NULL &&
+            map_get(f->twice, f->all[i]->name) != NULL)
+            f->unsure = true;
     if (st != PC_OK || f->unsure) {
         /* Check nothing, take nothing: libxml2 keeps every pattern. */
         for (size_t i = 0; i < f->nall; i++) {
             for (size_t j = 0; j < f->all[i]->n; j++)
                 pred_free(f->all[i]->v[j].pred);
             f->all[i]->n = 0;
+            pred_free(f->all[i]->text);
+            f->all[i]->text = NULL;
         }
         map_clear(f->elems);
         if (st != PC_OK) {
@@ -537,9 +633,12 @@ facet_strip(xmlDoc *rng, pc_diags *d, struct facets **out)
             return st;
         }
     }
-    for (size_t i = 0; i < f->nall && st == PC_OK; i++)
+    for (size_t i = 0; i < f->nall && st == PC_OK; i++) {
         for (size_t j = 0; j < f->all[i]->n && st == PC_OK; j++)
             st = facet_collect(f->all[i]->v[j].pred, &params, &nparams);
+        if (st == PC_OK && f->all[i]->text != NULL)
+            st = facet_collect(f->all[i]->text, &params, &nparams);
+    }
     if (st != PC_OK) {
         free(params);
         facet_free(f);
@@ -552,9 +651,23 @@ facet_strip(xmlDoc *rng, pc_diags *d, struct facets **out)
     f->stripped = nparams;
     free(params);
     map_free(f->defines);
-    f->defines = NULL;
+    map_free(f->seen);
+    map_free(f->twice);
+    f->defines = f->seen = f->twice = NULL;
     *out = f;
     return PC_OK;
+}
+
+pc_status
+facet_strip(xmlDoc *rng, pc_diags *d, struct facets **out)
+{
+    return facet_strip_as(rng, false, d, out);
+}
+
+pc_status
+facet_strip_whole(xmlDoc *rng, pc_diags *d, struct facets **out)
+{
+    return facet_strip_as(rng, true, d, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -656,6 +769,34 @@ facet_eval(const struct pred *p, const char *s, size_t len, struct strbuf *b,
     return matched ? 1 : 0;
 }
 
+/* The text of an element typed by data: its text children, joined. One
+ * with element children does not match data, which validation has said
+ * already: nothing to add. */
+static int
+facet_check_text(const struct pred *p, const xmlNode *n, struct strbuf *b,
+                 pc_diags *d, struct pc_loc loc)
+{
+    struct strbuf t = STRBUF_INIT(0);
+    int rc;
+
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            strbuf_free(&t);
+            return 1;
+        }
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+            c->content != NULL &&
+            strbuf_add(&t, (const char *)c->content,
+                       strlen((const char *)c->content)) != PC_OK) {
+            strbuf_free(&t);
+            return -1;
+        }
+    }
+    rc = facet_eval(p, t.len > 0 ? t.ptr : "", t.len, b, d, loc);
+    strbuf_free(&t);
+    return rc;
+}
+
 int
 facet_check(const struct facets *f, const xmlNode *n, pc_diags *d,
             struct pc_loc loc)
@@ -668,6 +809,8 @@ facet_check(const struct facets *f, const xmlNode *n, pc_diags *d,
         strcmp((const char *)n->ns->href, f->ns) != 0 ||
         (e = map_get(f->elems, (const char *)n->name)) == NULL)
         return 1;
+    if (e->text != NULL)
+        rc = facet_check_text(e->text, n, &b, d, loc);
     for (const xmlAttr *a = n->properties; a != NULL && rc == 1; a = a->next) {
         const char *value;
 

@@ -19,6 +19,11 @@ struct facets;
  * stay. On PC_OK *out is the caller's (facet_free); it may check none. */
 pc_status facet_strip(xmlDoc *rng, pc_diags *d, struct facets **out);
 
+/* As facet_strip, for documents validated as trees, whose elements are
+ * checked after validation with their text: the pattern of an element's
+ * text is taken out too when data is its whole content. */
+pc_status facet_strip_whole(xmlDoc *rng, pc_diags *d, struct facets **out);
+
 /* How many <param name="pattern"> were taken out. */
 size_t facet_count(const struct facets *f);
 

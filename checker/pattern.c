@@ -70,6 +70,10 @@ struct pattern {
 struct pattern_tls {
     pcre2_jit_stack *stack;
     pcre2_match_data *md;
+    /* The largest heap limit md's frames have grown under. pcre2 checks
+     * the limit only when it grows them, so a pattern with a lower limit
+     * gets fresh match data: its limit then binds whatever ran before. */
+    uint32_t md_heap_kib;
 };
 
 static pthread_once_t pattern_once = PTHREAD_ONCE_INIT;
@@ -371,13 +375,21 @@ pattern_match(const struct pattern *p, const char *subject, size_t len,
      * block of that size serves every pattern. */
     tls = pattern_tls();
     md = tls != NULL ? tls->md : NULL;
+    if (md != NULL && tls->md_heap_kib > p->lim.heap_kib) {
+        pcre2_match_data_free(md);
+        md = tls->md = NULL;
+    }
     if (md == NULL) {
         md = pcre2_match_data_create(1, NULL);
         if (md == NULL)
             return PC_ENOMEM;
-        if (tls != NULL)
+        if (tls != NULL) {
             tls->md = md;
+            tls->md_heap_kib = p->lim.heap_kib;
+        }
     }
+    if (tls != NULL && tls->md_heap_kib < p->lim.heap_kib)
+        tls->md_heap_kib = p->lim.heap_kib;
     rc = pcre2_match(pattern_code(p), (PCRE2_SPTR)subject, len, 0, 0, md,
                      p->mctx);
     if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) {

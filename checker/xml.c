@@ -687,9 +687,6 @@ struct xml_stream_entry {
     struct facets *facets;
 };
 
-static struct xml_stream_entry streams[16];
-static size_t nstreams;
-
 static bool
 xml_full_schema(void)
 {
@@ -698,11 +695,20 @@ xml_full_schema(void)
     return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
 }
 
-pc_status
-xml_stream_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out,
-                  const struct facets **facets)
+/* One cache of stripped schemas: the streamed kind or the whole kind. */
+struct xml_stream_cache {
+    struct xml_stream_entry v[16];
+    size_t n;
+};
+
+static struct xml_stream_cache streamed, wholes;
+
+static pc_status
+xml_stripped_schema(const char *path, bool whole, pc_diags *d,
+                    xmlRelaxNGPtr *out, const struct facets **facets)
 {
     struct xml_errctx ec = { .d = d, .path = path };
+    struct xml_stream_cache *cache = whole ? &wholes : &streamed;
     struct xml_stream_entry e = { 0 };
     xmlRelaxNGParserCtxtPtr pctx = NULL;
     pc_status st;
@@ -712,17 +718,18 @@ xml_stream_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out,
         return xml_schema(path, d, out);
     xml_init();
     pthread_mutex_lock(&schema_lock);
-    for (size_t i = 0; i < nstreams; i++)
-        if (strcmp(streams[i].path, path) == 0) {
-            *out = streams[i].schema;
-            *facets = streams[i].facets;
+    for (size_t i = 0; i < cache->n; i++)
+        if (strcmp(cache->v[i].path, path) == 0) {
+            *out = cache->v[i].schema;
+            *facets = cache->v[i].facets;
             pthread_mutex_unlock(&schema_lock);
             return PC_OK;
         }
     pthread_mutex_unlock(&schema_lock);
     if ((st = xml_load(path, NULL, d, &e.doc, NULL)) != PC_OK)
         return st;
-    if ((st = facet_strip(e.doc, d, &e.facets)) != PC_OK)
+    if ((st = whole ? facet_strip_whole(e.doc, d, &e.facets)
+                    : facet_strip(e.doc, d, &e.facets)) != PC_OK)
         goto out;
     if ((pctx = xmlRelaxNGNewDocParserCtxt(e.doc)) == NULL) {
         st = PC_ENOMEM;
@@ -740,21 +747,21 @@ xml_stream_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out,
         goto out;
     }
     pthread_mutex_lock(&schema_lock);
-    for (size_t i = 0; i < nstreams; i++)
-        if (strcmp(streams[i].path, path) == 0) {
+    for (size_t i = 0; i < cache->n; i++)
+        if (strcmp(cache->v[i].path, path) == 0) {
             /* Another thread was first: use its copy. */
-            *out = streams[i].schema;
-            *facets = streams[i].facets;
+            *out = cache->v[i].schema;
+            *facets = cache->v[i].facets;
             pthread_mutex_unlock(&schema_lock);
             goto out;
         }
-    if (nstreams == sizeof streams / sizeof streams[0]) {
+    if (cache->n == sizeof cache->v / sizeof cache->v[0]) {
         pthread_mutex_unlock(&schema_lock);
         st = diag_fail(d, PC_ELIMIT, diag_loc(d, path, 0, 0),
                        "too many schemas");
         goto out;
     }
-    streams[nstreams++] = e;
+    cache->v[cache->n++] = e;
     *out = e.schema;
     *facets = e.facets;
     pthread_mutex_unlock(&schema_lock);
@@ -769,17 +776,31 @@ out:
     return st;
 }
 
+pc_status
+xml_stream_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out,
+                  const struct facets **facets)
+{
+    return xml_stripped_schema(path, false, d, out, facets);
+}
+
+static void
+xml_stream_cache_free(struct xml_stream_cache *cache)
+{
+    for (size_t i = 0; i < cache->n; i++) {
+        free(cache->v[i].path);
+        xmlRelaxNGFree(cache->v[i].schema);
+        facet_free(cache->v[i].facets);
+        xmlFreeDoc(cache->v[i].doc);
+    }
+    cache->n = 0;
+}
+
 void
 xml_cleanup(void)
 {
     pthread_mutex_lock(&schema_lock);
-    for (size_t i = 0; i < nstreams; i++) {
-        free(streams[i].path);
-        xmlRelaxNGFree(streams[i].schema);
-        facet_free(streams[i].facets);
-        xmlFreeDoc(streams[i].doc);
-    }
-    nstreams = 0;
+    xml_stream_cache_free(&streamed);
+    xml_stream_cache_free(&wholes);
     for (size_t i = 0; i < nschemas; i++) {
         free(schemas[i].path);
         xmlRelaxNGFree(schemas[i].schema);
@@ -795,8 +816,42 @@ xml_cleanup(void)
     pthread_mutex_unlock(&memdoc_lock);
 }
 
+/* Do the attributes of every element of doc satisfy the pattern facets
+ * taken out of its schema? 1 yes, 0 no, -1 undecided (a match limit,
+ * reported). Elements are bounded by the depth limit the parse kept. */
+static int
+xml_facets_doc(const struct facets *f, xmlDoc *doc, pc_diags *d)
+{
+    const char *path = (const char *)doc->URL;
+    xmlNode *n = xmlDocGetRootElement(doc);
+    int rc = 1;
+
+    if (f == NULL || facet_count(f) == 0)
+        return 1;
+    while (n != NULL && rc == 1) {
+        if (n->type == XML_ELEMENT_NODE)
+            rc = facet_check(f, n, d,
+                             diag_loc(d, path, (unsigned)xmlGetLineNo(n), 0));
+        if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
+            n = n->children;
+            continue;
+        }
+        while (n != NULL && n->next == NULL)
+            n = n->parent != NULL && n->parent->type == XML_ELEMENT_NODE
+                    ? n->parent
+                    : NULL;
+        if (n != NULL)
+            n = n->next;
+    }
+    return rc;
+}
+
 /* Validate doc; when it does not match, say every reason (schema-check.c),
- * at the start-tag lines of buf when it is known. */
+ * at the start-tag lines of buf when it is known. The schema is the one
+ * a manifest streams through: its pattern facets are checked here with
+ * pcre2, compiled once, not by libxml2, which compiles each again for
+ * every value (two thirds of validating a policy) and whose regular
+ * expression compiler does not survive a failed allocation. */
 static pc_status
 xml_validate_buf(xmlDoc *doc, const char *schema_path, const char *buf,
                  size_t len, pc_diags *d)
@@ -805,12 +860,14 @@ xml_validate_buf(xmlDoc *doc, const char *schema_path, const char *buf,
     struct xml_errctx ec = { .d = d, .path = path, .collect = true };
     xmlRelaxNGValidCtxtPtr vctx;
     xmlRelaxNGPtr schema;
+    const struct facets *facets;
     unsigned *lines = NULL;
     size_t nlines = 0, found = 0;
     pc_status st;
     int rc;
 
-    if ((st = xml_schema(schema_path, d, &schema)) != PC_OK)
+    if ((st = xml_stripped_schema(schema_path, true, d, &schema, &facets)) !=
+        PC_OK)
         return st;
     vctx = xmlRelaxNGNewValidCtxt(schema);
     if (vctx == NULL)
@@ -821,7 +878,9 @@ xml_validate_buf(xmlDoc *doc, const char *schema_path, const char *buf,
     xmlRelaxNGFreeValidCtxt(vctx);
     if (xml_oom_take())
         return PC_ENOMEM;
-    if (rc == 0 && ec.errors == 0)
+    /* A pattern that fails (or could not decide, and said why) is
+     * explained like any other mismatch, as a streamed manifest's is. */
+    if (rc == 0 && ec.errors == 0 && xml_facets_doc(facets, doc, d) == 1)
         return PC_OK;
     if (buf != NULL &&
         (st = xml_start_lines(buf, len, &lines, &nlines)) != PC_OK)
