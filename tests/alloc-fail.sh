@@ -14,7 +14,12 @@
 #   other    anything else: a partial report, exit 0 or 1 with another
 #            result, exit 2 without a message
 #
-#   tests/alloc-fail.sh [-n RUNS] [-v] -- ARGS...
+#   tests/alloc-fail.sh [-n RUNS|all] [-F] [-v] -- ARGS...
+#
+# -n all fails every N in turn. -F (fork mode) makes one run of privcheck
+# do them all: at each chosen N the process forks, the child fails that
+# allocation and the parent goes on (tests/alloc-fail.c). It is what makes
+# every N affordable: minutes instead of a day.
 #
 # PRIVCHECK (the binary, not a wrapper) and SHIM (the built
 # libfailalloc.so) come from the environment, as make check sets them.
@@ -26,9 +31,11 @@ set -eu
 : "${SHIM:?set SHIM to libfailalloc.so (make tests/libfailalloc.la)}"
 runs=250
 verbose=0
+fork=0
 while [ $# -gt 0 ]; do
     case $1 in
     -n) runs=$2; shift 2 ;;
+    -F) fork=1; shift ;;
     -v) verbose=1; shift ;;
     --) shift; break ;;
     *) break ;;
@@ -44,8 +51,50 @@ LD_PRELOAD=$SHIM ALLOC_COUNT=$tmp/count "$PRIVCHECK" "$@" \
 base=$status
 total=$(cat "$tmp/count")
 [ "$total" -gt 0 ] || { echo "alloc-fail.sh: no allocation counted" >&2; exit 2; }
+[ "$runs" = all ] && runs=$total
 step=$((total / runs))
 [ "$step" -ge 1 ] || step=1
+
+if [ "$fork" -eq 1 ]; then
+    mkdir "$tmp/fork"
+    status=0
+    LD_PRELOAD=$SHIM ALLOC_FORK_DIR=$tmp/fork ALLOC_FORK_STEP=$step \
+        ALLOC_BASE_STATUS=$base ALLOC_BASE_OUT=$tmp/base.out \
+        ALLOC_BASE_ERR=$tmp/base.err ALLOC_BACKTRACE=1 \
+        "$PRIVCHECK" "$@" >"$tmp/out" 2>"$tmp/err" || status=$?
+    bad=0
+    # The parent is the unfailed run, and must be it exactly.
+    if [ "$status" -ne "$base" ] || ! cmp -s "$tmp/out" "$tmp/base.out" ||
+        ! cmp -s "$tmp/err" "$tmp/base.err"; then
+        echo "alloc-fail.sh: the forking run is not the unfailed run" \
+            "(exit $status, unfailed: $base)"
+        bad=1
+    fi
+    counts=$(tail -n 1 "$tmp/fork/report" 2>/dev/null) || counts=
+    case $counts in
+    forks*) ;;
+    *) echo "alloc-fail.sh: no counts from the forking run" >&2; exit 2 ;;
+    esac
+    set -- $counts "$@"
+    forks=$2 oom=$4 exit2=$6 same=$8 crash=${10} other=${12}
+    shift 12
+    if grep -q '^exit2' "$tmp/fork/report"; then
+        echo "exit 2 without saying out of memory:"
+        grep '^exit2' "$tmp/fork/report" | sed 's/^exit2 /    ALLOC_FAIL_AT=/'
+    fi
+    grep '^crash\|^other' "$tmp/fork/report" | while read -r kind at rest; do
+        at=${at%:}
+        echo "$kind: ALLOC_FAIL_AT=$at: $rest"
+        [ -f "$tmp/fork/$kind-$at.err" ] &&
+            sed -n '1,8s/^/    stderr: /p' "$tmp/fork/$kind-$at.err"
+    done
+    echo "alloc-fail.sh: privcheck $*: $total allocations, $forks runs" \
+        "(every ${step}th, forked): $oom oom, $exit2 exit2, $same same," \
+        "$crash crash, $other other"
+    [ "$crash" -eq 0 ] && [ "$other" -eq 0 ] && [ "$bad" -eq 0 ] &&
+        [ "$forks" -gt 0 ]
+    exit
+fi
 
 oom=0 exit2=0 same=0 crash=0 libxml2=0 other=0 n=1 done=0
 : >"$tmp/messages"
