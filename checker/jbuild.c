@@ -7,10 +7,10 @@
 #include "jbuild.h"
 
 #include "diag.h"
+#include "strbuf.h"
 #include "utf8.h"
 
-#include <string.h>
-
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,40 +91,80 @@ jbuild_bool(struct jbuild *p, json_t *obj, const char *key, bool b)
     jbuild_put(p, obj, key, json_boolean(b));
 }
 
+/* Where jansson writes a dump. jansson 2.14 ignores the status of
+ * writing an object's key (dump.c drops dump_string's result), so a
+ * failed allocation or write there would lose the key and still end in
+ * success. The sink is ours, and it remembers: a dump has succeeded only
+ * when jansson says so and the sink saw no failure. */
+struct jbuild_sink {
+    FILE *out;         /* written straight to, or */
+    struct strbuf buf; /* gathered in */
+    pc_status st;
+};
+
+static int
+jbuild_sink_put(const char *s, size_t n, void *data)
+{
+    struct jbuild_sink *k = data;
+
+    if (k->st != PC_OK)
+        return -1;
+    if (k->out != NULL) {
+        if (fwrite(s, 1, n, k->out) != n)
+            k->st = errno == ENOMEM ? PC_ENOMEM : PC_EIO;
+    } else {
+        k->st = strbuf_add(&k->buf, s, n);
+    }
+    return k->st == PC_OK ? 0 : -1;
+}
+
+static pc_status
+jbuild_sink_dump(struct jbuild_sink *k, json_t *v, size_t flags)
+{
+    if (json_dump_callback(v, jbuild_sink_put, k, flags) != 0 && k->st == PC_OK)
+        /* Its own allocation (the table against cycles) failed. */
+        k->st = PC_ENOMEM;
+    return k->st;
+}
+
 pc_status
 jbuild_dump(json_t *doc, FILE *out, bool ascii)
 {
+    struct jbuild_sink k = { .out = out, .st = PC_OK };
+
     /* Insertion order is the documented order: no JSON_SORT_KEYS.
      * (PRESERVE_ORDER is the default since jansson 2.8; it says so.) */
-    if (json_dumpf(doc, out,
-                   JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                       (ascii ? JSON_ENSURE_ASCII : 0)))
-        /* -1 either way: the stream tells a failed write from a failed
-         * allocation (the dumper keeps a table against cycles). */
-        return ferror(out) ? PC_EIO : PC_ENOMEM;
+    if (jbuild_sink_dump(&k, doc,
+                         JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                             (ascii ? JSON_ENSURE_ASCII : 0)) != PC_OK)
+        return k.st;
     return fputc('\n', out) == EOF ? PC_EIO : PC_OK;
 }
 
 pc_status
 jbuild_write(FILE *out, unsigned indent, json_t *v, bool ascii)
 {
-    char *text =
-        json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
-                          (ascii ? JSON_ENSURE_ASCII : 0));
+    struct jbuild_sink k = { .buf = STRBUF_INIT(0), .st = PC_OK };
     const char *p, *nl;
-    pc_status st = PC_OK;
+    pc_status st;
 
-    if (text == NULL)
-        return PC_ENOMEM;
+    if ((st = jbuild_sink_dump(&k, v,
+                               JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                   JSON_ENCODE_ANY |
+                                   (ascii ? JSON_ENSURE_ASCII : 0))) != PC_OK) {
+        strbuf_free(&k.buf);
+        return st;
+    }
     /* Strings hold no raw newline (JSON escapes it): every one is a line
      * break of the layout, and takes the depth's indentation. */
-    for (p = text; st == PC_OK && (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+    for (p = strbuf_str(&k.buf); st == PC_OK && (nl = strchr(p, '\n')) != NULL;
+         p = nl + 1)
         if (fwrite(p, 1, (size_t)(nl + 1 - p), out) != (size_t)(nl + 1 - p) ||
             fprintf(out, "%*s", (int)indent, "") < 0)
             st = PC_EIO;
     if (st == PC_OK && fputs(p, out) == EOF)
         st = PC_EIO;
-    free(text);
+    strbuf_free(&k.buf);
     return st;
 }
 
