@@ -163,19 +163,18 @@ out:
     return st;
 }
 
-bool
-disclose_noted(const pc_results *r, const char *kind, const char *id)
+pc_status
+disclose_noted(const pc_results *r, const char *kind, const char *id,
+               bool *noted)
 {
     struct strbuf key = STRBUF_INIT(0);
-    bool found;
+    pc_status st = PC_OK;
 
-    if (r->noted == NULL || disclose_note_key(&key, kind, id) != PC_OK) {
-        strbuf_free(&key);
-        return false;
-    }
-    found = map_get(r->noted, strbuf_str(&key)) != NULL;
+    *noted = false;
+    if (r->noted != NULL && (st = disclose_note_key(&key, kind, id)) == PC_OK)
+        *noted = map_get(r->noted, strbuf_str(&key)) != NULL;
     strbuf_free(&key);
-    return found;
+    return st;
 }
 
 /* Note data id as collected: the element, and each of its categories. */
@@ -479,13 +478,16 @@ disclose_stale(const pc_policy *p, const pc_results *r,
     struct disclose_stale *v = NULL;
     size_t n = 0, cap = 0;
     pc_status st = PC_OK;
+    bool used;
 
     /* A category no manifest touches is one stale disclosure, not one
      * per element; in a category that is used, each unused element. */
     for (size_t i = 0; i < p->ncategories && st == PC_OK; i++) {
         const struct policy_category *c = &p->categories[i];
 
-        if (!disclose_noted(r, "category", c->id)) {
+        if ((st = disclose_noted(r, "category", c->id, &used)) != PC_OK)
+            break;
+        if (!used) {
             st = disclose_push(&v, &n, &cap,
                                (struct disclose_stale){
                                    "category", c->id, c->title, &c->clauses });
@@ -495,7 +497,10 @@ disclose_stale(const pc_policy *p, const pc_results *r,
             const struct policy_element *el =
                 policy_element(p, c->elements.v[k]);
 
-            if (el != NULL && !disclose_noted(r, "element", el->id))
+            if (el == NULL ||
+                (st = disclose_noted(r, "element", el->id, &used)) != PC_OK)
+                continue;
+            if (!used)
                 st = disclose_push(&v, &n, &cap,
                                    (struct disclose_stale){ "element", el->id,
                                                             el->title,
@@ -506,7 +511,10 @@ disclose_stale(const pc_policy *p, const pc_results *r,
     for (size_t i = 0; i < p->npurposes && st == PC_OK; i++) {
         const struct policy_purpose *u = &p->purposes[i];
 
-        if (!u->prohibited && !disclose_noted(r, "purpose", u->id))
+        if (u->prohibited ||
+            (st = disclose_noted(r, "purpose", u->id, &used)) != PC_OK)
+            continue;
+        if (!used)
             st = disclose_push(&v, &n, &cap,
                                (struct disclose_stale){
                                    "purpose", u->id, u->title, &u->clauses });
@@ -514,7 +522,9 @@ disclose_stale(const pc_policy *p, const pc_results *r,
     for (size_t i = 0; i < p->nrecipient_types && st == PC_OK; i++) {
         const struct policy_recipient_type *t = &p->recipient_types[i];
 
-        if (!disclose_noted(r, "recipient-type", t->id))
+        if ((st = disclose_noted(r, "recipient-type", t->id, &used)) != PC_OK)
+            break;
+        if (!used)
             st =
                 disclose_push(&v, &n, &cap,
                               (struct disclose_stale){ "recipient-type", t->id,
@@ -523,7 +533,9 @@ disclose_stale(const pc_policy *p, const pc_results *r,
     for (size_t i = 0; i < p->ntechnologies && st == PC_OK; i++) {
         const struct policy_technology *t = &p->technologies[i];
 
-        if (!disclose_noted(r, "technology", t->id))
+        if ((st = disclose_noted(r, "technology", t->id, &used)) != PC_OK)
+            break;
+        if (!used)
             st =
                 disclose_push(&v, &n, &cap,
                               (struct disclose_stale){ "technology", t->id,

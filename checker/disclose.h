@@ -100,7 +100,9 @@ pc_status disclose_stale(const pc_policy *p, const pc_results *r,
  * is never noted); kinds as in struct disclose_stale, and "rule" for a
  * rule that judged something. */
 pc_status disclose_note(pc_results *r, const char *kind, const char *id);
-bool disclose_noted(const pc_results *r, const char *kind, const char *id);
+/* Whether kind/id was noted, in *noted; PC_ENOMEM when it cannot tell. */
+pc_status disclose_noted(const pc_results *r, const char *kind, const char *id,
+                         bool *noted);
 
 struct mstate;
 struct obj;

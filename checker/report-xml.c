@@ -207,10 +207,23 @@ rx_finding(struct report *r, struct xml_writer *w, const struct pc_finding *f)
 /* Clause coverage: per clause, the rules that enforce it, whether any
  * of them judged something in this run, and how many findings cite it. */
 
-static void
+/* Whether rule judged something in this run, in *out. */
+static pc_status
+rx_exercised(struct report *r, const char *rule, bool *out)
+{
+    bool noted;
+    pc_status st = disclose_noted(r->results, "rule", rule, &noted);
+
+    if (st == PC_OK && noted)
+        *out = true;
+    return st;
+}
+
+static pc_status
 rx_coverage(struct report *r, struct xml_writer *w)
 {
     const pc_policy *p = r->meta->policy;
+    pc_status st;
 
     xml_writer_start(w, "sections");
     for (size_t i = 0; p != NULL && i < p->nsections; i++) {
@@ -245,8 +258,8 @@ rx_coverage(struct report *r, struct xml_writer *w)
 
             for (size_t k = 0; k < ri->nclauses; k++)
                 if (strcmp(ri->clauses[k].id, pc->id) == 0 &&
-                    disclose_noted(r->results, "rule", ri->id))
-                    exercised = true;
+                    (st = rx_exercised(r, ri->id, &exercised)) != PC_OK)
+                    return st;
         }
         rx_bool(w, "exercised", exercised);
         xml_writer_attr_uint(w, "findings", nfind);
@@ -256,11 +269,14 @@ rx_coverage(struct report *r, struct xml_writer *w)
 
             for (size_t k = 0; k < ri->nclauses; k++)
                 if (strcmp(ri->clauses[k].id, pc->id) == 0) {
+                    bool judged = false;
+
+                    if ((st = rx_exercised(r, ri->id, &judged)) != PC_OK)
+                        return st;
                     xml_writer_start(w, "rule");
                     xml_writer_attr(w, "id", ri->id);
                     xml_writer_attr(w, "title", ri->title);
-                    rx_bool(w, "exercised",
-                            disclose_noted(r->results, "rule", ri->id));
+                    rx_bool(w, "exercised", judged);
                     xml_writer_end_empty(w);
                     break;
                 }
@@ -268,6 +284,7 @@ rx_coverage(struct report *r, struct xml_writer *w)
         xml_writer_end(w);
     }
     xml_writer_end(w);
+    return PC_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -661,8 +678,7 @@ rx_tail(struct report *r, struct xml_writer *w)
         xml_writer_end_empty(w);
     }
     xml_writer_end(w);
-    rx_coverage(r, w);
-    if ((st = rx_rights(r, w)) != PC_OK)
+    if ((st = rx_coverage(r, w)) != PC_OK || (st = rx_rights(r, w)) != PC_OK)
         return st;
     for (size_t i = 0; i < pc_results_manifest_count(r->results); i++) {
         const struct pc_manifest_info *mi = pc_results_manifest(r->results, i);

@@ -993,6 +993,7 @@ START_TEST(test_disclose_stale)
     pc_results *r = pc_results_new();
     struct disclose_stale *v = NULL;
     size_t n = 0, all;
+    bool noted;
 
     /* Nothing done: every category, every purpose but those ruled out,
      * every recipient type and technology is stale. */
@@ -1013,8 +1014,10 @@ START_TEST(test_disclose_stale)
     ck_assert_int_eq(disclose_note(r, "element", "identifiers.email"), PC_OK);
     ck_assert_int_eq(disclose_note(r, "purpose", "account"), PC_OK);
     ck_assert_int_eq(disclose_note(r, "purpose", "account"), PC_OK);
-    ck_assert(disclose_noted(r, "purpose", "account"));
-    ck_assert(!disclose_noted(r, "element", "account"));
+    ck_assert_int_eq(disclose_noted(r, "purpose", "account", &noted), PC_OK);
+    ck_assert(noted);
+    ck_assert_int_eq(disclose_noted(r, "element", "account", &noted), PC_OK);
+    ck_assert(!noted);
     ck_assert_int_eq(disclose_stale(p, r, &v, &n), PC_OK);
     ck_assert(!stale_has(v, n, "category", "identifiers"));
     ck_assert(!stale_has(v, n, "element", "identifiers.email"));
