@@ -52,17 +52,23 @@ static _Atomic(char *) atomic_pending[ATOMIC_SLOTS];
 static atomic_flag atomic_handlers_once = ATOMIC_FLAG_INIT;
 static const int atomic_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
-static void
-atomic_on_signal(int sig)
+void
+pc_atomic_discard_all(void)
 {
-    int saved = errno;
-
     for (int i = 0; i < ATOMIC_SLOTS; i++) {
         char *p = atomic_exchange(&atomic_pending[i], NULL);
 
         if (p != NULL)
             unlink(p);
     }
+}
+
+static void
+atomic_on_signal(int sig)
+{
+    int saved = errno;
+
+    pc_atomic_discard_all();
     /* Die of the signal, as the process would have without us. */
     signal(sig, SIG_DFL);
     raise(sig);

@@ -221,6 +221,27 @@ job_run(void *arg)
     return NULL;
 }
 
+/* All of buf to fd, straight: stdio allocates its buffer at the first
+ * write, and a report made whole should not fail for want of memory at
+ * its last step. */
+static bool
+cli_write_all(int fd, const char *buf, size_t len)
+{
+    if (fflush(stdout) != 0)
+        return false;
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
 /* Write every report: those with an --output each to a temporary file
  * beside it (pc_atomic_*), the one without to standard output. Only when
  * every one was written whole are the files renamed into place; if any
@@ -247,17 +268,34 @@ cli_write_reports(struct cli *c, const pc_engine *e, const pc_results *r)
                                   c->diags)) == PC_OK)
             st = pc_atomic_close(a[i], c->diags);
     }
+    /* Standard output cannot be taken back: the report is made in memory
+     * and written only when it is whole, so a run that fails writes none
+     * of it. */
     for (i = 0; i < c->nreports && st == PC_OK; i++) {
         const char *nc = getenv("NO_COLOR");
         struct pc_report_options tty = opt;
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem;
 
         if (c->reports[i].output != NULL)
             continue;
         tty.color = c->color == -1
                         ? isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0')
                         : c->color == 1;
-        st =
-            pc_report_write(c->reports[i].format, e, r, &tty, stdout, c->diags);
+        if ((mem = open_memstream(&buf, &len)) == NULL) {
+            st = PC_ENOMEM;
+            break;
+        }
+        st = pc_report_write(c->reports[i].format, e, r, &tty, mem, c->diags);
+        if (fclose(mem) != 0 && st == PC_OK)
+            st = PC_ENOMEM;
+        if (st == PC_OK && !cli_write_all(STDOUT_FILENO, buf, len)) {
+            fputs("privcheck: error: cannot write to standard output\n",
+                  stderr);
+            st = PC_EIO;
+        }
+        free(buf);
     }
     for (i = 0; i < c->nreports; i++) {
         if (a[i] == NULL)
@@ -1696,6 +1734,20 @@ set_path(char **slot, const char *value)
     return (*slot = strdup(value)) != NULL;
 }
 
+/* libxml2 ran out of memory: it may crash or misjudge if it goes on, and
+ * nothing has been written to standard output yet that a stop would cut
+ * short (reports are written whole, at the end). */
+static void
+cli_xml_oom(void)
+{
+    static const char msg[] = "privcheck: error: out of memory\n";
+
+    pc_atomic_discard_all();
+    if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
+        _exit(EXIT_FAIL);
+    _exit(EXIT_FAIL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1705,7 +1757,9 @@ main(int argc, char **argv)
     struct cli c = { .fail_on = PC_SEV_ERROR, .jobs = 1, .color = -1 };
     const struct command *cmd = NULL;
     int opt, rc = EXIT_FAIL;
+    pc_status st;
 
+    pc_set_xml_oom_handler(cli_xml_oom);
     /* getopt's own messages name argv[0] (a build path under libtool)
      * and echo the option raw: ours name privcheck and escape it. */
     opterr = 0;
@@ -1973,8 +2027,8 @@ main(int argc, char **argv)
         fputs("privcheck: error: out of memory\n", stderr);
         goto out;
     }
-    if (pc_paths_resolve(&c.paths, c.diags) != PC_OK)
-        rc = cli_finish(&c, PC_EIO);
+    if ((st = pc_paths_resolve(&c.paths, c.diags)) != PC_OK)
+        rc = cli_finish(&c, st);
     else
         rc = cmd->run(&c, argc - optind - 1, argv + optind + 1);
 out:

@@ -11,6 +11,7 @@
 #include "strbuf.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -27,54 +28,62 @@ paths_is_dir(const char *p)
 }
 
 /* Is this process an uninstalled build (its executable lives under the
- * build tree)? Then the data is the source tree's. */
-static bool
-paths_uninstalled(void)
+ * build tree)? Then the data is the source tree's. PC_ENOMEM when it
+ * cannot tell: guessing would read another tree's data. */
+static pc_status
+paths_uninstalled(bool *yes)
 {
     char exe[PATH_MAX], root[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     size_t rn;
 
-    if (n <= 0 || realpath(PC_BUILDDIR, root) == NULL)
-        return false;
+    *yes = false;
+    if (n <= 0)
+        return PC_OK;
+    if (realpath(PC_BUILDDIR, root) == NULL)
+        return errno == ENOMEM ? PC_ENOMEM : PC_OK;
     exe[n] = '\0';
     rn = strlen(root);
-    return strncmp(exe, root, rn) == 0 && exe[rn] == '/' &&
+    *yes = strncmp(exe, root, rn) == 0 && exe[rn] == '/' &&
            strncmp(exe + rn, "/checker/", 9) == 0;
+    return PC_OK;
 }
 
 /* The data installed beside this executable: when it runs from a staged
  * copy of the installation (DESTDIR, a package being built, a prefix
  * moved whole), <stage>$(bindir)/privcheck has its data in
- * <stage>$(pkgdatadir). NULL when the executable is not in a bindir. */
-static char *
-paths_staged(void)
+ * <stage>$(pkgdatadir). *out NULL when the executable is not in a
+ * bindir. */
+static pc_status
+paths_staged(char **out)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     size_t bn = strlen(PC_BINDIR), en;
     char *slash;
     struct strbuf b = STRBUF_INIT(PATH_MAX);
+    pc_status st;
 
+    *out = NULL;
     if (n <= 0)
-        return NULL;
+        return PC_OK;
     exe[n] = '\0';
     if ((slash = strrchr(exe, '/')) == NULL)
-        return NULL;
+        return PC_OK;
     *slash = '\0';
     en = strlen(exe);
     if (en <= bn || strcmp(exe + en - bn, PC_BINDIR) != 0)
-        return NULL;
-    if (strbuf_add(&b, exe, en - bn) != PC_OK ||
-        strbuf_puts(&b, PC_PKGDATADIR) != PC_OK) {
+        return PC_OK;
+    if ((st = strbuf_add(&b, exe, en - bn)) != PC_OK ||
+        (st = strbuf_puts(&b, PC_PKGDATADIR)) != PC_OK) {
         strbuf_free(&b);
-        return NULL;
+        return st;
     }
     if (!paths_is_dir(strbuf_str(&b))) {
         strbuf_free(&b);
-        return NULL;
+        return PC_OK;
     }
-    return strbuf_detach(&b);
+    return (*out = strbuf_detach(&b)) != NULL ? PC_OK : PC_ENOMEM;
 }
 
 static char *
@@ -91,37 +100,45 @@ paths_join(const char *a, const char *b)
 }
 
 /* The first line of dir/default, when it names a *.xml file there (a
- * bare name: no directory part); NULL otherwise. */
-static char *
-paths_read_default(const char *dir)
+ * bare name: no directory part), in *out; NULL otherwise. */
+static pc_status
+paths_read_default(const char *dir, char **out)
 {
     char *path = paths_join(dir, "default"), line[256], *name = NULL;
+    pc_status st = PC_OK;
     size_t n;
     FILE *f;
 
-    if (path == NULL || (f = fopen(path, "r")) == NULL) {
+    *out = NULL;
+    if (path == NULL)
+        return PC_ENOMEM;
+    if ((f = fopen(path, "r")) == NULL) {
         free(path);
-        return NULL;
+        return errno == ENOMEM ? PC_ENOMEM : PC_OK;
     }
     if (fgets(line, sizeof line, f) != NULL) {
         line[strcspn(line, "\r\n")] = '\0';
         n = strlen(line);
         if (n > 4 && strcmp(line + n - 4, ".xml") == 0 &&
-            strchr(line, '/') == NULL && line[0] != '.')
-            name = strdup(line);
+            strchr(line, '/') == NULL && line[0] != '.' &&
+            (name = strdup(line)) == NULL)
+            st = PC_ENOMEM;
     }
     fclose(f);
     free(path);
     if (name != NULL) {
         char *full = paths_join(dir, name);
 
+        if (full == NULL)
+            st = PC_ENOMEM;
         if (full == NULL || access(full, R_OK) != 0) {
             free(name);
             name = NULL;
         }
         free(full);
     }
-    return name;
+    *out = name;
+    return st;
 }
 
 /* The one policy *.xml in dir; a directory with several needs --policy,
@@ -134,6 +151,8 @@ paths_find_policy(const char *dir, pc_diags *d, char **out)
     char *found = NULL;
     unsigned count = 0;
 
+    if (dp == NULL && errno == ENOMEM)
+        return PC_ENOMEM;
     if (dp == NULL)
         return diag_fail(d, PC_EIO, diag_loc(d, dir, 0, 0),
                          "no policy directory; give --policy FILE or set "
@@ -145,7 +164,10 @@ paths_find_policy(const char *dir, pc_diags *d, char **out)
             count++;
             if (found == NULL || strcmp(e->d_name, found) < 0) {
                 free(found);
-                found = strdup(e->d_name);
+                if ((found = strdup(e->d_name)) == NULL) {
+                    closedir(dp);
+                    return PC_ENOMEM;
+                }
             }
         }
     }
@@ -153,8 +175,13 @@ paths_find_policy(const char *dir, pc_diags *d, char **out)
     /* Several packs' policies side by side: the directory's file
      * "default" names the one used without --policy. */
     if (count > 1) {
-        char *name = paths_read_default(dir);
+        char *name;
+        pc_status st = paths_read_default(dir, &name);
 
+        if (st != PC_OK) {
+            free(found);
+            return st;
+        }
         if (name != NULL) {
             free(found);
             found = name;
@@ -197,18 +224,21 @@ pc_status
 pc_paths_resolve(struct pc_paths *p, pc_diags *d)
 {
     const char *env = getenv("PRIVCHECK_DATADIR");
-    const char *root;
+    const char *root = PC_PKGDATADIR;
     char *staged = NULL;
+    bool uninstalled = false;
     pc_status st;
 
     if (env != NULL && *env != '\0')
         root = env;
-    else if (paths_uninstalled())
+    else if ((st = paths_uninstalled(&uninstalled)) != PC_OK)
+        return st;
+    else if (uninstalled)
         root = PC_SRCDIR;
-    else if ((staged = paths_staged()) != NULL)
+    else if ((st = paths_staged(&staged)) != PC_OK)
+        return st;
+    else if (staged != NULL)
         root = staged;
-    else
-        root = PC_PKGDATADIR;
     st = paths_resolve_in(p, root, d);
     free(staged);
     return st;

@@ -131,6 +131,23 @@ pc_status pc_atomic_commit(pc_atomic *a, pc_diags *d);
 /* Close and remove the temporary file; the target is untouched. Frees a;
  * NULL is a no-op. */
 void pc_atomic_abort(pc_atomic *a);
+/* Remove every temporary file still open (async-signal-safe; what the
+ * library does itself on SIGINT, SIGTERM and SIGHUP), for a program about
+ * to end without its clean-up. */
+void pc_atomic_discard_all(void);
+
+/* ------------------------------------------------------------------ */
+/* Out of memory inside libxml2. */
+
+/* libxml2 2.9 cannot be trusted to go on after one of its own
+ * allocations failed: some paths crash (compiling a schema's regular
+ * expressions, freeing a half-parsed schema), others go on to call a
+ * valid document invalid. The library notes every such failure and turns
+ * the operation into PC_ENOMEM; a program that would rather not go on at
+ * all sets a handler, called at the failed allocation, which must not
+ * return (print, clean up with pc_atomic_discard_all, _exit). NULL
+ * restores the default. */
+void pc_set_xml_oom_handler(void (*handler)(void));
 
 /* ------------------------------------------------------------------ */
 /* Where the data lives. */

@@ -84,6 +84,10 @@ report_io_fail(struct report *r, const char *format, int err)
 {
     struct pc_loc nowhere = { NULL, 0, 0 };
 
+    /* A stream in memory (standard output's report is made in one) fails
+     * for want of memory, which is said as such. */
+    if (err == ENOMEM)
+        return PC_ENOMEM;
     return diag_fail(r->d, PC_EIO, nowhere, "cannot write the %s report: %s",
                      format, err != 0 ? strerror(err) : "write error");
 }

@@ -80,6 +80,25 @@ xml_note_oom(xmlErrorPtr e)
         xml_oom = true;
 }
 
+/* What a program wants done at once when libxml2 runs out (privcheck.h). */
+static void (*_Atomic xml_oom_handler)(void);
+
+void
+pc_set_xml_oom_handler(void (*handler)(void))
+{
+    xml_oom_handler = handler;
+}
+
+static void
+xml_mem_failed(void)
+{
+    void (*handler)(void) = xml_oom_handler;
+
+    xml_oom = true;
+    if (handler != NULL)
+        handler();
+}
+
 /* libxml2's allocator, so that a failed allocation is noted even where
  * libxml2 does not report it (some turn into "could not parse" or a
  * validation error, some into nothing at all). */
@@ -89,7 +108,7 @@ xml_mem_malloc(size_t n)
     void *p = malloc(n);
 
     if (p == NULL)
-        xml_oom = true;
+        xml_mem_failed();
     return p;
 }
 
@@ -99,7 +118,7 @@ xml_mem_realloc(void *old, size_t n)
     void *p = realloc(old, n);
 
     if (p == NULL)
-        xml_oom = true;
+        xml_mem_failed();
     return p;
 }
 
@@ -109,7 +128,7 @@ xml_mem_strdup(const char *s)
     char *p = strdup(s);
 
     if (p == NULL)
-        xml_oom = true;
+        xml_mem_failed();
     return p;
 }
 
