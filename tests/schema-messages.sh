@@ -138,6 +138,7 @@ an attribute twice|%s name="a" name="b"/>\n|1|attribute 'name' is given twice
 '<' in a value|%s name="a<b"/>\n|1|'<' inside an attribute value: write &lt;
 an unknown entity|%s name="a&b;"/>\n|1|&b; is not an XML entity: write &amp; for '&'
 a start tag left open|%s name="a"\n|2|the start tag <application> is not closed by '>'
+a declaration not at the start|%s name="a"><?xml version="1.0"?></application>\n|1|XML declaration allowed only at the start of the document
 after a byte order mark and blank lines|\357\273\277 \n\n%s name="a" name="b"/>\n|3|attribute 'name' is given twice
 EOF
 
