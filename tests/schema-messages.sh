@@ -99,6 +99,16 @@ expect "sections out of order give the order" "$tmp/err" \
 expect "an unknown element names the one meant" "$tmp/err" \
     "$bad:17: error: <retention> cannot hold <kep>; did you mean <keep>?"
 
+leaf=tests/data/manifest/leaf-child.xml
+"$PRIVCHECK" validate "$leaf" 2>"$tmp/err" >/dev/null || :
+expect "an element that takes no children says so" "$tmp/err" \
+    "$leaf:7: error: <store> takes no child elements, and has <vault>"
+long=tests/data/manifest/long-value.xml
+"$PRIVCHECK" validate "$long" 2>"$tmp/err" >/dev/null || :
+b79=$(printf '%079d' 0 | tr 0 b)
+expect "a long value is cut on a character boundary" "$tmp/err" \
+    "$long:8: error: <store> kind=\"$b79...\" is not allowed: expected one of database,"
+
 # A wrong namespace: one message, no noise before it.
 ns=tests/data/manifest/wrong-namespace.xml
 "$PRIVCHECK" check "$ns" 2>"$tmp/err" >/dev/null || :
