@@ -576,7 +576,9 @@ has_element:
             break;
         default:
             snprintf(what, sizeof what, "%s", f->message);
-            if (what[0] >= 'A' && what[0] <= 'Z')
+            /* A capital that starts a sentence, not an acronym ("XML"). */
+            if (what[0] >= 'A' && what[0] <= 'Z' &&
+                !(what[1] >= 'A' && what[1] <= 'Z'))
                 what[0] = (char)(what[0] - 'A' + 'a');
             break;
         }

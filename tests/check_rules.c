@@ -1479,6 +1479,63 @@ START_TEST(test_compile_bad_literals)
 }
 END_TEST
 
+/* Rules the schema admits that could never be evaluated as written
+ * (an ordered comparison with a word, a check that reads or ranges over
+ * another kind of document), and rules the schema refuses, in its words:
+ * each at its line, every one of them. */
+START_TEST(test_compile_bad_rules)
+{
+    pc_diags *d = pc_diags_new();
+    char *f = rules_file("bad-rule", "bad.rules.xml");
+    char *g = rules_file("bad-rule", "shape.rules.xml");
+    char *first = xfmt("a second <gt>: <not> takes one, and the first is at "
+                       "line %u",
+                       tu_line_of(g, "b=\"'P1D'\""));
+
+    ck_assert_int_eq(engine_load_fail("rules/bad-rule", d), PC_EINVALID);
+    assert_diag(d, f, tu_line_of(f, "'forever'"),
+                "rule RUL-001: 'forever' is neither a number nor an ISO 8601 "
+                "duration: the comparison could never be true");
+    assert_diag(d, f, tu_line_of(f, "<check over=\"field\">"),
+                "rule RUL-002: a check over <field> cannot read <waiver>: it "
+                "is in another kind of document");
+    assert_diag(d, f, tu_line_of(f, "<rule id=\"RUL-003\""),
+                "rule RUL-003: its checks range over <keep> and <waiver>, "
+                "which are in different kinds of document");
+    assert_diag(d, g, tu_line_of(g, "b=\"'P2D'\""), first);
+    assert_diag(d, g, tu_line_of(g, "<fix>x</fix>\n  </rule>\n</rules>"),
+                "<fix> is not allowed here in <rule>; expected <check>");
+    ck_assert_uint_eq(pc_diags_errors(d), 5);
+    ck_assert(!tu_diags_mention(d, "RUL-004"));
+    free(first);
+    free(g);
+    free(f);
+    pc_diags_free(d);
+}
+END_TEST
+
+/* A fact misspelt, against a policy that states facts of that kind: the
+ * nearest name it states. */
+START_TEST(test_compile_fact_nearest)
+{
+    struct pc_paths p;
+    pc_diags *d = pc_diags_new();
+    pc_engine *e = NULL;
+    char *f = rules_file("bad-fact", "bad.rules.xml");
+
+    paths_fill(&p, "policy/matrix-org.xml", false, "rules/bad-fact");
+    ck_assert_int_eq(pc_engine_load(&p, d, &e), PC_EINVALID);
+    ck_assert_ptr_null(e);
+    assert_diag(d, f, tu_line_of(f, "'retention-limt'"),
+                "rule FCT-001: the policy states no fact 'retention-limt' on "
+                "a <category>; did you mean 'retention-limit'?");
+    ck_assert_uint_eq(pc_diags_errors(d), 1);
+    pc_paths_clear(&p);
+    free(f);
+    pc_diags_free(d);
+}
+END_TEST
+
 START_TEST(test_compile_duplicate_id)
 {
     pc_diags *d = pc_diags_new();
@@ -2125,6 +2182,8 @@ rules_suite(void)
     tcase_add_test(tc, test_compile_every_error);
     tcase_add_test(tc, test_compile_duplicate_id);
     tcase_add_test(tc, test_compile_bad_literals);
+    tcase_add_test(tc, test_compile_bad_rules);
+    tcase_add_test(tc, test_compile_fact_nearest);
     tcase_add_test(tc, test_compile_no_rules);
     tcase_add_test(tc, test_compile_missing_dir);
     suite_add_tcase(s, tc);

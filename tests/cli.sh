@@ -308,6 +308,44 @@ check "the HTML rights matrix shows a month deadline and a 30-day answer as late
     sh -c 'grep -q "deadline P1M (28 days at the shortest)" "$1" &&
         grep -q "(+P2M)" "$1" && grep -q "late" "$1"' sh "$tmp/out"
 
+# Each kind of change policy diff names, in both directions where the
+# direction matters.
+sp="$SRCDIR/policy/serenepractice.xml"
+cp "$SRCDIR/policy/serenepractice-privacy-policy.txt" "$tmp/"
+sed -e 's/ only-from="billing-settings"//' \
+    -e '0,/scope="listed"/s/scope="listed"/scope="general"/' \
+    -e 's/subject="client" clauses="s1.baa/subject="customer" clauses="s1.baa/' \
+    -e 's/frequency="P1Y"/frequency="P6M"/' \
+    -e 's/statute="Cal. Civ. Code § 1798.130(a)(2)(A)"/statute="Cal. Civ. Code § 1798.130(a)(2)(B)"/' \
+    -e 's/effective="2023-01-01"/effective="2024-01-01"/' \
+    -e 's/appeal-subject="Privacy Request Appeal"/appeal-subject="Appeal"/' \
+    -e 's/id="waiver-horizon" type="duration" value="P180D"/id="waiver-horizon" type="duration" value="P1Y2M4DT5H6M7S"/' \
+    "$sp" >"$tmp/sp-v3.xml"
+run policy diff "$sp" "$tmp/sp-v3.xml" --fail-on-looser
+check "policy diff: a source restriction dropped is looser" 1 \
+    has_out '^looser   element sensitive.ssn changed: no longer restricted to a source (line 311 -> 311)$'
+check "policy diff: a purpose opened to general use is looser" 1 \
+    has_out '^looser   purpose payments changed: scope: listed -> general'
+check "policy diff: an agreement's data subject" 1 \
+    has_out '^neutral  agreement baa changed: data subject: client -> customer'
+check "policy diff: how often a right may be exercised" 1 \
+    has_out '^neutral  right shine-the-light changed: at most once per: P1Y -> P6M'
+check "policy diff: a deadline's statute" 1 \
+    has_out '^neutral  deadline US-CA changed: statute: Cal. Civ. Code § 1798.130(a)(2)(A) -> Cal. Civ. Code § 1798.130(a)(2)(B)'
+check "policy diff: when a law took effect" 1 \
+    has_out '^neutral  jurisdiction US-CA and 1 more changed: law effective: 2023-01-01 -> 2024-01-01 (US-VA)$'
+check "policy diff: the appeal's subject line" 1 \
+    has_out '^neutral  rights appeal changed: appeal by email with subject "Privacy Request Appeal" -> by email with subject "Appeal"$'
+check "policy diff: a longer period in years, months, days and time is looser" 1 \
+    has_out '^looser   setting waiver-horizon changed: default: P180D -> P1Y2M4DT5H6M7S'
+run policy diff "$tmp/sp-v3.xml" "$sp" --fail-on-looser
+check "policy diff: a source restriction added is stricter; nothing looser, exit 0" 0 \
+    has_out '^stricter element sensitive.ssn changed: now restricted to a source'
+check "policy diff: a purpose narrowed to listed data is stricter" 0 \
+    has_out '^stricter purpose payments changed: scope: general -> listed'
+check "policy diff: a shorter period is stricter" 0 \
+    has_out '^stricter setting waiver-horizon changed: default: P1Y2M4DT5H6M7S -> P180D'
+
 run policy diff "$small"
 check "policy diff needs two policies" 2
 

@@ -159,7 +159,9 @@ status=0
 check "--max-bytes bounds standard input too" 2 "grep -q 'limit' \"\$tmp/err\""
 run check --max-bytes 1K "$fx/compliant-practice-web.xml"
 check "--max-bytes takes K (KiB)" 2 "grep -q 'the limit is 1024\$' \"\$tmp/err\""
-for bad in 0 -1 1X 1KB x; do
+run check --max-bytes 1G "$fx/compliant-practice-web.xml"
+check "--max-bytes takes G (GiB)" 0
+for bad in 0 -1 1X 1KB x 99999999999G 18446744073709551615K; do
     run check --max-bytes "$bad" "$fx/compliant-practice-web.xml"
     check "--max-bytes refuses '$bad'" 2 "grep -q -- '--max-bytes takes' \"\$tmp/err\""
 done

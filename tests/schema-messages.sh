@@ -99,6 +99,16 @@ expect "sections out of order give the order" "$tmp/err" \
 expect "an unknown element names the one meant" "$tmp/err" \
     "$bad:17: error: <retention> cannot hold <kep>; did you mean <keep>?"
 
+leaf=tests/data/manifest/leaf-child.xml
+"$PRIVCHECK" validate "$leaf" 2>"$tmp/err" >/dev/null || :
+expect "an element that takes no children says so" "$tmp/err" \
+    "$leaf:7: error: <store> takes no child elements, and has <vault>"
+long=tests/data/manifest/long-value.xml
+"$PRIVCHECK" validate "$long" 2>"$tmp/err" >/dev/null || :
+b79=$(printf '%079d' 0 | tr 0 b)
+expect "a long value is cut on a character boundary" "$tmp/err" \
+    "$long:8: error: <store> kind=\"$b79...\" is not allowed: expected one of database,"
+
 # A wrong namespace: one message, no noise before it.
 ns=tests/data/manifest/wrong-namespace.xml
 "$PRIVCHECK" check "$ns" 2>"$tmp/err" >/dev/null || :
@@ -111,6 +121,36 @@ expect "an empty file says so, and what it should hold" "$tmp/err" \
     "$nx/empty.xml:1: error: the file is empty: there is no XML in it; it should start with <application xmlns=\"urn:privcheck:manifest:1\">"
 expect "a text file is not XML, and says what it starts with" "$tmp/err" \
     "$nx/yaml.xml:1: error: not XML: the file starts with \"name: first-app\""
+
+# Not well-formed: one message, at its line, in our words, the same from
+# validate and check. Each case: what, the file (a printf format of the
+# root's start), the line, the message after "not well-formed XML: ".
+app='<application xmlns="urn:privcheck:manifest:1"'
+while IFS='|' read -r what body line msg; do
+    # shellcheck disable=SC2059
+    printf "$body" "$app" >"$tmp/syntax.xml"
+    want="$tmp/syntax.xml:$line: error: not well-formed XML: $msg"
+    for cmd in validate check; do
+        st=0
+        "$PRIVCHECK" "$cmd" "$tmp/syntax.xml" >/dev/null 2>"$tmp/err" || st=$?
+        if [ "$st" = 2 ] && [ "$(head -n 1 "$tmp/err")" = "$want" ]; then
+            ok "syntax, $cmd: $what"
+        else
+            nok "syntax, $cmd: $what (exit $st, want 2 and: $want)" "$tmp/err"
+        fi
+    done
+done <<'EOF'
+a second root element|%s name="a"/>\n<extra/>\n|2|something follows the end of the root element; a file holds one root element, and everything inside it
+an unquoted value|%s name=a/>\n|1|an attribute value must be in quotes (name="value")
+an unclosed quote|%s name="a/>\n|2|an attribute value is missing its closing quote
+an attribute without a value|%s name/>\n|1|an attribute has no value (write name="value")
+an attribute twice|%s name="a" name="b"/>\n|1|attribute 'name' is given twice
+'<' in a value|%s name="a<b"/>\n|1|'<' inside an attribute value: write &lt;
+an unknown entity|%s name="a&b;"/>\n|1|&b; is not an XML entity: write &amp; for '&'
+a start tag left open|%s name="a"\n|2|the start tag <application> is not closed by '>'
+a declaration not at the start|%s name="a"><?xml version="1.0"?></application>\n|1|XML declaration allowed only at the start of the document
+after a byte order mark and blank lines|\357\273\277 \n\n%s name="a" name="b"/>\n|3|attribute 'name' is given twice
+EOF
 
 # A policy: the real problem, alone, though its elements give one
 # attribute different values in different branches of a choice.

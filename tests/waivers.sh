@@ -241,6 +241,34 @@ run waive --today 2026-06-01 --waivers keep.xml "$fpweb" --reason r \
     --approved-by a --expires 2026-11-28
 expect "waive takes the horizon itself" 0
 
+# An empty <waivers/>, and one whose last waiver is followed by no
+# newline: the waiver goes on a line of its own, indented, before the
+# closing tag.
+printf '%s\n' "$head" '<waivers xmlns="urn:privcheck:waivers:1"/>' >"$tmp/empty.xml"
+run waive --today 2026-06-01 --waivers empty.xml "SEN-001:flow[x]" --reason r \
+    --approved-by a --expires 2026-08-01
+printf '%s\n' "$head" "$open" \
+    '  <waiver rule="SEN-001" object="flow[x]" reason="r" approved-by="a" expires="2026-08-01"/>' \
+    '</waivers>' >"$tmp/want.xml"
+if [ "$status" -eq 0 ] && cmp -s "$tmp/empty.xml" "$tmp/want.xml"; then
+    ok "waive into an empty <waivers/> opens it, one waiver on its line"
+else
+    nok "waive into an empty <waivers/>" "exit $status: $(cat "$tmp/empty.xml")"
+fi
+printf '%s\n%s%s</waivers>\n' "$head" "$open" \
+    '<waiver rule="RET-005" object="keep[backups]" reason="r" approved-by="a" expires="2026-08-01"/>' \
+    >"$tmp/tight.xml"
+run waive --today 2026-06-01 --waivers tight.xml "SEN-001:flow[x]" --reason r \
+    --approved-by a --expires 2026-08-01
+if [ "$status" -eq 0 ] && [ "$(sed -n 3p "$tmp/tight.xml")" = \
+    '  <waiver rule="SEN-001" object="flow[x]" reason="r" approved-by="a" expires="2026-08-01"/>' ] &&
+    [ "$(sed -n 4p "$tmp/tight.xml")" = '</waivers>' ] &&
+    (cd "$tmp" && "$PRIVCHECK" validate tight.xml) >/dev/null 2>&1; then
+    ok "waive after a waiver with no newline: its own line, still valid"
+else
+    nok "waive after a waiver with no newline" "exit $status: $(cat "$tmp/tight.xml")"
+fi
+
 printf '<waivers xmlns="urn:privcheck:waivers:1"><waiver rule="X" reason="r"/></waivers>\n' \
     >"$tmp/broken.xml"
 cp "$tmp/broken.xml" "$tmp/before.xml"
