@@ -757,16 +757,21 @@ facet_eval(const struct pred *p, const char *s, size_t len, struct strbuf *b,
                 !facet_space(s[i]) || (s[i] == ' ' && !facet_space(s[i + 1]));
         if (!plain) {
             if (facet_collapse(s, len, b) != PC_OK)
-                return -1;
+                return FACET_NOMEM;
             v = b->ptr;
             n = b->len - 1;
         }
     }
     if (p->kind == PRED_VALUE)
         return strlen(p->value) == n && memcmp(p->value, v, n) == 0;
-    if (pattern_match(p->re, v, n, &matched, d, loc) != PC_OK)
+    switch (pattern_match(p->re, v, n, &matched, d, loc)) {
+    case PC_OK:
+        return matched ? 1 : 0;
+    case PC_ENOMEM:
+        return FACET_NOMEM;
+    default:
         return -1;
-    return matched ? 1 : 0;
+    }
 }
 
 /* The text of an element typed by data: its text children, joined. One
@@ -789,7 +794,7 @@ facet_check_text(const struct pred *p, const xmlNode *n, struct strbuf *b,
             strbuf_add(&t, (const char *)c->content,
                        strlen((const char *)c->content)) != PC_OK) {
             strbuf_free(&t);
-            return -1;
+            return FACET_NOMEM;
         }
     }
     rc = facet_eval(p, t.len > 0 ? t.ptr : "", t.len, b, d, loc);

@@ -29,7 +29,9 @@ size_t facet_count(const struct facets *f);
 
 /* Do the attributes of element n (of the schema's namespace) satisfy the
  * patterns taken out? 1 yes, 0 no, -1 when a pattern could not decide
- * (a match limit, reported to d at loc). */
+ * (a match limit, reported to d at loc), FACET_NOMEM when memory ran out
+ * (not reported: the caller says out of memory). */
+#define FACET_NOMEM (-2)
 int facet_check(const struct facets *f, const xmlNode *n, pc_diags *d,
                 struct pc_loc loc);
 

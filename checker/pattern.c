@@ -414,6 +414,8 @@ pattern_match(const struct pattern *p, const char *subject, size_t len,
                          pattern_who(p->owner), p->source, at,
                          (const char *)msg);
     st = pattern_status(rc);
+    if (st == PC_ENOMEM)
+        return st; /* the caller says out of memory */
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
         rc == PCRE2_ERROR_HEAPLIMIT)
         return limit_fail_at(d, loc,

@@ -49,10 +49,10 @@ pc_status pattern_compile_limits(const char *pat, uint32_t flags,
  * it must be valid UTF-8. On PC_OK *matched says whether it matched. Any
  * other outcome - subject longer than the limit (PC_ELIMIT), match/depth/
  * heap limit or JIT stack exhausted (PC_ELIMIT), invalid UTF-8
- * (PC_EINVALID), out of memory - is reported at `loc` (where the subject
- * came from) naming the owner and where the pattern was defined, and
- * *matched is false. Thread-safe: one compiled pattern may be matched by
- * many threads at once. */
+ * (PC_EINVALID) - is reported at `loc` (where the subject came from)
+ * naming the owner and where the pattern was defined, and *matched is
+ * false; out of memory is PC_ENOMEM, not reported (the caller says it).
+ * Thread-safe: one compiled pattern may be matched by many threads at once. */
 pc_status pattern_match(const struct pattern *p, const char *subject,
                         size_t len, bool *matched, pc_diags *d,
                         struct pc_loc loc);

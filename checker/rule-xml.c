@@ -18,6 +18,7 @@
 #include "xml.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1069,8 +1070,9 @@ rules_load(const char *dir, const char *schema, const pc_policy *policy,
         goto out;
     }
     if ((dp = opendir(dir)) == NULL) {
-        st = diag_fail(d, PC_EIO, diag_loc(d, dir, 0, 0),
-                       "cannot read the rules directory");
+        st = errno == ENOMEM ? PC_ENOMEM
+                             : diag_fail(d, PC_EIO, diag_loc(d, dir, 0, 0),
+                                         "cannot read the rules directory");
         goto out;
     }
     while ((e = readdir(dp)) != NULL) {

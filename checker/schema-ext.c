@@ -497,7 +497,9 @@ schema_ext_compose(const char *base, const char *ext, const pc_policy *policy,
     {
         xmlRelaxNGPtr compiled;
 
-        if (xml_schema(strbuf_str(&name), d, &compiled) != PC_OK) {
+        if ((st = xml_schema(strbuf_str(&name), d, &compiled)) == PC_ENOMEM)
+            goto out;
+        if (st != PC_OK) {
             st = diag_fail(d, PC_EINVALID,
                            diag_loc(d, ext != NULL ? ext : base, 0, 0),
                            "the manifest schema %s does not compile%s%s", base,

@@ -839,7 +839,8 @@ xml_cleanup(void)
 
 /* Do the attributes of every element of doc satisfy the pattern facets
  * taken out of its schema? 1 yes, 0 no, -1 undecided (a match limit,
- * reported). Elements are bounded by the depth limit the parse kept. */
+ * reported), FACET_NOMEM. Elements are bounded by the depth limit the
+ * parse kept. */
 static int
 xml_facets_doc(const struct facets *f, xmlDoc *doc, pc_diags *d)
 {
@@ -901,8 +902,14 @@ xml_validate_buf(xmlDoc *doc, const char *schema_path, const char *buf,
         return PC_ENOMEM;
     /* A pattern that fails (or could not decide, and said why) is
      * explained like any other mismatch, as a streamed manifest's is. */
-    if (rc == 0 && ec.errors == 0 && xml_facets_doc(facets, doc, d) == 1)
-        return PC_OK;
+    if (rc == 0 && ec.errors == 0) {
+        int frc = xml_facets_doc(facets, doc, d);
+
+        if (frc == 1)
+            return PC_OK;
+        if (frc == FACET_NOMEM)
+            return PC_ENOMEM;
+    }
     if (buf != NULL &&
         (st = xml_start_lines(buf, len, &lines, &nlines)) != PC_OK)
         return st;
@@ -1231,9 +1238,14 @@ xml_reader_next(struct xml_reader *xr)
         if (depth >= 0 &&
             (size_t)depth < sizeof xr->start_line / sizeof xr->start_line[0])
             xr->start_line[depth] = line;
-        if (xr->facets != NULL &&
-            facet_check(xr->facets, xmlTextReaderCurrentNode(xr->r), xr->d,
-                        diag_loc(xr->d, xr->path, line, 0)) != 1) {
+        int frc = xr->facets == NULL
+                      ? 1
+                      : facet_check(xr->facets, xmlTextReaderCurrentNode(xr->r),
+                                    xr->d, diag_loc(xr->d, xr->path, line, 0));
+
+        if (frc == FACET_NOMEM)
+            return xr->failed = -PC_ENOMEM;
+        if (frc != 1) {
             xr->facet_failed = true;
             return xr->failed = xml_reader_explain(xr);
         }
