@@ -21,8 +21,9 @@
  * would have written, when the parent's own outputs are regular files).
  * The parent sorts each child's outcome against the unfailed run
  * (ALLOC_BASE_STATUS, ALLOC_BASE_OUT, ALLOC_BASE_ERR), the way
- * tests/alloc-fail.sh does, keeps the outputs of crashes and of anything
- * else unexpected as DIR/crash-N.* and DIR/other-N.*, and writes the
+ * tests/alloc-fail.sh does, keeps the outputs of crashes, of exits that
+ * do not say out of memory and of anything else unexpected as
+ * DIR/crash-N.*, DIR/exit2-N.* and DIR/other-N.*, and writes the
  * counts to DIR/report at exit, after one line per exit-2 message. A child
  * running longer than ALLOC_FORK_TIMEOUT seconds (default 60) is killed by
  * SIGALRM and counts as a crash. */
@@ -62,7 +63,7 @@ static int in_child, forking, base_status = -1;
 static char *base_out, *base_err;
 static size_t base_out_len, base_err_len;
 static unsigned long n_forks, n_oom, n_exit2, n_same, n_crash, n_other;
-static unsigned long n_kept;
+static unsigned long kept_crash, kept_exit2, kept_other;
 
 /* dlsym may calloc before the real one is known. */
 static _Alignas(16) unsigned char boot[8192];
@@ -268,13 +269,14 @@ same_bytes(const char *a, size_t alen, const char *b, size_t blen)
     return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
 }
 
-/* Keep a child's outputs as DIR/KIND-N.out and .err (the first 20). */
+/* Keep a child's outputs as DIR/KIND-N.out and .err (the first 20 of
+ * each kind). */
 static void
-keep(const char *kind, unsigned long n)
+keep(const char *kind, unsigned long n, unsigned long *kept)
 {
     char from[4096], to[4096];
 
-    if (++n_kept > 20)
+    if (++*kept > 20)
         return;
     snprintf(from, sizeof from, "%s/out", fork_dir);
     snprintf(to, sizeof to, "%s/%s-%lu.out", fork_dir, kind, n);
@@ -308,7 +310,7 @@ sort_child(unsigned long n, int ws)
                    WTERMSIG(ws) == SIGALRM ? " (timed out)" : "");
         else
             report("crash %lu: exit %d\n", n, code);
-        keep("crash", n);
+        keep("crash", n, &kept_crash);
     } else if (code == 2 && olen == 0 && elen > 0) {
         if (memmem(err, elen, "out of memory", 13) != NULL) {
             n_oom++;
@@ -318,6 +320,7 @@ sort_child(unsigned long n, int ws)
             n_exit2++;
             report("exit2 %lu: %.*s\n", n,
                    (int)(nl != NULL ? (size_t)(nl - err) : elen), err);
+            keep("exit2", n, &kept_exit2);
         }
     } else if (code == base_status &&
                same_bytes(out, olen, base_out, base_out_len) &&
@@ -326,7 +329,7 @@ sort_child(unsigned long n, int ws)
     } else {
         n_other++;
         report("other %lu: exit %d (unfailed: %d)\n", n, code, base_status);
-        keep("other", n);
+        keep("other", n, &kept_other);
     }
     real_free(out);
     real_free(err);

@@ -56,9 +56,13 @@ step=$((total / runs))
 [ "$step" -ge 1 ] || step=1
 
 if [ "$fork" -eq 1 ]; then
-    mkdir "$tmp/fork"
+    # ALLOC_FAIL_KEEP=DIR keeps what the children left (their outputs and,
+    # with ALLOC_FAIL_TRACE=1, the failed call's stack) in DIR.
+    fdir=${ALLOC_FAIL_KEEP:-$tmp/fork}
+    rm -rf "$fdir"
+    mkdir -p "$fdir"
     status=0
-    LD_PRELOAD=$SHIM ALLOC_FORK_DIR=$tmp/fork ALLOC_FORK_STEP=$step \
+    LD_PRELOAD=$SHIM ALLOC_FORK_DIR=$fdir ALLOC_FORK_STEP=$step \
         ALLOC_BASE_STATUS=$base ALLOC_BASE_OUT=$tmp/base.out \
         ALLOC_BASE_ERR=$tmp/base.err ALLOC_BACKTRACE=1 \
         "$PRIVCHECK" "$@" >"$tmp/out" 2>"$tmp/err" || status=$?
@@ -70,7 +74,7 @@ if [ "$fork" -eq 1 ]; then
             "(exit $status, unfailed: $base)"
         bad=1
     fi
-    counts=$(tail -n 1 "$tmp/fork/report" 2>/dev/null) || counts=
+    counts=$(tail -n 1 "$fdir/report" 2>/dev/null) || counts=
     case $counts in
     forks*) ;;
     *) echo "alloc-fail.sh: no counts from the forking run" >&2; exit 2 ;;
@@ -78,15 +82,15 @@ if [ "$fork" -eq 1 ]; then
     set -- $counts "$@"
     forks=$2 oom=$4 exit2=$6 same=$8 crash=${10} other=${12}
     shift 12
-    if grep -q '^exit2' "$tmp/fork/report"; then
+    if grep -q '^exit2' "$fdir/report"; then
         echo "exit 2 without saying out of memory:"
-        grep '^exit2' "$tmp/fork/report" | sed 's/^exit2 /    ALLOC_FAIL_AT=/'
+        grep '^exit2' "$fdir/report" | sed 's/^exit2 /    ALLOC_FAIL_AT=/'
     fi
-    grep '^crash\|^other' "$tmp/fork/report" | while read -r kind at rest; do
+    grep '^crash\|^other' "$fdir/report" | while read -r kind at rest; do
         at=${at%:}
         echo "$kind: ALLOC_FAIL_AT=$at: $rest"
-        [ -f "$tmp/fork/$kind-$at.err" ] &&
-            sed -n '1,8s/^/    stderr: /p' "$tmp/fork/$kind-$at.err"
+        [ -f "$fdir/$kind-$at.err" ] &&
+            sed -n '1,8s/^/    stderr: /p' "$fdir/$kind-$at.err"
     done
     echo "alloc-fail.sh: privcheck $*: $total allocations, $forks runs" \
         "(every ${step}th, forked): $oom oom, $exit2 exit2, $same same," \
