@@ -412,8 +412,10 @@ facet_add(struct facets *f, const char *elem, const xmlNode *decl,
         pred_free(p);
         return st;
     }
-    if ((v = realloc(e->v, (e->n + 1) * sizeof *v)) == NULL)
+    if ((v = realloc(e->v, (e->n + 1) * sizeof *v)) == NULL) {
+        pred_free(p);
         return PC_ENOMEM;
+    }
     e->v = v;
     e->v[e->n++] = (struct facet_attr){ name, p, decl };
     return PC_OK;

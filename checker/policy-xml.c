@@ -913,9 +913,13 @@ ld_integration(struct ld *ld, xmlNode *n)
             ld_err(ld, c, "scope '%s' is listed twice in integration '%s'", uri,
                    g->id != NULL ? g->id : "?");
         } else if (g->scopes.n < nscopes) {
-            /* scope_clauses[i] belongs to scopes.v[i]: push both. */
-            ld_list(ld, c, "clauses", true, &g->scope_clauses[g->scopes.n]);
+            /* scope_clauses[i] belongs to scopes.v[i], and is freed with
+             * it: the scope first, so that no list is left unowned. */
+            size_t k = g->scopes.n;
+
             ld_st(ld, strv_push(&g->scopes, uri));
+            if (g->scopes.n > k)
+                ld_list(ld, c, "clauses", true, &g->scope_clauses[k]);
         }
         free(uri);
     }
