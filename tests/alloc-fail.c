@@ -27,7 +27,9 @@
  * counts to DIR/report at exit, after one line per exit-2 message. A child
  * running longer than ALLOC_FORK_TIMEOUT seconds (default 60) is killed by
  * SIGALRM and counts as a crash. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <signal.h>
@@ -47,9 +49,11 @@ static void *(*real_malloc)(size_t);
 static void *(*real_calloc)(size_t, size_t);
 static void *(*real_realloc)(void *, size_t);
 static void (*real_free)(void *);
+#ifndef ALLOC_FAIL_WRAP
 static int (*real_posix_memalign)(void **, size_t, size_t);
 static void *(*real_aligned_alloc)(size_t, size_t);
 static void *(*real_memalign)(size_t, size_t);
+#endif
 
 static atomic_ulong calls;
 static unsigned long fail_at;
@@ -65,6 +69,7 @@ static size_t base_out_len, base_err_len;
 static unsigned long n_forks, n_oom, n_exit2, n_same, n_crash, n_other;
 static unsigned long kept_crash, kept_exit2, kept_other;
 
+#ifndef ALLOC_FAIL_WRAP
 /* dlsym may calloc before the real one is known. */
 static _Alignas(16) unsigned char boot[8192];
 static size_t boot_used;
@@ -86,6 +91,7 @@ boot_alloc(size_t n)
     boot_used = at + n;
     return boot + at;
 }
+#endif
 
 /* What the fork mode found, one line to DIR/report. The parent's own
  * allocator calls are not counted, as a stand-alone run has none. */
@@ -397,6 +403,19 @@ fork_at(unsigned long n)
     return 0;
 }
 
+#ifdef ALLOC_FAIL_WRAP
+void *__wrap_malloc(size_t);
+void *__wrap_calloc(size_t, size_t);
+void *__wrap_realloc(void *, size_t);
+char *__wrap_strdup(const char *);
+char *__wrap_strndup(const char *, size_t);
+void *__real_malloc(size_t);
+void *__real_calloc(size_t, size_t);
+void *__real_realloc(void *, size_t);
+char *__real_strdup(const char *);
+char *__real_strndup(const char *, size_t);
+#endif
+
 static void
 resolve(void)
 {
@@ -405,6 +424,12 @@ resolve(void)
     if (real_malloc != NULL || resolving)
         return;
     resolving = 1;
+#ifdef ALLOC_FAIL_WRAP
+    real_malloc = __real_malloc;
+    real_calloc = __real_calloc;
+    real_realloc = __real_realloc;
+    real_free = free;
+#else
     real_calloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "calloc");
     real_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
     real_realloc = (void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc");
@@ -414,6 +439,7 @@ resolve(void)
     real_aligned_alloc =
         (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "aligned_alloc");
     real_memalign = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "memalign");
+#endif
     at = getenv("ALLOC_FAIL_AT");
     fail_at = at != NULL ? strtoul(at, NULL, 10) : 0;
     p = getenv("ALLOC_FAIL_PERSIST");
@@ -450,6 +476,46 @@ fail_now(void)
     return 1;
 }
 
+#ifdef ALLOC_FAIL_WRAP
+/* Linked into privcheck with -Wl,--wrap=malloc and the rest (what
+ * .ci/hardening's asan step does): only privcheck's own calls go through
+ * here, the libraries' go straight to the sanitizer's allocator, and
+ * LeakSanitizer checks what every failed run left behind. */
+void *
+__wrap_malloc(size_t n)
+{
+    resolve();
+    return fail_now() ? NULL : __real_malloc(n);
+}
+
+void *
+__wrap_calloc(size_t a, size_t b)
+{
+    resolve();
+    return fail_now() ? NULL : __real_calloc(a, b);
+}
+
+void *
+__wrap_realloc(void *p, size_t n)
+{
+    resolve();
+    return fail_now() ? NULL : __real_realloc(p, n);
+}
+
+char *
+__wrap_strdup(const char *s)
+{
+    resolve();
+    return fail_now() ? NULL : __real_strdup(s);
+}
+
+char *
+__wrap_strndup(const char *s, size_t n)
+{
+    resolve();
+    return fail_now() ? NULL : __real_strndup(s, n);
+}
+#else
 void *
 malloc(size_t n)
 {
@@ -516,3 +582,4 @@ memalign(size_t align, size_t n)
     resolve();
     return fail_now() ? NULL : real_memalign(align, n);
 }
+#endif

@@ -22,13 +22,16 @@
 # every N affordable: minutes instead of a day.
 #
 # PRIVCHECK (the binary, not a wrapper) and SHIM (the built
-# libfailalloc.so) come from the environment, as make check sets them.
+# libfailalloc.so) come from the environment, as make check sets them;
+# SHIM is empty for a privcheck that has the hook linked in (built with
+# -DALLOC_FAIL_WRAP and -Wl,--wrap=malloc..., as .ci/hardening's asan step
+# does, so that LeakSanitizer judges every failed run).
 # Exits 1 when any run crashed or ended "other". `make alloc-fail` runs it
 # over `check` of fixtures/violations/SEN-001.xml in text and JSON.
 set -eu
 
 : "${PRIVCHECK:?set PRIVCHECK to the privcheck binary}"
-: "${SHIM:?set SHIM to libfailalloc.so (make tests/libfailalloc.la)}"
+: "${SHIM?set SHIM to libfailalloc.so (make tests/libfailalloc.la), or to '' when privcheck has the hook linked in (.ci/hardening asan)}"
 runs=250
 verbose=0
 fork=0
