@@ -13,6 +13,7 @@
 #include "file.h"
 #include "limit.h"
 #include "map.h"
+#include "oom.h"
 #include "results.h"
 #include "sha256.h"
 
@@ -206,8 +207,10 @@ baseline_malloc(size_t n)
 {
     void *p = malloc(n);
 
-    if (p == NULL)
+    if (p == NULL) {
         baseline_oom = true;
+        oom_library_failed();
+    }
     return p;
 }
 
@@ -249,9 +252,10 @@ pc_baseline_load(const char *path, pc_diags *d, pc_baseline **out)
     baseline_oom = false;
     b->doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
     /* jansson says "not JSON" (or "invalid token") when it runs out of
-     * memory, too: its allocator says which it was. */
-    if (b->doc == NULL &&
-        (baseline_oom || json_error_code(&err) == json_error_out_of_memory)) {
+     * memory, too, and can return a document short of a value: its
+     * allocator says which it was. */
+    if (baseline_oom ||
+        (b->doc == NULL && json_error_code(&err) == json_error_out_of_memory)) {
         st = PC_ENOMEM;
         goto out;
     }

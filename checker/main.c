@@ -106,6 +106,22 @@ struct cli {
     const char *json; /* rules, classify, explain: --format json */
 };
 
+/* Out of memory where going on could give a wrong answer: libxml2 or
+ * jansson may crash or misjudge after one of their allocations failed
+ * (pc_set_oom_handler), and a name that cannot be escaped cannot be
+ * printed. Nothing has been written to standard output yet that a stop
+ * would cut short: reports are written whole, at the end. */
+static _Noreturn void
+cli_oom_exit(void)
+{
+    static const char msg[] = "privcheck: error: out of memory\n";
+
+    pc_atomic_discard_all();
+    if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
+        _exit(EXIT_FAIL);
+    _exit(EXIT_FAIL);
+}
+
 /* s escaped for printing (pc_put_escaped), in one of a few rotating
  * buffers: valid until ESC_SLOTS more calls, enough for one printf. Every
  * string that came from the command line or an input goes through it. */
@@ -120,12 +136,14 @@ esc(const char *s)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
 
+    /* With no memory to escape a name, there is no safe way to print
+     * it, and a message without it would be a different answer: stop. */
     if (f == NULL)
-        return "(out of memory)";
+        cli_oom_exit();
     pc_put_escaped(f, s);
     if (fclose(f) != 0 || buf == NULL) {
         free(buf);
-        return "(out of memory)";
+        cli_oom_exit();
     }
     free(esc_slots[esc_next]);
     esc_slots[esc_next] = buf;
@@ -288,7 +306,8 @@ cli_write_reports(struct cli *c, const pc_engine *e, const pc_results *r)
             break;
         }
         st = pc_report_write(c->reports[i].format, e, r, &tty, mem, c->diags);
-        if (fclose(mem) != 0 && st == PC_OK)
+        /* Closing shrinks the buffer: it can fail and leave none. */
+        if ((fclose(mem) != 0 || buf == NULL) && st == PC_OK)
             st = PC_ENOMEM;
         if (st == PC_OK && !cli_write_all(STDOUT_FILENO, buf, len)) {
             fputs("privcheck: error: cannot write to standard output\n",
@@ -1734,20 +1753,6 @@ set_path(char **slot, const char *value)
     return (*slot = strdup(value)) != NULL;
 }
 
-/* libxml2 ran out of memory: it may crash or misjudge if it goes on, and
- * nothing has been written to standard output yet that a stop would cut
- * short (reports are written whole, at the end). */
-static void
-cli_xml_oom(void)
-{
-    static const char msg[] = "privcheck: error: out of memory\n";
-
-    pc_atomic_discard_all();
-    if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
-        _exit(EXIT_FAIL);
-    _exit(EXIT_FAIL);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1759,7 +1764,7 @@ main(int argc, char **argv)
     int opt, rc = EXIT_FAIL;
     pc_status st;
 
-    pc_set_xml_oom_handler(cli_xml_oom);
+    pc_set_oom_handler(cli_oom_exit);
     /* getopt's own messages name argv[0] (a build path under libtool)
      * and echo the option raw: ours name privcheck and escape it. */
     opterr = 0;

@@ -137,17 +137,18 @@ void pc_atomic_abort(pc_atomic *a);
 void pc_atomic_discard_all(void);
 
 /* ------------------------------------------------------------------ */
-/* Out of memory inside libxml2. */
+/* Out of memory inside a library. */
 
-/* libxml2 2.9 cannot be trusted to go on after one of its own
- * allocations failed: some paths crash (compiling a schema's regular
- * expressions, freeing a half-parsed schema), others go on to call a
- * valid document invalid. The library notes every such failure and turns
- * the operation into PC_ENOMEM; a program that would rather not go on at
- * all sets a handler, called at the failed allocation, which must not
- * return (print, clean up with pc_atomic_discard_all, _exit). NULL
- * restores the default. */
-void pc_set_xml_oom_handler(void (*handler)(void));
+/* libxml2 2.9 and jansson 2.14 cannot be trusted to go on after one of
+ * their own allocations failed: libxml2 crashes on some paths (compiling
+ * a schema's regular expressions, freeing a half-parsed schema) and on
+ * others calls a valid document invalid; jansson can corrupt the heap on
+ * a failed parse, or return a document short of a value. The library
+ * notes every such failure and turns the operation into PC_ENOMEM; a
+ * program that would rather not go on at all sets a handler, called at
+ * the failed allocation, which must not return (print, clean up with
+ * pc_atomic_discard_all, _exit). NULL restores the default. */
+void pc_set_oom_handler(void (*handler)(void));
 
 /* ------------------------------------------------------------------ */
 /* Where the data lives. */

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "facet-xml.h"
+#include "oom.h"
 #include "file.h"
 #include "limit.h"
 #include "prescan.h"
@@ -80,23 +81,11 @@ xml_note_oom(xmlErrorPtr e)
         xml_oom = true;
 }
 
-/* What a program wants done at once when libxml2 runs out (privcheck.h). */
-static void (*_Atomic xml_oom_handler)(void);
-
-void
-pc_set_xml_oom_handler(void (*handler)(void))
-{
-    xml_oom_handler = handler;
-}
-
 static void
 xml_mem_failed(void)
 {
-    void (*handler)(void) = xml_oom_handler;
-
     xml_oom = true;
-    if (handler != NULL)
-        handler();
+    oom_library_failed();
 }
 
 /* libxml2's allocator, so that a failed allocation is noted even where
