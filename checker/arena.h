@@ -2,6 +2,8 @@
 #ifndef PC_ARENA_H
 #define PC_ARENA_H
 
+#include "privcheck.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -22,6 +24,8 @@ struct arena {
 void *arena_alloc(struct arena *a, size_t n);
 /* A copy of s[0..n) with a NUL, or NULL. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Why the last NULL: PC_ELIMIT for the cap, PC_ENOMEM for the system. */
+#define ARENA_FAILED(a) ((a)->over ? PC_ELIMIT : PC_ENOMEM)
 /* Forget everything allocated, keeping one chunk for reuse. */
 void arena_reset(struct arena *a);
 void arena_free(struct arena *a);

@@ -37,7 +37,7 @@ val_alloc(struct evalctx *c, size_t n, struct val *out)
 {
     out->n = 0;
     out->v = n > 0 ? arena_alloc(&c->ms->arena, n * sizeof *out->v) : NULL;
-    return n > 0 && out->v == NULL ? PC_ELIMIT : PC_OK;
+    return n > 0 && out->v == NULL ? ARENA_FAILED(&c->ms->arena) : PC_OK;
 }
 
 pc_status
@@ -87,7 +87,7 @@ val_number(struct evalctx *c, double x, struct val *out)
     else
         snprintf(buf, sizeof buf, "%g", x);
     if ((s = arena_strndup(&c->ms->arena, buf, strlen(buf))) == NULL)
-        return PC_ELIMIT;
+        return ARENA_FAILED(&c->ms->arena);
     return val_one(c, s, out);
 }
 
@@ -254,7 +254,7 @@ acc_one(struct acc *a, const char *s)
         const char **v = arena_alloc(&a->c->ms->arena, cap * sizeof *v);
 
         if (v == NULL)
-            return PC_ELIMIT;
+            return ARENA_FAILED(&a->c->ms->arena);
         if (a->n > 0)
             memcpy(v, a->v, a->n * sizeof *v);
         a->v = v;
@@ -283,7 +283,7 @@ acc_long(struct acc *a, long x)
 
     snprintf(buf, sizeof buf, "%ld", x);
     if ((s = arena_strndup(&a->c->ms->arena, buf, strlen(buf))) == NULL)
-        return PC_ELIMIT;
+        return ARENA_FAILED(&a->c->ms->arena);
     return acc_one(a, s);
 }
 
@@ -1324,7 +1324,7 @@ fn_prefix(struct evalctx *c, const struct val *a, size_t n, struct val *out)
                                                     (size_t)(dot - a[0].v[i]));
 
         if (p == NULL)
-            st = PC_ELIMIT;
+            st = ARENA_FAILED(&c->ms->arena);
         else if (!val_has(out, p))
             out->v[out->n++] = p;
     }
