@@ -172,15 +172,10 @@ usage_error(const char *what, const char *arg)
 static int
 cli_finish(struct cli *c, pc_status st)
 {
-    size_t errors = pc_diags_errors(c->diags);
-
     pc_diags_print(c->diags, stderr);
     pc_diags_clear(c->diags);
     if (st == PC_ENOMEM)
         fputs("privcheck: error: out of memory\n", stderr);
-    else if (st != PC_OK && errors == 0)
-        /* Never exit 2 in silence, even where no layer said why. */
-        fprintf(stderr, "privcheck: error: %s\n", pc_status_str(st));
     return st == PC_OK ? EXIT_CLEAN : EXIT_FAIL;
 }
 
