@@ -297,7 +297,7 @@ pc_waivers_apply(const pc_engine *e, const pc_waivers *w, const char *today,
     struct waiver_index ix;
     struct strbuf key = STRBUF_INIT(0);
     int *matched = NULL;
-    size_t nfindings = pc_results_count(r);
+    size_t nfindings = pc_results_count(r), errors = pc_diags_errors(d);
     pc_results *scratch = NULL;
     long now;
     pc_status st;
@@ -380,6 +380,12 @@ pc_waivers_apply(const pc_engine *e, const pc_waivers *w, const char *today,
     if (st == PC_OK)
         st = pc_results_merge(r, scratch);
 out:
+    /* Every failure says why, even one no deeper layer described (an
+     * evaluation over the waivers stopped short of memory). */
+    if (st != PC_OK && pc_diags_errors(d) == errors)
+        diag_add(d, PC_SEV_ERROR,
+                 diag_loc(d, w->nfiles > 0 ? w->files[0].path : NULL, 0, 0),
+                 "the waivers were not applied: %s", pc_status_str(st));
     pc_results_free(scratch);
     waiver_index_free(&ix);
     strbuf_free(&key);
