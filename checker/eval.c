@@ -1009,6 +1009,51 @@ eval_trace_leaf(const struct evalctx *c, const struct cond *k,
     return st;
 }
 
+/* `a in union(B...)` and `a intersects union(B...)`, each item of a
+ * looked up in each argument's set, the union never built: an argument
+ * such as ids('store') is a set kept for the whole manifest, and building
+ * their union for every flow made an audit quadratic in its size. */
+#define EVAL_UNION_MAX 4
+
+static bool
+eval_is_union(const struct expr *b)
+{
+    return b != NULL && b->kind == EXPR_CALL && b->fn != NULL &&
+           (b->fn->flags & FUNC_UNION) != 0 && b->nargs <= EVAL_UNION_MAX;
+}
+
+static pc_status
+eval_in_union(struct evalctx *c, const struct cond *k, bool *out)
+{
+    const struct expr *u = k->b;
+    struct member mb[EVAL_UNION_MAX];
+    struct val a, b[EVAL_UNION_MAX];
+    size_t nb = 0;
+    pc_status st = eval_expr(c, k->a, &a);
+
+    while (st == PC_OK && nb < u->nargs) {
+        if ((st = eval_expr(c, u->args[nb], &b[nb])) != PC_OK ||
+            (st = member_init(c->ms, &mb[nb], &b[nb])) != PC_OK)
+            break;
+        nb++;
+    }
+    if (st == PC_OK) {
+        bool all = k->kind == COND_IN;
+
+        *out = all ? a.n > 0 : false;
+        for (size_t i = 0; i < a.n && *out == all; i++) {
+            bool found = false;
+
+            for (size_t j = 0; j < nb && !found; j++)
+                found = member_has(&mb[j], a.v[i]);
+            *out = found;
+        }
+    }
+    for (size_t j = 0; j < nb; j++)
+        member_free(&mb[j]);
+    return st;
+}
+
 static pc_status
 eval_leaf(struct evalctx *c, const struct cond *k, const struct val *a,
           const struct val *b, bool *out)
@@ -1106,6 +1151,10 @@ eval_cond(struct evalctx *c, const struct cond *k, bool *out)
     default:
         break;
     }
+    /* A trace shows b's value, so it is built there. */
+    if ((k->kind == COND_IN || k->kind == COND_INTERSECTS) &&
+        c->trace == NULL && eval_is_union(k->b))
+        return eval_in_union(c, k, out);
     if ((st = eval_expr(c, k->a, &a)) != PC_OK ||
         (k->b != NULL && (st = eval_expr(c, k->b, &b)) != PC_OK))
         return st;

@@ -22,6 +22,8 @@ enum {
     FUNC_LITERAL_ARGS = 1u << 1, /* arguments must be 'literals' */
     FUNC_PURE = 1u << 2,         /* a function of its arguments alone: on policy
                                     constants it is one, computed once */
+    FUNC_UNION = 1u << 3,        /* its items are its arguments' items: `in`
+                                    and `intersects` test each argument */
 };
 
 typedef pc_status (*func_impl)(struct evalctx *c, const struct val *args,

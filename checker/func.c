@@ -1487,7 +1487,8 @@ static const struct func funcs[] = {
       "nearest(a, b): for each item of a not in b, the closest item of b "
       "when it is close enough to be a typo",
       NULL, NULL },
-    { "union", 2, 4, FUNC_PURE, fn_union, "items in any argument", NULL, "=" },
+    { "union", 2, 4, FUNC_PURE | FUNC_UNION, fn_union, "items in any argument",
+      NULL, "=" },
     { "minus", 2, 2, FUNC_PURE, fn_minus,
       "items of the first not in the second", NULL, "=" },
     { "intersect", 2, 2, FUNC_PURE, fn_intersect, "items in both", NULL, "=" },
