@@ -138,13 +138,15 @@ esc(const char *s)
 
     /* With no memory to escape a name, there is no safe way to print
      * it, and a message without it would be a different answer: stop. */
-    if (f == NULL)
-        cli_oom_exit();
-    pc_put_escaped(f, s);
-    if (fclose(f) != 0 || buf == NULL) {
-        free(buf);
-        cli_oom_exit();
+    if (f != NULL) {
+        pc_put_escaped(f, s);
+        if (fclose(f) != 0) {
+            free(buf);
+            buf = NULL;
+        }
     }
+    if (buf == NULL)
+        cli_oom_exit();
     free(esc_slots[esc_next]);
     esc_slots[esc_next] = buf;
     esc_next = (esc_next + 1) % ESC_SLOTS;
