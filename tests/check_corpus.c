@@ -6,9 +6,13 @@
  * misclassified train rows (to tune with). The two evaluation splits -
  * holdout (a hashed third of the first applications) and eval (whole
  * applications labelled later, never tuned against) - must each reach
- * precision >= 0.95 and recall >= 0.90; otherwise their misses are listed
- * and the test fails (exit 1; any other failure - a file that does not
- * parse, a classifier error - exits 99, a hard error).
+ * precision >= 0.95 and recall >= 0.90; otherwise the test fails (exit 1;
+ * any other failure - a file that does not parse, a classifier error -
+ * exits 99, a hard error).
+ *
+ * The evaluation splits' misses are listed only when PC_CORPUS_MISSES=1:
+ * a make check log that showed them would hand them to whoever tunes the
+ * classifiers next, and a split seen while tuning measures nothing.
  *
  * PC_CORPUS_SPLIT=train scores and prints the train split only, and
  * asserts nothing: for tuning without looking at the evaluation rows. */
@@ -307,12 +311,12 @@ START_TEST(test_corpus_score)
 }
 END_TEST
 
-/* Each evaluation split reaches the target; else its misses are
- * listed. */
+/* Each evaluation split reaches the target. */
 START_TEST(test_corpus_target)
 {
     static const int eval[] = { HOLDOUT, EVAL };
     struct corpus c;
+    const char *show = getenv("PC_CORPUS_MISSES");
     double p[2], r[2];
     bool ok = true;
 
@@ -324,16 +328,18 @@ START_TEST(test_corpus_target)
         p[i] = ratio(s->tp, s->predicted);
         r[i] = ratio(s->tp, s->gold);
         if (p[i] < MIN_PRECISION || r[i] < MIN_RECALL) {
-            print_misses(c.rows, c.n, eval[i]);
-            fflush(stdout);
+            if (show != NULL && strcmp(show, "1") == 0) {
+                print_misses(c.rows, c.n, eval[i]);
+                fflush(stdout);
+            }
             ok = false;
         }
     }
     corpus_free(&c);
     ck_assert_msg(ok,
                   "holdout precision %.3f, recall %.3f; eval precision "
-                  "%.3f, recall %.3f (want >= %.2f / %.2f): misses listed "
-                  "above",
+                  "%.3f, recall %.3f (want >= %.2f / %.2f); "
+                  "PC_CORPUS_MISSES=1 lists their misses",
                   p[0], r[0], p[1], r[1], MIN_PRECISION, MIN_RECALL);
 }
 END_TEST
