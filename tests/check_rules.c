@@ -1375,9 +1375,12 @@ START_TEST(test_hostile_colliding_ids)
 END_TEST
 
 /* The same with the SerenePractice rules, where a rule asks of every flow
- * whether its store is in union(ids('store'), ids('recipient')): twice
- * the stores, about twice the work (building that union for each flow
- * made it four times). */
+ * whether its store is in union(ids('store'), ids('recipient')). Building
+ * that union for each flow cost 5,700 probes a store at 2,048 stores and
+ * 11,900 at 4,096; linear, it is 15 to 45 at either (the hash key is
+ * drawn per process, so the figure varies, and the ratio of the two
+ * sizes with it: 0.75 to 2.8 in 30 runs, once 3.9 in a loaded make
+ * check). So the bound is per store, at both sizes, far from both. */
 START_TEST(test_hostile_colliding_ids_real_rules)
 {
     struct pc_paths p;
@@ -1391,7 +1394,7 @@ START_TEST(test_hostile_colliding_ids_real_rules)
     ck_assert_int_eq(pc_engine_load(&p, d, &e), PC_OK);
     half = colliding_probes(e, 2048);
     whole = colliding_probes(e, 4096);
-    ck_assert_msg(whole < 3 * half && whole < 256 * 4096,
+    ck_assert_msg(half < 256 * 2048 && whole < 256 * 4096,
                   "map probes: %zu for 2048 colliding stores, %zu for 4096",
                   half, whole);
     pc_engine_free(e);
