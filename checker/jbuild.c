@@ -36,17 +36,6 @@ jbuild_put(struct jbuild *p, json_t *obj, const char *key, json_t *v)
     return v;
 }
 
-static bool
-jbuild_utf8(const char *s)
-{
-    size_t n = strlen(s);
-
-    for (size_t i = 0, k; i < n; i += k)
-        if ((k = utf8_len((const unsigned char *)s + i, n - i)) == 0)
-            return false;
-    return true;
-}
-
 void
 jbuild_str(struct jbuild *p, json_t *obj, const char *key, const char *s)
 {
@@ -62,7 +51,7 @@ jbuild_str(struct jbuild *p, json_t *obj, const char *key, const char *s)
      * the string's to say, not a second allocation's (it may succeed
      * where the first failed). Inputs are validated, so invalid UTF-8 is
      * a backstop no one should see. */
-    if (jbuild_utf8(s)) {
+    if (utf8_valid(s)) {
         p->st = PC_ENOMEM;
         return;
     }

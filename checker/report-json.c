@@ -9,6 +9,7 @@
 
 #include "disclose.h"
 #include "jbuild.h"
+#include "jwrite.h"
 #include "policy.h"
 #include "results.h"
 
@@ -147,97 +148,69 @@ static pc_status
 report_json_finding(struct report *r, const struct pc_finding *f)
 {
     struct report_json *s = r->state;
-    struct jbuild p = {
-        r->d, { f->file, f->line, 0 }, "the JSON report", PC_OK
-    };
     pc_severity sev = report_severity(f->severity);
-    json_t *o, *clauses, *c, *related;
+    struct jwrite w;
 
-    json_t *one = json_object();
-
-    if (one == NULL)
-        return PC_ENOMEM;
-    o = one;
-    jbuild_str(&p, o, "id", f->rule);
-    jbuild_str(&p, o, "severity", pc_severity_str(sev));
-    jbuild_str(&p, o, "title", f->title);
-    jbuild_str(&p, o, "message", f->message);
-    clauses = jbuild_put(&p, o, "clauses", json_array());
+    if (fputs(s->nfindings++ > 0 ? ",\n    " : "\n    ", r->out) == EOF)
+        return PC_EIO;
+    jwrite_init(&w, r->out, 2, false, r->d, "the JSON report");
+    w.loc = (struct pc_loc){ f->file, f->line, 0 };
+    jwrite_object(&w, NULL);
+    jwrite_str(&w, "id", f->rule);
+    jwrite_str(&w, "severity", pc_severity_str(sev));
+    jwrite_str(&w, "title", f->title);
+    jwrite_str(&w, "message", f->message);
+    jwrite_array(&w, "clauses");
     for (size_t i = 0; i < f->nclauses; i++) {
-        c = jbuild_put(&p, clauses, NULL, json_object());
-        jbuild_str(&p, c, "id", f->clauses[i].id);
-        jbuild_str(&p, c, "section", f->clauses[i].section);
-        jbuild_str(&p, c, "text", f->clauses[i].text);
+        jwrite_object(&w, NULL);
+        jwrite_str(&w, "id", f->clauses[i].id);
+        jwrite_str(&w, "section", f->clauses[i].section);
+        jwrite_str(&w, "text", f->clauses[i].text);
+        jwrite_end(&w);
     }
-    jbuild_str(&p, o, "file", f->file);
-    if (f->line > 0)
-        jbuild_int(&p, o, "line", f->line);
-    else
-        jbuild_put(&p, o, "line", json_null());
-    jbuild_str(&p, o, "object", f->object);
-    jbuild_str(&p, o, "application", f->application);
-    jbuild_str(&p, o, "fix", f->fix);
-    jbuild_str(&p, o, "fingerprint", f->fingerprint);
+    jwrite_end(&w);
+    jwrite_str(&w, "file", f->file);
+    jwrite_line(&w, "line", f->line);
+    jwrite_str(&w, "object", f->object);
+    jwrite_str(&w, "application", f->application);
+    jwrite_str(&w, "fix", f->fix);
+    jwrite_str(&w, "fingerprint", f->fingerprint);
     /* The other findings about the same element, by fingerprint: each
      * stays its own finding (and its own waiver). */
-    related = jbuild_put(&p, o, "related", json_array());
+    jwrite_array(&w, "related");
     if (r->leader != NULL) {
         size_t i = report_index(r, f);
 
         for (size_t j = r->leader[i]; j != REPORT_NONE; j = r->next[j])
             if (j != i)
-                jbuild_str(&p, related, NULL,
+                jwrite_str(&w, NULL,
                            pc_results_get(r->results, j)->fingerprint);
     }
+    jwrite_end(&w);
     /* Suppressed: still reported, not counted (DESIGN §6a, §6b). */
-    jbuild_bool(&p, o, "suppressed", f->suppressed);
+    jwrite_bool(&w, "suppressed", f->suppressed);
     if (!f->suppressed) {
-        jbuild_put(&p, o, "suppression", json_null());
+        jwrite_null(&w, "suppression");
     } else {
         const struct pc_suppression *sp = &f->suppression;
-        json_t *so = jbuild_put(&p, o, "suppression", json_object());
 
-        jbuild_str(&p, so, "kind", sp->kind);
-        jbuild_str(&p, so, "reason", sp->reason);
-        jbuild_str(&p, so, "approved_by", sp->approved_by);
-        jbuild_str(&p, so, "expires", sp->expires);
-        jbuild_str(&p, so, "file", sp->file);
-        if (sp->line > 0)
-            jbuild_int(&p, so, "line", sp->line);
-        else
-            jbuild_put(&p, so, "line", json_null());
+        jwrite_object(&w, "suppression");
+        jwrite_str(&w, "kind", sp->kind);
+        jwrite_str(&w, "reason", sp->reason);
+        jwrite_str(&w, "approved_by", sp->approved_by);
+        jwrite_str(&w, "expires", sp->expires);
+        jwrite_str(&w, "file", sp->file);
+        jwrite_line(&w, "line", sp->line);
+        jwrite_end(&w);
     }
-    jbuild_str(&p, o, "baseline", f->baseline);
-    if (p.st == PC_OK &&
-        fputs(s->nfindings++ > 0 ? ",\n    " : "\n    ", r->out) == EOF)
-        p.st = PC_EIO;
-    if (p.st == PC_OK)
-        p.st = jbuild_write(r->out, 4, one, false);
-    json_decref(one);
-    return p.st;
+    jwrite_str(&w, "baseline", f->baseline);
+    jwrite_end(&w);
+    return jwrite_done(&w);
 }
 
 /* ------------------------------------------------------------------ */
 /* Disclosure classes and stale disclosures (DESIGN §6), one key of the
  * document, built apart from the findings. */
-
-/* A clause as {id, section, text}, or null. */
-static void
-report_json_clause(struct report *r, struct jbuild *p, json_t *o,
-                   const char *key, const char *id)
-{
-    const struct policy_clause *c = report_clause(r, id);
-    json_t *co;
-
-    if (c == NULL) {
-        jbuild_put(p, o, key, json_null());
-        return;
-    }
-    co = jbuild_put(p, o, key, json_object());
-    jbuild_str(p, co, "id", c->id);
-    jbuild_str(p, co, "section", c->section);
-    jbuild_str(p, co, "text", c->text);
-}
 
 /* "counts" and "items" of the disclosures, written one item at a time:
  * there is one per field, each quoting its clause. */
@@ -261,30 +234,37 @@ report_json_items(struct report *r, struct jbuild *p)
         p->st = PC_EIO;
     for (size_t i = 0; i < res->ndisclosures && p->st == PC_OK; i++) {
         const struct disclose_item *it = &res->disclosures[i];
-        json_t *io = json_object();
+        const struct policy_clause *cl = report_clause(r, it->clause);
+        struct jwrite w;
 
-        if (io == NULL) {
-            p->st = PC_ENOMEM;
+        if (fputs(i > 0 ? ",\n      " : "\n      ", r->out) == EOF) {
+            p->st = PC_EIO;
             break;
         }
-        p->loc.file = it->file;
-        p->loc.line = it->line;
-        jbuild_str(p, io, "file", it->file);
-        jbuild_int(p, io, "line", it->line);
-        jbuild_str(p, io, "application", it->application);
-        jbuild_str(p, io, "object", it->object);
-        jbuild_str(p, io, "flow", it->flow);
-        jbuild_str(p, io, "field", it->field);
-        jbuild_str(p, io, "aspect", it->aspect);
-        jbuild_str(p, io, "value", it->value);
-        jbuild_str(p, io, "class", disclose_class_str(it->cls));
-        report_json_clause(r, p, io, "clause", it->clause);
-        if (p->st == PC_OK &&
-            fputs(i > 0 ? ",\n      " : "\n      ", r->out) == EOF)
-            p->st = PC_EIO;
-        if (p->st == PC_OK)
-            p->st = jbuild_write(r->out, 6, io, false);
-        json_decref(io);
+        jwrite_init(&w, r->out, 3, false, r->d, "the JSON report");
+        w.loc = (struct pc_loc){ it->file, it->line, 0 };
+        jwrite_object(&w, NULL);
+        jwrite_str(&w, "file", it->file);
+        jwrite_int(&w, "line", it->line);
+        jwrite_str(&w, "application", it->application);
+        jwrite_str(&w, "object", it->object);
+        jwrite_str(&w, "flow", it->flow);
+        jwrite_str(&w, "field", it->field);
+        jwrite_str(&w, "aspect", it->aspect);
+        jwrite_str(&w, "value", it->value);
+        jwrite_str(&w, "class", disclose_class_str(it->cls));
+        /* The clause as {id, section, text}, or null. */
+        if (cl == NULL) {
+            jwrite_null(&w, "clause");
+        } else {
+            jwrite_object(&w, "clause");
+            jwrite_str(&w, "id", cl->id);
+            jwrite_str(&w, "section", cl->section);
+            jwrite_str(&w, "text", cl->text);
+            jwrite_end(&w);
+        }
+        jwrite_end(&w);
+        p->st = jwrite_done(&w);
     }
     if (p->st == PC_OK &&
         fputs(res->ndisclosures > 0 ? "\n    ]" : "]", r->out) == EOF)

@@ -11,6 +11,7 @@
 
 #include "disclose.h"
 #include "jbuild.h"
+#include "jwrite.h"
 #include "results.h"
 #include "map.h"
 #include "strbuf.h"
@@ -91,34 +92,33 @@ report_sarif_uri(struct strbuf *b, const char *path, bool *relative)
     return st;
 }
 
-/* {"uri": ..., "uriBaseId": "%SRCROOT%", "index": i} for a file. */
-static json_t *
-report_sarif_artifact_location(struct jbuild *p, struct report_sarif *s,
-                               const char *path, bool with_index)
+/* {"uri": ..., "uriBaseId": "%SRCROOT%", "index": i} for a file, as
+ * member `key` of what w has open. */
+static void
+report_sarif_artifact_location(struct jwrite *w, struct report_sarif *s,
+                               const char *key, const char *path,
+                               bool with_index)
 {
-    json_t *loc = json_object();
     bool relative;
     pc_status st;
 
-    if (loc == NULL) {
-        p->st = PC_ENOMEM;
-        return NULL;
-    }
+    if (w->st != PC_OK)
+        return;
     if ((st = report_sarif_uri(&s->scratch, path, &relative)) != PC_OK) {
-        p->st = st;
-        json_decref(loc);
-        return NULL;
+        w->st = st;
+        return;
     }
-    jbuild_str(p, loc, "uri", strbuf_str(&s->scratch));
+    jwrite_object(w, key);
+    jwrite_str(w, "uri", strbuf_str(&s->scratch));
     if (relative)
-        jbuild_str(p, loc, "uriBaseId", SARIF_SRCROOT);
+        jwrite_str(w, "uriBaseId", SARIF_SRCROOT);
     if (with_index) {
         uintptr_t i = (uintptr_t)map_get(s->artifacts, path);
 
         if (i > 0)
-            jbuild_int(p, loc, "index", i - 1);
+            jwrite_int(w, "index", i - 1);
     }
-    return loc;
+    jwrite_end(w);
 }
 
 /* A rule's name for people who read ids poorly: its title in
@@ -217,42 +217,43 @@ report_sarif_rule(struct jbuild *p, struct report_sarif *s, json_t *list,
 }
 
 /* An artifact for each file the findings are in, with its hash when it
- * is a manifest the run read. */
-static void
-report_sarif_artifacts(struct jbuild *p, struct report *r,
-                       struct report_sarif *s)
+ * is a manifest the run read: the run's member "artifacts". */
+static pc_status
+report_sarif_artifacts(struct report *r, struct report_sarif *s)
 {
     const pc_results *res = r->results;
-    json_t *list = jbuild_put(p, s->run, "artifacts", json_array());
-    size_t n = 0;
-    pc_status st;
+    size_t nm = pc_results_manifest_count(res), n = 0;
+    struct jwrite w;
 
-    size_t nm = pc_results_manifest_count(res);
-
+    if (fputs(",\n      \"artifacts\": ", r->out) == EOF)
+        return PC_EIO;
+    jwrite_init(&w, r->out, 3, true, r->d, "the SARIF report");
+    jwrite_array(&w, NULL);
     /* The manifests, then the other inputs (waivers files). */
-    for (size_t i = 0; i < nm + pc_results_input_count(res) && p->st == PC_OK;
+    for (size_t i = 0; i < nm + pc_results_input_count(res) && w.st == PC_OK;
          i++) {
         const struct pc_manifest_info *mi = i < nm
                                                 ? pc_results_manifest(res, i)
                                                 : pc_results_input(res, i - nm);
         const char *path = mi->path != NULL ? mi->path : mi->file;
-        json_t *a, *h;
 
         if (path == NULL || map_get(s->artifacts, path) != NULL)
             continue;
-        if ((st = map_put(s->artifacts, path, (void *)(uintptr_t)++n)) !=
-            PC_OK) {
-            p->st = st;
-            return;
-        }
-        a = jbuild_put(p, list, NULL, json_object());
-        jbuild_put(p, a, "location",
-                   report_sarif_artifact_location(p, s, path, false));
+        if ((w.st = map_put(s->artifacts, path, (void *)(uintptr_t)++n)) !=
+            PC_OK)
+            break;
+        jwrite_object(&w, NULL);
+        report_sarif_artifact_location(&w, s, "location", path, false);
         if (mi->sha256 != NULL) {
-            h = jbuild_put(p, a, "hashes", json_object());
-            jbuild_str(p, h, "sha-256", mi->sha256);
+            jwrite_object(&w, "hashes");
+            jwrite_str(&w, "sha-256", mi->sha256);
+            jwrite_end(&w);
         }
+        jwrite_end(&w);
     }
+    if (w.st == PC_OK)
+        jwrite_end(&w);
+    return jwrite_done(&w);
 }
 
 /* How the policy discloses the flows (DESIGN §6): the counts per class;
@@ -355,24 +356,21 @@ report_sarif_head(struct report *r, struct report_sarif *s)
                            (void *)(uintptr_t)(i + 1));
     }
     report_sarif_invocation(&p, r, s);
-    report_sarif_artifacts(&p, r, s);
     return p.st;
 }
 
-/* Write one result where the results array is, and free it. */
+/* Start one result where the results array is: a writer at its depth.
+ * ASCII: SARIF is rendered by web interfaces, and a raw bidi override in
+ * a message would reorder what a reviewer reads. */
 static pc_status
-report_sarif_put_result(struct report *r, struct report_sarif *s, json_t *o,
-                        pc_status st)
+report_sarif_result_start(struct report *r, struct report_sarif *s,
+                          struct jwrite *w, const struct pc_finding *f)
 {
-    if (st == PC_OK &&
-        fputs(s->nresults++ > 0 ? ",\n        " : "\n        ", r->out) == EOF)
-        st = PC_EIO;
-    /* ASCII: SARIF is rendered by web interfaces, and a raw bidi
-     * override in a message would reorder what a reviewer reads. */
-    if (st == PC_OK)
-        st = jbuild_write(r->out, 8, o, true);
-    json_decref(o);
-    return st;
+    if (fputs(s->nresults++ > 0 ? ",\n        " : "\n        ", r->out) == EOF)
+        return PC_EIO;
+    jwrite_init(w, r->out, 4, true, r->d, "the SARIF report");
+    w->loc = (struct pc_loc){ f->file, f->line, 0 };
+    return PC_OK;
 }
 
 static pc_status
@@ -399,6 +397,8 @@ report_sarif_begin(struct report *r)
         st = PC_EIO;
     if (st == PC_OK)
         st = jbuild_write_members(r->out, true, 6, s->run, true);
+    if (st == PC_OK)
+        st = report_sarif_artifacts(r, s);
     if (st == PC_OK && fputs(",\n      \"results\": [", r->out) == EOF)
         st = PC_EIO;
     if (st == PC_OK) {
@@ -410,152 +410,176 @@ report_sarif_begin(struct report *r)
     return st;
 }
 
-/* {"physicalLocation": {"artifactLocation": ..., "region": ...}}. */
-static json_t *
-report_sarif_location(struct jbuild *p, struct report_sarif *s,
+/* {"physicalLocation": {"artifactLocation": ..., "region": ...}}, left
+ * open for what the caller adds. */
+static void
+report_sarif_location(struct jwrite *w, struct report_sarif *s, const char *key,
                       const struct pc_finding *f)
 {
-    json_t *loc = json_object(), *phys, *region;
     const char *path = f->path != NULL ? f->path : f->file;
 
-    if (loc == NULL) {
-        p->st = PC_ENOMEM;
-        return NULL;
-    }
+    jwrite_object(w, key);
     if (path == NULL)
-        return loc;
-    phys = jbuild_put(p, loc, "physicalLocation", json_object());
-    jbuild_put(p, phys, "artifactLocation",
-               report_sarif_artifact_location(p, s, path, true));
+        return;
+    jwrite_object(w, "physicalLocation");
+    report_sarif_artifact_location(w, s, "artifactLocation", path, true);
     if (f->line > 0) {
-        region = jbuild_put(p, phys, "region", json_object());
-        jbuild_int(p, region, "startLine", f->line);
+        jwrite_object(w, "region");
+        jwrite_int(w, "startLine", f->line);
+        jwrite_end(w);
     }
-    return loc;
+    jwrite_end(w);
+}
+
+/* "also RULE: message" of a related finding. */
+static void
+report_sarif_related(struct jwrite *w, struct report_sarif *s, size_t id,
+                     const struct pc_finding *g)
+{
+    struct strbuf text = STRBUF_INIT(1u << 20);
+    pc_status st;
+
+    report_sarif_location(w, s, NULL, g);
+    jwrite_int(w, "id", id);
+    st = strbuf_printf(&text, "also %s: %s", g->rule != NULL ? g->rule : "?",
+                       g->message != NULL ? g->message : "");
+    if (st != PC_OK && w->st == PC_OK)
+        w->st = st;
+    jwrite_object(w, "message");
+    jwrite_str(w, "text", strbuf_str(&text));
+    jwrite_end(w);
+    jwrite_end(w);
+    strbuf_free(&text);
+}
+
+/* A waived finding: suppressed outside the tool's own analysis, by an
+ * approved exception (code scanning hides it). */
+static void
+report_sarif_suppression(struct jwrite *w, struct report *r,
+                         struct report_sarif *s,
+                         const struct pc_suppression *sp)
+{
+    jwrite_array(w, "suppressions");
+    jwrite_object(w, NULL);
+    jwrite_str(w, "kind", "external");
+    jwrite_str(w, "status", "accepted");
+    jwrite_str_opt(w, "justification", sp->reason);
+    if (sp->file != NULL) {
+        struct pc_finding at = { .file = sp->file, .line = sp->line };
+
+        /* Named as the waivers file is, relative to the root. */
+        for (size_t k = 0; k < pc_results_input_count(r->results); k++)
+            if (strcmp(pc_results_input(r->results, k)->file, sp->file) == 0)
+                at.path = pc_results_input(r->results, k)->path;
+        report_sarif_location(w, s, "location", &at);
+        jwrite_end(w);
+    }
+    jwrite_object(w, "properties");
+    jwrite_str_opt(w, "approvedBy", sp->approved_by);
+    jwrite_str_opt(w, "expires", sp->expires);
+    jwrite_end(w);
+    jwrite_end(w);
+    jwrite_end(w);
 }
 
 static pc_status
 report_sarif_finding(struct report *r, const struct pc_finding *f)
 {
     struct report_sarif *s = r->state;
-    struct jbuild p = {
-        r->d, { f->file, f->line, 0 }, "the SARIF report", PC_OK
-    };
     uintptr_t index = (uintptr_t)map_get(s->rule_index, f->rule);
-    json_t *o, *m, *list, *loc, *logical, *props;
     size_t i = report_index(r, f);
+    struct jwrite w;
+    pc_status st;
 
-    if ((o = json_object()) == NULL)
-        return PC_ENOMEM;
-    jbuild_str(&p, o, "ruleId", f->rule != NULL ? f->rule : "?");
+    if ((st = report_sarif_result_start(r, s, &w, f)) != PC_OK)
+        return st;
+    jwrite_object(&w, NULL);
+    jwrite_str(&w, "ruleId", f->rule != NULL ? f->rule : "?");
     if (index > 0)
-        jbuild_int(&p, o, "ruleIndex", index - 1);
-    jbuild_str(&p, o, "level", report_sarif_level(f->severity));
-    m = jbuild_put(&p, o, "message", json_object());
-    jbuild_str(&p, m, "text", f->message != NULL ? f->message : f->title);
-    list = jbuild_put(&p, o, "locations", json_array());
-    loc = jbuild_put(&p, list, NULL, report_sarif_location(&p, s, f));
+        jwrite_int(&w, "ruleIndex", index - 1);
+    jwrite_str(&w, "level", report_sarif_level(f->severity));
+    jwrite_object(&w, "message");
+    jwrite_str(&w, "text", f->message != NULL ? f->message : f->title);
+    jwrite_end(&w);
+    jwrite_array(&w, "locations");
+    report_sarif_location(&w, s, NULL, f);
     if (f->object != NULL) {
-        list = jbuild_put(&p, loc, "logicalLocations", json_array());
-        logical = jbuild_put(&p, list, NULL, json_object());
-        jbuild_str(&p, logical, "fullyQualifiedName", f->object);
-        jbuild_str(&p, logical, "kind", "object");
+        jwrite_array(&w, "logicalLocations");
+        jwrite_object(&w, NULL);
+        jwrite_str(&w, "fullyQualifiedName", f->object);
+        jwrite_str(&w, "kind", "object");
+        jwrite_end(&w);
+        jwrite_end(&w);
     }
+    jwrite_end(&w);
+    jwrite_end(&w);
     if (f->fingerprint != NULL) {
-        m = jbuild_put(&p, o, "partialFingerprints", json_object());
-        jbuild_str(&p, m, SARIF_FP_KEY, f->fingerprint);
+        jwrite_object(&w, "partialFingerprints");
+        jwrite_str(&w, SARIF_FP_KEY, f->fingerprint);
+        jwrite_end(&w);
     }
     /* The other findings about the same element: each is its own result
      * too, and here a related location that says which. */
     if (r->leader != NULL && (r->leader[i] != i || r->next[i] != REPORT_NONE)) {
         size_t id = 0;
 
-        list = jbuild_put(&p, o, "relatedLocations", json_array());
-        for (size_t j = r->leader[i]; j != REPORT_NONE; j = r->next[j]) {
-            const struct pc_finding *g = pc_results_get(r->results, j);
-            struct strbuf text = STRBUF_INIT(1u << 20);
-            json_t *rel;
-            pc_status st;
-
-            if (j == i)
-                continue;
-            rel = jbuild_put(&p, list, NULL, report_sarif_location(&p, s, g));
-            jbuild_int(&p, rel, "id", ++id);
-            st = strbuf_printf(&text, "also %s: %s",
-                               g->rule != NULL ? g->rule : "?",
-                               g->message != NULL ? g->message : "");
-            if (st != PC_OK && p.st == PC_OK)
-                p.st = st;
-            m = jbuild_put(&p, rel, "message", json_object());
-            jbuild_str(&p, m, "text", strbuf_str(&text));
-            strbuf_free(&text);
-        }
+        jwrite_array(&w, "relatedLocations");
+        for (size_t j = r->leader[i]; j != REPORT_NONE; j = r->next[j])
+            if (j != i)
+                report_sarif_related(&w, s, ++id,
+                                     pc_results_get(r->results, j));
+        jwrite_end(&w);
     }
-    /* A waived finding: suppressed outside the tool's own analysis, by an
-     * approved exception (code scanning hides it). */
     if (f->suppressed && f->suppression.kind != NULL &&
-        strcmp(f->suppression.kind, "waiver") == 0) {
-        const struct pc_suppression *sp = &f->suppression;
-        json_t *sup, *sprops;
-
-        list = jbuild_put(&p, o, "suppressions", json_array());
-        sup = jbuild_put(&p, list, NULL, json_object());
-        jbuild_str(&p, sup, "kind", "external");
-        jbuild_str(&p, sup, "status", "accepted");
-        jbuild_str_opt(&p, sup, "justification", sp->reason);
-        if (sp->file != NULL) {
-            struct pc_finding at = { .file = sp->file, .line = sp->line };
-
-            /* Named as the waivers file is, relative to the root. */
-            for (size_t k = 0; k < pc_results_input_count(r->results); k++)
-                if (strcmp(pc_results_input(r->results, k)->file, sp->file) ==
-                    0)
-                    at.path = pc_results_input(r->results, k)->path;
-            jbuild_put(&p, sup, "location", report_sarif_location(&p, s, &at));
-        }
-        sprops = jbuild_put(&p, sup, "properties", json_object());
-        jbuild_str_opt(&p, sprops, "approvedBy", sp->approved_by);
-        jbuild_str_opt(&p, sprops, "expires", sp->expires);
-    }
+        strcmp(f->suppression.kind, "waiver") == 0)
+        report_sarif_suppression(&w, r, s, &f->suppression);
     if (f->baseline != NULL)
-        jbuild_str(&p, o, "baselineState",
+        jwrite_str(&w, "baselineState",
                    strcmp(f->baseline, "unchanged") == 0 ? "unchanged" : "new");
-    props = jbuild_put(&p, o, "properties", json_object());
-    jbuild_str_opt(&p, props, "object", f->object);
-    jbuild_str_opt(&p, props, "application", f->application);
-    return report_sarif_put_result(r, s, o, p.st);
+    jwrite_object(&w, "properties");
+    jwrite_str_opt(&w, "object", f->object);
+    jwrite_str_opt(&w, "application", f->application);
+    jwrite_end(&w);
+    jwrite_end(&w);
+    return jwrite_done(&w);
 }
 
 /* The baseline's results that no longer occur: SARIF's "absent" state,
  * each a result that now passes (kind pass, level none). */
-static void
-report_sarif_absent(struct jbuild *p, struct report *r, struct report_sarif *s)
+static pc_status
+report_sarif_absent(struct report *r, struct report_sarif *s)
 {
-    for (size_t i = 0; i < r->nabsent && p->st == PC_OK; i++) {
+    pc_status st = PC_OK;
+
+    for (size_t i = 0; i < r->nabsent && st == PC_OK; i++) {
         const struct pc_finding *f = pc_results_absent(r->results, i);
         uintptr_t index = (uintptr_t)map_get(s->rule_index, f->rule);
-        json_t *o = json_object(), *m, *list;
+        struct jwrite w;
 
-        if (o == NULL) {
-            p->st = PC_ENOMEM;
+        if ((st = report_sarif_result_start(r, s, &w, f)) != PC_OK)
             break;
-        }
-        p->loc.file = f->file;
-        jbuild_str(p, o, "ruleId", f->rule != NULL ? f->rule : "?");
+        w.loc.line = 0;
+        jwrite_object(&w, NULL);
+        jwrite_str(&w, "ruleId", f->rule != NULL ? f->rule : "?");
         if (index > 0)
-            jbuild_int(p, o, "ruleIndex", index - 1);
-        jbuild_str(p, o, "kind", "pass");
-        jbuild_str(p, o, "level", "none");
-        m = jbuild_put(p, o, "message", json_object());
-        jbuild_str(p, m, "text", f->message != NULL ? f->message : "");
-        list = jbuild_put(p, o, "locations", json_array());
-        jbuild_put(p, list, NULL, report_sarif_location(p, s, f));
-        m = jbuild_put(p, o, "partialFingerprints", json_object());
-        jbuild_str(p, m, SARIF_FP_KEY, f->fingerprint);
-        jbuild_str(p, o, "baselineState", "absent");
-        p->st = report_sarif_put_result(r, s, o, p->st);
+            jwrite_int(&w, "ruleIndex", index - 1);
+        jwrite_str(&w, "kind", "pass");
+        jwrite_str(&w, "level", "none");
+        jwrite_object(&w, "message");
+        jwrite_str(&w, "text", f->message != NULL ? f->message : "");
+        jwrite_end(&w);
+        jwrite_array(&w, "locations");
+        report_sarif_location(&w, s, NULL, f);
+        jwrite_end(&w);
+        jwrite_end(&w);
+        jwrite_object(&w, "partialFingerprints");
+        jwrite_str(&w, SARIF_FP_KEY, f->fingerprint);
+        jwrite_end(&w);
+        jwrite_str(&w, "baselineState", "absent");
+        jwrite_end(&w);
+        st = jwrite_done(&w);
     }
-    p->loc.file = NULL;
+    return st;
 }
 
 static pc_status
@@ -564,7 +588,7 @@ report_sarif_end(struct report *r)
     struct report_sarif *s = r->state;
     struct jbuild p = { r->d, { NULL, 0, 0 }, "the SARIF report", PC_OK };
 
-    report_sarif_absent(&p, r, s);
+    p.st = report_sarif_absent(r, s);
     if (p.st == PC_OK &&
         fputs(s->nresults > 0 ? "\n      ]" : "]", r->out) == EOF)
         p.st = PC_EIO;

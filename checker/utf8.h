@@ -3,7 +3,9 @@
 #ifndef PC_UTF8_H
 #define PC_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Length of the well-formed UTF-8 sequence at s (at most `avail` bytes
  * readable), or 0 if there is none: no overlongs, surrogates or code
@@ -33,6 +35,18 @@ utf8_len(const unsigned char *s, size_t avail)
         return 4;
     }
     return 0;
+}
+
+/* Is the string s well-formed UTF-8 throughout? */
+static inline bool
+utf8_valid(const char *s)
+{
+    size_t n = strlen(s);
+
+    for (size_t i = 0, k; i < n; i += k)
+        if ((k = utf8_len((const unsigned char *)s + i, n - i)) == 0)
+            return false;
+    return true;
 }
 
 #endif

@@ -5,6 +5,7 @@
  * results_add, so no policy or manifest is needed. */
 #include "config.h"
 
+#include "jwrite.h"
 #include "report.h"
 #include "results.h"
 
@@ -827,6 +828,162 @@ START_TEST(test_json_golden)
 }
 END_TEST
 
+/* ------------------------------------------------------------ jwrite */
+
+/* What jwrite writes, in a string the caller frees. */
+static char *
+jw_capture(void (*fill)(struct jwrite *, const void *), const void *arg,
+           unsigned base, bool ascii, pc_status *st)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    pc_diags *d = pc_diags_new();
+    struct jwrite w;
+
+    ck_assert_ptr_nonnull(f);
+    jwrite_init(&w, f, base, ascii, d, "the test");
+    fill(&w, arg);
+    *st = jwrite_done(&w);
+    /* A failure, and only a failure, says why. */
+    ck_assert_uint_eq(pc_diags_errors(d), *st == PC_EINVALID ? 1 : 0);
+    pc_diags_free(d);
+    ck_assert_int_eq(fclose(f), 0);
+    return buf;
+}
+
+static void
+jw_fill_str(struct jwrite *w, const void *s)
+{
+    jwrite_str(w, NULL, s);
+}
+
+/* A string is written exactly as jansson dumps it, whether jwrite passes
+ * it on as it is or has jansson escape it: every byte alone, then every
+ * byte amid plain text, in both modes (ASCII-only or not). */
+START_TEST(test_jwrite_strings)
+{
+    static const char *const more[] = {
+        "",
+        "plain text",
+        "a \"quote\"",
+        "back\\slash",
+        "tab\there",
+        "line\nbreak",
+        "\x7f del",
+        "caf\xc3\xa9",
+        "\xc2\xa7 2.1 \xe2\x80\x99",
+        "\xf0\x9f\x98\x80 emoji",
+        "\xe2\x80\xae bidi override",
+        "a/b </script>",
+    };
+    char s[8];
+
+    for (int ascii = 0; ascii < 2; ascii++) {
+        for (int b = 1; b < 256 + (int)(sizeof more / sizeof *more); b++) {
+            const char *in = s;
+            json_t *v;
+            char *want, *got;
+            pc_status st;
+
+            if (b < 256)
+                snprintf(s, sizeof s, b % 2 ? "%c" : "x%cy", b);
+            else
+                in = more[b - 256];
+            v = json_string(in);
+            if (v == NULL) { /* a lone byte >= 0x80 is not UTF-8 */
+                got = jw_capture(jw_fill_str, in, 0, ascii, &st);
+                ck_assert_msg(st == PC_EINVALID, "byte %d accepted", b);
+                free(got);
+                continue;
+            }
+            want = json_dumps(v, JSON_ENCODE_ANY |
+                                     (ascii ? JSON_ENSURE_ASCII : 0));
+            got = jw_capture(jw_fill_str, in, 0, ascii, &st);
+            ck_assert_int_eq(st, PC_OK);
+            ck_assert_msg(strcmp(got, want) == 0,
+                          "byte %d, ascii %d: jwrite %s, jansson %s", b, ascii,
+                          got, want);
+            free(got);
+            free(want);
+            json_decref(v);
+        }
+    }
+}
+END_TEST
+
+/* {"a": 1, "b": [], "c": {}, "d": [null, true, {"e": "f"}], "g": false,
+ * "h": [[1, 2], {"i": [3]}]}, made by jwrite. */
+static void
+jw_fill_doc(struct jwrite *w, const void *unused)
+{
+    (void)unused;
+    jwrite_object(w, NULL);
+    jwrite_int(w, "a", 1);
+    jwrite_array(w, "b");
+    jwrite_end(w);
+    jwrite_object(w, "c");
+    jwrite_end(w);
+    jwrite_array(w, "d");
+    jwrite_null(w, NULL);
+    jwrite_bool(w, NULL, true);
+    jwrite_object(w, NULL);
+    jwrite_str(w, "e", "f");
+    jwrite_end(w);
+    jwrite_end(w);
+    jwrite_bool(w, "g", false);
+    jwrite_array(w, "h");
+    jwrite_array(w, NULL);
+    jwrite_int(w, NULL, 1);
+    jwrite_line(w, NULL, 2);
+    jwrite_end(w);
+    jwrite_object(w, NULL);
+    jwrite_array(w, "i");
+    jwrite_int(w, NULL, 3);
+    jwrite_end(w);
+    jwrite_line(w, "j", 0);
+    jwrite_str(w, "k", NULL);
+    jwrite_str_opt(w, "l", NULL);
+    jwrite_end(w);
+    jwrite_end(w);
+    jwrite_end(w);
+}
+
+/* The layout is jansson's JSON_INDENT(2), at the top and at a depth. */
+START_TEST(test_jwrite_layout)
+{
+    json_t *doc = json_loads(
+        "{\"a\": 1, \"b\": [], \"c\": {}, \"d\": [null, true, {\"e\": "
+        "\"f\"}], \"g\": false, \"h\": [[1, 2], {\"i\": [3], \"j\": null, "
+        "\"k\": null}]}",
+        0, NULL);
+    char *want, *got, *deep;
+    pc_status st;
+
+    ck_assert_ptr_nonnull(doc);
+    want = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    got = jw_capture(jw_fill_doc, NULL, 0, false, &st);
+    ck_assert_int_eq(st, PC_OK);
+    ck_assert_str_eq(got, want);
+    free(got);
+    /* Two levels in, every line after the first is four spaces deeper. */
+    got = jw_capture(jw_fill_doc, NULL, 2, false, &st);
+    ck_assert_int_eq(st, PC_OK);
+    deep = want;
+    for (const char *p = got; *p != '\0'; p++, deep++) {
+        ck_assert_int_eq(*p, *deep);
+        if (*p == '\n') {
+            ck_assert(strncmp(p + 1, "    ", 4) == 0);
+            p += 4;
+        }
+    }
+    ck_assert_int_eq(*deep, '\0');
+    free(got);
+    free(want);
+    json_decref(doc);
+}
+END_TEST
+
 /* ------------------------------------------------------------ write errors */
 
 static const char *const all_formats[] = { "text",  "json",   "sarif",
@@ -1481,6 +1638,8 @@ report_suite(void)
     tcase_add_test(tc, test_json_oom);
     tcase_add_test(tc, test_json_golden);
     tcase_add_test(tc, test_json_related);
+    tcase_add_test(tc, test_jwrite_strings);
+    tcase_add_test(tc, test_jwrite_layout);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("io");
