@@ -262,6 +262,48 @@ cli_write_all(int fd, const char *buf, size_t len)
     return true;
 }
 
+/* Where a report to standard output is made before it is written: an
+ * unlinked temporary file (in TMPDIR, else /tmp), so that memory does not
+ * grow with the report; memory (*buf, *len) when no such file can be
+ * made. */
+static FILE *
+cli_spool(char **buf, size_t *len, bool *in_file)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[PATH_MAX];
+    FILE *f = NULL;
+    int fd, n;
+
+    if (dir == NULL || *dir != '/')
+        dir = "/tmp";
+    n = snprintf(path, sizeof path, "%s/privcheck-report-XXXXXX", dir);
+    if (n > 0 && (size_t)n < sizeof path && (fd = mkstemp(path)) >= 0) {
+        unlink(path);
+        if ((f = fdopen(fd, "w+")) == NULL)
+            close(fd);
+    }
+    *in_file = f != NULL;
+    return f != NULL ? f : open_memstream(buf, len);
+}
+
+/* The spooled report, from its start, to standard output. */
+static pc_status
+cli_copy_out(FILE *spool)
+{
+    char chunk[1 << 16];
+    size_t n;
+
+    if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0)
+        return errno == ENOMEM ? PC_ENOMEM : PC_EIO;
+    while ((n = fread(chunk, 1, sizeof chunk, spool)) > 0)
+        if (!cli_write_all(STDOUT_FILENO, chunk, n)) {
+            fputs("privcheck: error: cannot write to standard output\n",
+                  stderr);
+            return PC_EIO;
+        }
+    return ferror(spool) ? PC_EIO : PC_OK;
+}
+
 /* Write every report: those with an --output each to a temporary file
  * beside it (pc_atomic_*), the one without to standard output. Only when
  * every one was written whole are the files renamed into place; if any
@@ -288,35 +330,42 @@ cli_write_reports(struct cli *c, const pc_engine *e, const pc_results *r)
                                   c->diags)) == PC_OK)
             st = pc_atomic_close(a[i], c->diags);
     }
-    /* Standard output cannot be taken back: the report is made in memory
-     * and written only when it is whole, so a run that fails writes none
-     * of it. */
+    /* Standard output cannot be taken back: the report is made apart
+     * (cli_spool) and written only when it is whole, so a run that fails
+     * writes none of it. */
     for (i = 0; i < c->nreports && st == PC_OK; i++) {
         const char *nc = getenv("NO_COLOR");
         struct pc_report_options tty = opt;
         char *buf = NULL;
         size_t len = 0;
-        FILE *mem;
+        bool in_file;
+        FILE *spool;
 
         if (c->reports[i].output != NULL)
             continue;
         tty.color = c->color == -1
                         ? isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0')
                         : c->color == 1;
-        if ((mem = open_memstream(&buf, &len)) == NULL) {
+        if ((spool = cli_spool(&buf, &len, &in_file)) == NULL) {
             st = PC_ENOMEM;
             break;
         }
-        st = pc_report_write(c->reports[i].format, e, r, &tty, mem, c->diags);
-        /* Closing shrinks the buffer: it can fail and leave none. */
-        if ((fclose(mem) != 0 || buf == NULL) && st == PC_OK)
-            st = PC_ENOMEM;
-        if (st == PC_OK && !cli_write_all(STDOUT_FILENO, buf, len)) {
-            fputs("privcheck: error: cannot write to standard output\n",
-                  stderr);
-            st = PC_EIO;
+        st = pc_report_write(c->reports[i].format, e, r, &tty, spool, c->diags);
+        if (in_file) {
+            if (st == PC_OK)
+                st = cli_copy_out(spool);
+            fclose(spool);
+        } else {
+            /* Closing shrinks the buffer: it can fail and leave none. */
+            if ((fclose(spool) != 0 || buf == NULL) && st == PC_OK)
+                st = PC_ENOMEM;
+            if (st == PC_OK && !cli_write_all(STDOUT_FILENO, buf, len)) {
+                fputs("privcheck: error: cannot write to standard output\n",
+                      stderr);
+                st = PC_EIO;
+            }
+            free(buf);
         }
-        free(buf);
     }
     for (i = 0; i < c->nreports; i++) {
         if (a[i] == NULL)

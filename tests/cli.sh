@@ -665,5 +665,26 @@ run validate "$bad"
 check "validate escapes the file name" 2
 raw_free || nok "validate echoes no file name raw" "raw bytes in the output"
 
+
+# ------------------------------------------------------------ stdout spool
+# A report to standard output is made in a temporary file (TMPDIR) and
+# copied out whole; where no file can be made there, in memory. The same
+# bytes either way, and no temporary file left behind.
+viol=$(ls "$SRCDIR"/fixtures/violations/*.xml | head -n 1)
+mkdir "$tmp/spool"
+for fmt in text json sarif; do
+    status=0
+    TMPDIR=$tmp/spool "$PRIVCHECK" check --format "$fmt" "$viol" \
+        >"$tmp/spooled" 2>"$tmp/err" || status=$?
+    TMPDIR=$tmp/no-such-dir "$PRIVCHECK" check --format "$fmt" "$viol" \
+        >"$tmp/out" 2>>"$tmp/err" || true
+    # SARIF carries the run's start and end times.
+    check "a $fmt report to stdout is whole through a file or memory" 1 sh -c '
+        [ -s "$1" ] && [ -z "$(ls "$3")" ] && [ ! -s "$4" ] &&
+        sed "/TimeUtc/d" "$1" >"$1.a" && sed "/TimeUtc/d" "$2" >"$2.a" &&
+        cmp -s "$1.a" "$2.a"' sh "$tmp/spooled" "$tmp/out" "$tmp/spool" \
+        "$tmp/err"
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
