@@ -196,19 +196,27 @@ diag_scan(const char *str, size_t avail, bool *unsafe)
 void
 diag_put_escaped(FILE *out, const char *str)
 {
-    const char *end = str + strlen(str);
+    const char *end = str + strlen(str), *run = str;
 
+    /* Safe characters go out a run at a time, not one by one. */
     while (str < end) {
         bool unsafe;
-        size_t n = diag_scan(str, (size_t)(end - str), &unsafe);
+        size_t n;
 
-        if (unsafe)
+        if (*str >= 0x20 && *str < 0x7f) {
+            str++;
+            continue;
+        }
+        n = diag_scan(str, (size_t)(end - str), &unsafe);
+        if (unsafe) {
+            fwrite(run, 1, (size_t)(str - run), out);
             for (size_t i = 0; i < n; i++)
                 fprintf(out, "\\x%02x", (unsigned char)str[i]);
-        else
-            fwrite(str, 1, n, out);
+            run = str + n;
+        }
         str += n;
     }
+    fwrite(run, 1, (size_t)(str - run), out);
 }
 
 void
@@ -220,20 +228,27 @@ pc_put_escaped(FILE *out, const char *s)
 pc_status
 diag_escape(struct strbuf *b, const char *str)
 {
-    const char *end = str + strlen(str);
+    const char *end = str + strlen(str), *run = str;
     pc_status st = PC_OK;
 
     while (str < end && st == PC_OK) {
         bool unsafe;
-        size_t n = diag_scan(str, (size_t)(end - str), &unsafe);
+        size_t n;
 
-        for (size_t i = 0; unsafe && i < n && st == PC_OK; i++)
-            st = strbuf_printf(b, "\\x%02x", (unsigned char)str[i]);
-        if (!unsafe)
-            st = strbuf_add(b, str, n);
+        if (*str >= 0x20 && *str < 0x7f) {
+            str++;
+            continue;
+        }
+        n = diag_scan(str, (size_t)(end - str), &unsafe);
+        if (unsafe) {
+            st = strbuf_add(b, run, (size_t)(str - run));
+            for (size_t i = 0; i < n && st == PC_OK; i++)
+                st = strbuf_printf(b, "\\x%02x", (unsigned char)str[i]);
+            run = str + n;
+        }
         str += n;
     }
-    return st;
+    return st == PC_OK ? strbuf_add(b, run, (size_t)(str - run)) : st;
 }
 
 void
