@@ -33,14 +33,47 @@ disclose_class_str(enum disclose_class c)
     return (unsigned)c < DISCLOSE_NCLASSES ? names[c] : "omitted";
 }
 
+/* Judgements of r, of the manifest `file` or (all) of every one. */
+static size_t
+disclose_count_of(const pc_results *r, bool all, const char *file,
+                  size_t counts[DISCLOSE_NCLASSES])
+{
+    size_t n = 0;
+
+    if (file == NULL)
+        file = "";
+    for (int k = 0; k < DISCLOSE_NCLASSES; k++)
+        counts[k] = 0;
+    for (size_t i = 0; i < r->ndisclosures; i++) {
+        const struct disclose_item *it = &r->disclosures[i];
+
+        if (all || strcmp(it->file != NULL ? it->file : "", file) == 0) {
+            counts[it->cls]++;
+            n++;
+        }
+    }
+    for (size_t i = 0; i < r->ntallies; i++) {
+        if (!all && strcmp(r->tallies[i].file, file) != 0)
+            continue;
+        for (int k = 0; k < DISCLOSE_NCLASSES; k++) {
+            counts[k] += r->tallies[i].counts[k];
+            n += r->tallies[i].counts[k];
+        }
+    }
+    return n;
+}
+
 size_t
 disclose_count(const pc_results *r, size_t counts[DISCLOSE_NCLASSES])
 {
-    for (int k = 0; k < DISCLOSE_NCLASSES; k++)
-        counts[k] = 0;
-    for (size_t i = 0; i < r->ndisclosures; i++)
-        counts[r->disclosures[i].cls]++;
-    return r->ndisclosures;
+    return disclose_count_of(r, true, NULL, counts);
+}
+
+size_t
+disclose_count_file(const pc_results *r, const char *file,
+                    size_t counts[DISCLOSE_NCLASSES])
+{
+    return disclose_count_of(r, false, file, counts);
 }
 
 static const char *
@@ -290,11 +323,31 @@ disclose_path(const struct obj *o, bool *ok)
     return strbuf_detach(&b);
 }
 
-/* Record one item, filling in what every item of flow u shares. */
+/* Is a judgement of class cls kept as an item, or only counted? */
+static bool
+disclose_kept(const struct mstate *ms, enum disclose_class cls)
+{
+    switch (ms->e->disclosure_items) {
+    case PC_ITEMS_NONE:
+        return false;
+    case PC_ITEMS_UNCLEAR:
+        return cls != DISCLOSE_CLEAR;
+    case PC_ITEMS_ALL:
+        break;
+    }
+    return true;
+}
+
+/* Record one item, filling in what every item of flow u shares; or
+ * count it, when it is not kept. */
 static pc_status
 disclose_add(struct mstate *ms, const struct obj *u, const struct obj *o,
              const char *aspect, struct disclose_item *it, bool ok)
 {
+    if (!disclose_kept(ms, it->cls)) {
+        results_disclosure_free(it);
+        return ok ? results_tally(ms->r, ms->path, it->cls) : PC_ENOMEM;
+    }
     it->file = disclose_dup(ms->path, &ok);
     it->application = ms->root != NULL
                           ? disclose_dup(disclose_attr(ms->root, "name"), &ok)
@@ -343,6 +396,12 @@ disclose_flow(struct mstate *ms, const struct obj *u)
             st = strv_add_unique(&data, f->categories.v[k]);
         if (st != PC_OK)
             goto out;
+        /* Counted only: nothing to copy. */
+        if (!disclose_kept(ms, v.cls)) {
+            if ((st = results_tally(ms->r, ms->path, v.cls)) != PC_OK)
+                goto out;
+            continue;
+        }
         it.field = disclose_dup(disclose_attr(f, "name"), &ok);
         it.value = disclose_join(f->elements, f->nelements, &ok);
         it.categories = disclose_join((const char *const *)f->categories.v,

@@ -21,8 +21,12 @@ enum disclose_class {
 const char *disclose_class_str(enum disclose_class c);
 
 /* How many of r's disclosure judgements fall in each class: counts[k]
- * for class k. Returns the number of judgements. */
+ * for class k, kept as items or not (pc_disclosure_items). Returns the
+ * number of judgements. */
 size_t disclose_count(const pc_results *r, size_t counts[DISCLOSE_NCLASSES]);
+/* The same for the judgements of the manifest named `file` (NULL: ""). */
+size_t disclose_count_file(const pc_results *r, const char *file,
+                           size_t counts[DISCLOSE_NCLASSES]);
 
 /* What is judged: a field's data, a flow's purpose, a recipient's type. */
 #define DISCLOSE_DATA "data"
@@ -52,6 +56,12 @@ struct disclose_item {
 struct disclose_handler {
     char *right, *days; /* days: response-days as written, or NULL */
     unsigned line;
+};
+
+/* The judgements of one manifest that were counted, not kept. */
+struct disclose_tally {
+    char *file;
+    size_t counts[DISCLOSE_NCLASSES];
 };
 
 struct disclose_rights {

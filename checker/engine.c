@@ -131,7 +131,7 @@ engine_eval_engine(const pc_engine *e, struct eval_engine *out)
 {
     struct eval_engine ee = {
         e->policy,          e->rules, e->schema, e->classifiers,
-        e->manifest_schema, NULL,     0
+        e->manifest_schema, NULL,     0,         PC_ITEMS_ALL
     };
 
     *out = ee;
@@ -241,7 +241,9 @@ pc_audit(const pc_engine *e, const char *manifest,
                               e->classifiers,
                               e->manifest_schema,
                               opt != NULL ? opt->trace : NULL,
-                              opt != NULL ? opt->max_bytes : 0 };
+                              opt != NULL ? opt->max_bytes : 0,
+                              opt != NULL ? opt->disclosure_items
+                                          : PC_ITEMS_ALL };
     pc_results *scratch = pc_results_new();
     size_t errors = pc_diags_errors(d);
     char *ident = NULL;

@@ -89,6 +89,7 @@ struct eval_engine {
     const char *manifest_schema;
     const struct pc_trace *trace; /* NULL: none */
     size_t max_bytes;             /* of a manifest; 0: the default */
+    enum pc_disclosure_items disclosure_items; /* which are kept */
 };
 
 /* Audit the manifest at path, known as `ident` (its path relative to the

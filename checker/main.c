@@ -495,11 +495,30 @@ cli_stdin_args(int argc, char **argv)
     return EXIT_CLEAN;
 }
 
+/* The disclosure items the audit keeps: what the reports asked for
+ * print (the enum runs from keeping most to keeping none). */
+static enum pc_disclosure_items
+cli_disclosure_items(const struct cli *c)
+{
+    enum pc_disclosure_items keep = PC_ITEMS_NONE;
+
+    for (size_t i = 0; i < c->nreports; i++) {
+        enum pc_disclosure_items k =
+            pc_report_disclosure_items(c->reports[i].format);
+
+        if (k < keep)
+            keep = k;
+    }
+    return keep;
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
     struct pc_audit_options aopt = { .source_root = c->source_root,
-                                     .max_bytes = c->max_bytes };
+                                     .max_bytes = c->max_bytes,
+                                     .disclosure_items =
+                                         cli_disclosure_items(c) };
     struct pc_trace trace = { NULL, NULL, stderr };
     struct job j = { 0 };
     pc_engine *e = NULL;

@@ -442,6 +442,16 @@ struct pc_trace {
     FILE *out;
 };
 
+/* Which disclosure items (DESIGN §6) an audit keeps. There is one per
+ * field and per flow aspect, so on a large manifest they are most of
+ * the memory an audit holds; reports that print only their counts need
+ * none of them (pc_report_disclosure_items). */
+enum pc_disclosure_items {
+    PC_ITEMS_ALL = 0, /* every item (the JSON and HTML reports list them) */
+    PC_ITEMS_UNCLEAR, /* those not clear (the Markdown report's table) */
+    PC_ITEMS_NONE,    /* none: their counts only */
+};
+
 /* How an audit names what it read. */
 struct pc_audit_options {
     /* Manifests are named relative to this directory in fingerprints
@@ -452,6 +462,8 @@ struct pc_audit_options {
      * input: manifests stream, so memory does not grow with them); 0:
      * PC_MAX_BYTES_DEFAULT. */
     size_t max_bytes;
+    /* The counts per class and file are kept whatever this says. */
+    enum pc_disclosure_items disclosure_items;
 };
 #define PC_MAX_BYTES_DEFAULT ((size_t)4 << 30)
 
@@ -617,6 +629,9 @@ struct pc_report_options {
 
 /* Is `format` a report format ("text", "json", ...)? */
 bool pc_report_format_known(const char *format);
+/* The disclosure items a report in `format` prints (PC_ITEMS_ALL for a
+ * format not known): what an audit whose results it reports must keep. */
+enum pc_disclosure_items pc_report_disclosure_items(const char *format);
 /* Comma-separated list of the formats, static. */
 const char *pc_report_formats(void);
 /* Write the report for r in `format` to out. */

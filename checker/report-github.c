@@ -159,4 +159,5 @@ const struct report_format report_github = {
     .description = "GitHub Actions annotations (workflow commands)",
     .finding = report_github_finding,
     .end = report_github_end,
+    .disclosure_items = PC_ITEMS_NONE,
 };

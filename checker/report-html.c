@@ -214,4 +214,5 @@ const struct report_format report_html = {
     .finding = report_html_finding,
     .end = report_html_end,
     .cleanup = report_html_cleanup,
+    .disclosure_items = PC_ITEMS_ALL,
 };

@@ -223,8 +223,7 @@ report_json_items(struct report *r, struct jbuild *p)
 
     if (c == NULL)
         return p->st = PC_ENOMEM;
-    for (size_t i = 0; i < res->ndisclosures; i++)
-        counts[res->disclosures[i].cls]++;
+    disclose_count(res, counts);
     for (int k = 0; k < DISCLOSE_NCLASSES; k++)
         jbuild_int(p, c, disclose_class_str(k), counts[k]);
     if (p->st == PC_OK)
@@ -401,4 +400,5 @@ const struct report_format report_json = {
     .finding = report_json_finding,
     .end = report_json_end,
     .cleanup = report_json_cleanup,
+    .disclosure_items = PC_ITEMS_ALL,
 };

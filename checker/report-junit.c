@@ -324,15 +324,10 @@ junit_disclosures(const struct report *r, struct xml_writer *w,
                   const struct junit_suite *s)
 {
     const pc_results *res = r->results;
-    size_t counts[DISCLOSE_NCLASSES] = { 0 }, n = 0;
+    size_t counts[DISCLOSE_NCLASSES];
     char name[32], value[24];
 
-    for (size_t i = 0; i < res->ndisclosures; i++)
-        if (junit_same(res->disclosures[i].file, s->file)) {
-            counts[res->disclosures[i].cls]++;
-            n++;
-        }
-    if (n == 0)
+    if (disclose_count_file(res, s->file, counts) == 0)
         return;
     for (int k = 0; k < DISCLOSE_NCLASSES; k++) {
         snprintf(name, sizeof name, "disclosures.%s", disclose_class_str(k));
@@ -423,4 +418,5 @@ const struct report_format report_junit = {
     .description = "JUnit XML: a test suite per manifest, a test per rule",
     .finding = report_junit_finding,
     .end = report_junit_end,
+    .disclosure_items = PC_ITEMS_NONE,
 };

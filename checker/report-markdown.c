@@ -313,14 +313,16 @@ md_disclosures(struct md *m)
     const pc_results *res = m->r->results;
     size_t counts[DISCLOSE_NCLASSES];
 
-    if (disclose_count(res, counts) == 0)
+    size_t total;
+
+    if ((total = disclose_count(res, counts)) == 0)
         return;
     md_puts(m, "<details><summary>Disclosures: ");
     for (int k = 0; k < DISCLOSE_NCLASSES && m->st == PC_OK; k++)
         m->st = strbuf_printf(&m->b, "%s%zu %s", k > 0 ? ", " : "", counts[k],
                               disclose_class_str(k));
     md_puts(m, "</summary>\n\n");
-    if (counts[DISCLOSE_CLEAR] == res->ndisclosures) {
+    if (counts[DISCLOSE_CLEAR] == total) {
         md_puts(m, "The policy names everything the flows do.\n\n");
     } else {
         md_puts(m, "| class | file | line | object | what |\n"
@@ -390,4 +392,5 @@ const struct report_format report_markdown = {
     .description = "a Markdown summary: verdict, counts, findings by element",
     .finding = report_markdown_finding,
     .end = report_markdown_end,
+    .disclosure_items = PC_ITEMS_UNCLEAR,
 };

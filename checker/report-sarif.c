@@ -610,4 +610,5 @@ const struct report_format report_sarif = {
     .finding = report_sarif_finding,
     .end = report_sarif_end,
     .cleanup = report_sarif_cleanup,
+    .disclosure_items = PC_ITEMS_NONE,
 };

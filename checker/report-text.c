@@ -311,4 +311,5 @@ const struct report_format report_text = {
     .description = "compiler-style lines for a terminal (the default)",
     .finding = report_text_finding,
     .end = report_text_end,
+    .disclosure_items = PC_ITEMS_NONE,
 };

@@ -588,13 +588,12 @@ rx_disclosures(struct report *r, struct xml_writer *w)
 {
     const pc_results *res = r->results;
     const pc_policy *p = r->meta->policy;
-    size_t counts[DISCLOSE_NCLASSES] = { 0 };
+    size_t counts[DISCLOSE_NCLASSES];
     struct disclose_stale *stale = NULL;
     size_t nstale = 0;
     pc_status st;
 
-    for (size_t i = 0; i < res->ndisclosures; i++)
-        counts[res->disclosures[i].cls]++;
+    disclose_count(res, counts);
     xml_writer_start(w, "disclosures");
     for (int k = 0; k < DISCLOSE_NCLASSES; k++)
         xml_writer_attr_uint(w, disclose_class_str(k), counts[k]);
@@ -763,4 +762,5 @@ const struct report_format report_xml = {
     .finding = report_xml_each,
     .end = report_xml_end,
     .cleanup = report_xml_cleanup,
+    .disclosure_items = PC_ITEMS_ALL,
 };

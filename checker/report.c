@@ -40,6 +40,14 @@ pc_report_format_known(const char *format)
     return report_format_find(format) != NULL;
 }
 
+enum pc_disclosure_items
+pc_report_disclosure_items(const char *format)
+{
+    const struct report_format *f = report_format_find(format);
+
+    return f != NULL ? f->disclosure_items : PC_ITEMS_ALL;
+}
+
 /* The list is built from the table once, so it cannot drift from it. */
 static char format_list[256];
 static pthread_once_t format_list_once = PTHREAD_ONCE_INIT;

@@ -73,6 +73,8 @@ struct report_format {
     pc_status (*finding)(struct report *r, const struct pc_finding *f);
     pc_status (*end)(struct report *r);
     void (*cleanup)(struct report *r);
+    /* The disclosure items it prints; the others it counts. */
+    enum pc_disclosure_items disclosure_items;
 };
 
 extern const struct report_format report_text;     /* report-text.c */

@@ -76,6 +76,9 @@ pc_results_free(pc_results *r)
     for (size_t i = 0; i < r->ndisclosures; i++)
         results_disclosure_free(&r->disclosures[i]);
     free(r->disclosures);
+    for (size_t i = 0; i < r->ntallies; i++)
+        free(r->tallies[i].file);
+    free(r->tallies);
     for (size_t i = 0; i < r->nrights; i++)
         results_rights_free(&r->rights[i]);
     free(r->rights);
@@ -326,6 +329,30 @@ results_add_disclosure(pc_results *r, struct disclose_item *it)
 }
 
 pc_status
+results_tally(pc_results *r, const char *file, enum disclose_class cls)
+{
+    struct disclose_tally *t =
+        r->ntallies > 0 ? &r->tallies[r->ntallies - 1] : NULL;
+
+    if (file == NULL)
+        file = "";
+    if (t == NULL || strcmp(t->file, file) != 0) {
+        char *copy = strdup(file);
+
+        if (copy == NULL ||
+            results_grow((void **)&r->tallies, &r->captallies, r->ntallies,
+                         sizeof *r->tallies) != PC_OK) {
+            free(copy);
+            return PC_ENOMEM;
+        }
+        t = &r->tallies[r->ntallies++];
+        *t = (struct disclose_tally){ .file = copy };
+    }
+    t->counts[cls]++;
+    return PC_OK;
+}
+
+pc_status
 results_add_rights(pc_results *r, struct disclose_rights *g)
 {
     if (results_grow((void **)&r->rights, &r->caprights, r->nrights,
@@ -363,6 +390,14 @@ results_merge_disclosures(pc_results *dst, pc_results *src)
         src->disclosures[i] = (struct disclose_item){ 0 };
     }
     src->ndisclosures = 0;
+    for (size_t i = 0; i < src->ntallies; i++) {
+        if (results_grow((void **)&dst->tallies, &dst->captallies,
+                         dst->ntallies, sizeof *dst->tallies) != PC_OK)
+            return PC_ENOMEM;
+        dst->tallies[dst->ntallies++] = src->tallies[i];
+        src->tallies[i] = (struct disclose_tally){ 0 };
+    }
+    src->ntallies = 0;
     for (size_t i = 0; i < src->nrights; i++) {
         if (results_grow((void **)&dst->rights, &dst->caprights, dst->nrights,
                          sizeof *dst->rights) != PC_OK)

@@ -22,6 +22,10 @@ struct pc_results {
     /* How the policy discloses each flow (disclose.h), in audit order. */
     struct disclose_item *disclosures;
     size_t ndisclosures, capdisclosures;
+    /* Those not kept as items (pc_disclosure_items), counted per
+     * manifest in audit order. */
+    struct disclose_tally *tallies;
+    size_t ntallies, captallies;
     struct disclose_rights *rights; /* one per manifest audited */
     size_t nrights, caprights;
     /* What some manifest did, "kind\tid" (disclose_note). */
@@ -50,6 +54,9 @@ pc_status results_suppress(pc_results *r, size_t i,
 /* Take ownership of *item (its strings) and record it; on failure the
  * item's strings are freed all the same. */
 pc_status results_add_disclosure(pc_results *r, struct disclose_item *item);
+/* Count a judgement of class cls on the manifest `file` instead. */
+pc_status results_tally(pc_results *r, const char *file,
+                        enum disclose_class cls);
 /* The same for a manifest's rights declarations. */
 pc_status results_add_rights(pc_results *r, struct disclose_rights *rights);
 void results_disclosure_free(struct disclose_item *item);

@@ -70,7 +70,7 @@ for m in "$@"; do
     # shellcheck disable=SC2046 # fixture paths have no spaces
     report json "$tmp/$n.json" $(args "$m")
     jstatus=$status
-    for f in sarif junit github markdown; do
+    for f in text sarif junit github markdown; do
         # shellcheck disable=SC2046
         report "$f" "$tmp/$n.$f" $(args "$m")
         if [ "$status" -ne "$jstatus" ]; then
@@ -303,6 +303,39 @@ grep -q 'title=waived%3A COL-002 ' "$tmp/h/out.github" || hbad="$hbad github-tit
 [ "$(grep -c '^| ' "$tmp/h/out.markdown")" -ge 4 ] || hbad="$hbad markdown-rows"
 [ -z "$hbad" ] && ok "hostile names and a hostile waiver through every format: schemas hold, nothing raw, nothing forged" ||
     nok "hostile strings" "$hbad"
+
+# ------------------------------------------------------------ disclosures
+# A report that prints only the disclosures' counts is made from an
+# audit that counted them and kept no item (pc_disclosure_items); its
+# counts are the JSON report's, which keeps every item.
+bad=
+i=0
+while [ "$i" -lt "$n" ]; do
+    i=$((i + 1))
+    counts='"\(.clear) clear, \(.vague) vague, \(.omitted) omitted, \(.incorrect) incorrect"'
+    want=$(jq -r ".disclosures.counts | $counts" "$tmp/$i.json")
+    sarif=$(jq -r ".runs[0].properties.disclosures | $counts" "$tmp/$i.sarif")
+    junit=
+    for k in clear vague omitted incorrect; do
+        v=$(xmllint --xpath "sum(//property[@name='disclosures.$k']/@value)" \
+            "$tmp/$i.junit")
+        junit="$junit${junit:+, }$v $k"
+    done
+    text=$(sed -n '/^privcheck: disclosures: /{
+        s/ (--format .*//
+        s/^privcheck: disclosures: //p
+    }' "$tmp/$i.text")
+    md=$(sed -n 's/.*<summary>Disclosures: \(.*\)<\/summary>.*/\1/p' \
+        "$tmp/$i.markdown")
+    if [ "$want" = "0 clear, 0 vague, 0 omitted, 0 incorrect" ]; then
+        [ -z "$text$md" ] || bad="$bad $(cat "$tmp/$i.name")"
+    elif [ "$sarif" != "$want" ] || [ "$junit" != "$want" ] ||
+        [ "$text" != "$want" ] || [ "$md" != "$want" ]; then
+        bad="$bad $(cat "$tmp/$i.name")[json: $want; sarif: $sarif; junit: $junit; text: $text; markdown: $md]"
+    fi
+done
+[ -z "$bad" ] && ok "disclosure counts of all $nman fixtures agree in json, sarif, junit, text and markdown" ||
+    nok "disclosure counts" "$bad"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
