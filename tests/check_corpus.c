@@ -36,13 +36,13 @@
 enum { TRAIN, HOLDOUT, EVAL, NSPLITS };
 static const char *const split_names[NSPLITS] = { "train", "holdout", "eval" };
 
-/* What the classifiers reach today (holdout 0.921 / 0.885, eval 0.897 /
- * 0.639): falling below it is a regression, a hard failure whatever the
+/* What the classifiers reach today (holdout 0.921 / 0.885, eval 0.896 /
+ * 0.649): falling below it is a regression, a hard failure whatever the
  * target's state. */
 static const struct {
     int split;
     double precision, recall;
-} floors[] = { { HOLDOUT, 0.92, 0.88 }, { EVAL, 0.89, 0.63 } };
+} floors[] = { { HOLDOUT, 0.92, 0.88 }, { EVAL, 0.89, 0.64 } };
 
 /* One row of the corpus; strings point into the file's buffer. */
 struct row {
