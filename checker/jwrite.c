@@ -25,10 +25,29 @@ _Static_assert(sizeof jwrite_spaces - 1 >=
                "jwrite_spaces is too short");
 
 static void
+jwrite_flush(struct jwrite *w)
+{
+    if (w->st == PC_OK && w->len > 0 &&
+        fwrite(w->buf, 1, w->len, w->out) != w->len)
+        w->st = errno == ENOMEM ? PC_ENOMEM : PC_EIO;
+    w->len = 0;
+}
+
+static void
 jwrite_raw(struct jwrite *w, const char *s, size_t n)
 {
-    if (w->st == PC_OK && n > 0 && fwrite(s, 1, n, w->out) != n)
-        w->st = errno == ENOMEM ? PC_ENOMEM : PC_EIO;
+    if (w->st != PC_OK)
+        return;
+    if (w->len + n > sizeof w->buf) {
+        jwrite_flush(w);
+        if (n > sizeof w->buf) {
+            if (w->st == PC_OK && fwrite(s, 1, n, w->out) != n)
+                w->st = errno == ENOMEM ? PC_ENOMEM : PC_EIO;
+            return;
+        }
+    }
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
 }
 
 static int
@@ -45,19 +64,24 @@ jwrite_init(struct jwrite *w, FILE *out, unsigned base, bool ascii, pc_diags *d,
             const char *what)
 {
     assert(base <= JWRITE_MAX_BASE);
-    memset(w, 0, sizeof *w);
+    /* Not the buffer: a writer is made per finding. */
     w->out = out;
-    w->base = base;
-    w->ascii = ascii;
     w->d = d;
+    w->loc = (struct pc_loc){ NULL, 0, 0 };
     w->what = what;
+    w->ascii = ascii;
     w->st = PC_OK;
+    w->base = base;
+    w->depth = 0;
+    w->scalar = NULL;
+    w->len = 0;
 }
 
 pc_status
 jwrite_done(struct jwrite *w)
 {
     assert(w->st != PC_OK || w->depth == 0);
+    jwrite_flush(w);
     json_decref(w->scalar);
     w->scalar = NULL;
     return w->st;
@@ -192,12 +216,15 @@ void
 jwrite_int(struct jwrite *w, const char *key, size_t n)
 {
     char num[24];
-    int len;
+    size_t i = sizeof num;
 
     jwrite_lead(w, key);
-    /* As jansson prints a json_int_t (JSON_INTEGER_FORMAT). */
-    len = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, (json_int_t)n);
-    jwrite_raw(w, num, (size_t)len);
+    /* Decimal digits, as jansson prints a json_int_t that is not
+     * negative (JSON_INTEGER_FORMAT); no printf on the hot path. */
+    do
+        num[--i] = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    jwrite_raw(w, num + i, sizeof num - i);
 }
 
 void
@@ -227,6 +254,7 @@ void
 jwrite_json(struct jwrite *w, const char *key, json_t *v)
 {
     jwrite_lead(w, key);
+    jwrite_flush(w);
     if (w->st == PC_OK)
         w->st = jbuild_write(w->out, 2 * (w->base + w->depth), v, w->ascii);
 }

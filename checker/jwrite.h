@@ -29,14 +29,18 @@ struct jwrite {
     char close[JWRITE_MAX_DEPTH];
     bool nonempty[JWRITE_MAX_DEPTH];
     json_t *scalar; /* the string jansson escapes, reused */
+    /* What is written goes out in blocks: a finding is some fifty
+     * pieces, and a stdio call for each cost a third of the report. */
+    char buf[4096];
+    size_t len;
 };
 
 /* Start writing a value at indentation level `base` (two spaces each) of
  * out; the caller has written what precedes it. */
 void jwrite_init(struct jwrite *w, FILE *out, unsigned base, bool ascii,
                  pc_diags *d, const char *what);
-/* Free what w holds; returns its status. Every container opened must
- * have been closed (asserted). */
+/* Write out what w holds, free it; returns its status. Every container
+ * opened must have been closed (asserted). */
 pc_status jwrite_done(struct jwrite *w);
 
 /* Each writes a value: as the member `key` of the open object, an item of
