@@ -18,7 +18,8 @@ lib_san=$(printf '%s' "$SANITIZE" | sed 's/fuzzer/fuzzer-no-link/')
 
 # The library is every checker/*.c but main.c (the CLI), as in Makefile.am.
 targets="fuzz_manifest fuzz_rule_expr fuzz_classify fuzz_policy fuzz_waivers \
-    fuzz_baseline fuzz_dates fuzz_rules fuzz_classifiers fuzz_ruletests"
+    fuzz_baseline fuzz_dates fuzz_rules fuzz_classifiers fuzz_ruletests \
+    fuzz_jwrite"
 
 deps="libxml-2.0 libxslt libpcre2-8 jansson nettle"
 # shellcheck disable=SC2086

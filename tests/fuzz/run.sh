@@ -5,7 +5,7 @@
 #   tests/fuzz/run.sh TARGET [SECONDS [libFuzzer options...]]
 #
 # TARGET is manifest, rule_expr, classify, policy, waivers, baseline,
-# dates, rules, classifiers or ruletests;
+# dates, rules, classifiers, ruletests or jwrite;
 # SECONDS defaults to
 # 120 (300 for manifest). The growing corpus is kept in
 # _build/fuzz/corpus/TARGET, crashes, timeouts, leaks and slow inputs go to
@@ -16,7 +16,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_OUT:-$top/_build/fuzz}
-t=${1:?usage: run.sh manifest|rule_expr|classify|policy|waivers|baseline|dates|rules|classifiers|ruletests [SECONDS [OPTIONS]]}
+t=${1:?usage: run.sh manifest|rule_expr|classify|policy|waivers|baseline|dates|rules|classifiers|ruletests|jwrite [SECONDS [OPTIONS]]}
 shift
 secs=${1:-}
 [ $# -gt 0 ] && shift
@@ -41,6 +41,7 @@ baseline) extra="-max_len=65536" ;;
 rule_expr) extra="-max_len=4096" ;;
 classify) extra="-max_len=2048" ;;
 dates) extra="-max_len=64" ;;
+jwrite) extra="-max_len=4096" ;;
 rules)
     extra="-dict=$here/rules.dict -max_len=32768"
     seeds="$seeds $top/rules"
