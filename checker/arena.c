@@ -83,6 +83,28 @@ arena_reset(struct arena *a)
 }
 
 void
+arena_adopt(struct arena *dst, struct arena *src)
+{
+    struct arena_chunk *last;
+
+    if (src->head == NULL)
+        return;
+    if (dst->head == NULL) {
+        dst->head = src->head;
+        dst->used = src->used;
+    } else {
+        /* Behind dst's head, which stays the one being filled. */
+        for (last = src->head; last->next != NULL; last = last->next)
+            ;
+        last->next = dst->head->next;
+        dst->head->next = src->head;
+    }
+    dst->total += src->total;
+    src->head = NULL;
+    src->used = src->total = 0;
+}
+
+void
 arena_free(struct arena *a)
 {
     while (a->head != NULL) {

@@ -28,6 +28,9 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 #define ARENA_FAILED(a) ((a)->over ? PC_ELIMIT : PC_ENOMEM)
 /* Forget everything allocated, keeping one chunk for reuse. */
 void arena_reset(struct arena *a);
+/* Take every chunk of src, which is left empty: what was allocated from
+ * it stays where it is, now dst's to free. */
+void arena_adopt(struct arena *dst, struct arena *src);
 void arena_free(struct arena *a);
 
 #endif

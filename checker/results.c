@@ -15,17 +15,12 @@ pc_results_new(void)
     return calloc(1, sizeof(struct pc_results));
 }
 
+/* What a finding owns; the pooled strings are the results'. */
 static void
 results_finding_free(struct pc_finding *f)
 {
-    free((char *)f->rule);
-    free((char *)f->title);
     free((char *)f->message);
-    free((char *)f->fix);
-    free((char *)f->file);
     free((char *)f->object);
-    free((char *)f->application);
-    free((char *)f->path);
     free((char *)f->fingerprint);
     free((char *)f->group);
     free((char *)f->suppression.kind);
@@ -88,6 +83,8 @@ pc_results_free(pc_results *r)
     free(r->manifests);
     free(r->inputs);
     free(r->absent);
+    map_free(r->pooled);
+    arena_free(&r->pool);
     free(r);
 }
 
@@ -104,9 +101,31 @@ results_dup(const char *s, bool *ok)
     return c;
 }
 
-/* Append a copy of f to the list v (n used, cap allocated). */
+/* s's copy in r's pool, made on first use. */
+static const char *
+results_intern(pc_results *r, const char *s, bool *ok)
+{
+    char *c;
+
+    if (s == NULL || !*ok)
+        return NULL;
+    if (r->pooled == NULL && (r->pooled = map_new()) == NULL) {
+        *ok = false;
+        return NULL;
+    }
+    if ((c = map_get(r->pooled, s)) != NULL)
+        return c;
+    if ((c = arena_strndup(&r->pool, s, strlen(s))) == NULL ||
+        map_put(r->pooled, c, c) != PC_OK) {
+        *ok = false;
+        return NULL;
+    }
+    return c;
+}
+
+/* Append a copy of f to the list v (n used, cap allocated) of r. */
 static pc_status
-results_push(struct pc_finding **v, size_t *n, size_t *cap,
+results_push(pc_results *r, struct pc_finding **v, size_t *n, size_t *cap,
              const struct pc_finding *f)
 {
     struct pc_finding *c;
@@ -123,14 +142,14 @@ results_push(struct pc_finding **v, size_t *n, size_t *cap,
     }
     c = &(*v)[*n];
     *c = *f;
-    c->rule = results_dup(f->rule, &ok);
-    c->title = results_dup(f->title, &ok);
+    c->rule = results_intern(r, f->rule, &ok);
+    c->title = results_intern(r, f->title, &ok);
+    c->fix = results_intern(r, f->fix, &ok);
+    c->file = results_intern(r, f->file, &ok);
+    c->application = results_intern(r, f->application, &ok);
+    c->path = results_intern(r, f->path, &ok);
     c->message = results_dup(f->message, &ok);
-    c->fix = results_dup(f->fix, &ok);
-    c->file = results_dup(f->file, &ok);
     c->object = results_dup(f->object, &ok);
-    c->application = results_dup(f->application, &ok);
-    c->path = results_dup(f->path, &ok);
     c->fingerprint = results_dup(f->fingerprint, &ok);
     c->group = results_dup(f->group, &ok);
     c->suppression.kind = results_dup(f->suppression.kind, &ok);
@@ -150,13 +169,13 @@ results_push(struct pc_finding **v, size_t *n, size_t *cap,
 pc_status
 results_add(pc_results *r, const struct pc_finding *f)
 {
-    return results_push(&r->findings, &r->n, &r->cap, f);
+    return results_push(r, &r->findings, &r->n, &r->cap, f);
 }
 
 pc_status
 results_add_absent(pc_results *r, const struct pc_finding *f)
 {
-    return results_push(&r->absent, &r->nabsent, &r->capabsent, f);
+    return results_push(r, &r->absent, &r->nabsent, &r->capabsent, f);
 }
 
 pc_status
@@ -423,7 +442,12 @@ results_merge_disclosures(pc_results *dst, pc_results *src)
 pc_status
 pc_results_merge(pc_results *dst, pc_results *src)
 {
-    /* Move structs wholesale: the strings change owner, not address. */
+    /* Move structs wholesale: the strings change owner, not address;
+     * the pooled ones with src's pool, first, so that no finding in dst
+     * ever borrows from src. */
+    arena_adopt(&dst->pool, &src->pool);
+    map_free(src->pooled); /* it names strings dst owns now */
+    src->pooled = NULL;
     if (src->n > 0) {
         size_t need = dst->n + src->n;
 
