@@ -193,13 +193,34 @@ diag_scan(const char *str, size_t avail, bool *unsafe)
     return n;
 }
 
-void
-diag_put_escaped(FILE *out, const char *str)
+/* Where escaped text goes: a stream or a strbuf, the first failure of
+ * the latter kept. */
+struct diag_sink {
+    FILE *out;
+    struct strbuf *b;
+    pc_status st;
+};
+
+static void
+diag_sink_put(struct diag_sink *k, const char *s, size_t n)
 {
+    if (n == 0 || k->st != PC_OK)
+        return;
+    if (k->out != NULL)
+        fwrite(s, 1, n, k->out);
+    else
+        k->st = strbuf_add(k->b, s, n);
+}
+
+/* str with every unsafe character as \xHH, to k. Safe characters go out
+ * a run at a time, not one by one. */
+static void
+diag_escape_to(struct diag_sink *k, const char *str)
+{
+    static const char hex[] = "0123456789abcdef";
     const char *end = str + strlen(str), *run = str;
 
-    /* Safe characters go out a run at a time, not one by one. */
-    while (str < end) {
+    while (str < end && k->st == PC_OK) {
         bool unsafe;
         size_t n;
 
@@ -209,14 +230,26 @@ diag_put_escaped(FILE *out, const char *str)
         }
         n = diag_scan(str, (size_t)(end - str), &unsafe);
         if (unsafe) {
-            fwrite(run, 1, (size_t)(str - run), out);
-            for (size_t i = 0; i < n; i++)
-                fprintf(out, "\\x%02x", (unsigned char)str[i]);
+            diag_sink_put(k, run, (size_t)(str - run));
+            for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)str[i];
+                char x[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+                diag_sink_put(k, x, sizeof x);
+            }
             run = str + n;
         }
         str += n;
     }
-    fwrite(run, 1, (size_t)(str - run), out);
+    diag_sink_put(k, run, (size_t)(str - run));
+}
+
+void
+diag_put_escaped(FILE *out, const char *str)
+{
+    struct diag_sink k = { out, NULL, PC_OK };
+
+    diag_escape_to(&k, str);
 }
 
 void
@@ -228,27 +261,10 @@ pc_put_escaped(FILE *out, const char *s)
 pc_status
 diag_escape(struct strbuf *b, const char *str)
 {
-    const char *end = str + strlen(str), *run = str;
-    pc_status st = PC_OK;
+    struct diag_sink k = { NULL, b, PC_OK };
 
-    while (str < end && st == PC_OK) {
-        bool unsafe;
-        size_t n;
-
-        if (*str >= 0x20 && *str < 0x7f) {
-            str++;
-            continue;
-        }
-        n = diag_scan(str, (size_t)(end - str), &unsafe);
-        if (unsafe) {
-            st = strbuf_add(b, run, (size_t)(str - run));
-            for (size_t i = 0; i < n && st == PC_OK; i++)
-                st = strbuf_printf(b, "\\x%02x", (unsigned char)str[i]);
-            run = str + n;
-        }
-        str += n;
-    }
-    return st == PC_OK ? strbuf_add(b, run, (size_t)(str - run)) : st;
+    diag_escape_to(&k, str);
+    return k.st;
 }
 
 void
