@@ -7,12 +7,10 @@
 #include "jwrite.h"
 
 #include "diag.h"
-#include "jbuild.h"
 #include "utf8.h"
 
 #include <assert.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <string.h>
 
 /* Enough spaces for the deepest line in one write: a report's pieces
@@ -248,13 +246,4 @@ jwrite_null(struct jwrite *w, const char *key)
 {
     jwrite_lead(w, key);
     jwrite_raw(w, "null", 4);
-}
-
-void
-jwrite_json(struct jwrite *w, const char *key, json_t *v)
-{
-    jwrite_lead(w, key);
-    jwrite_flush(w);
-    if (w->st == PC_OK)
-        w->st = jbuild_write(w->out, 2 * (w->base + w->depth), v, w->ascii);
 }

@@ -59,7 +59,5 @@ void jwrite_int(struct jwrite *w, const char *key, size_t n);
 void jwrite_line(struct jwrite *w, const char *key, size_t n);
 void jwrite_bool(struct jwrite *w, const char *key, bool b);
 void jwrite_null(struct jwrite *w, const char *key);
-/* A value built with jansson, dumped in place. */
-void jwrite_json(struct jwrite *w, const char *key, json_t *v);
 
 #endif
