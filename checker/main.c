@@ -266,16 +266,22 @@ cli_write_all(int fd, const char *buf, size_t len)
  * unlinked temporary file (in TMPDIR, else /tmp), so that memory does not
  * grow with the report; memory (*buf, *len) when no such file can be
  * made. */
+static const char *
+cli_tmpdir(void)
+{
+    const char *dir = getenv("TMPDIR");
+
+    return dir != NULL && *dir == '/' ? dir : "/tmp";
+}
+
 static FILE *
 cli_spool(char **buf, size_t *len, bool *in_file)
 {
-    const char *dir = getenv("TMPDIR");
+    const char *dir = cli_tmpdir();
     char path[PATH_MAX];
     FILE *f = NULL;
     int fd, n;
 
-    if (dir == NULL || *dir != '/')
-        dir = "/tmp";
     n = snprintf(path, sizeof path, "%s/privcheck-report-XXXXXX", dir);
     if (n > 0 && (size_t)n < sizeof path && (fd = mkstemp(path)) >= 0) {
         unlink(path);
@@ -354,6 +360,17 @@ cli_write_reports(struct cli *c, const pc_engine *e, const pc_results *r)
         if (in_file) {
             if (st == PC_OK)
                 st = cli_copy_out(spool);
+            else if (st == PC_EIO) {
+                /* The file that could not be written is not one the user
+                 * named: say which, after why. */
+                pc_diags_print(c->diags, stderr);
+                pc_diags_clear(c->diags);
+                fprintf(stderr,
+                        "privcheck: error: a report to standard output is "
+                        "made in a temporary file first, in TMPDIR (%s); "
+                        "point TMPDIR at a directory with room\n",
+                        cli_tmpdir());
+            }
             fclose(spool);
         } else {
             /* Closing shrinks the buffer: it can fail and leave none. */
