@@ -640,7 +640,7 @@ classify_load(const char *path, const char *schema, pc_diags *d,
         st = PC_ENOMEM;
         goto out;
     }
-    if ((st = xml_load(path, schema, d, &L.doc, cs->sha256)) != PC_OK)
+    if ((st = xml_load_data(path, schema, d, &L.doc, cs->sha256)) != PC_OK)
         goto out;
     root = xmlDocGetRootElement(L.doc);
     if (!xml_is(root, CLASSIFY_NS, "classifiers")) {

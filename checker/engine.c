@@ -11,6 +11,7 @@
 #include "eval.h"
 #include "map.h"
 #include "paths.h"
+#include "pattern.h"
 #include "policy.h"
 #include "report.h"
 #include "results.h"
@@ -117,6 +118,7 @@ pc_engine_load(const struct pc_paths *paths, pc_diags *d, pc_engine **out)
                            CLASSIFIERS_FILE, e->rules->listing)) != PC_OK)
         goto out;
     sha256_hex(strbuf_str(&both), both.len, e->sha256);
+    pattern_store_save();
     *out = e;
     e = NULL;
 out:

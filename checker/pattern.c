@@ -6,8 +6,15 @@
 
 #include "pattern.h"
 
+#include "cache.h"
 #include "diag.h"
 #include "limit.h"
+#include "map.h"
+#include "sha256.h"
+#include "strbuf.h"
+
+#include <inttypes.h>
+#include <stdio.h>
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -133,6 +140,8 @@ pattern_jit_stack(void *unused)
     return tls->stack;
 }
 
+static void store_free(void);
+
 void
 pattern_cleanup(void)
 {
@@ -143,6 +152,7 @@ pattern_cleanup(void)
         pthread_setspecific(pattern_key, NULL);
         pattern_tls_free(tls);
     }
+    store_free();
     pcre2_jit_free_unused_memory(NULL);
 }
 
@@ -175,6 +185,282 @@ pattern_jit_enabled(void)
 {
     pthread_once(&pattern_jit_once, pattern_jit_decide);
     return pattern_jit_on;
+}
+
+/* ------------------------------------------------------------------ */
+/* Compiled patterns kept between runs. Compiling the classifiers' and the
+ * rules' patterns was a quarter of start-up; pcre2 can serialise compiled
+ * code, so the patterns one run compiled are written to the cache
+ * (cache.h) and the next run copies them instead of compiling. An entry
+ * is found by the pattern's source and options; the file is checked
+ * whole (length, SHA-256) before pcre2 reads a byte of it, and anything
+ * amiss means compiling afresh, as with no cache.
+ *
+ * The file: a header, then for each pattern its options and source,
+ * then what pcre2_serialize_encode wrote for all of them, in order. */
+
+#define STORE_MAGIC "PCPAT001"
+/* What one file may hold: past this the used patterns are kept, and the
+ * ones only earlier runs used are dropped. */
+#define STORE_MAX_ENTRIES 4096
+#define STORE_MAX_BYTES (64u * 1024 * 1024)
+
+struct store_header {
+    char magic[8];
+    uint32_t n;
+    uint32_t reserved;
+    uint64_t keys_len; /* bytes of keys that follow */
+    uint64_t blob_len; /* bytes of pcre2's serialisation after them */
+    uint8_t sha[SHA256_DIGEST_SIZE]; /* of the keys and the blob */
+};
+
+struct store_entry {
+    char *key; /* "OPTIONS:SOURCE", options as 8 hex digits */
+    pcre2_code *code;
+    bool used; /* by this run */
+};
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_once_t once;
+    bool on;
+    char name[65];     /* the cache entry */
+    struct map *index; /* key -> entry number + 1 */
+    struct store_entry *v;
+    size_t n, cap;
+    bool dirty; /* a pattern compiled that the file lacks */
+} store = { .lock = PTHREAD_MUTEX_INITIALIZER, .once = PTHREAD_ONCE_INIT };
+
+static bool
+store_add(char *key, pcre2_code *code)
+{
+    struct store_entry *v = store.v;
+
+    if (store.n == store.cap) {
+        size_t cap = store.cap ? 2 * store.cap : 256;
+
+        if ((v = realloc(store.v, cap * sizeof *v)) == NULL)
+            return false;
+        store.v = v;
+        store.cap = cap;
+    }
+    if (map_put(store.index, key, (void *)(uintptr_t)(store.n + 1)) != PC_OK)
+        return false;
+    v[store.n++] = (struct store_entry){ .key = key, .code = code };
+    return true;
+}
+
+/* Read the file, if there is one that is whole; else start empty. */
+static void
+store_read(void)
+{
+    struct store_header h;
+    struct sha256_ctx sha;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    pcre2_code **codes = NULL;
+    const char *keys, *p, *end;
+    const uint8_t *blob;
+    char *buf = NULL;
+    size_t len, i;
+
+    if (!cache_read(store.name, STORE_MAX_BYTES, &buf, &len) || len < sizeof h)
+        goto out;
+    memcpy(&h, buf, sizeof h);
+    if (memcmp(h.magic, STORE_MAGIC, sizeof h.magic) != 0 || h.n == 0 ||
+        h.n > STORE_MAX_ENTRIES || h.keys_len > len - sizeof h ||
+        h.blob_len != len - sizeof h - h.keys_len)
+        goto out;
+    keys = buf + sizeof h;
+    blob = (const uint8_t *)keys + h.keys_len;
+    sha256_init(&sha);
+    sha256_update(&sha, len - sizeof h, (const uint8_t *)keys);
+    sha256_digest(&sha, sizeof digest, digest);
+    if (memcmp(digest, h.sha, sizeof digest) != 0 ||
+        pcre2_serialize_get_number_of_codes(blob) != (int32_t)h.n ||
+        (codes = calloc(h.n, sizeof *codes)) == NULL)
+        goto out;
+    if (pcre2_serialize_decode(codes, (int32_t)h.n, blob, NULL) !=
+        (int32_t)h.n) {
+        free(codes);
+        codes = NULL;
+        goto out;
+    }
+    p = keys;
+    end = keys + h.keys_len;
+    for (i = 0; i < h.n; i++) {
+        uint32_t klen;
+        char *key;
+
+        if ((size_t)(end - p) < sizeof klen)
+            break;
+        memcpy(&klen, p, sizeof klen);
+        p += sizeof klen;
+        if ((size_t)(end - p) < klen || memchr(p, '\0', klen) != NULL)
+            break;
+        if ((key = strndup(p, klen)) == NULL)
+            break;
+        p += klen;
+        if (map_get(store.index, key) != NULL || !store_add(key, codes[i])) {
+            free(key);
+            break;
+        }
+        codes[i] = NULL;
+    }
+    if (i < h.n || p != end) {
+        /* Not what this program writes: none of it. */
+        for (size_t j = 0; j < h.n; j++)
+            pcre2_code_free(codes[j]);
+        for (size_t j = 0; j < store.n; j++) {
+            free(store.v[j].key);
+            pcre2_code_free(store.v[j].code);
+        }
+        store.n = 0;
+        map_clear(store.index);
+    }
+out:
+    free(codes);
+    free(buf);
+}
+
+static void
+store_init(void)
+{
+    char version[64];
+    const char *parts[2] = { "pcre2 patterns", version };
+
+    if (pcre2_config(PCRE2_CONFIG_VERSION, version) < 0 ||
+        !cache_key(parts, 2, store.name) || (store.index = map_new()) == NULL)
+        return;
+    store.on = true;
+    store_read();
+}
+
+static char *
+store_key(const char *pat, uint32_t options)
+{
+    size_t n = strlen(pat);
+    char *key = malloc(n + 10);
+
+    if (key != NULL) {
+        snprintf(key, 10, "%08" PRIx32 ":", options);
+        memcpy(key + 9, pat, n + 1);
+    }
+    return key;
+}
+
+/* A copy of the stored code for pat, or NULL. */
+static pcre2_code *
+store_find(const char *pat, uint32_t options)
+{
+    pcre2_code *code = NULL;
+    char *key;
+    uintptr_t i;
+
+    pthread_once(&store.once, store_init);
+    if (!store.on || (key = store_key(pat, options)) == NULL)
+        return NULL;
+    pthread_mutex_lock(&store.lock);
+    i = (uintptr_t)map_get(store.index, key);
+    if (i != 0 && (code = pcre2_code_copy(store.v[i - 1].code)) != NULL)
+        store.v[i - 1].used = true;
+    pthread_mutex_unlock(&store.lock);
+    free(key);
+    return code;
+}
+
+/* Keep a copy of code, just compiled from pat, for the next run. */
+static void
+store_keep(const char *pat, uint32_t options, const pcre2_code *code)
+{
+    pcre2_code *copy;
+    char *key;
+
+    if (!store.on || (key = store_key(pat, options)) == NULL)
+        return;
+    pthread_mutex_lock(&store.lock);
+    if (map_get(store.index, key) == NULL &&
+        (copy = pcre2_code_copy(code)) != NULL) {
+        if (store_add(key, copy)) {
+            store.v[store.n - 1].used = true;
+            store.dirty = true;
+            key = NULL;
+        } else {
+            pcre2_code_free(copy);
+        }
+    }
+    pthread_mutex_unlock(&store.lock);
+    free(key);
+}
+
+void
+pattern_store_save(void)
+{
+    struct store_header h = { .magic = STORE_MAGIC };
+    const pcre2_code **codes = NULL;
+    struct sha256_ctx sha;
+    uint8_t *blob = NULL;
+    PCRE2_SIZE blob_len = 0;
+    struct strbuf keys = STRBUF_INIT(STORE_MAX_BYTES),
+                  file = STRBUF_INIT(STORE_MAX_BYTES);
+    size_t n = 0;
+
+    pthread_mutex_lock(&store.lock);
+    if (!store.on || !store.dirty)
+        goto out;
+    if ((codes = calloc(store.n, sizeof *codes)) == NULL)
+        goto out;
+    for (size_t i = 0; i < store.n; i++) {
+        const struct store_entry *e = &store.v[i];
+        uint32_t klen = (uint32_t)strlen(e->key);
+
+        if (!e->used && store.n > STORE_MAX_ENTRIES)
+            continue;
+        if (n == STORE_MAX_ENTRIES)
+            break;
+        if (strbuf_add(&keys, (const char *)&klen, sizeof klen) != PC_OK ||
+            strbuf_add(&keys, e->key, klen) != PC_OK)
+            goto out;
+        codes[n++] = e->code;
+    }
+    if (pcre2_serialize_encode(codes, (int32_t)n, &blob, &blob_len, NULL) !=
+        (int32_t)n)
+        goto out;
+    h.n = (uint32_t)n;
+    h.keys_len = keys.len;
+    h.blob_len = blob_len;
+    sha256_init(&sha);
+    sha256_update(&sha, keys.len, (const uint8_t *)strbuf_str(&keys));
+    sha256_update(&sha, blob_len, blob);
+    sha256_digest(&sha, sizeof h.sha, h.sha);
+    if (strbuf_add(&file, (const char *)&h, sizeof h) != PC_OK ||
+        strbuf_add(&file, strbuf_str(&keys), keys.len) != PC_OK ||
+        strbuf_add(&file, (const char *)blob, blob_len) != PC_OK)
+        goto out;
+    cache_write(store.name, strbuf_str(&file), file.len);
+    store.dirty = false;
+out:
+    pthread_mutex_unlock(&store.lock);
+    pcre2_serialize_free(blob);
+    free(codes);
+    strbuf_free(&keys);
+    strbuf_free(&file);
+}
+
+static void
+store_free(void)
+{
+    pthread_mutex_lock(&store.lock);
+    for (size_t i = 0; i < store.n; i++) {
+        free(store.v[i].key);
+        pcre2_code_free(store.v[i].code);
+    }
+    free(store.v);
+    store.v = NULL;
+    store.n = store.cap = 0;
+    map_free(store.index);
+    store.index = NULL;
+    store.on = false; /* for good: patterns compiled later are not kept */
+    pthread_mutex_unlock(&store.lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -248,8 +534,12 @@ pattern_compile_limits(const char *pat, uint32_t flags,
         goto out;
     }
     pcre2_set_max_pattern_length(cctx, PATTERN_MAX_LEN);
-    p->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, options,
-                            &err, &off, cctx);
+    /* A stored pattern compiled under the same limit: only patterns that
+     * compiled are stored. */
+    if ((p->code = store_find(pat, options)) == NULL &&
+        (p->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                 options, &err, &off, cctx)) != NULL)
+        store_keep(pat, options, p->code);
     if (p->code == NULL) {
         PCRE2_UCHAR msg[256];
 

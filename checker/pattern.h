@@ -74,6 +74,12 @@ bool pattern_jit_enabled(void);
 
 void pattern_free(struct pattern *p);
 
+/* Patterns compiled are kept in the cache (cache.h), so that the next run
+ * of this build copies their compiled code instead of compiling them
+ * again. Write what this process compiled that the cache lacks: after
+ * loading, when every pattern a run needs was compiled. Best effort. */
+void pattern_store_save(void);
+
 /* Free the calling thread's JIT stack and match data (other threads'
  * go when they exit) and pcre2's cache of unused JIT memory. Optional:
  * for leak checkers, at the end of main or of a test. */

@@ -1324,7 +1324,7 @@ pc_policy_load(const char *path, const char *schema, pc_diags *d,
 
     if ((ld.p = calloc(1, sizeof *ld.p)) == NULL)
         return PC_ENOMEM;
-    if ((st = xml_load(path, schema, d, &ld.doc, ld.p->sha256)) != PC_OK)
+    if ((st = xml_load_data(path, schema, d, &ld.doc, ld.p->sha256)) != PC_OK)
         goto out;
     if ((ld.p->file = strdup(path)) == NULL) {
         st = PC_ENOMEM;

@@ -942,7 +942,7 @@ rules_load_file(struct ruleset *rs, const char *path, const char *schema,
     char sha[65];
     pc_status st;
 
-    if ((st = xml_load(path, schema, d, &L.doc, sha)) != PC_OK)
+    if ((st = xml_load_data(path, schema, d, &L.doc, sha)) != PC_OK)
         return st;
     /* The file's own name, not where it was read from: the digest of the
      * rules must not depend on the checkout's path. */

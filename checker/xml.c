@@ -6,9 +6,11 @@
 
 #include "xml.h"
 
+#include "cache.h"
 #include "diag.h"
 #include "facet-xml.h"
 #include "oom.h"
+#include "pattern.h"
 #include "file.h"
 #include "limit.h"
 #include "prescan.h"
@@ -776,6 +778,8 @@ xml_stripped_schema(const char *path, bool whole, pc_diags *d,
     *facets = e.facets;
     pthread_mutex_unlock(&schema_lock);
     e = (struct xml_stream_entry){ 0 };
+    /* The facets' patterns, for the next run (pattern.h). */
+    pattern_store_save();
 out:
     xmlRelaxNGFreeParserCtxt(pctx);
     if (e.schema != NULL)
@@ -931,13 +935,47 @@ xml_validate(xmlDoc *doc, const char *schema_path, pc_diags *d)
     return xml_validate_buf(doc, schema_path, NULL, 0, d);
 }
 
-pc_status
-xml_load(const char *path, const char *schema, pc_diags *d, xmlDoc **out,
-         char sha256[65])
+/* The key under which a run of this build records that the bytes with
+ * digest doc_sha matched the schema at schema_path (cache.h): the
+ * schema's bytes, whether libxml2 checks the pattern facets, and the
+ * limits those facets are matched under all decide that. */
+static bool
+xml_valid_key(const char *schema_path, const char doc_sha[65], char key[65])
+{
+    struct xml_limits lim = xml_limits_now();
+    char schema_sha[65], limits[128];
+    const char *parts[5];
+    pc_diags *scratch = pc_diags_new();
+    char *buf = NULL;
+    size_t len;
+    bool ok;
+
+    ok = scratch != NULL &&
+         xml_read_file(schema_path, &lim, scratch, &buf, &len) == PC_OK;
+    pc_diags_free(scratch);
+    if (!ok)
+        return false;
+    sha256_hex(buf, len, schema_sha);
+    free(buf);
+    snprintf(limits, sizeof limits, "%llu %llu %llu %llu",
+             limit_get(LIMIT_REGEX_MATCH), limit_get(LIMIT_REGEX_DEPTH),
+             limit_get(LIMIT_REGEX_HEAP), limit_get(LIMIT_REGEX_SUBJECT));
+    parts[0] = "valid";
+    parts[1] = schema_sha;
+    parts[2] = doc_sha;
+    parts[3] = xml_full_schema() ? "libxml2 facets" : "pcre2 facets";
+    parts[4] = limits;
+    return cache_key(parts, 5, key);
+}
+
+static pc_status
+xml_load_as(const char *path, const char *schema, bool trusted, pc_diags *d,
+            xmlDoc **out, char sha256[65])
 {
     struct xml_limits lim;
     xmlDoc *doc = NULL;
-    char *buf = NULL;
+    char *buf = NULL, digest[65], key[65];
+    bool known = false;
     size_t len;
     pc_status st;
 
@@ -946,19 +984,40 @@ xml_load(const char *path, const char *schema, pc_diags *d, xmlDoc **out,
     st = xml_read_file(path, &lim, d, &buf, &len);
     if (st != PC_OK)
         return st;
+    if (sha256 != NULL || (trusted && schema != NULL))
+        sha256_hex(buf, len, digest);
     if (sha256 != NULL)
-        sha256_hex(buf, len, sha256);
+        memcpy(sha256, digest, sizeof digest);
+    if (trusted && schema != NULL && xml_valid_key(schema, digest, key))
+        known = true;
     if ((st = xml_parse(path, buf, len, schema, d, &doc)) != PC_OK)
         goto out;
-    if (schema != NULL &&
-        (st = xml_validate_buf(doc, schema, buf, len, d)) != PC_OK)
-        goto out;
+    if (schema != NULL && !(known && cache_has(key))) {
+        if ((st = xml_validate_buf(doc, schema, buf, len, d)) != PC_OK)
+            goto out;
+        if (known)
+            cache_mark(key);
+    }
     *out = doc;
     doc = NULL;
 out:
     xmlFreeDoc(doc);
     free(buf);
     return st;
+}
+
+pc_status
+xml_load(const char *path, const char *schema, pc_diags *d, xmlDoc **out,
+         char sha256[65])
+{
+    return xml_load_as(path, schema, false, d, out, sha256);
+}
+
+pc_status
+xml_load_data(const char *path, const char *schema, pc_diags *d, xmlDoc **out,
+              char sha256[65])
+{
+    return xml_load_as(path, schema, true, d, out, sha256);
 }
 
 /* ------------------------------------------------------------------ */

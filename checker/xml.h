@@ -52,6 +52,12 @@ pc_status xml_prescan(const char *path, const char *buf, size_t len,
 pc_status xml_load(const char *path, const char *schema, pc_diags *d,
                    xmlDoc **out, char sha256[65]);
 
+/* As xml_load, for the engine's own data (policy, rules, classifiers):
+ * a document this build already found valid against the same schema
+ * (cache.h) is not validated again. Parsing and its limits still apply. */
+pc_status xml_load_data(const char *path, const char *schema, pc_diags *d,
+                        xmlDoc **out, char sha256[65]);
+
 /* The compiled schema at `path`, cached for the life of the process (or
  * until xml_cleanup). Borrowed. */
 pc_status xml_schema(const char *path, pc_diags *d, xmlRelaxNGPtr *out);
