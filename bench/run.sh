@@ -31,6 +31,11 @@ else
     trap 'rm -rf "$tmp"' EXIT
 fi
 
+# The start-up cache (checker/cache.h) of these runs, not the user's.
+XDG_CACHE_HOME=$tmp/cache
+export XDG_CACHE_HOME
+unset PRIVCHECK_NO_CACHE
+
 # one CMD...: run once, stdout to $out (default /dev/null); prints
 # "wall-seconds rss-KiB exit-status".
 out=/dev/null
@@ -106,20 +111,30 @@ echo " RSS: peak of the audit; findings: errors + warnings + notes of its"
 echo " summary line)"
 
 echo
-echo "start-up (median of $runs runs, ms, RSS MiB):"
+echo "start-up (median of $runs runs each way, alternating; ms, RSS MiB):"
+echo "  (cached: the start-up cache filled by an earlier run; cold: PRIVCHECK_NO_CACHE=1)"
+printf '  %-44s %7s %6s %7s %6s\n' command cached RSS cold RSS
 sh "$here/gen-manifest.sh" 0 >"$tmp/empty.xml"
 for what in "check $tmp/empty.xml" "check $top/fixtures/compliant-practice-web.xml" \
     "explain SEN-001" "classify ssn" "rules" "--version"; do
     : >"$tmp/s"
+    : >"$tmp/c"
+    # shellcheck disable=SC2086
+    "$privcheck" $what >/dev/null 2>&1 || :
     i=0
     while [ "$i" -lt "$runs" ]; do
         # shellcheck disable=SC2086
         one "$privcheck" $what >>"$tmp/s"
+        # shellcheck disable=SC2086
+        PRIVCHECK_NO_CACHE=1 one "$privcheck" $what >>"$tmp/c"
         i=$((i + 1))
     done
-    printf '  %-44s %7.1f %6.1f\n' "$(echo "$what" | sed "s|$tmp/||; s|$top/||")" \
+    printf '  %-44s %7.1f %6.1f %7.1f %6.1f\n' \
+        "$(echo "$what" | sed "s|$tmp/||; s|$top/||")" \
         "$(echo "$(median "$tmp/s" 1) * 1000" | bc -l)" \
-        "$(echo "$(median "$tmp/s" 2) / 1024" | bc -l)"
+        "$(echo "$(median "$tmp/s" 2) / 1024" | bc -l)" \
+        "$(echo "$(median "$tmp/c" 1) * 1000" | bc -l)" \
+        "$(echo "$(median "$tmp/c" 2) / 1024" | bc -l)"
 done
 
 # -j scaling on two manifests of the largest size up to 100,000 flows.
