@@ -35,6 +35,16 @@
         }                                                                      \
     } while (0)
 
+/* Every input is validated and its patterns compiled afresh: the start-up
+ * cache (checker/cache.h) would skip the work for bytes seen before, and
+ * write to the user's cache directory at every input. Before main, so
+ * before the library first looks at its environment. */
+__attribute__((constructor)) static void
+fuzz_no_cache(void)
+{
+    setenv("PRIVCHECK_NO_CACHE", "1", 1);
+}
+
 /* The source tree: $FUZZ_SRCDIR, else what build.sh compiled in, else two
  * directories up from this file (tests/fuzz/ -> top). Static storage. */
 static inline const char *
