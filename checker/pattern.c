@@ -196,10 +196,11 @@ pattern_jit_enabled(void)
  * whole (length, SHA-256) before pcre2 reads a byte of it, and anything
  * amiss means compiling afresh, as with no cache.
  *
- * The file: a header, then for each pattern its options and source,
- * then what pcre2_serialize_encode wrote for all of them, in order. */
+ * The file: a header, then what pcre2_serialize_encode wrote for all the
+ * patterns (at an 8-byte offset, as pcre2 reads it in place), then for
+ * each pattern, in the same order, its options and source. */
 
-#define STORE_MAGIC "PCPAT001"
+#define STORE_MAGIC "PCPAT002"
 /* What one file may hold: past this the used patterns are kept, and the
  * ones only earlier runs used are dropped. */
 #define STORE_MAX_ENTRIES 4096
@@ -209,10 +210,12 @@ struct store_header {
     char magic[8];
     uint32_t n;
     uint32_t reserved;
-    uint64_t keys_len; /* bytes of keys that follow */
-    uint64_t blob_len; /* bytes of pcre2's serialisation after them */
-    uint8_t sha[SHA256_DIGEST_SIZE]; /* of the keys and the blob */
+    uint64_t blob_len; /* bytes of pcre2's serialisation that follow */
+    uint64_t keys_len; /* bytes of keys after it */
+    uint8_t sha[SHA256_DIGEST_SIZE]; /* of the blob and the keys */
 };
+_Static_assert(sizeof(struct store_header) % 8 == 0,
+               "pcre2's serialisation follows the header, 8-byte aligned");
 
 struct store_entry {
     char *key; /* "OPTIONS:SOURCE", options as 8 hex digits */
@@ -267,13 +270,13 @@ store_read(void)
         goto out;
     memcpy(&h, buf, sizeof h);
     if (memcmp(h.magic, STORE_MAGIC, sizeof h.magic) != 0 || h.n == 0 ||
-        h.n > STORE_MAX_ENTRIES || h.keys_len > len - sizeof h ||
-        h.blob_len != len - sizeof h - h.keys_len)
+        h.n > STORE_MAX_ENTRIES || h.blob_len > len - sizeof h ||
+        h.keys_len != len - sizeof h - h.blob_len)
         goto out;
-    keys = buf + sizeof h;
-    blob = (const uint8_t *)keys + h.keys_len;
+    blob = (const uint8_t *)buf + sizeof h; /* malloc's alignment */
+    keys = (const char *)blob + h.blob_len;
     sha256_init(&sha);
-    sha256_update(&sha, len - sizeof h, (const uint8_t *)keys);
+    sha256_update(&sha, len - sizeof h, blob);
     sha256_digest(&sha, sizeof digest, digest);
     if (memcmp(digest, h.sha, sizeof digest) != 0 ||
         pcre2_serialize_get_number_of_codes(blob) != (int32_t)h.n ||
@@ -360,7 +363,7 @@ store_find(const char *pat, uint32_t options)
     if (!store.on || (key = store_key(pat, options)) == NULL)
         return NULL;
     pthread_mutex_lock(&store.lock);
-    i = (uintptr_t)map_get(store.index, key);
+    i = store.on ? (uintptr_t)map_get(store.index, key) : 0;
     if (i != 0 && (code = pcre2_code_copy(store.v[i - 1].code)) != NULL)
         store.v[i - 1].used = true;
     pthread_mutex_unlock(&store.lock);
@@ -378,7 +381,7 @@ store_keep(const char *pat, uint32_t options, const pcre2_code *code)
     if (!store.on || (key = store_key(pat, options)) == NULL)
         return;
     pthread_mutex_lock(&store.lock);
-    if (map_get(store.index, key) == NULL &&
+    if (store.on && map_get(store.index, key) == NULL &&
         (copy = pcre2_code_copy(code)) != NULL) {
         if (store_add(key, copy)) {
             store.v[store.n - 1].used = true;
@@ -429,12 +432,12 @@ pattern_store_save(void)
     h.keys_len = keys.len;
     h.blob_len = blob_len;
     sha256_init(&sha);
-    sha256_update(&sha, keys.len, (const uint8_t *)strbuf_str(&keys));
     sha256_update(&sha, blob_len, blob);
+    sha256_update(&sha, keys.len, (const uint8_t *)strbuf_str(&keys));
     sha256_digest(&sha, sizeof h.sha, h.sha);
     if (strbuf_add(&file, (const char *)&h, sizeof h) != PC_OK ||
-        strbuf_add(&file, strbuf_str(&keys), keys.len) != PC_OK ||
-        strbuf_add(&file, (const char *)blob, blob_len) != PC_OK)
+        strbuf_add(&file, (const char *)blob, blob_len) != PC_OK ||
+        strbuf_add(&file, strbuf_str(&keys), keys.len) != PC_OK)
         goto out;
     cache_write(store.name, strbuf_str(&file), file.len);
     store.dirty = false;
